@@ -1,0 +1,1 @@
+"""The ``salonkeep`` command line."""

@@ -1,0 +1,141 @@
+"""The ``salonkeep`` command: run the product, migrate, onboard tenants, branches and staff."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from salonkeep.core import database
+from salonkeep.core.cli.runner import echo_rows, fail, is_interactive, run, settings_or_fail
+from salonkeep.core.cli.up import up
+from salonkeep.core.demo import load_demo
+from salonkeep.tenants import onboarding
+from salonkeep.tenants.tables import ROLES
+
+app = typer.Typer(help="Salonkeep: client care, consent and aftercare for salon chains.",
+                  no_args_is_help=True, add_completion=False)
+tenant_app = typer.Typer(help="Tenants (chains or single clinics).", no_args_is_help=True)
+branch_app = typer.Typer(help="Branches of a tenant.", no_args_is_help=True)
+staff_app = typer.Typer(help="Staff members of a tenant.", no_args_is_help=True)
+app.add_typer(tenant_app, name="tenant")
+app.add_typer(branch_app, name="branch")
+app.add_typer(staff_app, name="staff")
+app.command(help="Run everything on this machine: migrate, embedded Redis, web and worker.")(up)
+
+TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database (as the table owner) and enforce row-level security."""
+    settings = settings_or_fail()
+    try:
+        asyncio.run(database.migrate(settings))
+    except (OSError, RuntimeError, ValueError) as exc:
+        fail(f"migration failed: {exc}")
+    typer.echo("database is up to date")
+
+
+@app.command()
+def demo(clients: int = typer.Option(200, min=0, max=100_000, help="How many clients.")) -> None:
+    """Load the demo chain (3 branches, staff of every role, fake clients)."""
+    result = run(lambda: load_demo(clients=clients))
+    typer.echo(f"demo tenant {result.tenant.slug!r} with {result.clients} clients is ready")
+    typer.echo(f"sign in as {result.owner_email} with the password {result.password}")
+
+
+@app.command()
+def web() -> None:
+    """Run the web server only (needs SALONKEEP_REDIS_URL)."""
+    from salonkeep.core.cli.up import run_module
+
+    raise typer.Exit(run_module("salonkeep.web"))
+
+
+@app.command()
+def worker() -> None:
+    """Run one arq worker only (needs SALONKEEP_REDIS_URL)."""
+    from salonkeep.core.cli.up import run_module
+
+    raise typer.Exit(run_module("salonkeep.workers"))
+
+
+@tenant_app.command("create")
+def tenant_create(
+    slug: str = typer.Option(..., help="Short name used in URLs, e.g. aurora."),
+    name: str = typer.Option(..., help="The chain's or clinic's name."),
+    time_zone: str = typer.Option(..., "--time-zone", help="IANA zone, e.g. Europe/Helsinki."),
+    country: str = typer.Option(..., help="ISO country code, e.g. FI."),
+    locale: str = typer.Option("en", help="Default language: en, zh, ru or fi."),
+) -> None:
+    """Register a new tenant."""
+    tenant = run(lambda: onboarding.create_tenant(
+        slug=slug, name=name, time_zone=time_zone, country=country, default_locale=locale))
+    typer.echo(f"created tenant {tenant.slug} ({tenant.id})")
+
+
+@tenant_app.command("list")
+def tenant_list() -> None:
+    """List every tenant."""
+    tenants = run(onboarding.list_tenants)
+    echo_rows([(t.slug, t.name, t.time_zone, t.status) for t in tenants],
+              ("SLUG", "NAME", "TIME ZONE", "STATUS"))
+
+
+@branch_app.command("add")
+def branch_add(
+    tenant: str = TenantOption,
+    name: str = typer.Option(..., help="Branch name, unique in the tenant."),
+    address: str = typer.Option("", help="Street address."),
+    phone: str = typer.Option("", help="Phone number."),
+    time_zone: str = typer.Option("", "--time-zone", help="Only if it differs from the tenant's."),
+) -> None:
+    """Add a branch to a tenant."""
+    branch = run(lambda: onboarding.add_branch(
+        name=name, address=address, phone=phone, time_zone=time_zone or None), tenant=tenant)
+    typer.echo(f"added branch {branch.name!r} ({branch.id})")
+
+
+@branch_app.command("list")
+def branch_list(tenant: str = TenantOption) -> None:
+    """List a tenant's branches."""
+    branches = run(onboarding.list_branches, tenant=tenant)
+    echo_rows([(b.name, b.phone, b.address) for b in branches], ("NAME", "PHONE", "ADDRESS"))
+
+
+@staff_app.command("add")
+def staff_add(
+    tenant: str = TenantOption,
+    email: str = typer.Option(..., help="Sign-in e-mail."),
+    name: str = typer.Option(..., help="Full name."),
+    role: str = typer.Option(..., help=f"One of: {', '.join(ROLES)}."),
+    branch: list[str] = typer.Option([], help="A branch they work in (repeat for several)."),
+    set_password: bool = typer.Option(
+        False, "--set-password", help="Type the password now instead of printing a link."),
+) -> None:
+    """Add a staff member and print a one-time set-password link (or set it now)."""
+    password = None
+    if set_password:
+        if not is_interactive():
+            fail("--set-password needs a terminal; leave it out to get a set-password link")
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    staff, token = run(lambda: onboarding.add_staff(
+        email=email, name=name, role=role, branch_names=branch, password=password), tenant=tenant)
+    typer.echo(f"added {staff.email} as {staff.role}")
+    if token:
+        base = settings_or_fail().public_url
+        typer.echo(f"set-password link (valid 72 hours, once): {base}/t/{tenant}/set-password/{token}")
+
+
+@staff_app.command("list")
+def staff_list(tenant: str = TenantOption) -> None:
+    """List a tenant's staff."""
+    staff = run(onboarding.list_staff, tenant=tenant)
+    echo_rows([(s.email, s.name, s.role, "active" if s.active else "inactive") for s in staff],
+              ("EMAIL", "NAME", "ROLE", "STATUS"))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,1 @@
+"""Clients: the people a salon serves, their contact details, needs and health notes."""

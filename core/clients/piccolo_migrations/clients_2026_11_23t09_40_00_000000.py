@@ -1,0 +1,31 @@
+"""Search indexes, and a composite foreign key keeping a client's branch in its tenant."""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.engine import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+
+ID = "2026-11-23T09:40:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "client search indexes and same-tenant branch key"
+
+BOTH = [
+    "CREATE INDEX client_tenant_name ON client (tenant_id, last_name, first_name)",
+    "CREATE INDEX client_tenant_phone ON client (tenant_id, phone)",
+]
+POSTGRES_ONLY = [
+    "ALTER TABLE client ADD CONSTRAINT client_branch_same_tenant "
+    "FOREIGN KEY (tenant_id, branch_id) REFERENCES branch (tenant_id, id)",
+]
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="clients", description=DESCRIPTION)
+
+    async def run() -> None:
+        engine = engine_finder()
+        statements = BOTH + (POSTGRES_ONLY if isinstance(engine, PostgresEngine) else [])
+        for sql in statements:
+            await engine.run_ddl(sql)
+
+    manager.add_raw(run)
+    return manager

@@ -1,0 +1,31 @@
+"""Client tables (tenant tables: each has ``tenant_id`` and an RLS policy)."""
+
+from __future__ import annotations
+
+from piccolo.columns import UUID, Date, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from salonkeep.tenants.tables import Branch, Tenant
+
+CLIENT_KINDS = ("new", "member", "guest")
+
+
+class Client(Table, tablename="client"):
+    """A client of a tenant, registered at a home branch."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    branch_id = ForeignKey(references=Branch, null=False, on_delete=OnDelete.restrict)
+    first_name = Varchar(length=100, required=True)
+    last_name = Varchar(length=100, default="")
+    date_of_birth = Date(null=True, default=None)
+    phone = Varchar(length=32, default="")
+    email = Varchar(length=254, default="")
+    kind = Varchar(length=16, default="new")
+    needs = Text(default="")
+    allergies = Text(default="")
+    health_notes = Text(default="")
+    preferred_locale = Varchar(length=16, null=True, default=None)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()

@@ -1,0 +1,63 @@
+"""Start, stop and migrate the database for a process (web, worker, CLI)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from piccolo.engine.base import Engine
+
+from salonkeep.core.apps import all_tables
+from salonkeep.tenants import db
+from salonkeep.tenants.isolation import AppRole, secure_database
+from salonkeep.tenants.settings import Settings
+
+
+def connect(settings: Settings) -> Engine:
+    """Make the app engine for ``settings`` and bind every table to it."""
+    engine = db.make_engine(settings.database_url)
+    db.bind(engine, all_tables())
+    return engine
+
+
+async def start(settings: Settings) -> Engine:
+    """Connect, and open the connection pool on PostgreSQL."""
+    engine = connect(settings)
+    if db.is_postgres(engine):
+        await engine.start_connection_pool(min_size=1, max_size=10)
+    return engine
+
+
+async def stop(engine: Engine) -> None:
+    """Close the pool opened by :func:`start`."""
+    if db.is_postgres(engine):
+        await engine.close_connection_pool()
+
+
+async def migrate(settings: Settings) -> None:
+    """Run every app's migrations as the table owner, then (on PostgreSQL) enforce RLS."""
+    os.environ["PICCOLO_CONF"] = "salonkeep.core.piccolo_conf"
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+    from piccolo.engine import engine_finder
+
+    owner = engine_finder()
+    if owner is None:  # pragma: no cover - piccolo_conf always defines DB
+        raise RuntimeError("salonkeep.core.piccolo_conf defines no engine")
+    if not db.is_postgres(owner):
+        settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        await owner.run_ddl("PRAGMA journal_mode=WAL")
+    result = await run_forwards(app_name="all", fake=False)
+    if not result.success:
+        raise RuntimeError(f"migrations failed: {result.message}")
+    if db.is_postgres(owner):
+        role = AppRole.from_url(settings.database_url)
+        owner_role = AppRole.from_url(settings.migration_database_url)
+        if role.name == owner_role.name:
+            print(
+                "warning: the app connects as the table owner; give SALONKEEP_DATABASE_URL a "
+                "role of its own so that it cannot switch row-level security off",
+                file=sys.stderr,
+            )
+        await secure_database(
+            owner, all_tables(), None if role.name == owner_role.name else role
+        )

@@ -1,0 +1,87 @@
+"""A realistic demo chain so the UI is alive on first start (``salonkeep demo``)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from faker import Faker
+
+from salonkeep.core.clients.service import ClientInput, create_client
+from salonkeep.tenants.context import TenantContext, tenant_scope
+from salonkeep.tenants.onboarding import add_branch, add_staff, create_tenant
+from salonkeep.tenants.tables import Tenant
+
+DEMO_SLUG = "aurora"
+DEMO_PASSWORD = "Aurora-Demo-2026"
+BRANCHES = (
+    ("Helsinki Centre", "Aleksanterinkatu 15, 00100 Helsinki", "+358 9 1234 5670"),
+    ("Espoo Tapiola", "Tapiontori 3, 02100 Espoo", "+358 9 1234 5671"),
+    ("Tampere Hämeenkatu", "Hämeenkatu 20, 33200 Tampere", "+358 3 1234 5672"),
+)
+STAFF = (
+    ("owner@aurora.example", "Aino Virtanen", "owner", ()),
+    ("privacy@aurora.example", "Pekka Nieminen", "privacy_officer", ()),
+    ("manager.helsinki@aurora.example", "Laura Mäkinen", "branch_manager", ("Helsinki Centre",)),
+    ("manager.espoo@aurora.example", "Mikko Korhonen", "branch_manager", ("Espoo Tapiola",)),
+    ("beautician@aurora.example", "Sanna Laine", "practitioner", ("Helsinki Centre",)),
+    ("nurse@aurora.example", "Emilia Heikkinen", "practitioner", ("Espoo Tapiola",)),
+    ("reception@aurora.example", "Jussi Koskinen", "reception", ("Helsinki Centre",)),
+    ("reception.tampere@aurora.example", "Olli Järvinen", "reception", ("Tampere Hämeenkatu",)),
+)
+NEEDS = (
+    "Dry skin on the cheeks", "Acne scars", "Pigmentation after summer", "Fine lines around the eyes",
+    "Slimming: waist and hips", "Sensitive, reddening skin", "Dull complexion", "Hair removal",
+)
+ALLERGIES = ("", "", "", "Nickel", "Latex", "Fragrance (linalool)", "Lidocaine", "Nuts")
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What was created, for the CLI to print."""
+
+    tenant: Tenant
+    clients: int
+    owner_email: str
+    password: str
+
+
+async def load_demo(clients: int = 200, seed: int = 2026) -> DemoResult:
+    """Create the demo chain: 3 branches, staff of every role, ``clients`` clients."""
+    tenant = await create_tenant(
+        slug=DEMO_SLUG,
+        name="Aurora Beauty & Aesthetics",
+        time_zone="Europe/Helsinki",
+        country="FI",
+        default_locale="en",
+    )
+    fake = Faker("fi_FI")
+    fake.seed_instance(seed)
+    rng = random.Random(seed)
+    with tenant_scope(TenantContext(tenant_id=tenant.id, actor_label="demo loader")):
+        branches = [
+            await add_branch(name=name, address=address, phone=phone)
+            for name, address, phone in BRANCHES
+        ]
+        for email, name, role, branch_names in STAFF:
+            await add_staff(
+                email=email, name=name, role=role, branch_names=branch_names,
+                password=DEMO_PASSWORD,
+            )
+        for _ in range(clients):
+            born = fake.date_of_birth(minimum_age=18, maximum_age=80)
+            await create_client(
+                ClientInput(
+                    branch_id=rng.choice(branches).id,
+                    first_name=fake.first_name(),
+                    last_name=fake.last_name(),
+                    date_of_birth=date(born.year, born.month, born.day),
+                    phone=f"+35840{rng.randrange(1000000, 9999999)}",
+                    email=fake.unique.email(),
+                    kind=rng.choice(("new", "member", "member", "guest")),
+                    needs=rng.choice(NEEDS),
+                    allergies=rng.choice(ALLERGIES),
+                )
+            )
+    return DemoResult(tenant=tenant, clients=clients, owner_email=STAFF[0][0], password=DEMO_PASSWORD)

@@ -1,0 +1,81 @@
+"""The database engine and the tenant-scoped unit of work.
+
+Every unit of work that touches tenant data runs in one transaction whose first statement sets
+``salonkeep.tenant_id`` for PostgreSQL row-level security (``set_config(..., true)``: local to
+the transaction, so a pooled connection carries nothing to the next tenant). Services also
+filter by tenant explicitly, which is what isolates the embedded SQLite default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.table import Table
+
+from salonkeep.tenants.context import TenantContext, current
+from salonkeep.tenants.tables import Tenant
+
+_engine: Engine | None = None
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a ``sqlite:///path`` or ``postgresql://…`` URL."""
+    if url.startswith("sqlite"):
+        path = Path(urlsplit(url).path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=str(path), timeout=30)
+    return PostgresEngine(config={"dsn": url}, log_queries=False)
+
+
+def is_postgres(engine: Engine) -> bool:
+    """True for a PostgreSQL engine."""
+    return isinstance(engine, PostgresEngine)
+
+
+def bind(engine: Engine, tables: Iterable[type[Table]]) -> None:
+    """Make ``engine`` the engine of ``tables`` and of every unit of work in this process."""
+    global _engine
+    _engine = engine
+    for table in tables:
+        table._meta.db = engine
+
+
+def get_engine() -> Engine:
+    """The engine bound by :func:`bind`."""
+    if _engine is None:
+        raise RuntimeError("no database engine is bound; call salonkeep.core.bootstrap first")
+    return _engine
+
+
+async def execute(sql: str, *args: object) -> list[dict[str, object]]:
+    """Run one SQL statement on the bound engine (inside the current transaction, if any)."""
+    rows = await Tenant.raw(sql, *args).run()
+    return list(rows or [])
+
+
+async def set_tenant_for_rls(tenant_id: object) -> None:
+    """Scope the current PostgreSQL transaction to ``tenant_id`` (a no-op on SQLite)."""
+    if is_postgres(get_engine()):
+        await execute("select set_config('salonkeep.tenant_id', {}, true)", str(tenant_id))
+
+
+@asynccontextmanager
+async def unit_of_work(ctx: TenantContext | None = None) -> AsyncIterator[TenantContext]:
+    """One transaction for the current tenant; fails closed with no tenant set."""
+    ctx = ctx or current()
+    async with get_engine().transaction():
+        await set_tenant_for_rls(ctx.tenant_id)
+        yield ctx
+
+
+@asynccontextmanager
+async def directory_transaction() -> AsyncIterator[None]:
+    """A transaction on the tenant directory (tables without tenant_id), no tenant set."""
+    async with get_engine().transaction():
+        yield

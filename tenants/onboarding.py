@@ -1,0 +1,207 @@
+"""Onboarding: tenants, their branches and staff. Used by the CLI, the demo and the web UI."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import timedelta
+from uuid import UUID
+
+from salonkeep.tenants import clock, validation
+from salonkeep.tenants.context import current
+from salonkeep.tenants.db import directory_transaction, unit_of_work
+from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.tenants.passwords import hash_password
+from salonkeep.tenants.tables import Branch, StaffBranch, StaffMember, Tenant
+
+SET_PASSWORD_VALIDITY = timedelta(hours=72)
+
+
+async def create_tenant(
+    *, slug: str, name: str, time_zone: str, country: str, default_locale: str = "en"
+) -> Tenant:
+    """Register a chain or clinic. Raises ValidationFailed or Conflict (duplicate slug)."""
+    errors: dict[str, str] = {}
+    values: dict[str, str] = {}
+    checks = {
+        "slug": lambda: validation.slug(slug),
+        "name": lambda: validation.required_text(name, "name"),
+        "time_zone": lambda: validation.time_zone(time_zone),
+        "country": lambda: validation.country(country),
+        "default_locale": lambda: validation.locale(default_locale, "default_locale"),
+    }
+    for field, check in checks.items():
+        try:
+            values[field] = check()
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    async with directory_transaction():
+        if await Tenant.exists().where(Tenant.slug == values["slug"]):
+            raise Conflict("slug", f"a tenant with the slug {values['slug']!r} already exists")
+        tenant = Tenant(**values, created_at=clock.now())
+        await tenant.save()
+    return tenant
+
+
+async def list_tenants() -> list[Tenant]:
+    """Every tenant, by slug (the directory is not tenant data)."""
+    return await Tenant.objects().order_by(Tenant.slug)
+
+
+async def find_tenant(slug: str) -> Tenant:
+    """The tenant with ``slug``; raises NotFound."""
+    tenant = await Tenant.objects().where(Tenant.slug == slug.strip()).first()
+    if tenant is None:
+        raise NotFound(f"no tenant with the slug {slug!r}")
+    return tenant
+
+
+async def get_tenant(tenant_id: UUID) -> Tenant:
+    """The tenant with ``tenant_id``; raises NotFound."""
+    tenant = await Tenant.objects().where(Tenant.id == tenant_id).first()
+    if tenant is None:
+        raise NotFound("no such tenant")
+    return tenant
+
+
+async def add_branch(
+    *, name: str, address: str = "", phone: str = "", time_zone: str | None = None
+) -> Branch:
+    """Add a branch to the current tenant."""
+    ctx = current()
+    tenant = await get_tenant(ctx.tenant_id)
+    errors: dict[str, str] = {}
+    clean: dict[str, str | None] = {"address": address.strip(), "time_zone": None, "phone": ""}
+    try:
+        clean["name"] = validation.required_text(name, "name")
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if phone:
+        try:
+            clean["phone"] = validation.phone(phone, tenant.country)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if time_zone:
+        try:
+            clean["time_zone"] = validation.time_zone(time_zone)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    async with unit_of_work(ctx):
+        duplicate = await Branch.exists().where(
+            (Branch.tenant_id == ctx.tenant_id) & (Branch.name == clean["name"])
+        )
+        if duplicate:
+            raise Conflict("name", f"this tenant already has a branch called {clean['name']!r}")
+        branch = Branch(tenant_id=ctx.tenant_id, created_at=clock.now(), **clean)
+        await branch.save()
+    return branch
+
+
+async def list_branches() -> list[Branch]:
+    """The current tenant's branches, by name."""
+    ctx = current()
+    async with unit_of_work(ctx):
+        return await Branch.objects().where(Branch.tenant_id == ctx.tenant_id).order_by(Branch.name)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def add_staff(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    branch_names: Sequence[str] = (),
+    password: str | None = None,
+) -> tuple[StaffMember, str | None]:
+    """Add a staff member to the current tenant.
+
+    With ``password`` the account is ready; without, a one-time set-password token is returned
+    (valid 72 hours) for the link the new member opens.
+    """
+    ctx = current()
+    errors: dict[str, str] = {}
+    clean: dict[str, str] = {}
+    for field, check in {
+        "email": lambda: validation.email(email),
+        "name": lambda: validation.required_text(name, "name"),
+        "role": lambda: validation.role(role),
+    }.items():
+        try:
+            clean[field] = check()
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    password_hash = None
+    if password is not None:
+        try:
+            password_hash = hash_password(password)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    token = None if password_hash else secrets.token_urlsafe(32)
+    async with unit_of_work(ctx):
+        branches = await Branch.objects().where(Branch.tenant_id == ctx.tenant_id)
+        by_name = {b.name: b for b in branches}
+        unknown = [n for n in branch_names if n not in by_name]
+        if unknown:
+            raise ValidationFailed({"branch": f"no branch called {', '.join(map(repr, unknown))}"})
+        if await StaffMember.exists().where(
+            (StaffMember.tenant_id == ctx.tenant_id) & (StaffMember.email == clean["email"])
+        ):
+            raise Conflict("email", f"{clean['email']} is already a staff member of this tenant")
+        staff = StaffMember(
+            tenant_id=ctx.tenant_id,
+            password_hash=password_hash,
+            set_password_token_hash=_token_hash(token) if token else None,
+            set_password_expires_at=clock.now() + SET_PASSWORD_VALIDITY if token else None,
+            created_at=clock.now(),
+            **clean,
+        )
+        await staff.save()
+        for branch_name in dict.fromkeys(branch_names):
+            await StaffBranch(
+                tenant_id=ctx.tenant_id, staff_id=staff.id, branch_id=by_name[branch_name].id
+            ).save()
+    return staff, token
+
+
+async def list_staff() -> list[StaffMember]:
+    """The current tenant's staff, by e-mail."""
+    ctx = current()
+    async with unit_of_work(ctx):
+        return (
+            await StaffMember.objects()
+            .where(StaffMember.tenant_id == ctx.tenant_id)
+            .order_by(StaffMember.email)
+        )
+
+
+async def set_password_with_token(token: str, password: str) -> StaffMember:
+    """Set the password of the current tenant's staff member holding ``token`` (used once)."""
+    ctx = current()
+    new_hash = hash_password(password)
+    async with unit_of_work(ctx):
+        staff = (
+            await StaffMember.objects()
+            .where(
+                (StaffMember.tenant_id == ctx.tenant_id)
+                & (StaffMember.set_password_token_hash == _token_hash(token))
+            )
+            .first()
+        )
+        expires = staff.set_password_expires_at if staff else None
+        if staff is None or expires is None or expires < clock.now():
+            raise NotFound("this set-password link is unknown, used or expired")
+        staff.password_hash = new_hash
+        staff.set_password_token_hash = None
+        staff.set_password_expires_at = None
+        await staff.save()
+    return staff

@@ -1,0 +1,96 @@
+"""Configuration from environment variables (documented in docs/configuration.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from salonkeep.tenants.errors import SalonkeepError
+
+ENV_PREFIX = "SALONKEEP_"
+
+
+class SettingsError(SalonkeepError):
+    """A configuration value is malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All process-wide settings. Build them with :func:`load_settings`."""
+
+    data_dir: Path
+    database_url: str
+    migration_database_url: str
+    redis_url: str | None
+    master_key_file: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str = ""
+    log_level: str = "info"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_postgres(self) -> bool:
+        """True when the app database is PostgreSQL (else the embedded SQLite)."""
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite file named by ``database_url`` (only for the embedded default)."""
+        return Path(urlsplit(self.database_url).path)
+
+    @property
+    def public_url(self) -> str:
+        """The address people open in a browser."""
+        return self.base_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def embedded_redis_db(self) -> Path:
+        """The file the embedded redis-server keeps (its socket lives beside it)."""
+        return self.data_dir / "redis.db"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(ENV_PREFIX + name)
+    return value if value not in (None, "") else default
+
+
+def _check_db_url(name: str, url: str) -> str:
+    scheme = urlsplit(url).scheme
+    if scheme not in {"sqlite", "postgresql", "postgres"}:
+        raise SettingsError(
+            f"SALONKEEP_{name} must start with sqlite:/// or postgresql:// (got {scheme or url!r})"
+        )
+    return url
+
+
+def load_settings() -> Settings:
+    """Read the settings from ``SALONKEEP_*`` environment variables, with defaults."""
+    data_dir = Path(_env("DATA_DIR", ".salonkeep") or ".salonkeep").expanduser().resolve()
+    database_url = _check_db_url(
+        "DATABASE_URL", _env("DATABASE_URL", f"sqlite:///{data_dir / 'salonkeep.sqlite3'}") or ""
+    )
+    migration_url = _check_db_url(
+        "MIGRATION_DATABASE_URL", _env("MIGRATION_DATABASE_URL", database_url) or ""
+    )
+    redis_url = _env("REDIS_URL")
+    if redis_url is not None and urlsplit(redis_url).scheme not in {"redis", "rediss", "unix"}:
+        raise SettingsError("SALONKEEP_REDIS_URL must start with redis://, rediss:// or unix://")
+    port_text = _env("PORT", "8000") or "8000"
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise SettingsError(f"SALONKEEP_PORT must be a port number (got {port_text!r})")
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        migration_database_url=migration_url,
+        redis_url=redis_url,
+        master_key_file=Path(_env("MASTER_KEY_FILE", str(data_dir / "master.key")) or "")
+        .expanduser()
+        .resolve(),
+        host=_env("HOST", "127.0.0.1") or "127.0.0.1",
+        port=int(port_text),
+        base_url=(_env("BASE_URL", "") or "").rstrip("/"),
+        log_level=(_env("LOG_LEVEL", "info") or "info").lower(),
+    )

@@ -1,0 +1,73 @@
+"""Tenancy tables: the tenant directory, branches, staff and their branches.
+
+``Tenant`` is the directory (one row per chain or clinic) and has no ``tenant_id``; every other
+table here is a tenant table: it has ``tenant_id`` and a row-level-security policy.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    UUID,
+    Boolean,
+    ForeignKey,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+ROLES = ("owner", "branch_manager", "practitioner", "reception", "privacy_officer")
+TENANT_STATUSES = ("active", "suspended")
+
+
+class Tenant(Table, tablename="tenant"):
+    """A chain or a single clinic: the unit of isolation."""
+
+    id = UUID(primary_key=True)
+    slug = Varchar(length=63, unique=True, required=True)
+    name = Varchar(length=200, required=True)
+    time_zone = Varchar(length=64, required=True)
+    country = Varchar(length=2, required=True)
+    default_locale = Varchar(length=16, required=True)
+    status = Varchar(length=16, default="active")
+    settings = JSON(default="{}")
+    created_at = Timestamptz()
+
+
+class Branch(Table, tablename="branch"):
+    """A salon or clinic location of a tenant."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    name = Varchar(length=200, required=True)
+    address = Text(default="")
+    phone = Varchar(length=32, default="")
+    time_zone = Varchar(length=64, null=True, default=None)
+    created_at = Timestamptz()
+
+
+class StaffMember(Table, tablename="staff_member"):
+    """A person who signs in: their role decides what they may see and do."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    email = Varchar(length=254, required=True)
+    name = Varchar(length=200, required=True)
+    role = Varchar(length=32, required=True)
+    password_hash = Text(null=True, default=None)
+    set_password_token_hash = Varchar(length=64, null=True, default=None)
+    set_password_expires_at = Timestamptz(null=True, default=None)
+    locale = Varchar(length=16, null=True, default=None)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+
+
+class StaffBranch(Table, tablename="staff_branch"):
+    """Which branches a staff member works in."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    staff_id = ForeignKey(references=StaffMember, null=False, on_delete=OnDelete.cascade)
+    branch_id = ForeignKey(references=Branch, null=False, on_delete=OnDelete.cascade)

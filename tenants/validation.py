@@ -1,0 +1,98 @@
+"""Field checks shared by every edge. Each raises ValidationFailed naming the field."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import phonenumbers
+from babel import Locale, UnknownLocaleError
+from email_validator import EmailNotValidError, validate_email
+
+from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.tables import ROLES
+
+SUPPORTED_LOCALES = ("en", "zh", "ru", "fi")
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def slug(value: str, field: str = "slug") -> str:
+    """A URL-safe tenant slug: lower-case letters, digits and inner hyphens."""
+    value = value.strip()
+    if not _SLUG.match(value):
+        raise ValidationFailed(
+            {field: "use 1-63 lower-case letters, digits and hyphens (not at either end)"}
+        )
+    return value
+
+
+def required_text(value: str, field: str, max_length: int = 200) -> str:
+    """Non-empty text of at most ``max_length`` characters, stripped."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed({field: "is required"})
+    if len(value) > max_length:
+        raise ValidationFailed({field: f"must be at most {max_length} characters"})
+    return value
+
+
+def time_zone(value: str, field: str = "time_zone") -> str:
+    """An IANA time zone name such as ``Europe/Helsinki``."""
+    value = (value or "").strip()
+    if value not in available_timezones():
+        raise ValidationFailed({field: f"unknown time zone {value!r} (use e.g. Europe/Helsinki)"})
+    try:
+        ZoneInfo(value)
+    except ZoneInfoNotFoundError as exc:  # pragma: no cover - listed zones load
+        raise ValidationFailed({field: f"unknown time zone {value!r}"}) from exc
+    return value
+
+
+def locale(value: str, field: str = "locale") -> str:
+    """One of the supported UI languages."""
+    value = (value or "").strip()
+    try:
+        language = Locale.parse(value.replace("-", "_")).language
+    except (ValueError, UnknownLocaleError) as exc:
+        raise ValidationFailed({field: f"unknown locale {value!r}"}) from exc
+    if language not in SUPPORTED_LOCALES:
+        raise ValidationFailed(
+            {field: f"{value!r} is not offered; choose one of {', '.join(SUPPORTED_LOCALES)}"}
+        )
+    return language
+
+
+def country(value: str, field: str = "country") -> str:
+    """An ISO 3166 two-letter country code (upper case)."""
+    value = (value or "").strip().upper()
+    if phonenumbers.country_code_for_region(value) == 0:
+        raise ValidationFailed({field: f"unknown country code {value!r} (use e.g. FI, CN)"})
+    return value
+
+
+def email(value: str, field: str = "email") -> str:
+    """A syntactically valid e-mail address, normalised (no DNS look-up)."""
+    try:
+        return validate_email((value or "").strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValidationFailed({field: str(exc)}) from exc
+
+
+def phone(value: str, region: str, field: str = "phone") -> str:
+    """A valid phone number in E.164 form; local numbers are read for ``region``."""
+    value = (value or "").strip()
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationFailed({field: f"not a phone number: {value!r}"}) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationFailed({field: f"not a valid phone number: {value!r}"})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def role(value: str, field: str = "role") -> str:
+    """One of the staff roles."""
+    value = (value or "").strip()
+    if value not in ROLES:
+        raise ValidationFailed({field: f"unknown role {value!r}; choose one of {', '.join(ROLES)}"})
+    return value

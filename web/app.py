@@ -1,0 +1,90 @@
+"""Assemble the litestar application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Litestar, Request, Response
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from redis.asyncio import Redis
+
+from salonkeep.core import database
+from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.secrets_store import read_or_create
+from salonkeep.tenants.settings import Settings, load_settings
+from salonkeep.web.health import healthz
+from salonkeep.web.public import home, login_page, set_password_form, set_password_submit
+
+HERE = Path(__file__).parent
+
+
+def _jinja_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def _not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, str]]:
+    return Response({"detail": "Not found"}, status_code=404)
+
+
+def _invalid(request: Request[Any, Any, Any], exc: ValidationFailed) -> Response[dict[str, Any]]:
+    return Response({"detail": "Invalid input", "errors": exc.errors}, status_code=422)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """The web application for ``settings`` (read from the environment by default)."""
+    settings = settings or load_settings()
+    secret = read_or_create(settings.data_dir / "secret.key")
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        engine = await database.start(settings)
+        app.state.redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        try:
+            yield
+        finally:
+            if app.state.redis is not None:
+                await app.state.redis.aclose()
+            await database.stop(engine)
+
+    return Litestar(
+        route_handlers=[
+            healthz,
+            home,
+            login_page,
+            set_password_form,
+            set_password_submit,
+            create_static_files_router(path="/static", directories=[HERE / "static"]),
+        ],
+        lifespan=[lifespan],
+        template_config=TemplateConfig(
+            engine=JinjaTemplateEngine.from_environment(_jinja_environment())
+        ),
+        csrf_config=CSRFConfig(
+            secret=secret.hex(), cookie_name="csrftoken", header_name="x-csrftoken",
+            cookie_secure=settings.public_url.startswith("https"), cookie_samesite="strict",
+            exclude=["/healthz"],
+        ),
+        exception_handlers={
+            NotFound: _not_found,
+            NotFoundException: _not_found,
+            ValidationFailed: _invalid,
+        },
+        debug=False,
+    )
+
+
+__all__ = ["HTTPException", "create_app"]

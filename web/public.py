@@ -1,0 +1,66 @@
+"""Pages that need no sign-in: the start page, sign-in and the set-password link."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from salonkeep.tenants.context import TenantContext, tenant_scope
+from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.onboarding import find_tenant, set_password_with_token
+
+
+@get("/", include_in_schema=False)
+async def home() -> Redirect:
+    """Send people to sign in."""
+    return Redirect("/login")
+
+
+@get("/login", include_in_schema=False)
+async def login_page() -> Template:
+    """The sign-in page."""
+    return Template("login.html", context={})
+
+
+@get("/t/{slug:str}/set-password/{token:str}", include_in_schema=False)
+async def set_password_form(slug: str, token: str) -> Template:
+    """The form behind a one-time set-password link."""
+    tenant = await find_tenant(slug)
+    return Template("set_password.html", context={"tenant": tenant, "token": token, "errors": {}})
+
+
+@post("/t/{slug:str}/set-password/{token:str}", include_in_schema=False)
+async def set_password_submit(
+    request: Request[Any, Any, Any],
+    slug: str,
+    token: str,
+    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template:
+    """Set the password; the link works once."""
+    tenant = await find_tenant(slug)
+    password = data.get("password", "")
+    errors: dict[str, str] = {}
+    if password != data.get("password_again", ""):
+        errors["password_again"] = "the two passwords differ"
+    else:
+        try:
+            with tenant_scope(TenantContext(tenant_id=tenant.id, actor_label="set-password link")):
+                await set_password_with_token(token, password)
+        except ValidationFailed as exc:
+            errors = exc.errors
+        except NotFound as exc:
+            return Template("message.html", context={"message": str(exc)}, status_code=404)
+    if errors:
+        return Template(
+            "set_password.html",
+            context={"tenant": tenant, "token": token, "errors": errors},
+            status_code=422,
+        )
+    return Template(
+        "message.html",
+        context={"message": "Your password is set. You can sign in now.", "link": "/login"},
+    )

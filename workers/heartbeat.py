@@ -1,0 +1,17 @@
+"""The heartbeat cron job: proof that a worker is alive, readable by /healthz and operators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from salonkeep.tenants import clock
+
+HEARTBEAT_KEY = "salonkeep:worker:heartbeat"
+HEARTBEAT_TTL_SECONDS = 180
+
+
+async def heartbeat(ctx: dict[str, Any]) -> str:
+    """Write the current time under HEARTBEAT_KEY (expires after 3 minutes)."""
+    stamp = clock.now().isoformat()
+    await ctx["redis"].set(HEARTBEAT_KEY, stamp, ex=HEARTBEAT_TTL_SECONDS)
+    return stamp

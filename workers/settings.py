@@ -1,0 +1,42 @@
+"""arq WorkerSettings for Salonkeep workers."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from arq.connections import RedisSettings
+from arq.cron import CronJob, cron
+
+from salonkeep.core import database
+from salonkeep.tenants.settings import load_settings
+from salonkeep.workers.heartbeat import heartbeat
+
+
+def redis_settings(url: str) -> RedisSettings:
+    """arq connection settings for a ``redis://`` or ``unix://`` URL."""
+    return RedisSettings.from_dsn(url)
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    """Bind the database for this worker process."""
+    ctx["settings"] = load_settings()
+    ctx["engine"] = await database.start(ctx["settings"])
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    """Close the database pool."""
+    if "engine" in ctx:
+        await database.stop(ctx["engine"])
+
+
+class WorkerSettings:
+    """What ``arq`` runs: functions, cron jobs and lifecycle hooks."""
+
+    functions: ClassVar[list[Any]] = [heartbeat]
+    cron_jobs: ClassVar[list[CronJob]] = [
+        cron(heartbeat, second=0, run_at_startup=True, unique=True, timeout=30)
+    ]
+    on_startup = startup
+    on_shutdown = shutdown
+    keep_result = 60
+    max_tries = 5
