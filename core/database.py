@@ -6,6 +6,7 @@ import os
 import sys
 
 from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
 
 from salonkeep.core.apps import all_tables
 from salonkeep.tenants import db
@@ -23,8 +24,8 @@ def connect(settings: Settings) -> Engine:
 async def start(settings: Settings) -> Engine:
     """Connect, and open the connection pool on PostgreSQL."""
     engine = connect(settings)
-    if db.is_postgres(engine):
-        await engine.start_connection_pool(min_size=1, max_size=10)
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=1, max_size=settings.db_pool_size)
     return engine
 
 
@@ -58,6 +59,4 @@ async def migrate(settings: Settings) -> None:
                 "role of its own so that it cannot switch row-level security off",
                 file=sys.stderr,
             )
-        await secure_database(
-            owner, all_tables(), None if role.name == owner_role.name else role
-        )
+        await secure_database(owner, all_tables(), None if role.name == owner_role.name else role)

@@ -14,7 +14,7 @@ from salonkeep.tenants.onboarding import add_branch, add_staff, create_tenant
 from salonkeep.tenants.tables import Tenant
 
 DEMO_SLUG = "aurora"
-DEMO_PASSWORD = "Aurora-Demo-2026"
+DEMO_PASSWORD = "Aurora-Demo-2026"  # noqa: S105 - published demo account
 BRANCHES = (
     ("Helsinki Centre", "Aleksanterinkatu 15, 00100 Helsinki", "+358 9 1234 5670"),
     ("Espoo Tapiola", "Tapiontori 3, 02100 Espoo", "+358 9 1234 5671"),
@@ -31,8 +31,14 @@ STAFF = (
     ("reception.tampere@aurora.example", "Olli Järvinen", "reception", ("Tampere Hämeenkatu",)),
 )
 NEEDS = (
-    "Dry skin on the cheeks", "Acne scars", "Pigmentation after summer", "Fine lines around the eyes",
-    "Slimming: waist and hips", "Sensitive, reddening skin", "Dull complexion", "Hair removal",
+    "Dry skin on the cheeks",
+    "Acne scars",
+    "Pigmentation after summer",
+    "Fine lines around the eyes",
+    "Slimming: waist and hips",
+    "Sensitive, reddening skin",
+    "Dull complexion",
+    "Hair removal",
 )
 ALLERGIES = ("", "", "", "Nickel", "Latex", "Fragrance (linalool)", "Lidocaine", "Nuts")
 
@@ -61,12 +67,14 @@ async def load_demo(clients: int = 200, seed: int = 2026) -> DemoResult:
     rng = random.Random(seed)
     with tenant_scope(TenantContext(tenant_id=tenant.id, actor_label="demo loader")):
         branches = [
-            await add_branch(name=name, address=address, phone=phone)
-            for name, address, phone in BRANCHES
+            await add_branch(name=name, address=address, phone=phone) for name, address, phone in BRANCHES
         ]
         for email, name, role, branch_names in STAFF:
             await add_staff(
-                email=email, name=name, role=role, branch_names=branch_names,
+                email=email,
+                name=name,
+                role=role,
+                branch_names=branch_names,
                 password=DEMO_PASSWORD,
             )
         for _ in range(clients):

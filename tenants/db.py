@@ -13,6 +13,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from piccolo.columns import Text, Varchar
+from piccolo.columns.combination import Where
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
@@ -51,6 +53,13 @@ def get_engine() -> Engine:
     if _engine is None:
         raise RuntimeError("no database engine is bound; call salonkeep.core.bootstrap first")
     return _engine
+
+
+def contains(column: Varchar | Text, pattern: str) -> Where:
+    """A case-insensitive LIKE: ILIKE on PostgreSQL, LIKE on SQLite (case-insensitive there)."""
+    if is_postgres(get_engine()):
+        return column.ilike(pattern)
+    return column.like(pattern)
 
 
 async def execute(sql: str, *args: object) -> list[dict[str, object]]:

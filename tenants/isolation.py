@@ -56,9 +56,7 @@ def _quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-async def secure_database(
-    engine: Engine, tables: Iterable[type[Table]], role: AppRole | None
-) -> None:
+async def secure_database(engine: Engine, tables: Iterable[type[Table]], role: AppRole | None) -> None:
     """Force RLS with a tenant policy on every tenant table; create and grant the app role.
 
     ``role`` is ``None`` when the app connects as the owner itself (not recommended: the
@@ -67,12 +65,11 @@ async def secure_database(
     if role is not None:
         password = f" PASSWORD {_quote_literal(role.password)}" if role.password else ""
         exists = await engine.run_ddl(
-            f"SELECT 1 FROM pg_roles WHERE rolname = {_quote_literal(role.name)}"
+            f"SELECT 1 FROM pg_roles WHERE rolname = {_quote_literal(role.name)}"  # noqa: S608
         )
         if not exists:
             await engine.run_ddl(
-                f"CREATE ROLE {role.name} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB "
-                f"NOCREATEROLE{password}"
+                f"CREATE ROLE {role.name} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE{password}"
             )
         await engine.run_ddl(f"GRANT USAGE ON SCHEMA public TO {role.name}")
     condition = policy_expression()
@@ -81,9 +78,7 @@ async def secure_database(
         await engine.run_ddl(f"REVOKE ALL ON TABLE {name} FROM PUBLIC")
         if name in DIRECTORY_TABLES:
             if role is not None:
-                await engine.run_ddl(
-                    f"GRANT SELECT, INSERT, UPDATE ON TABLE {name} TO {role.name}"
-                )
+                await engine.run_ddl(f"GRANT SELECT, INSERT, UPDATE ON TABLE {name} TO {role.name}")
             continue
         await engine.run_ddl(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
         await engine.run_ddl(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY")
@@ -92,6 +87,4 @@ async def secure_database(
             f"CREATE POLICY {POLICY_NAME} ON {name} USING ({condition}) WITH CHECK ({condition})"
         )
         if role is not None:
-            await engine.run_ddl(
-                f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE {name} TO {role.name}"
-            )
+            await engine.run_ddl(f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE {name} TO {role.name}")

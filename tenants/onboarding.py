@@ -41,7 +41,14 @@ async def create_tenant(
     async with directory_transaction():
         if await Tenant.exists().where(Tenant.slug == values["slug"]):
             raise Conflict("slug", f"a tenant with the slug {values['slug']!r} already exists")
-        tenant = Tenant(**values, created_at=clock.now())
+        tenant = Tenant(
+            slug=values["slug"],
+            name=values["name"],
+            time_zone=values["time_zone"],
+            country=values["country"],
+            default_locale=values["default_locale"],
+            created_at=clock.now(),
+        )
         await tenant.save()
     return tenant
 
@@ -97,7 +104,14 @@ async def add_branch(
         )
         if duplicate:
             raise Conflict("name", f"this tenant already has a branch called {clean['name']!r}")
-        branch = Branch(tenant_id=ctx.tenant_id, created_at=clock.now(), **clean)
+        branch = Branch(
+            tenant_id=ctx.tenant_id,
+            name=clean["name"],
+            address=clean["address"],
+            phone=clean["phone"],
+            time_zone=clean["time_zone"],
+            created_at=clock.now(),
+        )
         await branch.save()
     return branch
 
@@ -163,7 +177,9 @@ async def add_staff(
             set_password_token_hash=_token_hash(token) if token else None,
             set_password_expires_at=clock.now() + SET_PASSWORD_VALIDITY if token else None,
             created_at=clock.now(),
-            **clean,
+            email=clean["email"],
+            name=clean["name"],
+            role=clean["role"],
         )
         await staff.save()
         for branch_name in dict.fromkeys(branch_names):

@@ -15,10 +15,30 @@ _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 #: Refused outright: the commonest passwords, and the source's own bad example.
 COMMON_PASSWORDS = frozenset(
     {
-        "password", "password1", "password123", "passw0rd", "qwerty123", "qwertyuiop",
-        "12345678", "123456789", "1234567890", "11111111", "iloveyou", "sunshine1",
-        "salon123", "salon1234", "beauty123", "welcome1", "welcome123", "admin123",
-        "letmein1", "football1", "princess1", "abc12345", "aa123456", "changeme1",
+        "password",
+        "password1",
+        "password123",
+        "passw0rd",
+        "qwerty123",
+        "qwertyuiop",
+        "12345678",
+        "123456789",
+        "1234567890",
+        "11111111",
+        "iloveyou",
+        "sunshine1",
+        "salon123",
+        "salon1234",
+        "beauty123",
+        "welcome1",
+        "welcome123",
+        "admin123",
+        "letmein1",
+        "football1",
+        "princess1",
+        "abc12345",
+        "aa123456",
+        "changeme1",
     }
 )
 

@@ -29,6 +29,7 @@ class Settings:
     port: int = 8000
     base_url: str = ""
     log_level: str = "info"
+    db_pool_size: int = 10
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -81,6 +82,9 @@ def load_settings() -> Settings:
     port_text = _env("PORT", "8000") or "8000"
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise SettingsError(f"SALONKEEP_PORT must be a port number (got {port_text!r})")
+    pool_text = _env("DB_POOL_SIZE", "10") or "10"
+    if not pool_text.isdigit() or int(pool_text) < 1:
+        raise SettingsError(f"SALONKEEP_DB_POOL_SIZE must be a positive number (got {pool_text!r})")
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -93,4 +97,5 @@ def load_settings() -> Settings:
         port=int(port_text),
         base_url=(_env("BASE_URL", "") or "").rstrip("/"),
         log_level=(_env("LOG_LEVEL", "info") or "info").lower(),
+        db_pool_size=int(pool_text),
     )

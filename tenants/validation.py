@@ -20,9 +20,7 @@ def slug(value: str, field: str = "slug") -> str:
     """A URL-safe tenant slug: lower-case letters, digits and inner hyphens."""
     value = value.strip()
     if not _SLUG.match(value):
-        raise ValidationFailed(
-            {field: "use 1-63 lower-case letters, digits and hyphens (not at either end)"}
-        )
+        raise ValidationFailed({field: "use 1-63 lower-case letters, digits and hyphens (not at either end)"})
     return value
 
 
@@ -71,9 +69,9 @@ def country(value: str, field: str = "country") -> str:
 
 
 def email(value: str, field: str = "email") -> str:
-    """A syntactically valid e-mail address, normalised (no DNS look-up)."""
+    """A syntactically valid e-mail address, normalised to lower case (no DNS look-up)."""
     try:
-        return validate_email((value or "").strip(), check_deliverability=False).normalized
+        return validate_email((value or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
         raise ValidationFailed({field: str(exc)}) from exc
 

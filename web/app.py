@@ -70,12 +70,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         lifespan=[lifespan],
-        template_config=TemplateConfig(
-            engine=JinjaTemplateEngine.from_environment(_jinja_environment())
-        ),
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(_jinja_environment())),
         csrf_config=CSRFConfig(
-            secret=secret.hex(), cookie_name="csrftoken", header_name="x-csrftoken",
-            cookie_secure=settings.public_url.startswith("https"), cookie_samesite="strict",
+            secret=secret.hex(),
+            cookie_name="csrftoken",
+            header_name="x-csrftoken",
+            cookie_secure=settings.public_url.startswith("https"),
+            cookie_samesite="strict",
             exclude=["/healthz"],
         ),
         exception_handlers={

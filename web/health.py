@@ -15,7 +15,7 @@ from salonkeep.tenants.db import execute
 async def _database_ok() -> bool:
     try:
         rows = await execute("select 1 as ok")
-    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+    except Exception:
         return False
     return bool(rows) and rows[0].get("ok") == 1
 

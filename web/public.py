@@ -45,7 +45,7 @@ async def set_password_submit(
     password = data.get("password", "")
     errors: dict[str, str] = {}
     if password != data.get("password_again", ""):
-        errors["password_again"] = "the two passwords differ"
+        errors["password_again"] = "the two passwords differ"  # noqa: S105 - a field name
     else:
         try:
             with tenant_scope(TenantContext(tenant_id=tenant.id, actor_label="set-password link")):

@@ -13,8 +13,11 @@ from salonkeep.core.demo import load_demo
 from salonkeep.tenants import onboarding
 from salonkeep.tenants.tables import ROLES
 
-app = typer.Typer(help="Salonkeep: client care, consent and aftercare for salon chains.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Salonkeep: client care, consent and aftercare for salon chains.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 tenant_app = typer.Typer(help="Tenants (chains or single clinics).", no_args_is_help=True)
 branch_app = typer.Typer(help="Branches of a tenant.", no_args_is_help=True)
 staff_app = typer.Typer(help="Staff members of a tenant.", no_args_is_help=True)
@@ -70,8 +73,11 @@ def tenant_create(
     locale: str = typer.Option("en", help="Default language: en, zh, ru or fi."),
 ) -> None:
     """Register a new tenant."""
-    tenant = run(lambda: onboarding.create_tenant(
-        slug=slug, name=name, time_zone=time_zone, country=country, default_locale=locale))
+    tenant = run(
+        lambda: onboarding.create_tenant(
+            slug=slug, name=name, time_zone=time_zone, country=country, default_locale=locale
+        )
+    )
     typer.echo(f"created tenant {tenant.slug} ({tenant.id})")
 
 
@@ -79,8 +85,9 @@ def tenant_create(
 def tenant_list() -> None:
     """List every tenant."""
     tenants = run(onboarding.list_tenants)
-    echo_rows([(t.slug, t.name, t.time_zone, t.status) for t in tenants],
-              ("SLUG", "NAME", "TIME ZONE", "STATUS"))
+    echo_rows(
+        [(t.slug, t.name, t.time_zone, t.status) for t in tenants], ("SLUG", "NAME", "TIME ZONE", "STATUS")
+    )
 
 
 @branch_app.command("add")
@@ -92,8 +99,10 @@ def branch_add(
     time_zone: str = typer.Option("", "--time-zone", help="Only if it differs from the tenant's."),
 ) -> None:
     """Add a branch to a tenant."""
-    branch = run(lambda: onboarding.add_branch(
-        name=name, address=address, phone=phone, time_zone=time_zone or None), tenant=tenant)
+    branch = run(
+        lambda: onboarding.add_branch(name=name, address=address, phone=phone, time_zone=time_zone or None),
+        tenant=tenant,
+    )
     typer.echo(f"added branch {branch.name!r} ({branch.id})")
 
 
@@ -112,7 +121,8 @@ def staff_add(
     role: str = typer.Option(..., help=f"One of: {', '.join(ROLES)}."),
     branch: list[str] = typer.Option([], help="A branch they work in (repeat for several)."),
     set_password: bool = typer.Option(
-        False, "--set-password", help="Type the password now instead of printing a link."),
+        False, "--set-password", help="Type the password now instead of printing a link."
+    ),
 ) -> None:
     """Add a staff member and print a one-time set-password link (or set it now)."""
     password = None
@@ -120,8 +130,12 @@ def staff_add(
         if not is_interactive():
             fail("--set-password needs a terminal; leave it out to get a set-password link")
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    staff, token = run(lambda: onboarding.add_staff(
-        email=email, name=name, role=role, branch_names=branch, password=password), tenant=tenant)
+    staff, token = run(
+        lambda: onboarding.add_staff(
+            email=email, name=name, role=role, branch_names=branch, password=password
+        ),
+        tenant=tenant,
+    )
     typer.echo(f"added {staff.email} as {staff.role}")
     if token:
         base = settings_or_fail().public_url
@@ -132,8 +146,10 @@ def staff_add(
 def staff_list(tenant: str = TenantOption) -> None:
     """List a tenant's staff."""
     staff = run(onboarding.list_staff, tenant=tenant)
-    echo_rows([(s.email, s.name, s.role, "active" if s.active else "inactive") for s in staff],
-              ("EMAIL", "NAME", "ROLE", "STATUS"))
+    echo_rows(
+        [(s.email, s.name, s.role, "active" if s.active else "inactive") for s in staff],
+        ("EMAIL", "NAME", "ROLE", "STATUS"),
+    )
 
 
 def main() -> None:

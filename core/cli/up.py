@@ -106,9 +106,7 @@ def up(
             raise typer.Exit(1)
         typer.echo(f"Salonkeep is running at {settings.public_url}/")
         if has_demo:
-            typer.echo(
-                f"Demo chain {DEMO_SLUG!r}: sign in as {STAFF[0][0]} with {DEMO_PASSWORD}"
-            )
+            typer.echo(f"Demo chain {DEMO_SLUG!r}: sign in as {STAFF[0][0]} with {DEMO_PASSWORD}")
         typer.echo("Press Ctrl-C to stop.")
         while not stopping and all(child.poll() is None for child in children):
             time.sleep(0.3)

@@ -7,10 +7,12 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from piccolo.columns.combination import Combinable
+
 from salonkeep.core.clients.tables import CLIENT_KINDS, Client
 from salonkeep.tenants import clock, validation
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.db import contains, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Branch
@@ -72,9 +74,7 @@ async def _validated(data: ClientInput) -> dict[str, Any]:
 
 async def _check_branch(branch_id: UUID) -> None:
     ctx = current()
-    exists = await Branch.exists().where(
-        (Branch.tenant_id == ctx.tenant_id) & (Branch.id == branch_id)
-    )
+    exists = await Branch.exists().where((Branch.tenant_id == ctx.tenant_id) & (Branch.id == branch_id))
     if not exists:
         raise ValidationFailed({"branch_id": "no such branch"})
 
@@ -86,7 +86,9 @@ async def create_client(data: ClientInput) -> Client:
     async with unit_of_work(ctx):
         await _check_branch(data.branch_id)
         now = clock.now()
-        client = Client(tenant_id=ctx.tenant_id, created_at=now, updated_at=now, **clean)
+        client = Client(tenant_id=ctx.tenant_id, created_at=now, updated_at=now)
+        for key, value in clean.items():
+            setattr(client, key, value)
         await client.save()
     return client
 
@@ -109,13 +111,13 @@ async def search_clients(query: str = "", limit: int = 20) -> list[Client]:
     """Clients of the current tenant whose name or phone contains ``query``."""
     ctx = current()
     q = query.strip()
-    where = Client.tenant_id == ctx.tenant_id
+    where: Combinable = Client.tenant_id == ctx.tenant_id
     if q:
         pattern = f"%{q}%"
         where = where & (
-            Client.first_name.ilike(pattern)
-            | Client.last_name.ilike(pattern)
-            | Client.phone.ilike(pattern)
+            contains(Client.first_name, pattern)
+            | contains(Client.last_name, pattern)
+            | contains(Client.phone, pattern)
         )
     async with unit_of_work(ctx):
         return (

@@ -1,0 +1,187 @@
+"""Row-level security in PostgreSQL itself, tested as the app role with raw SQL.
+
+Every tenant table is covered generically: the test seeds data for two tenants through the
+services, then walks every table. A new tenant table without seed data here fails the test.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+import pytest
+
+from salonkeep.core.apps import all_tables
+from salonkeep.core.clients.service import ClientInput, create_client
+from salonkeep.tenants.context import tenant_scope
+from salonkeep.tenants.isolation import POLICY_NAME, tenant_tables
+
+from ..conftest import APP_ROLE, make_tenant
+
+pytestmark = pytest.mark.postgres
+
+TENANT_TABLES = [t._meta.tablename for t in tenant_tables(all_tables())]
+
+
+@pytest.fixture
+async def seeded(postgres_backend, backend):
+    """Two tenants with a row in every tenant table."""
+    if backend.name != "postgres":
+        pytest.skip("PostgreSQL only")  # never reached: parametrised below
+    worlds = [await make_tenant(), await make_tenant()]
+    for world in worlds:
+        with tenant_scope(world.ctx):
+            await create_client(ClientInput(branch_id=world.branch_id, first_name="Seed"))
+    return worlds
+
+
+@pytest.fixture
+async def app_conn(postgres_backend):
+    conn = await asyncpg.connect(postgres_backend.app_url)
+    yield conn
+    await conn.close()
+
+
+@pytest.fixture
+async def owner_conn(postgres_backend):
+    conn = await asyncpg.connect(postgres_backend.owner_url)
+    yield conn
+    await conn.close()
+
+
+async def _as_tenant(conn, tenant_id):
+    await conn.execute("select set_config('salonkeep.tenant_id', $1, true)", str(tenant_id))
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.parametrize("table", TENANT_TABLES)
+async def test_reads_are_scoped_to_the_tenant(seeded, app_conn, table):
+    a, _ = seeded
+    async with app_conn.transaction():
+        await _as_tenant(app_conn, a.ctx.tenant_id)
+        seen = {r["tenant_id"] for r in await app_conn.fetch(f"select tenant_id from {table}")}
+    assert a.ctx.tenant_id in seen, f"seed a row of {table} for the isolation tests"
+    assert seen == {a.ctx.tenant_id}
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.parametrize("table", TENANT_TABLES)
+async def test_no_tenant_set_means_no_rows(seeded, app_conn, table):
+    assert await app_conn.fetchval(f"select count(*) from {table}") == 0
+    async with app_conn.transaction():
+        await app_conn.execute("select set_config('salonkeep.tenant_id', '', true)")
+        assert await app_conn.fetchval(f"select count(*) from {table}") == 0
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.parametrize("table", TENANT_TABLES)
+async def test_writing_another_tenants_rows_is_refused(seeded, app_conn, owner_conn, table):
+    a, b = seeded
+    row = dict(
+        await owner_conn.fetchrow(f"select * from {table} where tenant_id = $1 limit 1", b.ctx.tenant_id)
+    )
+    # Insert a row for B while acting as A: the policy's WITH CHECK refuses it.
+    clone = {**row, "id": uuid.uuid4()}
+    columns = ", ".join(clone)
+    params = ", ".join(f"${i}" for i in range(1, len(clone) + 1))
+    with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError, match="row-level security"):
+        async with app_conn.transaction():
+            await _as_tenant(app_conn, a.ctx.tenant_id)
+            await app_conn.execute(f"insert into {table} ({columns}) values ({params})", *clone.values())
+    # Update or delete B's row while acting as A: the row is invisible, nothing changes.
+    async with app_conn.transaction():
+        await _as_tenant(app_conn, a.ctx.tenant_id)
+        assert (
+            await app_conn.execute(f"update {table} set tenant_id = tenant_id where id = $1", row["id"])
+            == "UPDATE 0"
+        )
+        assert await app_conn.execute(f"delete from {table} where id = $1", row["id"]) == "DELETE 0"
+    # Move one of A's rows over to B: refused.
+    own = await owner_conn.fetchval(f"select id from {table} where tenant_id = $1 limit 1", a.ctx.tenant_id)
+    with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError, match="row-level security"):
+        async with app_conn.transaction():
+            await _as_tenant(app_conn, a.ctx.tenant_id)
+            await app_conn.execute(f"update {table} set tenant_id = $1 where id = $2", b.ctx.tenant_id, own)
+    assert await owner_conn.fetchval(f"select tenant_id from {table} where id = $1", own) == a.ctx.tenant_id
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_catalog_every_tenant_table_is_forced_under_rls(owner_conn, backend):
+    tables = await owner_conn.fetch(
+        "select c.relname, c.relrowsecurity, c.relforcerowsecurity, pg_get_userbyid(c.relowner) "
+        "as owner from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+        "where n.nspname = 'public' and c.relkind in ('r', 'p')"
+    )
+    by_name = {r["relname"]: r for r in tables}
+    for name in TENANT_TABLES:
+        row = by_name[name]
+        assert row["relrowsecurity"] and row["relforcerowsecurity"], name
+        assert row["owner"] != APP_ROLE, name
+        has_tenant_id = await owner_conn.fetchval(
+            "select count(*) from information_schema.columns where table_name = $1 "
+            "and column_name = 'tenant_id' and data_type = 'uuid' and is_nullable = 'NO'",
+            name,
+        )
+        assert has_tenant_id == 1, f"{name} needs a non-null uuid tenant_id"
+        policy = await owner_conn.fetchrow(
+            "select qual, with_check, cmd from pg_policies where tablename = $1 and policyname = $2",
+            name,
+            POLICY_NAME,
+        )
+        assert policy is not None, f"{name} has no {POLICY_NAME} policy"
+        assert policy["cmd"] == "ALL"
+        for expression in (policy["qual"], policy["with_check"]):
+            assert expression.startswith("(tenant_id = (NULLIF(current_setting('salonkeep.tenant_id"), (
+                expression
+            )
+    # Every table in the database is either a tenant table, the directory or piccolo's own.
+    known = set(TENANT_TABLES) | {"tenant", "migration"}
+    assert set(by_name) <= known, f"tables outside the isolation checks: {set(by_name) - known}"
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_app_role_cannot_bypass_rls(owner_conn, backend):
+    role = await owner_conn.fetchrow(
+        "select rolsuper, rolbypassrls, rolcreaterole, rolcreatedb from pg_roles where rolname = $1", APP_ROLE
+    )
+    assert role is not None
+    assert not any(role.values())
+    owned = await owner_conn.fetchval(
+        "select count(*) from pg_class where relowner = (select oid from pg_roles where rolname=$1)", APP_ROLE
+    )
+    assert owned == 0
+    assert (
+        await owner_conn.fetchval("select has_table_privilege($1, 'migration', 'SELECT')", APP_ROLE) is False
+    )
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_unique_keys_of_tenant_tables_include_tenant_id(owner_conn, backend):
+    rows = await owner_conn.fetch(
+        "select t.relname as table_name, i.relname as index_name, "
+        "array(select a.attname from pg_attribute a where a.attrelid = t.oid "
+        "      and a.attnum = any(ix.indkey)) as columns, ix.indisprimary "
+        "from pg_index ix join pg_class t on t.oid = ix.indrelid "
+        "join pg_class i on i.oid = ix.indexrelid "
+        "join pg_namespace n on n.oid = t.relnamespace "
+        "where n.nspname = 'public' and ix.indisunique"
+    )
+    for row in rows:
+        if row["table_name"] not in TENANT_TABLES or row["indisprimary"]:
+            continue
+        assert "tenant_id" in row["columns"], (
+            f"unique index {row['index_name']} on {row['table_name']} lacks tenant_id"
+        )
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_pooled_connections_carry_no_tenant(postgres_backend, backend, tenant_a):
+    """After a unit of work commits, its tenant is gone from the pooled connection."""
+    from salonkeep.tenants.db import execute, unit_of_work
+
+    async with unit_of_work(tenant_a.ctx):
+        rows = await execute("select current_setting('salonkeep.tenant_id', true) as t")
+        assert rows[0]["t"] == str(tenant_a.ctx.tenant_id)
+    for _ in range(12):  # more than the pool size: every pooled connection is visited
+        rows = await execute("select coalesce(current_setting('salonkeep.tenant_id', true), '') as t")
+        assert rows[0]["t"] == ""

@@ -1,0 +1,46 @@
+"""One import name: the top-level folders install as salonkeep.* and nothing else."""
+
+from __future__ import annotations
+
+import importlib.util
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _config() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+
+
+def test_every_package_folder_is_listed_for_the_wheel():
+    config = _config()
+    found = set()
+    for package, folder in config["package-dir"].items():
+        for init in (ROOT / folder).rglob("__init__.py"):
+            relative = init.parent.relative_to(ROOT / folder)
+            found.add(".".join([package, *relative.parts]))
+    assert found == set(config["packages"])
+
+
+def test_folders_import_under_salonkeep_only():
+    import salonkeep.core
+    import salonkeep.web
+
+    assert Path(salonkeep.core.__file__).parent == ROOT / "core"
+    assert Path(salonkeep.web.__file__).parent == ROOT / "web"
+    for name in ("core", "web", "tenants", "workers", "plugins"):
+        assert importlib.util.find_spec(name) is None, f"a top-level package {name!r} leaked"
+
+
+def test_core_imports_neither_web_nor_workers_nor_plugins():
+    offenders = []
+    for path in [*(ROOT / "core").rglob("*.py"), *(ROOT / "tenants").rglob("*.py")]:
+        text = path.read_text()
+        for layer in ("salonkeep.web", "salonkeep.workers", "salonkeep.plugins"):
+            if f"from {layer}" in text or f"import {layer}" in text:
+                offenders.append(f"{path.relative_to(ROOT)} imports {layer}")
+    for path in (ROOT / "tenants").rglob("*.py"):
+        if "from salonkeep.core" in path.read_text():
+            offenders.append(f"{path.relative_to(ROOT)} imports salonkeep.core")
+    assert offenders == []
