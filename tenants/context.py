@@ -26,6 +26,8 @@ class TenantContext:
     role: str | None = None
     actor_label: str = "system"
     ip: str | None = None
+    #: The branches the actor works in (empty for system contexts and chain-wide roles).
+    branch_ids: frozenset[UUID] = frozenset()
 
 
 _current: contextvars.ContextVar[TenantContext | None] = contextvars.ContextVar(

