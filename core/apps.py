@@ -10,6 +10,7 @@ from piccolo.table import Table
 APP_MODULES = (
     "salonkeep.tenants.piccolo_app",
     "salonkeep.core.clients.piccolo_app",
+    "salonkeep.core.visits.piccolo_app",
 )
 
 

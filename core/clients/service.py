@@ -15,6 +15,7 @@ from uuid import UUID
 
 from piccolo.columns.combination import Combinable
 
+from salonkeep.core import events
 from salonkeep.core.access import (
     HEALTH_FIELDS,
     Action,
@@ -200,6 +201,11 @@ async def create_client(data: ClientInput) -> ClientView:
         values: dict[str, Any] = {**clean, "tenant_id": ctx.tenant_id, "created_at": now, "updated_at": now}
         client = Client(**values)
         await client.save()
+        await events.publish(
+            events.ClientRegistered(
+                tenant_id=ctx.tenant_id, client_id=client.id, branch_id=client.branch_id, occurred_at=now
+            )
+        )
     return to_view(client, ctx)
 
 

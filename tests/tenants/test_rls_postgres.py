@@ -7,12 +7,15 @@ services, then walks every table. A new tenant table without seed data here fail
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import asyncpg
 import pytest
 
 from salonkeep.core.apps import all_tables
 from salonkeep.core.clients.service import ClientInput, create_client
+from salonkeep.core.visits.service import book_appointment, record_sale, record_service
+from salonkeep.tenants import clock
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.isolation import POLICY_NAME, tenant_tables
 
@@ -31,7 +34,10 @@ async def seeded(postgres_backend, backend):
     worlds = [await make_tenant(), await make_tenant()]
     for world in worlds:
         with tenant_scope(world.ctx):
-            await create_client(ClientInput(branch_id=world.branch_id, first_name="Seed"))
+            client = await create_client(ClientInput(branch_id=world.branch_id, first_name="Seed"))
+            await record_service(client.id, service="Facial", category="facial")
+            await record_sale(client.id, product="Serum", category="care", price_cents=4900)
+            await book_appointment(client.id, service="Facial", starts_at=clock.now() + timedelta(days=3))
     return worlds
 
 

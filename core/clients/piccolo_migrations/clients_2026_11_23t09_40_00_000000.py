@@ -13,6 +13,7 @@ BOTH = [
     "CREATE INDEX client_tenant_phone ON client (tenant_id, phone)",
 ]
 POSTGRES_ONLY = [
+    "ALTER TABLE client ADD CONSTRAINT client_tenant_id_key UNIQUE (tenant_id, id)",
     "ALTER TABLE client ADD CONSTRAINT client_branch_same_tenant "
     "FOREIGN KEY (tenant_id, branch_id) REFERENCES branch (tenant_id, id)",
 ]

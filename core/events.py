@@ -1,0 +1,89 @@
+"""Domain events. Services publish them inside the unit of work that caused them, so whatever
+a subscriber writes (planned touchpoints, outgoing messages) commits or rolls back with it.
+
+The plugin host subscribes at start-up and hands each event to the aftercare plugins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    """Something that happened to a client of the current tenant."""
+
+    tenant_id: UUID
+    client_id: UUID
+    branch_id: UUID
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class ClientRegistered(DomainEvent):
+    """A new client record was created."""
+
+
+@dataclass(frozen=True)
+class ServicePerformed(DomainEvent):
+    """A service (treatment) was done; ``first_visit`` when it is the client's first one."""
+
+    visit_id: UUID
+    service: str
+    category: str
+    first_visit: bool
+    is_procedure: bool
+
+
+@dataclass(frozen=True)
+class ProductSold(DomainEvent):
+    """A product was sold to the client."""
+
+    sale_id: UUID
+    product: str
+    category: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class AppointmentBooked(DomainEvent):
+    """An appointment was booked for the client."""
+
+    appointment_id: UUID
+    service: str
+    starts_at: datetime
+
+
+@dataclass(frozen=True)
+class ComplaintReceived(DomainEvent):
+    """A complaint was received (intake comes with the complaints feature)."""
+
+    complaint_id: UUID
+    channel: str
+    reason: str
+    received_on: date
+
+
+Subscriber = Callable[[DomainEvent], Awaitable[None]]
+_subscribers: list[Subscriber] = []
+
+
+def subscribe(subscriber: Subscriber) -> None:
+    """Call ``subscriber`` for every published event (once per subscriber)."""
+    if subscriber not in _subscribers:
+        _subscribers.append(subscriber)
+
+
+def unsubscribe(subscriber: Subscriber) -> None:
+    """Stop calling ``subscriber``."""
+    if subscriber in _subscribers:
+        _subscribers.remove(subscriber)
+
+
+async def publish(event: DomainEvent) -> None:
+    """Hand ``event`` to every subscriber, in order, inside the caller's unit of work."""
+    for subscriber in list(_subscribers):
+        await subscriber(event)

@@ -1,0 +1,1 @@
+"""Visits: services performed, products sold, appointments booked (the events aftercare follows)."""

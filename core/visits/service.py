@@ -1,0 +1,212 @@
+"""Record what happens to a client: services performed, products sold, appointments booked.
+
+Each function validates, writes in one unit of work and publishes its domain event inside
+that same unit of work (so touchpoints planned by aftercare plugins commit with it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from salonkeep.core import events
+from salonkeep.core.access import Action, require
+from salonkeep.core.clients.service import get_client
+from salonkeep.core.visits.tables import PRODUCT_CATEGORIES, SERVICE_CATEGORIES, Appointment, Sale, Visit
+from salonkeep.tenants import clock, validation
+from salonkeep.tenants.context import current
+from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.errors import ValidationFailed
+
+PROCEDURE_CATEGORIES = frozenset({"medical_aesthetics"})
+
+
+def _when(value: datetime | None, field: str) -> datetime:
+    now = clock.now()
+    if value is None:
+        return now
+    if value.tzinfo is None:
+        raise ValidationFailed({field: "needs a time zone"})
+    return value
+
+
+def _category(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValidationFailed({"category": f"choose one of {', '.join(allowed)}"})
+    return value
+
+
+async def record_service(
+    client_id: UUID,
+    *,
+    service: str,
+    category: str,
+    performed_at: datetime | None = None,
+    notes: str = "",
+) -> Visit:
+    """Record a service performed for a client (at the client's home branch unless the actor
+    works in a branch)."""
+    ctx = current()
+    require(ctx, Action.SALE_RECORD)
+    name = validation.required_text(service, "service")
+    category = _category(category, SERVICE_CATEGORIES)
+    when = _when(performed_at, "performed_at")
+    if when > clock.now():
+        raise ValidationFailed({"performed_at": "is in the future"})
+    client = await get_client(client_id)
+    async with unit_of_work(ctx):
+        first = not await Visit.exists().where(
+            (Visit.tenant_id == ctx.tenant_id) & (Visit.client_id == client.id)
+        )
+        visit = Visit(
+            tenant_id=ctx.tenant_id,
+            client_id=client.id,
+            branch_id=ctx.branch_id or client.branch_id,
+            staff_id=ctx.actor_id,
+            service=name,
+            category=category,
+            performed_at=when,
+            notes=notes.strip(),
+            created_at=clock.now(),
+        )
+        await visit.save()
+        await events.publish(
+            events.ServicePerformed(
+                tenant_id=ctx.tenant_id,
+                client_id=client.id,
+                branch_id=visit.branch_id,
+                occurred_at=when,
+                visit_id=visit.id,
+                service=name,
+                category=category,
+                first_visit=first,
+                is_procedure=category in PROCEDURE_CATEGORIES,
+            )
+        )
+    return visit
+
+
+async def record_sale(
+    client_id: UUID,
+    *,
+    product: str,
+    category: str,
+    quantity: int = 1,
+    price_cents: int = 0,
+    sold_at: datetime | None = None,
+) -> Sale:
+    """Record a product sold to a client."""
+    ctx = current()
+    require(ctx, Action.SALE_RECORD)
+    errors: dict[str, str] = {}
+    name = ""
+    try:
+        name = validation.required_text(product, "product")
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if category not in PRODUCT_CATEGORIES:
+        errors["category"] = f"choose one of {', '.join(PRODUCT_CATEGORIES)}"
+    if not 1 <= quantity <= 1000:
+        errors["quantity"] = "must be between 1 and 1000"
+    if price_cents < 0:
+        errors["price_cents"] = "cannot be negative"
+    if errors:
+        raise ValidationFailed(errors)
+    when = _when(sold_at, "sold_at")
+    if when > clock.now():
+        raise ValidationFailed({"sold_at": "is in the future"})
+    client = await get_client(client_id)
+    async with unit_of_work(ctx):
+        sale = Sale(
+            tenant_id=ctx.tenant_id,
+            client_id=client.id,
+            branch_id=ctx.branch_id or client.branch_id,
+            staff_id=ctx.actor_id,
+            product=name,
+            category=category,
+            quantity=quantity,
+            price_cents=price_cents,
+            sold_at=when,
+            created_at=clock.now(),
+        )
+        await sale.save()
+        await events.publish(
+            events.ProductSold(
+                tenant_id=ctx.tenant_id,
+                client_id=client.id,
+                branch_id=sale.branch_id,
+                occurred_at=when,
+                sale_id=sale.id,
+                product=name,
+                category=category,
+                quantity=quantity,
+            )
+        )
+    return sale
+
+
+async def book_appointment(client_id: UUID, *, service: str, starts_at: datetime) -> Appointment:
+    """Book an appointment for a client."""
+    ctx = current()
+    require(ctx, Action.SALE_RECORD)
+    name = validation.required_text(service, "service")
+    if starts_at.tzinfo is None:
+        raise ValidationFailed({"starts_at": "needs a time zone"})
+    if starts_at < clock.now():
+        raise ValidationFailed({"starts_at": "is in the past"})
+    client = await get_client(client_id)
+    async with unit_of_work(ctx):
+        appointment = Appointment(
+            tenant_id=ctx.tenant_id,
+            client_id=client.id,
+            branch_id=ctx.branch_id or client.branch_id,
+            service=name,
+            starts_at=starts_at,
+            created_at=clock.now(),
+        )
+        await appointment.save()
+        await events.publish(
+            events.AppointmentBooked(
+                tenant_id=ctx.tenant_id,
+                client_id=client.id,
+                branch_id=appointment.branch_id,
+                occurred_at=clock.now(),
+                appointment_id=appointment.id,
+                service=name,
+                starts_at=starts_at,
+            )
+        )
+    return appointment
+
+
+@dataclass(frozen=True)
+class History:
+    """A client's visits, purchases and appointments, newest first."""
+
+    visits: list[Visit]
+    sales: list[Sale]
+    appointments: list[Appointment]
+
+
+async def client_history(client_id: UUID) -> History:
+    """Everything recorded for a client (checks the client is visible to the actor first)."""
+    ctx = current()
+    client = await get_client(client_id)
+    async with unit_of_work(ctx):
+        visits = (
+            await Visit.objects()
+            .where((Visit.tenant_id == ctx.tenant_id) & (Visit.client_id == client.id))
+            .order_by(Visit.performed_at, ascending=False)
+        )
+        sales = (
+            await Sale.objects()
+            .where((Sale.tenant_id == ctx.tenant_id) & (Sale.client_id == client.id))
+            .order_by(Sale.sold_at, ascending=False)
+        )
+        appointments = (
+            await Appointment.objects()
+            .where((Appointment.tenant_id == ctx.tenant_id) & (Appointment.client_id == client.id))
+            .order_by(Appointment.starts_at, ascending=False)
+        )
+    return History(visits=list(visits), sales=list(sales), appointments=list(appointments))
