@@ -8,7 +8,7 @@ import typer
 
 from salonkeep.core import database
 from salonkeep.core.cli.runner import echo_rows, fail, is_interactive, run, settings_or_fail
-from salonkeep.core.cli.up import up
+from salonkeep.core.cli.up import run_module, up
 from salonkeep.core.demo import load_demo
 from salonkeep.tenants import onboarding
 from salonkeep.tenants.tables import ROLES
@@ -51,17 +51,13 @@ def demo(clients: int = typer.Option(200, min=0, max=100_000, help="How many cli
 @app.command()
 def web() -> None:
     """Run the web server only (needs SALONKEEP_REDIS_URL)."""
-    from salonkeep.core.cli.up import run_module
-
-    raise typer.Exit(run_module("salonkeep.web"))
+    run_module("salonkeep.web")
 
 
 @app.command()
 def worker() -> None:
     """Run one arq worker only (needs SALONKEEP_REDIS_URL)."""
-    from salonkeep.core.cli.up import run_module
-
-    raise typer.Exit(run_module("salonkeep.workers"))
+    run_module("salonkeep.workers")
 
 
 @tenant_app.command("create")

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from types import FrameType
+from typing import NoReturn
 
 import typer
 
@@ -22,9 +23,9 @@ from salonkeep.tenants.onboarding import list_tenants
 from salonkeep.tenants.settings import Settings
 
 
-def run_module(module: str) -> int:
-    """Run ``python -m module`` in the foreground and return its exit status."""
-    return subprocess.call([sys.executable, "-m", module])
+def run_module(module: str) -> NoReturn:
+    """Replace this process with ``python -m module`` (signals then reach it directly)."""
+    os.execv(sys.executable, [sys.executable, "-m", module])  # noqa: S606 - our own interpreter
 
 
 async def _prepare(settings: Settings, with_demo: bool) -> bool:

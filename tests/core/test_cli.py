@@ -250,3 +250,10 @@ def test_malformed_database_url_is_reported(sqlite_backend):
     result = run_cli("tenant", "list", env={**sqlite_backend.env, "SALONKEEP_DATABASE_URL": "mysql://x/y"})
     assert result.returncode == 2
     assert "SALONKEEP_DATABASE_URL must start with sqlite:/// or postgresql://" in result.stderr
+
+
+def test_worker_without_redis_says_how_to_fix_it(sqlite_backend):
+    env = {k: v for k, v in sqlite_backend.env.items() if k != "SALONKEEP_REDIS_URL"}
+    result = run_cli("worker", env={**env, "SALONKEEP_REDIS_URL": ""})
+    assert result.returncode != 0
+    assert "set SALONKEEP_REDIS_URL" in result.stderr
