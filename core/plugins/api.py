@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pluggy
 
+from salonkeep.core.access import Action, Forbidden, require
 from salonkeep.core.events import (
     AppointmentBooked,
     ClientRegistered,
@@ -379,6 +380,7 @@ __all__ = [
     "REACHED",
     "SERVICE",
     "WANTS_APPOINTMENT",
+    "Action",
     "AppointmentBooked",
     "ClientFacts",
     "ClientRegistered",
@@ -387,6 +389,7 @@ __all__ = [
     "ConsentGranted",
     "ConsentWithdrawn",
     "DomainEvent",
+    "Forbidden",
     "NotFound",
     "Panel",
     "Plan",
@@ -409,6 +412,7 @@ __all__ = [
     "local_at",
     "local_date",
     "now",
+    "require",
     "unit_of_work",
     "working_days_after",
 ]

@@ -40,6 +40,7 @@ from salonkeep.core import consent, database, events
 from salonkeep.core.aftercare import calls, programmes
 from salonkeep.core.aftercare.calls import TouchpointView
 from salonkeep.core.clients.service import ClientInput, ClientView, create_client
+from salonkeep.core.visits import service as visits
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.db import unit_of_work
@@ -136,30 +137,74 @@ async def salonkeep_client(salonkeep_tenant: KitTenant) -> ClientView:
 Emit = Callable[..., Awaitable[events.DomainEvent]]
 
 
+async def _through_service(
+    event: type[events.DomainEvent], client: ClientView, values: dict[str, Any]
+) -> events.DomainEvent | None:
+    """Record a sale, service or appointment through the core service (real rows, so
+    plugins can rely on them); returns the event that service published."""
+    seen: list[events.DomainEvent] = []
+
+    async def capture(published: events.DomainEvent) -> None:
+        if isinstance(published, event):
+            seen.append(published)
+
+    events.subscribe(capture)
+    try:
+        if event is events.ProductSold:
+            await visits.record_sale(
+                client.id,
+                product=values.get("product", "Product"),
+                category=values.get("category", "care"),
+                quantity=values.get("quantity", 1),
+                sold_at=values.get("occurred_at"),
+            )
+        elif event is events.ServicePerformed:
+            await visits.record_service(
+                client.id,
+                service=values.get("service", "Service"),
+                category=values.get("category", "facial"),
+                performed_at=values.get("occurred_at"),
+            )
+        elif event is events.AppointmentBooked:
+            await visits.book_appointment(
+                client.id, service=values.get("service", "Service"), starts_at=values["starts_at"]
+            )
+        else:
+            return None
+    finally:
+        events.unsubscribe(capture)
+    return seen[-1]
+
+
 @pytest.fixture
 def emit(salonkeep_tenant: KitTenant, salonkeep_client: ClientView) -> Emit:
-    """``await emit(EventClass, **fields)`` publishes a domain event for the client, as a
-    core service would (in a unit of work). ``tenant_id``, ``client_id``, ``branch_id``,
-    ``occurred_at`` (now) and any other ``*_id`` field default sensibly; pass a ready event
-    instance to publish it as it is."""
+    """``await emit(EventClass, **fields)`` makes the event happen for the client and returns
+    it. Sales, services and appointments go through the core services (so the sale, visit or
+    appointment exists; ``first_visit`` and ``is_procedure`` follow from the history and the
+    category); other events are published as a core service would, in a unit of work, with
+    ``tenant_id``, ``client_id``, ``branch_id``, ``occurred_at`` (now) and any other ``*_id``
+    field defaulted. Pass a ready event instance to publish it as it is (a re-delivery)."""
 
     async def publish(
         event: type[events.DomainEvent] | events.DomainEvent, **values: Any
     ) -> events.DomainEvent:
-        if isinstance(event, events.DomainEvent):
-            built = event
-        else:
-            defaults: dict[str, Any] = {
-                "tenant_id": salonkeep_tenant.ctx.tenant_id,
-                "client_id": salonkeep_client.id,
-                "branch_id": salonkeep_client.branch_id,
-                "occurred_at": clock.now(),
-            }
-            for item in fields(event):
-                if item.name.endswith("_id") and item.name not in defaults:
-                    defaults[item.name] = uuid.uuid4()
-            built = event(**{**defaults, **values})
         with tenant_scope(salonkeep_tenant.ctx):
+            if isinstance(event, events.DomainEvent):
+                built = event
+            else:
+                recorded = await _through_service(event, salonkeep_client, values)
+                if recorded is not None:
+                    return recorded
+                defaults: dict[str, Any] = {
+                    "tenant_id": salonkeep_tenant.ctx.tenant_id,
+                    "client_id": salonkeep_client.id,
+                    "branch_id": salonkeep_client.branch_id,
+                    "occurred_at": clock.now(),
+                }
+                for item in fields(event):
+                    if item.name.endswith("_id") and item.name not in defaults:
+                        defaults[item.name] = uuid.uuid4()
+                built = event(**{**defaults, **values})
             async with unit_of_work(salonkeep_tenant.ctx):
                 await events.publish(built)
         return built

@@ -26,7 +26,7 @@ async def test_calls_on_day_1_3_7_across_the_spring_dst_change(
 
 async def test_a_course_counts_and_other_services_do_not(salonkeep_clock, salonkeep_configure, emit, planned):
     await salonkeep_configure("follow_up_137", enabled=True)
-    await emit(ServicePerformed, service="Haircut", category="hair", first_visit=False, is_procedure=False)
+    await emit(ServicePerformed, service="Haircut", category="hair")
     assert await planned(programme="follow_up_137") == []
     await emit(
         ServicePerformed, service="Body wrap course", category="body", first_visit=False, is_procedure=False

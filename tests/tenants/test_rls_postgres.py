@@ -18,6 +18,7 @@ from salonkeep.core.aftercare.referrals import record_referral
 from salonkeep.core.apps import all_tables
 from salonkeep.core.clients.service import ClientInput, create_client
 from salonkeep.core.visits.service import book_appointment, record_sale, record_service
+from salonkeep.plugins.warranty import service as warranty_service
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.isolation import POLICY_NAME, tenant_tables
@@ -50,6 +51,8 @@ async def seeded(postgres_backend, backend):
                 ClientInput(branch_id=world.branch_id, first_name="Member", kind="member")
             )
             await record_referral(client.id, member.id)
+            warranty = (await warranty_service.warranties_of(client.id))[0]
+            await warranty_service.open_claim(warranty.id, proof_of_purchase="R-1", description="Broken pump")
     return worlds
 
 
