@@ -19,7 +19,7 @@ from uuid import UUID
 
 from salonkeep.core import events
 from salonkeep.core.aftercare import consent_gate
-from salonkeep.core.aftercare.programmes import enabled_settings
+from salonkeep.core.aftercare.programmes import tenant_programmes
 from salonkeep.core.aftercare.referrals import referrer_of
 from salonkeep.core.aftercare.tables import Touchpoint
 from salonkeep.core.clients.tables import Client
@@ -83,6 +83,7 @@ async def build_plan(tenant_id: UUID, client_id: UUID, branch_id: UUID | None = 
         .first()
     )
     zone = (branch or {}).get("time_zone") or tenant.time_zone
+    states = await tenant_programmes(tenant_id)
 
     async def visits() -> list[VisitFact]:
         rows = (
@@ -116,7 +117,8 @@ async def build_plan(tenant_id: UUID, client_id: UUID, branch_id: UUID | None = 
         time_zone=zone,
         client=_facts(client),
         now=clock.now(),
-        settings_by_programme=await enabled_settings(tenant_id),
+        settings_by_programme={s.programme.name: s.settings for s in states},
+        enabled_programmes=frozenset(s.programme.name for s in states if s.enabled),
         _visits=visits,
         _touchpoints=touchpoints,
         _consent=consent,

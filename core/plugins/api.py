@@ -311,6 +311,7 @@ class Plan:
     client: ClientFacts
     now: datetime
     settings_by_programme: Mapping[str, Mapping[str, Any]]
+    enabled_programmes: frozenset[str]
     _visits: ClientVisits
     _touchpoints: ClientTouchpoints
     _consent: ConsentCheck
@@ -322,7 +323,7 @@ class Plan:
 
     def enabled(self, programme: str) -> bool:
         """True when the tenant runs ``programme`` (the host also filters for you)."""
-        return programme in self.settings_by_programme
+        return programme in self.enabled_programmes
 
     def zone(self) -> ZoneInfo:
         """The time zone contacts are planned in (the branch's, else the tenant's)."""

@@ -138,7 +138,7 @@ Emit = Callable[..., Awaitable[events.DomainEvent]]
 
 
 async def _through_service(
-    event: type[events.DomainEvent], client: ClientView, values: dict[str, Any]
+    event: type[events.DomainEvent], client_id: uuid.UUID, values: dict[str, Any]
 ) -> events.DomainEvent | None:
     """Record a sale, service or appointment through the core service (real rows, so
     plugins can rely on them); returns the event that service published."""
@@ -152,7 +152,7 @@ async def _through_service(
     try:
         if event is events.ProductSold:
             await visits.record_sale(
-                client.id,
+                client_id,
                 product=values.get("product", "Product"),
                 category=values.get("category", "care"),
                 quantity=values.get("quantity", 1),
@@ -160,14 +160,14 @@ async def _through_service(
             )
         elif event is events.ServicePerformed:
             await visits.record_service(
-                client.id,
+                client_id,
                 service=values.get("service", "Service"),
                 category=values.get("category", "facial"),
                 performed_at=values.get("occurred_at"),
             )
         elif event is events.AppointmentBooked:
             await visits.book_appointment(
-                client.id, service=values.get("service", "Service"), starts_at=values["starts_at"]
+                client_id, service=values.get("service", "Service"), starts_at=values["starts_at"]
             )
         else:
             return None
@@ -183,7 +183,8 @@ def emit(salonkeep_tenant: KitTenant, salonkeep_client: ClientView) -> Emit:
     appointment exists; ``first_visit`` and ``is_procedure`` follow from the history and the
     category); other events are published as a core service would, in a unit of work, with
     ``tenant_id``, ``client_id``, ``branch_id``, ``occurred_at`` (now) and any other ``*_id``
-    field defaulted. Pass a ready event instance to publish it as it is (a re-delivery)."""
+    field defaulted. ``client_id=`` targets another client of the tenant. Pass a ready event
+    instance to publish it as it is (a re-delivery)."""
 
     async def publish(
         event: type[events.DomainEvent] | events.DomainEvent, **values: Any
@@ -192,7 +193,7 @@ def emit(salonkeep_tenant: KitTenant, salonkeep_client: ClientView) -> Emit:
             if isinstance(event, events.DomainEvent):
                 built = event
             else:
-                recorded = await _through_service(event, salonkeep_client, values)
+                recorded = await _through_service(event, values.get("client_id", salonkeep_client.id), values)
                 if recorded is not None:
                     return recorded
                 defaults: dict[str, Any] = {

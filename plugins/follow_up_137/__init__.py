@@ -60,9 +60,9 @@ def _script(day: int, item: str, days: list[int]) -> str:
 @hookimpl
 def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
     """Plan the calls for a product sold or a course service performed."""
-    settings = plan.settings(NAME)
-    if not settings:
+    if not plan.enabled(NAME):
         return []
+    settings = plan.settings(NAME)
     if isinstance(event, ProductSold):
         source, item = f"sale:{event.sale_id}", event.product
     elif isinstance(event, ServicePerformed):
