@@ -215,8 +215,8 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
     - ``abnormal_reaction``: an urgent task for the branch manager, due at once (always,
       even if the programme has been switched off meanwhile);
     - ``wants_appointment``: a task for reception to book it, due at once;
-    - ``opted_out``: the programme's open touchpoints for the client are cancelled; for a
-      marketing programme its consents are withdrawn too.
+    - ``opted_out``: the programme's open calls and messages for the client are cancelled
+      (staff tasks stay); for a marketing programme its consents are withdrawn too.
     """
     ctx = current()
     require(ctx, Action.CALLS_WORK)
@@ -284,7 +284,10 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
                 )
             )
         elif outcome == OPTED_OUT:
-            await host.cancel_open(ctx.tenant_id, row.client_id, programme=row.programme)
+            # Calls and messages stop; staff tasks (an escalation, a booking) stay.
+            await host.cancel_open(
+                ctx.tenant_id, row.client_id, programme=row.programme, kinds=("call", "message")
+            )
             if state is not None:
                 for purpose in state.programme.marketing_purposes:
                     await consent.record(row.client_id, purpose, False)

@@ -192,13 +192,20 @@ async def write_planned(
 
 
 async def cancel_open(
-    tenant_id: UUID, client_id: UUID, *, programme: str | None = None, purpose: str | None = None
+    tenant_id: UUID,
+    client_id: UUID,
+    *,
+    programme: str | None = None,
+    purpose: str | None = None,
+    kinds: tuple[str, ...] = ("call", "message", "task"),
 ) -> int:
-    """Cancel a client's open touchpoints (of one programme, or queued messages of one purpose)."""
+    """Cancel a client's open touchpoints of ``kinds`` (of one programme, or queued messages
+    of one purpose)."""
     where = (
         (Touchpoint.tenant_id == tenant_id)
         & (Touchpoint.client_id == client_id)
         & Touchpoint.status.is_in(["planned", "queued"])
+        & Touchpoint.kind.is_in(list(kinds))
     )
     if programme is not None:
         where = where & (Touchpoint.programme == programme)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
 from salonkeep.core import events
@@ -35,7 +36,6 @@ async def allows(client_id: UUID, purpose: str) -> bool:
                 & (ConsentEvent.purpose == purpose)
             )
             .order_by(ConsentEvent.recorded_at, ascending=False)
-            .order_by(ConsentEvent.id, ascending=False)
             .first()
         )
     return bool(latest and latest["granted"])
@@ -56,6 +56,19 @@ async def record(client_id: UUID, purpose: str, granted: bool) -> None:
         if client is None:
             raise NotFound("no such client")
         now = clock.now()
+        latest = (
+            await ConsentEvent.select(ConsentEvent.recorded_at)
+            .where(
+                (ConsentEvent.tenant_id == ctx.tenant_id)
+                & (ConsentEvent.client_id == client_id)
+                & (ConsentEvent.purpose == purpose)
+            )
+            .order_by(ConsentEvent.recorded_at, ascending=False)
+            .first()
+        )
+        if latest and latest["recorded_at"] >= now:
+            # Decisions are ordered by time: the newest must sort last even within one clock tick.
+            now = latest["recorded_at"] + timedelta(microseconds=1)
         await ConsentEvent(
             tenant_id=ctx.tenant_id, client_id=client_id, purpose=purpose, granted=granted, recorded_at=now
         ).save()
