@@ -7,6 +7,7 @@ workers send them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -120,8 +121,8 @@ def touchpoint_view(row: Touchpoint) -> TouchpointView:
 async def _scope(ctx: TenantContext) -> frozenset[UUID] | None:
     tenant = await get_tenant(ctx.tenant_id)
     raw: Any = tenant.settings
-    shared = isinstance(raw, dict) and bool(raw.get("share_clients_chain_wide"))
-    return branch_scope(ctx, shared)
+    settings = json.loads(raw or "{}") if isinstance(raw, str) else dict(raw or {})
+    return branch_scope(ctx, bool(settings.get("share_clients_chain_wide")))
 
 
 async def _branch_zone(ctx: TenantContext, branch_id: UUID) -> str:

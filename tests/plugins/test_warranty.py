@@ -102,3 +102,20 @@ async def test_late_claim_is_out_of_period(salonkeep_clock, salonkeep_tenant, sa
         claim = await service.open_claim(warranty.id, proof_of_purchase="R-9", description="Leaks")
         claim = await service.triage(claim.id)
     assert (claim.status, claim.exclusion_reason) == ("excluded", "out_of_period")
+
+
+async def test_return_after_the_return_window_is_out_of_period(
+    salonkeep_clock, salonkeep_tenant, salonkeep_client, emit
+):
+    await emit(ProductSold, product="Cleanser", category="care")
+    salonkeep_clock.advance(timedelta(days=31))  # past the 30-day return window, within the warranty
+    with tenant_scope(salonkeep_tenant.ctx):
+        (warranty,) = await service.warranties_of(salonkeep_client.id)
+        late_return = await service.open_claim(
+            warranty.id, proof_of_purchase="R-3", description="Irritates", is_return=True
+        )
+        late_return = await service.triage(late_return.id)
+        repair = await service.open_claim(warranty.id, proof_of_purchase="R-3", description="Pump broken")
+        repair = await service.triage(repair.id)
+    assert (late_return.status, late_return.exclusion_reason) == ("excluded", "out_of_period")
+    assert repair.status == "in_scope"
