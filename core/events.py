@@ -83,6 +83,13 @@ class ConsentWithdrawn(DomainEvent):
 
 
 @dataclass(frozen=True)
+class PlanningDue(DomainEvent):
+    """The workers ask programmes to plan ahead for the client (yearly greetings): published
+    once a year per client, about a month before the client's birthday (or, without one, the
+    anniversary of the registration)."""
+
+
+@dataclass(frozen=True)
 class ReferralRecorded(DomainEvent):
     """``client_id`` (a guest) was referred by the member ``referrer_id``."""
 

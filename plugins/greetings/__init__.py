@@ -6,8 +6,9 @@
 - ``holiday_greetings``: Spring Festival, New Year, Mother's Day, Mid-Autumn Festival and the
   public holidays of the tenant's country (``holidays`` package), consent ``greetings``.
 
-The coming twelve months are planned when the client registers, grants a consent or has a
-service (keys carry the date, so planning again never duplicates). A withdrawal cancels
+The coming twelve months are planned when the client registers, grants a consent, has a
+service or the workers' yearly ``PlanningDue`` arrives (keys carry the date, so planning
+again never duplicates). A withdrawal cancels
 whatever is still queued at once (core), and an "opted out" call outcome withdraws these
 consents.
 """
@@ -26,6 +27,7 @@ from salonkeep.core.plugins.api import (
     Plan,
     Planned,
     PlannedMessage,
+    PlanningDue,
     Programme,
     ServicePerformed,
     Setting,
@@ -58,7 +60,7 @@ PROGRAMMES = [
         marketing_purposes=("greetings",),
     ),
 ]
-TRIGGERS = (ClientRegistered, ConsentGranted, ServicePerformed)
+TRIGGERS = (ClientRegistered, ConsentGranted, ServicePerformed, PlanningDue)
 
 
 @hookimpl
