@@ -98,11 +98,11 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned] | Awaitable
     Called inside the unit of work of the service that published the event (client
     registered, service performed — ``first_visit`` / ``is_procedure`` —, product sold with
     its category, appointment booked, complaint received, referral recorded, consent
-    granted / withdrawn, and the workers' yearly ``PlanningDue``). Return a list of ``PlannedCall`` / ``PlannedMessage`` /
-    ``PlannedTask`` (empty when the event is not for you). The host writes them in the same
-    transaction; drops items of programmes the tenant has disabled and messages without the
-    consent their ``purpose`` needs; and skips keys already planned (events may be
-    re-delivered). May be ``async def``.
+    granted / withdrawn, and the workers' yearly ``PlanningDue``). Return a list of
+    ``PlannedCall`` / ``PlannedMessage`` / ``PlannedTask`` (empty when the event is not for
+    you). The host writes them in the same transaction; drops items of programmes the tenant
+    has disabled and messages without the consent their ``purpose`` needs; and skips keys
+    already planned (events may be re-delivered). May be ``async def``.
 
     Example::
 
