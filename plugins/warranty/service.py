@@ -24,7 +24,13 @@ from salonkeep.core.plugins.api import (
     unit_of_work,
     working_days_after,
 )
-from salonkeep.plugins.warranty.tables import EXCLUSIONS, REMEDIES, ProductWarranty, WarrantyClaim
+from salonkeep.plugins.warranty.tables import (
+    EXCLUSIONS,
+    REMEDIES,
+    ProductWarranty,
+    ReceiptCounter,
+    WarrantyClaim,
+)
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,19 @@ async def agree_remedy(claim_id: UUID, remedy: str) -> WarrantyClaim:
     return claim
 
 
+async def _next_number(tenant_id: UUID, year: int) -> int:
+    """The next receipt number of the tenant's year (inside the caller's unit of work)."""
+    where = (ReceiptCounter.tenant_id == tenant_id) & (ReceiptCounter.year == year)
+    if not await ReceiptCounter.exists().where(where):
+        await ReceiptCounter(tenant_id=tenant_id, year=year, last=0).save()
+    rows = (
+        await ReceiptCounter.update({ReceiptCounter.last: ReceiptCounter.last + 1})
+        .where(where)
+        .returning(ReceiptCounter.last)
+    )
+    return int(rows[0]["last"])
+
+
 async def complete(claim_id: UUID) -> Receipt:
     """Close a claim whose remedy is done, issuing the numbered after-sales service receipt."""
     ctx = current()
@@ -165,11 +184,7 @@ async def complete(claim_id: UUID) -> Receipt:
         if claim.status != "remedy_agreed":
             raise ValidationFailed({"status": f"the claim is {claim.status}; agree a remedy first"})
         today = local_date(now(), warranty.time_zone)
-        prefix = f"AS-{today.year}-"
-        issued = await WarrantyClaim.count().where(
-            (WarrantyClaim.tenant_id == ctx.tenant_id) & WarrantyClaim.receipt_number.like(f"{prefix}%")
-        )
-        claim.receipt_number = f"{prefix}{issued + 1:05d}"
+        claim.receipt_number = f"AS-{today.year}-{await _next_number(ctx.tenant_id, today.year):05d}"
         claim.status = "completed"
         claim.completed_at = now()
         await claim.save()

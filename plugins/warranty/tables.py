@@ -55,3 +55,13 @@ class WarrantyClaim(Table, tablename="warranty_claim"):
     receipt_number = Varchar(length=32, null=True, default=None)
     completed_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
+
+
+class ReceiptCounter(Table, tablename="warranty_receipt_counter"):
+    """The last after-sales receipt number issued per tenant and year (the row lock taken by
+    the increment serialises concurrent receipts on PostgreSQL)."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    year = Integer(required=True)
+    last = Integer(default=0)

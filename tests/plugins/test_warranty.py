@@ -119,3 +119,21 @@ async def test_return_after_the_return_window_is_out_of_period(
         repair = await service.triage(repair.id)
     assert (late_return.status, late_return.exclusion_reason) == ("excluded", "out_of_period")
     assert repair.status == "in_scope"
+
+
+async def test_receipt_numbers_are_per_tenant_and_year(
+    salonkeep_clock, salonkeep_tenant, salonkeep_client, emit
+):
+    await emit(ProductSold, product="LED mask", category="device")
+
+    async def receipt() -> str:
+        with tenant_scope(salonkeep_tenant.ctx):
+            (warranty,) = await service.warranties_of(salonkeep_client.id)
+            claim = await service.open_claim(warranty.id, proof_of_purchase="R-7", description="Flickers")
+            await service.triage(claim.id)
+            await service.agree_remedy(claim.id, "repair")
+            return (await service.complete(claim.id)).number
+
+    assert [await receipt(), await receipt()] == ["AS-2026-00001", "AS-2026-00002"]
+    salonkeep_clock.advance(timedelta(days=300))  # January 2027
+    assert await receipt() == "AS-2027-00001"

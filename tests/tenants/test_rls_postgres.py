@@ -52,7 +52,12 @@ async def seeded(postgres_backend, backend):
             )
             await record_referral(client.id, member.id)
             warranty = (await warranty_service.warranties_of(client.id))[0]
-            await warranty_service.open_claim(warranty.id, proof_of_purchase="R-1", description="Broken pump")
+            claim = await warranty_service.open_claim(
+                warranty.id, proof_of_purchase="R-1", description="Broken pump"
+            )
+            await warranty_service.triage(claim.id)
+            await warranty_service.agree_remedy(claim.id, "repair")
+            await warranty_service.complete(claim.id)
     return worlds
 
 
