@@ -10,6 +10,7 @@ import typer
 from salonkeep.core.aftercare import calls, programmes
 from salonkeep.core.aftercare.programmes import ProgrammeState
 from salonkeep.core.cli.runner import echo_rows, run
+from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import NotFound
 from salonkeep.tenants.onboarding import get_tenant, list_branches
@@ -46,6 +47,8 @@ def programme_list(
     if settings:
         for state in states:
             _echo_state(state)
+    for failure in get_plugins().failures:
+        typer.echo(f"warning: plugin {failure.name} was skipped: {failure.reason}", err=True)
 
 
 @programme_app.command("enable")

@@ -152,3 +152,22 @@ async def test_roles_branches_tenants_and_messages(
     with tenant_scope(staff), pytest.raises(ValidationFailed) as caught:
         await calls.record_outcome(call.id, "maybe")
     assert "outcome" in caught.value.errors
+
+
+async def test_a_branch_in_another_time_zone_plans_in_its_own(
+    salonkeep_clock, salonkeep_tenant, emit, planned
+):
+    with tenant_scope(salonkeep_tenant.ctx):
+        shanghai = await add_branch(name="Shanghai", time_zone="Asia/Shanghai")
+        client = await create_client(ClientInput(branch_id=shanghai.id, first_name="Li"))
+    await emit(ProductSold, product="Slim gel", category="slimming", client_id=client.id)
+    calls_ = await planned(programme="product_follow_up", client_id=client.id)
+    # 25 March 16:00 in Shanghai; day 2 and day 5 at 10:00 Shanghai time (UTC+8, no DST).
+    assert [c.due_at for c in calls_] == [
+        datetime(2026, 3, 27, 2, 0, tzinfo=UTC),
+        datetime(2026, 3, 30, 2, 0, tzinfo=UTC),
+    ]
+    salonkeep_clock.at = datetime(2026, 3, 27, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+    with tenant_scope(salonkeep_tenant.ctx):
+        listed = await calls.due_calls(shanghai.id)
+    assert [(c.client_name, c.overdue) for c in listed] == [("Li", False)]
