@@ -66,6 +66,7 @@ async def test_missed_check_up_is_flagged_and_shown_on_the_panel(
     assert rows["Missed check-ups"] == "none"
     assert "free" not in rows["Aftercare period"]
     assert rows["Free within it"].startswith("Check-ups")
+    assert "Wound care" in panel.context["instructions"]  # for the printable instructions page
 
     salonkeep_clock.advance(timedelta(days=8, hours=23))  # day 1 check-in + 7 days grace passed
     with tenant_scope(salonkeep_tenant.ctx):
