@@ -137,6 +137,9 @@ async def salonkeep_client_panels(plan: Plan) -> list[Panel]:
     )
     return [
         Panel(
-            programme=NAME, title="Medical aftercare", rows=rows, context={"active": active, "until": until}
+            programme=NAME,
+            title="Medical aftercare",
+            rows=rows,
+            context={"active": active, "until": until, "instructions": str(settings["instructions"])},
         )
     ]
