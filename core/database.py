@@ -8,6 +8,7 @@ import sys
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
+from salonkeep.core.aftercare import host
 from salonkeep.core.apps import all_tables
 from salonkeep.tenants import db
 from salonkeep.tenants.isolation import AppRole, secure_database
@@ -22,8 +23,10 @@ def connect(settings: Settings) -> Engine:
 
 
 async def start(settings: Settings) -> Engine:
-    """Connect, and open the connection pool on PostgreSQL."""
+    """Connect, open the connection pool on PostgreSQL, and start the plugin host (plugins
+    loaded and checked, domain events handed to them)."""
     engine = connect(settings)
+    host.install()
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=1, max_size=settings.db_pool_size)
     return engine

@@ -67,6 +67,35 @@ class ComplaintReceived(DomainEvent):
     received_on: date
 
 
+@dataclass(frozen=True)
+class ConsentGranted(DomainEvent):
+    """The client opted in to ``purpose`` (e.g. ``greetings``, ``marketing_email``)."""
+
+    purpose: str
+
+
+@dataclass(frozen=True)
+class ConsentWithdrawn(DomainEvent):
+    """The client withdrew consent for ``purpose``: honoured immediately (queued messages of
+    that purpose are cancelled in the same unit of work)."""
+
+    purpose: str
+
+
+@dataclass(frozen=True)
+class PlanningDue(DomainEvent):
+    """The workers ask programmes to plan ahead for the client (yearly greetings): published
+    once a year per client, about a month before the client's birthday (or, without one, the
+    anniversary of the registration)."""
+
+
+@dataclass(frozen=True)
+class ReferralRecorded(DomainEvent):
+    """``client_id`` (a guest) was referred by the member ``referrer_id``."""
+
+    referrer_id: UUID
+
+
 Subscriber = Callable[[DomainEvent], Awaitable[None]]
 _subscribers: list[Subscriber] = []
 

@@ -6,10 +6,10 @@ Used by ``salonkeep migrate`` and when writing a migration:
 
 from piccolo.conf.apps import AppRegistry
 
-from salonkeep.core.apps import APP_MODULES
+from salonkeep.core.apps import app_modules
 from salonkeep.tenants.db import make_engine
 from salonkeep.tenants.settings import load_settings
 
 DB = make_engine(load_settings().migration_database_url)
 
-APP_REGISTRY = AppRegistry(apps=list(APP_MODULES))
+APP_REGISTRY = AppRegistry(apps=app_modules())

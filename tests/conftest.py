@@ -224,3 +224,10 @@ async def tenant_a(backend: Backend) -> TenantWorld:
 async def tenant_b(backend: Backend) -> TenantWorld:
     """A second tenant on the current backend."""
     return await make_tenant()
+
+
+@pytest.fixture
+async def salonkeep_db(backend: Backend) -> Settings:
+    """The plugin kit's database (salonkeep.core.plugins.testing) is the suite's backend, so
+    every programme test runs on SQLite and on PostgreSQL."""
+    return backend.settings

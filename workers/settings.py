@@ -9,6 +9,7 @@ from arq.cron import CronJob, cron
 
 from salonkeep.core import database
 from salonkeep.tenants.settings import load_settings
+from salonkeep.workers.aftercare import aftercare_sweep, plan_ahead_sweep
 from salonkeep.workers.heartbeat import heartbeat
 
 
@@ -32,9 +33,11 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 class WorkerSettings:
     """What ``arq`` runs: functions, cron jobs and lifecycle hooks."""
 
-    functions: ClassVar[list[Any]] = [heartbeat]
+    functions: ClassVar[list[Any]] = [heartbeat, aftercare_sweep, plan_ahead_sweep]
     cron_jobs: ClassVar[list[CronJob]] = [
-        cron(heartbeat, second=0, run_at_startup=True, unique=True, timeout=30)
+        cron(heartbeat, second=0, run_at_startup=True, unique=True, timeout=30),
+        cron(aftercare_sweep, minute={5, 35}, second=0, unique=True, timeout=600),
+        cron(plan_ahead_sweep, hour=3, minute=15, second=0, unique=True, timeout=3600),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -7,6 +7,7 @@ import asyncio
 import typer
 
 from salonkeep.core import database
+from salonkeep.core.cli.programmes import calls_command, programme_app
 from salonkeep.core.cli.runner import echo_rows, fail, is_interactive, run, settings_or_fail
 from salonkeep.core.cli.up import run_module, up
 from salonkeep.core.demo import load_demo
@@ -25,6 +26,8 @@ app.add_typer(tenant_app, name="tenant")
 app.add_typer(branch_app, name="branch")
 app.add_typer(staff_app, name="staff")
 app.command(help="Run everything on this machine: migrate, embedded Redis, web and worker.")(up)
+app.add_typer(programme_app, name="programme")
+app.command("calls")(calls_command)
 
 TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")
 

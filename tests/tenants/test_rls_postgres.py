@@ -12,9 +12,13 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
+from salonkeep.core import consent
+from salonkeep.core.aftercare import calls, programmes
+from salonkeep.core.aftercare.referrals import record_referral
 from salonkeep.core.apps import all_tables
 from salonkeep.core.clients.service import ClientInput, create_client
 from salonkeep.core.visits.service import book_appointment, record_sale, record_service
+from salonkeep.plugins.warranty import service as warranty_service
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.isolation import POLICY_NAME, tenant_tables
@@ -38,6 +42,22 @@ async def seeded(postgres_backend, backend):
             await record_service(client.id, service="Facial", category="facial")
             await record_sale(client.id, product="Serum", category="care", price_cents=4900)
             await book_appointment(client.id, service="Facial", starts_at=clock.now() + timedelta(days=3))
+            await consent.record(client.id, "greetings", True)
+            await programmes.set_setting("first_visit_call", "days_after", "2")
+            await calls.set_preferred_time(client.id, "evenings")
+            first_call = next(t for t in await calls.client_touchpoints(client.id) if t.kind == "call")
+            await calls.record_outcome(first_call.id, "reached", "fine")
+            member = await create_client(
+                ClientInput(branch_id=world.branch_id, first_name="Member", kind="member")
+            )
+            await record_referral(client.id, member.id)
+            warranty = (await warranty_service.warranties_of(client.id))[0]
+            claim = await warranty_service.open_claim(
+                warranty.id, proof_of_purchase="R-1", description="Broken pump"
+            )
+            await warranty_service.triage(claim.id)
+            await warranty_service.agree_remedy(claim.id, "repair")
+            await warranty_service.complete(claim.id)
     return worlds
 
 

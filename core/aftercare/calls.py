@@ -1,0 +1,424 @@
+"""The call list and the call log: staff work through due touchpoints and record outcomes.
+
+Staff touchpoints (calls and tasks) need no worker: they appear on their branch's call list
+when due. Messages to clients stay queued (visible on the client page) until the delivery
+workers send them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from piccolo.columns.combination import Combinable
+
+from salonkeep.core import consent
+from salonkeep.core.access import Action, branch_scope, require, visible_client_fields
+from salonkeep.core.aftercare import host
+from salonkeep.core.aftercare.programmes import tenant_programmes
+from salonkeep.core.aftercare.tables import CallLogEntry, CallPreference, Touchpoint
+from salonkeep.core.clients.service import get_client
+from salonkeep.core.clients.tables import Client
+from salonkeep.core.plugins.api import (
+    ABNORMAL_REACTION,
+    NO_ANSWER,
+    OPTED_OUT,
+    OUTCOMES,
+    WANTS_APPOINTMENT,
+    Panel,
+    PlannedTask,
+    local_at,
+    local_date,
+)
+from salonkeep.core.plugins.manager import get_plugins
+from salonkeep.tenants import clock
+from salonkeep.tenants.context import TenantContext, current
+from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.onboarding import get_tenant
+from salonkeep.tenants.tables import Branch, StaffMember
+
+STAFF_KINDS = ("call", "task")
+
+
+@dataclass(frozen=True)
+class CallItem:
+    """One line of a branch's call list."""
+
+    touchpoint_id: UUID
+    kind: str
+    programme: str
+    programme_title: str
+    client_id: UUID
+    client_name: str
+    phone: str | None
+    preferred_time: str
+    title: str
+    script: str
+    due_at: datetime
+    overdue: bool
+    urgency: str
+    attempts: int
+    assigned_role: str | None
+    missed: bool
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One recorded outcome in a call log."""
+
+    recorded_at: datetime
+    client_id: UUID
+    client_name: str
+    staff_name: str
+    programme: str
+    title: str
+    outcome: str
+    note: str
+
+
+@dataclass(frozen=True)
+class TouchpointView:
+    """A touchpoint as shown on the client page (and returned by the plugin test kit)."""
+
+    id: UUID
+    programme: str
+    kind: str
+    title: str
+    script: str
+    purpose: str
+    due_at: datetime
+    status: str
+    urgency: str
+    assigned_role: str | None
+    outcome: str | None
+    attempts: int
+    missed: bool
+
+
+def touchpoint_view(row: Touchpoint) -> TouchpointView:
+    """The client-page view of a touchpoint row."""
+    return TouchpointView(
+        id=row.id,
+        programme=row.programme,
+        kind=row.kind,
+        title=row.title,
+        script=row.script,
+        purpose=row.purpose,
+        due_at=row.due_at,
+        status=row.status,
+        urgency=row.urgency,
+        assigned_role=row.assigned_role,
+        outcome=row.outcome,
+        attempts=row.attempts,
+        missed=row.missed,
+    )
+
+
+async def _scope(ctx: TenantContext) -> frozenset[UUID] | None:
+    tenant = await get_tenant(ctx.tenant_id)
+    raw: Any = tenant.settings
+    settings = json.loads(raw or "{}") if isinstance(raw, str) else dict(raw or {})
+    return branch_scope(ctx, bool(settings.get("share_clients_chain_wide")))
+
+
+async def _branch_zone(ctx: TenantContext, branch_id: UUID) -> str:
+    branch = (
+        await Branch.objects().where((Branch.tenant_id == ctx.tenant_id) & (Branch.id == branch_id)).first()
+    )
+    if branch is None:
+        raise NotFound("no such branch")
+    return branch.time_zone or (await get_tenant(ctx.tenant_id)).time_zone
+
+
+async def due_calls(branch_id: UUID, now: datetime | None = None) -> list[CallItem]:
+    """The branch's call list: open calls and tasks due by the end of the branch's local day,
+    urgent first, then overdue (due on an earlier day), then by due time."""
+    ctx = current()
+    require(ctx, Action.CALLS_WORK)
+    now = now or clock.now()
+    scope = await _scope(ctx)
+    if scope is not None and branch_id not in scope:
+        raise NotFound("no such branch")
+    async with unit_of_work(ctx):
+        zone = await _branch_zone(ctx, branch_id)
+        today = local_date(now, zone)
+
+        end_of_day = local_at(today + timedelta(days=1), "00:00", zone)
+        start_of_day = local_at(today, "00:00", zone)
+        rows = (
+            await Touchpoint.objects()
+            .where(
+                (Touchpoint.tenant_id == ctx.tenant_id)
+                & (Touchpoint.branch_id == branch_id)
+                & Touchpoint.kind.is_in(list(STAFF_KINDS))
+                & (Touchpoint.status == "planned")
+                & (Touchpoint.due_at < end_of_day)
+            )
+            .order_by(Touchpoint.due_at)
+        )
+        client_ids = list({r.client_id for r in rows})
+        clients = {
+            c["id"]: c
+            for c in (
+                await Client.select(Client.id, Client.first_name, Client.last_name, Client.phone).where(
+                    (Client.tenant_id == ctx.tenant_id) & Client.id.is_in(client_ids or [ctx.tenant_id])
+                )
+            )
+        }
+        preferences = {
+            p["client_id"]: p["preferred_time"]
+            for p in await CallPreference.select(
+                CallPreference.client_id, CallPreference.preferred_time
+            ).where(
+                (CallPreference.tenant_id == ctx.tenant_id)
+                & CallPreference.client_id.is_in(client_ids or [ctx.tenant_id])
+            )
+        }
+        titles = {s.programme.name: s.programme.title for s in await tenant_programmes(ctx.tenant_id)}
+    show_phone = "phone" in visible_client_fields(ctx)
+    items = []
+    for row in rows:
+        client = clients[row.client_id]
+        items.append(
+            CallItem(
+                touchpoint_id=row.id,
+                kind=row.kind,
+                programme=row.programme,
+                programme_title=titles.get(row.programme, row.programme),
+                client_id=row.client_id,
+                client_name=f"{client['first_name']} {client['last_name']}".strip(),
+                phone=client["phone"] if show_phone else None,
+                preferred_time=preferences.get(row.client_id, ""),
+                title=row.title,
+                script=row.script,
+                due_at=row.due_at,
+                overdue=row.due_at < start_of_day,
+                urgency=row.urgency,
+                attempts=row.attempts,
+                assigned_role=row.assigned_role,
+                missed=row.missed,
+            )
+        )
+    items.sort(key=lambda i: (i.urgency != "urgent", not i.overdue, i.due_at))
+    return items
+
+
+async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> TouchpointView:
+    """Record what came of a call or task, in one unit of work: the call log entry, the
+    touchpoint's new state, the core reactions and whatever plugins plan in reaction.
+
+    - ``no_answer``: the call comes back after the programme's ``retry_after_hours``, until
+      ``max_attempts`` unanswered tries, then it is marked failed;
+    - ``abnormal_reaction``: an urgent task for the branch manager, due at once (always,
+      even if the programme has been switched off meanwhile);
+    - ``wants_appointment``: a task for reception to book it, due at once;
+    - ``opted_out``: the programme's open calls and messages for the client are cancelled
+      (staff tasks stay); for a marketing programme its consents are withdrawn too.
+    """
+    ctx = current()
+    require(ctx, Action.CALLS_WORK)
+    if outcome not in OUTCOMES:
+        raise ValidationFailed({"outcome": f"choose one of {', '.join(OUTCOMES)}"})
+    if len(note) > 5000:
+        raise ValidationFailed({"note": "must be at most 5000 characters"})
+    scope = await _scope(ctx)
+    async with unit_of_work(ctx):
+        where: Combinable = (Touchpoint.tenant_id == ctx.tenant_id) & (Touchpoint.id == touchpoint_id)
+        row = await Touchpoint.objects().where(where).first()
+        if row is None or (scope is not None and row.branch_id not in scope):
+            raise NotFound("no such call")
+        if row.kind not in STAFF_KINDS:
+            raise ValidationFailed({"outcome": "messages are sent by the workers, not recorded by staff"})
+        if row.status != "planned":
+            raise ValidationFailed({"outcome": f"this {row.kind} is already {row.status}"})
+        now = clock.now()
+        states = {s.programme.name: s for s in await tenant_programmes(ctx.tenant_id)}
+        state = states.get(row.programme)
+        settings = state.settings if state else {"retry_after_hours": 24, "max_attempts": 3}
+        await CallLogEntry(
+            tenant_id=ctx.tenant_id,
+            touchpoint_id=row.id,
+            client_id=row.client_id,
+            staff_id=ctx.actor_id,
+            programme=row.programme,
+            outcome=outcome,
+            note=note.strip(),
+            recorded_at=now,
+        ).save()
+        row.attempts += 1
+        row.outcome = outcome
+        row.note = note.strip()
+        if outcome == NO_ANSWER and row.attempts < int(settings["max_attempts"]):
+            row.due_at = now + timedelta(hours=int(settings["retry_after_hours"]))
+        else:
+            row.status = "failed" if outcome == NO_ANSWER else "done"
+            row.completed_by = ctx.actor_id
+            row.completed_at = now
+        await row.save()
+        plan = await host.build_plan(ctx.tenant_id, row.client_id, row.branch_id)
+        escalations = []
+        if outcome == ABNORMAL_REACTION:
+            escalations.append(
+                PlannedTask(
+                    programme=row.programme,
+                    key=f"{row.id}:abnormal",
+                    due_at=now,
+                    title="Abnormal reaction reported: contact the client now",
+                    body=f"Reported on the call {row.title!r}. Note: {note.strip() or '-'}",
+                    urgency="urgent",
+                    assigned_role="branch_manager",
+                )
+            )
+        elif outcome == WANTS_APPOINTMENT:
+            escalations.append(
+                PlannedTask(
+                    programme=row.programme,
+                    key=f"{row.id}:book",
+                    due_at=now,
+                    title="Book the appointment the client asked for",
+                    body=note.strip(),
+                    assigned_role="reception",
+                )
+            )
+        elif outcome == OPTED_OUT:
+            # Calls and messages stop; staff tasks (an escalation, a booking) stay.
+            await host.cancel_open(
+                ctx.tenant_id, row.client_id, programme=row.programme, kinds=("call", "message")
+            )
+            if state is not None:
+                for purpose in state.programme.marketing_purposes:
+                    await consent.record(row.client_id, purpose, False)
+        await host.write_planned(escalations, plan, row.branch_id, require_enabled=False)
+        planned = await get_plugins().touchpoint_outcome(host.to_fact(row), outcome, plan)
+        await host.write_planned(planned, plan, row.branch_id)
+    return touchpoint_view(row)
+
+
+async def _log(ctx: TenantContext, where: Combinable) -> list[LogEntry]:
+    rows = await CallLogEntry.objects().where(where).order_by(CallLogEntry.recorded_at, ascending=False)
+    staff_ids = [r.staff_id for r in rows if r.staff_id]
+    client_ids = [r.client_id for r in rows]
+    tp_ids = [r.touchpoint_id for r in rows]
+    staff = {
+        s["id"]: s["name"]
+        for s in await StaffMember.select(StaffMember.id, StaffMember.name).where(
+            (StaffMember.tenant_id == ctx.tenant_id) & StaffMember.id.is_in(staff_ids or [ctx.tenant_id])
+        )
+    }
+    clients = {
+        c["id"]: f"{c['first_name']} {c['last_name']}".strip()
+        for c in await Client.select(Client.id, Client.first_name, Client.last_name).where(
+            (Client.tenant_id == ctx.tenant_id) & Client.id.is_in(client_ids or [ctx.tenant_id])
+        )
+    }
+    titles = {
+        t["id"]: t["title"]
+        for t in await Touchpoint.select(Touchpoint.id, Touchpoint.title).where(
+            (Touchpoint.tenant_id == ctx.tenant_id) & Touchpoint.id.is_in(tp_ids or [ctx.tenant_id])
+        )
+    }
+    return [
+        LogEntry(
+            recorded_at=r.recorded_at,
+            client_id=r.client_id,
+            client_name=clients.get(r.client_id, ""),
+            staff_name=staff.get(r.staff_id, "system") if r.staff_id else "system",
+            programme=r.programme,
+            title=titles.get(r.touchpoint_id, ""),
+            outcome=r.outcome,
+            note=r.note,
+        )
+        for r in rows
+    ]
+
+
+async def call_log(client_id: UUID) -> list[LogEntry]:
+    """Every recorded outcome for a client, newest first."""
+    ctx = current()
+    require(ctx, Action.CALLS_WORK)
+    client = await get_client(client_id)
+    async with unit_of_work(ctx):
+        return await _log(
+            ctx, (CallLogEntry.tenant_id == ctx.tenant_id) & (CallLogEntry.client_id == client.id)
+        )
+
+
+async def staff_call_log(staff_id: UUID) -> list[LogEntry]:
+    """Every outcome a staff member recorded, newest first (their own, or any for managers)."""
+    ctx = current()
+    require(ctx, Action.CALLS_WORK)
+    if staff_id != ctx.actor_id:
+        require(ctx, Action.REPORTS_VIEW)
+    async with unit_of_work(ctx):
+        return await _log(
+            ctx, (CallLogEntry.tenant_id == ctx.tenant_id) & (CallLogEntry.staff_id == staff_id)
+        )
+
+
+async def client_touchpoints(client_id: UUID) -> list[TouchpointView]:
+    """A client's touchpoints for the client page, queued messages included, by due time."""
+    ctx = current()
+    client = await get_client(client_id)
+    async with unit_of_work(ctx):
+        rows = (
+            await Touchpoint.objects()
+            .where((Touchpoint.tenant_id == ctx.tenant_id) & (Touchpoint.client_id == client.id))
+            .order_by(Touchpoint.due_at)
+        )
+    return [touchpoint_view(r) for r in rows]
+
+
+async def client_panels(client_id: UUID) -> list[Panel]:
+    """Panels plugins add to the client page (enabled programmes only)."""
+    ctx = current()
+    client = await get_client(client_id)
+    async with unit_of_work(ctx):
+        plan = await host.build_plan(ctx.tenant_id, client.id)
+        panels = await get_plugins().client_panels(plan)
+    return [p for p in panels if plan.enabled(p.programme)]
+
+
+async def set_preferred_time(client_id: UUID, preferred_time: str) -> None:
+    """Note when the client prefers to be called (shown on the call list)."""
+    ctx = current()
+    require(ctx, Action.CLIENT_EDIT)
+    text = preferred_time.strip()
+    if len(text) > 100:
+        raise ValidationFailed({"preferred_time": "must be at most 100 characters"})
+    client = await get_client(client_id)
+    async with unit_of_work(ctx):
+        row = (
+            await CallPreference.objects()
+            .where((CallPreference.tenant_id == ctx.tenant_id) & (CallPreference.client_id == client.id))
+            .first()
+        )
+        if row is None:
+            row = CallPreference(tenant_id=ctx.tenant_id, client_id=client.id)
+        row.preferred_time = text
+        row.updated_at = clock.now()
+        await row.save()
+
+
+async def flag_missed(now: datetime | None = None) -> int:
+    """Flag open calls past their ``miss_after`` (missed check-ups); idempotent. Returns how
+    many were newly flagged."""
+    ctx = current()
+    now = now or clock.now()
+    async with unit_of_work(ctx):
+        where = (
+            (Touchpoint.tenant_id == ctx.tenant_id)
+            & (Touchpoint.status == "planned")
+            & (Touchpoint.missed == False)  # noqa: E712 - piccolo column comparison
+            & Touchpoint.miss_after.is_not_null()
+            & (Touchpoint.miss_after < now)
+        )
+        rows = await Touchpoint.select(Touchpoint.id).where(where)
+        if rows:
+            await Touchpoint.update({Touchpoint.missed: True}).where(
+                Touchpoint.id.is_in([r["id"] for r in rows])
+            )
+    return len(rows)

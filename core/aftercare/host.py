@@ -1,0 +1,233 @@
+"""The plugin host: hands domain events and outcomes to the plugins and writes what they plan.
+
+:func:`install` subscribes :func:`on_event` to the domain events once per process (called by
+``salonkeep.core.database.start``, which web, worker and CLI all run). Everything happens
+inside the unit of work of the service that published the event, so planned touchpoints
+commit or roll back with their cause.
+
+Rules applied to whatever a plugin returns (plugins need not remember them):
+- the programme must exist and be enabled for the tenant, else the item is dropped;
+- a message whose purpose is not ``service`` needs the client's consent for that purpose;
+- ``(programme, client, key)`` is planned at most once (``dedupe_key`` unique per tenant).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from salonkeep.core import events
+from salonkeep.core.aftercare import consent_gate
+from salonkeep.core.aftercare.programmes import tenant_programmes
+from salonkeep.core.aftercare.referrals import referrer_of
+from salonkeep.core.aftercare.tables import Touchpoint
+from salonkeep.core.clients.tables import Client
+from salonkeep.core.plugins.api import (
+    MESSAGE_PURPOSES,
+    ClientFacts,
+    Plan,
+    Planned,
+    PlannedCall,
+    PlannedMessage,
+    PlannedTask,
+    TouchpointFact,
+    VisitFact,
+)
+from salonkeep.core.plugins.manager import get_plugins
+from salonkeep.core.visits.tables import Visit
+from salonkeep.tenants import clock
+from salonkeep.tenants.errors import NotFound
+from salonkeep.tenants.tables import Branch, Tenant
+
+
+def to_fact(row: Touchpoint) -> TouchpointFact:
+    """The plugin-facing view of a touchpoint row."""
+    return TouchpointFact(
+        id=row.id,
+        client_id=row.client_id,
+        branch_id=row.branch_id,
+        programme=row.programme,
+        kind=row.kind,
+        key=row.dedupe_key,
+        title=row.title,
+        due_at=row.due_at,
+        status=row.status,
+        outcome=row.outcome,
+        note=row.note,
+        attempts=row.attempts,
+        missed=row.missed,
+    )
+
+
+def _facts(client: Client) -> ClientFacts:
+    return ClientFacts(
+        id=client.id,
+        branch_id=client.branch_id,
+        first_name=client.first_name,
+        kind=client.kind,
+        date_of_birth=client.date_of_birth,
+        created_at=client.created_at,
+    )
+
+
+async def build_plan(tenant_id: UUID, client_id: UUID, branch_id: UUID | None = None) -> Plan:
+    """The :class:`Plan` for a client (call inside a unit of work of the tenant)."""
+    tenant = await Tenant.objects().where(Tenant.id == tenant_id).first()
+    client = await Client.objects().where((Client.tenant_id == tenant_id) & (Client.id == client_id)).first()
+    if tenant is None or client is None:
+        raise NotFound("no such client")
+    branch = (
+        await Branch.select(Branch.time_zone)
+        .where((Branch.tenant_id == tenant_id) & (Branch.id == (branch_id or client.branch_id)))
+        .first()
+    )
+    zone = (branch or {}).get("time_zone") or tenant.time_zone
+    states = await tenant_programmes(tenant_id)
+
+    async def visits() -> list[VisitFact]:
+        rows = (
+            await Visit.select(Visit.service, Visit.category, Visit.performed_at)
+            .where((Visit.tenant_id == tenant_id) & (Visit.client_id == client_id))
+            .order_by(Visit.performed_at)
+        )
+        return [VisitFact(r["service"], r["category"], r["performed_at"]) for r in rows]
+
+    async def touchpoints() -> list[TouchpointFact]:
+        rows = (
+            await Touchpoint.objects()
+            .where((Touchpoint.tenant_id == tenant_id) & (Touchpoint.client_id == client_id))
+            .order_by(Touchpoint.due_at)
+        )
+        return [to_fact(r) for r in rows]
+
+    async def consent(purpose: str) -> bool:
+        return await consent_gate.allows(client_id, purpose)
+
+    async def referrer() -> ClientFacts | None:
+        referrer_id = await referrer_of(tenant_id, client_id)
+        row = (
+            await Client.objects().where((Client.tenant_id == tenant_id) & (Client.id == referrer_id)).first()
+        )
+        return _facts(row) if referrer_id and row else None
+
+    return Plan(
+        tenant_id=tenant_id,
+        country=tenant.country,
+        time_zone=zone,
+        client=_facts(client),
+        now=clock.now(),
+        settings_by_programme={s.programme.name: s.settings for s in states},
+        enabled_programmes=frozenset(s.programme.name for s in states if s.enabled),
+        _visits=visits,
+        _touchpoints=touchpoints,
+        _consent=consent,
+        _referrer=referrer,
+    )
+
+
+def _values(item: Planned, tenant_id: UUID, client_id: UUID, branch_id: UUID) -> dict[str, Any]:
+    common: dict[str, Any] = {
+        "tenant_id": tenant_id,
+        "client_id": client_id,
+        "branch_id": branch_id,
+        "programme": item.programme,
+        "due_at": item.due_at,
+        "title": item.title[:200],
+        "dedupe_key": f"{item.programme}:{client_id}:{item.key}"[:255],
+        "created_at": clock.now(),
+    }
+    if isinstance(item, PlannedCall):
+        return {
+            **common,
+            "kind": "call",
+            "script": item.script,
+            "urgency": item.urgency,
+            "assigned_role": item.assigned_role,
+            "miss_after": item.miss_after,
+        }
+    if isinstance(item, PlannedMessage):
+        return {**common, "kind": "message", "script": item.body, "purpose": item.purpose, "status": "queued"}
+    return {
+        **common,
+        "kind": "task",
+        "script": item.body,
+        "urgency": item.urgency,
+        "assigned_role": item.assigned_role,
+    }
+
+
+async def write_planned(
+    items: Sequence[Planned], plan: Plan, branch_id: UUID, *, require_enabled: bool = True
+) -> int:
+    """Write ``items`` for ``plan.client`` (filtered by the host's rules); returns how many
+    new touchpoints were written. ``require_enabled=False`` is for safety escalations, which
+    are written even when the programme was switched off meanwhile."""
+    written = 0
+    known = get_plugins().programmes()
+    for item in items:
+        if not isinstance(item, PlannedCall | PlannedMessage | PlannedTask):
+            raise TypeError(f"a plugin returned {item!r}, not a PlannedCall/PlannedMessage/PlannedTask")
+        if item.due_at.tzinfo is None:
+            raise ValueError(f"{item.programme}:{item.key}: due_at needs a time zone")
+        if item.programme not in known:
+            raise ValueError(f"{item.programme}:{item.key}: no plugin declares this programme")
+        if require_enabled and not plan.enabled(item.programme):
+            continue
+        client_id = item.client_id or plan.client.id
+        if isinstance(item, PlannedMessage):
+            if item.purpose not in MESSAGE_PURPOSES:
+                raise ValueError(f"{item.programme}:{item.key}: unknown purpose {item.purpose!r}")
+            if not await consent_gate.allows(client_id, item.purpose):
+                continue
+        values = _values(item, plan.tenant_id, client_id, branch_id)
+        exists = await Touchpoint.exists().where(
+            (Touchpoint.tenant_id == plan.tenant_id) & (Touchpoint.dedupe_key == values["dedupe_key"])
+        )
+        if exists:
+            continue
+        await Touchpoint.insert(Touchpoint(**values)).on_conflict(action="DO NOTHING")
+        written += 1
+    return written
+
+
+async def cancel_open(
+    tenant_id: UUID,
+    client_id: UUID,
+    *,
+    programme: str | None = None,
+    purpose: str | None = None,
+    kinds: tuple[str, ...] = ("call", "message", "task"),
+) -> int:
+    """Cancel a client's open touchpoints of ``kinds`` (of one programme, or queued messages
+    of one purpose)."""
+    where = (
+        (Touchpoint.tenant_id == tenant_id)
+        & (Touchpoint.client_id == client_id)
+        & Touchpoint.status.is_in(["planned", "queued"])
+        & Touchpoint.kind.is_in(list(kinds))
+    )
+    if programme is not None:
+        where = where & (Touchpoint.programme == programme)
+    if purpose is not None:
+        where = where & (Touchpoint.purpose == purpose) & (Touchpoint.kind == "message")
+    rows = await Touchpoint.select(Touchpoint.id).where(where)
+    if rows:
+        await Touchpoint.update({Touchpoint.status: "cancelled", Touchpoint.completed_at: clock.now()}).where(
+            Touchpoint.id.is_in([r["id"] for r in rows])
+        )
+    return len(rows)
+
+
+async def on_event(event: events.DomainEvent) -> None:
+    """Hand ``event`` to the plugins and write what they plan (in the caller's unit of work)."""
+    if isinstance(event, events.ConsentWithdrawn):
+        await cancel_open(event.tenant_id, event.client_id, purpose=event.purpose)
+    plan = await build_plan(event.tenant_id, event.client_id, event.branch_id)
+    planned = await get_plugins().event(event, plan)
+    await write_planned(planned, plan, event.branch_id)
+
+
+def install() -> None:
+    """Subscribe the host to the domain events (idempotent)."""
+    events.subscribe(on_event)

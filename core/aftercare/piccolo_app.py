@@ -1,0 +1,21 @@
+"""The piccolo app of aftercare (touchpoints, call log, programme settings)."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from salonkeep.core.aftercare.tables import (
+    CallLogEntry,
+    CallPreference,
+    ProgrammeSetting,
+    Referral,
+    Touchpoint,
+)
+
+APP_CONFIG = AppConfig(
+    app_name="aftercare",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[Touchpoint, CallLogEntry, ProgrammeSetting, CallPreference, Referral],
+    migration_dependencies=["salonkeep.core.clients.piccolo_app"],
+    commands=[],
+)

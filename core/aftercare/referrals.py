@@ -1,0 +1,55 @@
+"""Referrals: a member refers a guest; the referrals programme thanks the referrer."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from salonkeep.core import events
+from salonkeep.core.access import Action, require
+from salonkeep.core.aftercare.tables import Referral
+from salonkeep.core.clients.service import get_client
+from salonkeep.tenants import clock
+from salonkeep.tenants.context import current
+from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.errors import Conflict, ValidationFailed
+
+
+async def record_referral(guest_id: UUID, referrer_id: UUID) -> None:
+    """Record that the member ``referrer_id`` referred the guest ``guest_id`` (publishes
+    ReferralRecorded in the same unit of work)."""
+    ctx = current()
+    require(ctx, Action.CLIENT_EDIT)
+    if guest_id == referrer_id:
+        raise ValidationFailed({"referrer_id": "a client cannot refer themselves"})
+    guest = await get_client(guest_id)
+    referrer = await get_client(referrer_id)
+    if referrer.kind is not None and referrer.kind != "member":
+        raise ValidationFailed({"referrer_id": "only members can refer guests"})
+    async with unit_of_work(ctx):
+        if await Referral.exists().where(
+            (Referral.tenant_id == ctx.tenant_id) & (Referral.guest_id == guest.id)
+        ):
+            raise Conflict("guest_id", "this guest's referral is already recorded")
+        now = clock.now()
+        await Referral(
+            tenant_id=ctx.tenant_id, guest_id=guest.id, referrer_id=referrer.id, recorded_at=now
+        ).save()
+        await events.publish(
+            events.ReferralRecorded(
+                tenant_id=ctx.tenant_id,
+                client_id=guest.id,
+                branch_id=guest.branch_id,
+                occurred_at=now,
+                referrer_id=referrer.id,
+            )
+        )
+
+
+async def referrer_of(tenant_id: UUID, guest_id: UUID) -> UUID | None:
+    """The member who referred ``guest_id`` (inside a unit of work), or ``None``."""
+    row = (
+        await Referral.select(Referral.referrer_id)
+        .where((Referral.tenant_id == tenant_id) & (Referral.guest_id == guest_id))
+        .first()
+    )
+    return row["referrer_id"] if row else None

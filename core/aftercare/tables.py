@@ -1,0 +1,93 @@
+"""Aftercare tables (tenant tables): touchpoints (the outbox), call log, programme settings.
+
+A touchpoint is one planned contact: a staff ``call`` (lands on the branch's call list when
+due), a ``message`` to the client (queued until the delivery workers send it) or a staff
+``task``. ``dedupe_key`` is unique per tenant, so a re-delivered event plans nothing twice.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import JSON, UUID, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from salonkeep.core.clients.tables import Client
+from salonkeep.tenants.tables import Branch, StaffMember, Tenant
+
+KINDS = ("call", "message", "task")
+#: planned (calls, tasks) / queued (messages) → done | cancelled | failed
+STATUSES = ("planned", "queued", "done", "cancelled", "failed")
+URGENCIES = ("normal", "urgent")
+
+
+class Touchpoint(Table, tablename="touchpoint"):
+    """One planned contact with a client, written in the unit of work of its cause."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    client_id = ForeignKey(references=Client, null=False, on_delete=OnDelete.cascade)
+    branch_id = ForeignKey(references=Branch, null=False, on_delete=OnDelete.restrict)
+    programme = Varchar(length=64, required=True)
+    kind = Varchar(length=16, required=True)
+    due_at = Timestamptz()
+    title = Varchar(length=200, default="")
+    script = Text(default="")
+    purpose = Varchar(length=32, default="service")
+    status = Varchar(length=16, default="planned")
+    urgency = Varchar(length=16, default="normal")
+    assigned_role = Varchar(length=32, null=True, default=None)
+    assigned_staff_id = ForeignKey(references=StaffMember, null=True, on_delete=OnDelete.set_null)
+    dedupe_key = Varchar(length=255, required=True)
+    attempts = Integer(default=0)
+    outcome = Varchar(length=32, null=True, default=None)
+    note = Text(default="")
+    completed_by = ForeignKey(references=StaffMember, null=True, on_delete=OnDelete.set_null)
+    completed_at = Timestamptz(null=True, default=None)
+    miss_after = Timestamptz(null=True, default=None)
+    missed = Boolean(default=False)
+    created_at = Timestamptz()
+
+
+class CallLogEntry(Table, tablename="call_log"):
+    """One recorded outcome of a call (or task): who, when, what happened, a note."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    touchpoint_id = ForeignKey(references=Touchpoint, null=False, on_delete=OnDelete.cascade)
+    client_id = ForeignKey(references=Client, null=False, on_delete=OnDelete.cascade)
+    staff_id = ForeignKey(references=StaffMember, null=True, on_delete=OnDelete.set_null)
+    programme = Varchar(length=64, required=True)
+    outcome = Varchar(length=32, required=True)
+    note = Text(default="")
+    recorded_at = Timestamptz()
+
+
+class ProgrammeSetting(Table, tablename="programme_setting"):
+    """A tenant's choice for one programme: enabled or not, and its edited settings."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    programme = Varchar(length=64, required=True)
+    enabled = Boolean(default=True)
+    settings = JSON(default="{}")
+    updated_at = Timestamptz()
+
+
+class CallPreference(Table, tablename="call_preference"):
+    """When a client prefers to be called (free text shown on the call list, e.g. "evenings")."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    client_id = ForeignKey(references=Client, null=False, on_delete=OnDelete.cascade)
+    preferred_time = Varchar(length=100, default="")
+    updated_at = Timestamptz()
+
+
+class Referral(Table, tablename="referral"):
+    """A guest referred by a member (a guest is referred once)."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    guest_id = ForeignKey(references=Client, null=False, on_delete=OnDelete.cascade)
+    referrer_id = ForeignKey(references=Client, null=False, on_delete=OnDelete.cascade)
+    recorded_at = Timestamptz()

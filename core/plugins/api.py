@@ -1,0 +1,421 @@
+"""The public plugin API: everything an aftercare plugin imports from Salonkeep.
+
+A plugin module implements hooks (see :mod:`salonkeep.core.plugins.hookspecs` and
+docs/plugins.md) marked with :data:`hookimpl`, declares its :class:`Programme` objects and
+returns planned touchpoints (:class:`PlannedCall`, :class:`PlannedMessage`,
+:class:`PlannedTask`). The host writes them in the unit of work of the event that caused
+them, skips programmes the tenant has switched off, drops messages whose purpose the client
+has not consented to, and never plans the same ``key`` twice.
+
+Plugins that keep tables of their own (``salonkeep_piccolo_apps``) write them with
+:func:`unit_of_work` for the :func:`current` tenant, filtering by ``tenant_id``, and read the
+time from :func:`now`; all three are re-exported here.
+
+Dates: use :meth:`Plan.day` / :meth:`Plan.month` (or :func:`local_at`), which put a contact
+at a local hour in the branch's (else the tenant's) time zone, correct across DST changes
+and month ends.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import holidays
+import pluggy
+
+from salonkeep.core.access import Action, Forbidden, require
+from salonkeep.core.events import (
+    AppointmentBooked,
+    ClientRegistered,
+    ComplaintReceived,
+    ConsentGranted,
+    ConsentWithdrawn,
+    DomainEvent,
+    PlanningDue,
+    ProductSold,
+    ReferralRecorded,
+    ServicePerformed,
+)
+from salonkeep.tenants.clock import now
+from salonkeep.tenants.context import TenantContext, current
+from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+
+PROJECT = "salonkeep"
+#: Mark hook implementations with ``@hookimpl``.
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+#: Purposes of messages. ``service`` needs no consent (aftercare the client is owed); every
+#: other purpose is a consent purpose of the ledger and is planned only with that consent.
+SERVICE = "service"
+MESSAGE_PURPOSES = (SERVICE, "health_processing", "marketing_email", "marketing_sms", "greetings")
+
+#: Outcomes staff record for a call (or a task).
+REACHED = "reached"
+NO_ANSWER = "no_answer"
+ABNORMAL_REACTION = "abnormal_reaction"
+WANTS_APPOINTMENT = "wants_appointment"
+OPTED_OUT = "opted_out"
+OUTCOMES = (REACHED, NO_ANSWER, ABNORMAL_REACTION, WANTS_APPOINTMENT, OPTED_OUT)
+
+SettingType = Literal["int", "bool", "text", "time", "int_list"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One per-tenant setting of a programme, with its default and bounds."""
+
+    name: str
+    type: SettingType
+    default: Any
+    help: str
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def parse(self, raw: str) -> Any:
+        """Turn text typed by an owner (CLI, form) into a value; raises ValueError."""
+        raw = raw.strip()
+        if self.type == "int":
+            return self.check(int(raw))
+        if self.type == "bool":
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError("use true or false")
+        if self.type == "time":
+            return self.check(raw)
+        if self.type == "int_list":
+            return self.check([int(part) for part in raw.replace(" ", "").split(",") if part])
+        return self.check(raw)
+
+    def check(self, value: Any) -> Any:
+        """Validate a value of this setting's type; returns it or raises ValueError."""
+        if self.type == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError("must be a whole number")
+            self._bounds(value)
+        elif self.type == "bool":
+            if not isinstance(value, bool):
+                raise ValueError("must be true or false")
+        elif self.type == "time":
+            try:
+                time.fromisoformat(str(value))
+            except ValueError:
+                raise ValueError("must be a time such as 10:00") from None
+        elif self.type == "int_list":
+            if not isinstance(value, list) or not value or not all(isinstance(v, int) for v in value):
+                raise ValueError("must be a comma-separated list of whole numbers")
+            for item in value:
+                self._bounds(item)
+            if sorted(set(value)) != value:
+                raise ValueError("must be increasing, without repeats")
+        elif not isinstance(value, str) or len(value) > 2000:
+            raise ValueError("must be text of at most 2000 characters")
+        return value
+
+    def _bounds(self, value: int) -> None:
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"must be at least {self.minimum}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"must be at most {self.maximum}")
+
+
+#: Settings every programme has (the host adds them to each programme's schema).
+COMMON_SETTINGS = (
+    Setting("call_time", "time", "10:00", "Local time of day at which calls and messages are due."),
+    Setting("retry_after_hours", "int", 24, "After no answer, call again this many hours later.", 1, 168),
+    Setting("max_attempts", "int", 3, "Give a call up after this many unanswered attempts.", 1, 10),
+)
+
+
+@dataclass(frozen=True)
+class Programme:
+    """An aftercare programme a plugin offers; owners enable it and edit its settings."""
+
+    name: str
+    title: str
+    description: str
+    settings: tuple[Setting, ...] = ()
+    #: True for marketing (greetings, offers): an opt-out then withdraws these consents.
+    marketing_purposes: tuple[str, ...] = ()
+    enabled_by_default: bool = True
+
+    def schema(self) -> dict[str, Setting]:
+        """Every setting of this programme by name, the common ones included."""
+        return {s.name: s for s in (*COMMON_SETTINGS, *self.settings)}
+
+    def defaults(self) -> dict[str, Any]:
+        """The default value of every setting."""
+        return {name: s.default for name, s in self.schema().items()}
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    """A staff phone call with a script; shown on the branch's call list when due."""
+
+    programme: str
+    key: str
+    due_at: datetime
+    title: str
+    script: str
+    urgency: Literal["normal", "urgent"] = "normal"
+    assigned_role: str | None = None
+    #: Flag the call as a missed check-up when still open after this moment.
+    miss_after: datetime | None = None
+    client_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    """A message to the client, queued until the delivery workers send it."""
+
+    programme: str
+    key: str
+    due_at: datetime
+    title: str
+    body: str
+    purpose: str = SERVICE
+    client_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class PlannedTask:
+    """A task for staff (a role, e.g. ``branch_manager``), e.g. an escalation."""
+
+    programme: str
+    key: str
+    due_at: datetime
+    title: str
+    body: str = ""
+    urgency: Literal["normal", "urgent"] = "normal"
+    assigned_role: str | None = None
+    client_id: UUID | None = None
+
+
+Planned = PlannedCall | PlannedMessage | PlannedTask
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    """What a programme may know about the client it plans for."""
+
+    id: UUID
+    branch_id: UUID
+    first_name: str
+    kind: str
+    date_of_birth: date | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class VisitFact:
+    """A service the client had."""
+
+    service: str
+    category: str
+    performed_at: datetime
+
+
+@dataclass(frozen=True)
+class TouchpointFact:
+    """A touchpoint as plugins see it (in outcome hooks and when reading a client's plan)."""
+
+    id: UUID
+    client_id: UUID
+    branch_id: UUID
+    programme: str
+    kind: str
+    key: str
+    title: str
+    due_at: datetime
+    status: str
+    outcome: str | None
+    note: str
+    attempts: int
+    missed: bool
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A panel on the client page: a title and label/value rows."""
+
+    programme: str
+    title: str
+    rows: tuple[tuple[str, str], ...] = ()
+    #: A template of the plugin (from ``salonkeep_template_dirs``) to render instead of rows.
+    template: str | None = None
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _combine(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """``day`` at wall-clock ``at`` in ``zone``, as UTC. A wall time that does not exist (the
+    hour skipped when clocks go forward) moves forward by the gap."""
+    local = datetime.combine(day, at, tzinfo=zone)
+    round_trip = local.astimezone(UTC).astimezone(zone)
+    if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
+        local = round_trip
+    return local.astimezone(UTC)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months, clamped to the month's end (Jan 31 + 1 → Feb 28)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def local_date(moment: datetime, zone: str) -> date:
+    """The calendar date of ``moment`` in ``zone``."""
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
+def local_at(day: date, at: str | time, zone: str) -> datetime:
+    """``day`` at the local time ``at`` (``"10:00"``) in ``zone``, returned in UTC."""
+    wall = at if isinstance(at, time) else time.fromisoformat(at)
+    return _combine(day, wall, ZoneInfo(zone))
+
+
+def working_days_after(day: date, count: int, country: str) -> date:
+    """The date ``count`` working days after ``day``: weekends and the country's public
+    holidays (``holidays`` package) are skipped."""
+    calendar_ = holidays.country_holidays(country, years=range(day.year, day.year + 2))
+    current = day
+    left = count
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current not in calendar_:
+            left -= 1
+    return current
+
+
+ClientVisits = Callable[[], Awaitable[list[VisitFact]]]
+ClientTouchpoints = Callable[[], Awaitable[list[TouchpointFact]]]
+ConsentCheck = Callable[[str], Awaitable[bool]]
+ClientReferrer = Callable[[], Awaitable["ClientFacts | None"]]
+
+
+@dataclass
+class Plan:
+    """What a hook knows about the tenant, the client and the programme settings, plus date
+    helpers. Built by the host for each event (or outcome, or client page)."""
+
+    tenant_id: UUID
+    country: str
+    time_zone: str
+    client: ClientFacts
+    now: datetime
+    settings_by_programme: Mapping[str, Mapping[str, Any]]
+    enabled_programmes: frozenset[str]
+    _visits: ClientVisits
+    _touchpoints: ClientTouchpoints
+    _consent: ConsentCheck
+    _referrer: ClientReferrer
+
+    def settings(self, programme: str) -> Mapping[str, Any]:
+        """The tenant's settings of ``programme`` (defaults merged with the owner's edits)."""
+        return self.settings_by_programme.get(programme, {})
+
+    def enabled(self, programme: str) -> bool:
+        """True when the tenant runs ``programme`` (the host also filters for you)."""
+        return programme in self.enabled_programmes
+
+    def zone(self) -> ZoneInfo:
+        """The time zone contacts are planned in (the branch's, else the tenant's)."""
+        return ZoneInfo(self.time_zone)
+
+    def today(self) -> date:
+        """Today in the tenant's (branch's) time zone."""
+        return local_date(self.now, self.time_zone)
+
+    def local_date(self, moment: datetime) -> date:
+        """The local date of ``moment``."""
+        return local_date(moment, self.time_zone)
+
+    def at(self, day: date, programme: str, at: str | None = None) -> datetime:
+        """``day`` at the programme's ``call_time`` (or ``at``), local, in UTC."""
+        return local_at(day, at or str(self.settings(programme).get("call_time", "10:00")), self.time_zone)
+
+    def day(self, moment: datetime, days: int, programme: str, at: str | None = None) -> datetime:
+        """``days`` calendar days after the local date of ``moment``, at the call time."""
+        return self.at(self.local_date(moment) + timedelta(days=days), programme, at)
+
+    def month(self, moment: datetime, months: int, programme: str, at: str | None = None) -> datetime:
+        """``months`` calendar months after the local date of ``moment`` (clamped to month
+        ends), at the call time."""
+        return self.at(add_months(self.local_date(moment), months), programme, at)
+
+    def working_days_after(self, day: date, count: int) -> date:
+        """``count`` working days after ``day`` in the tenant's country."""
+        return working_days_after(day, count, self.country)
+
+    async def visits(self) -> list[VisitFact]:
+        """The client's services, oldest first."""
+        return await self._visits()
+
+    async def touchpoints(self) -> list[TouchpointFact]:
+        """The client's touchpoints (every programme), by due time."""
+        return await self._touchpoints()
+
+    async def referrer(self) -> ClientFacts | None:
+        """The member who referred this client (a guest), if any."""
+        return await self._referrer()
+
+    async def has_consent(self, purpose: str) -> bool:
+        """True when the client consented to ``purpose`` (the host checks messages anyway)."""
+        return await self._consent(purpose)
+
+
+__all__ = [
+    "ABNORMAL_REACTION",
+    "COMMON_SETTINGS",
+    "MESSAGE_PURPOSES",
+    "NO_ANSWER",
+    "OPTED_OUT",
+    "OUTCOMES",
+    "REACHED",
+    "SERVICE",
+    "WANTS_APPOINTMENT",
+    "Action",
+    "AppointmentBooked",
+    "ClientFacts",
+    "ClientRegistered",
+    "ComplaintReceived",
+    "Conflict",
+    "ConsentGranted",
+    "ConsentWithdrawn",
+    "DomainEvent",
+    "Forbidden",
+    "NotFound",
+    "Panel",
+    "Plan",
+    "Planned",
+    "PlannedCall",
+    "PlannedMessage",
+    "PlannedTask",
+    "PlanningDue",
+    "ProductSold",
+    "Programme",
+    "ReferralRecorded",
+    "ServicePerformed",
+    "Setting",
+    "TenantContext",
+    "TouchpointFact",
+    "ValidationFailed",
+    "VisitFact",
+    "add_months",
+    "current",
+    "hookimpl",
+    "local_at",
+    "local_date",
+    "now",
+    "require",
+    "unit_of_work",
+    "working_days_after",
+]

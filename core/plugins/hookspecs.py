@@ -1,0 +1,168 @@
+# mypy: disable-error-code="empty-body"
+"""The plugin contract: every hook a Salonkeep plugin can implement, in one module.
+
+Grouped by lifecycle: *start-up* (what a plugin brings: programmes, tables, templates,
+translations), *events* (planning touchpoints), *outcomes* (reacting to what staff recorded)
+and *pages* (panels on the client page). Each hook is documented in docs/plugins.md with an
+example; ``tests/plugins/test_contract.py`` fails when one is missing there or untested.
+
+Hooks may be plain functions or coroutines (``async def``): the host awaits what they return.
+Implement them with ``from salonkeep.core.plugins.api import hookimpl``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+import pluggy
+
+from salonkeep.core.plugins.api import PROJECT, DomainEvent, Panel, Plan, Planned, Programme, TouchpointFact
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+
+# --- start-up: what a plugin brings ---------------------------------------------------------
+
+
+@hookspec
+def salonkeep_programmes() -> list[Programme]:
+    """Declare the programmes this plugin offers, with their settings schema and defaults.
+
+    Called once when the plugin host starts (web, worker and CLI processes) and whenever the
+    list of programmes is shown or a setting is validated. Return a list of
+    :class:`~salonkeep.core.plugins.api.Programme`; names must be unique across plugins (a
+    clash is reported and the later plugin skipped).
+
+    Example::
+
+        @hookimpl
+        def salonkeep_programmes():
+            return [Programme("hydration", "Hydration reminder", "A call 2 days after a facial",
+                              settings=(Setting("days_after", "int", 2, "Days after", 1, 30),))]
+    """
+
+
+@hookspec
+def salonkeep_piccolo_apps() -> list[str]:
+    """Contribute piccolo apps (tables and migrations) of the plugin.
+
+    Called when the list of piccolo apps is built: ``salonkeep migrate`` then runs the
+    plugin's migrations after the core ones, and row-level security is applied to its tables.
+    Return dotted module paths of modules that define ``APP_CONFIG``. Every table needs a
+    ``tenant_id``.
+
+    Example::
+
+        @hookimpl
+        def salonkeep_piccolo_apps():
+            return ["my_plugin.piccolo_app"]
+    """
+
+
+@hookspec
+def salonkeep_template_dirs() -> list[str]:
+    """Contribute folders of Jinja templates (for panels and printable pages).
+
+    Called when the web application builds its template loader. Return absolute paths;
+    prefix template names with the plugin's name to avoid clashes.
+
+    Example::
+
+        @hookimpl
+        def salonkeep_template_dirs():
+            return [str(Path(__file__).parent / "templates")]
+    """
+
+
+@hookspec
+def salonkeep_translation_dirs() -> list[str]:
+    """Contribute folders of gettext catalogues (``<locale>/LC_MESSAGES/<domain>.mo``).
+
+    Called when the web application loads translations; the plugin's strings are looked up
+    after the core's. Return absolute paths.
+
+    Example::
+
+        @hookimpl
+        def salonkeep_translation_dirs():
+            return [str(Path(__file__).parent / "locale")]
+    """
+
+
+# --- events: planning touchpoints -----------------------------------------------------------
+
+
+@hookspec
+def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned] | Awaitable[list[Planned]]:
+    """React to a domain event by planning touchpoints.
+
+    Called inside the unit of work of the service that published the event (client
+    registered, service performed — ``first_visit`` / ``is_procedure`` —, product sold with
+    its category, appointment booked, complaint received, referral recorded, consent
+    granted / withdrawn, and the workers' yearly ``PlanningDue``). Return a list of
+    ``PlannedCall`` / ``PlannedMessage`` / ``PlannedTask`` (empty when the event is not for
+    you). The host writes them in the same transaction; drops items of programmes the tenant
+    has disabled and messages without the consent their ``purpose`` needs; and skips keys
+    already planned (events may be re-delivered). May be ``async def``.
+
+    Example::
+
+        @hookimpl
+        def salonkeep_event(event, plan):
+            if isinstance(event, ServicePerformed) and event.category == "facial":
+                return [PlannedCall("hydration", f"{event.visit_id}:call",
+                                    plan.day(event.occurred_at, 2, "hydration"),
+                                    "Hydration check", "Is your skin comfortable?")]
+            return []
+    """
+
+
+# --- outcomes: reacting to what staff recorded ------------------------------------------------
+
+
+@hookspec
+def salonkeep_touchpoint_outcome(
+    touchpoint: TouchpointFact, outcome: str, plan: Plan
+) -> list[Planned] | Awaitable[list[Planned]]:
+    """React to the outcome staff recorded for a call or task.
+
+    Called in the unit of work that records the outcome (``reached``, ``no_answer``,
+    ``abnormal_reaction``, ``wants_appointment``, ``opted_out``), for every touchpoint, after
+    the core handled it (no answer → retried later; opted out → the programme's open
+    touchpoints for the client are cancelled). Return further touchpoints to plan (the same
+    rules as for events apply). May be ``async def``.
+
+    Example::
+
+        @hookimpl
+        def salonkeep_touchpoint_outcome(touchpoint, outcome, plan):
+            if touchpoint.programme == "hydration" and outcome == ABNORMAL_REACTION:
+                return [PlannedTask("hydration", f"{touchpoint.id}:visit", plan.now,
+                                    "Visit the client", urgency="urgent",
+                                    assigned_role="branch_manager")]
+            return []
+    """
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@hookspec
+def salonkeep_client_panels(plan: Plan) -> list[Panel] | Awaitable[list[Panel]]:
+    """Add panels to the client page.
+
+    Called when the client page is built, for each enabled programme's plugin, with the
+    client in ``plan.client``. Return a list of :class:`~salonkeep.core.plugins.api.Panel`
+    (empty for clients the plugin has nothing to show for). May be ``async def``.
+
+    Example::
+
+        @hookimpl
+        async def salonkeep_client_panels(plan):
+            open_calls = [t for t in await plan.touchpoints() if t.programme == "hydration"]
+            return [Panel("hydration", "Hydration", (("Open calls", str(len(open_calls))),))]
+    """
+
+
+def hook_names() -> list[str]:
+    """The names of every hook in the contract."""
+    return [name for name, value in globals().items() if name.startswith("salonkeep_") and callable(value)]

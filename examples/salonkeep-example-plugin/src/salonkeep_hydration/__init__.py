@@ -1,0 +1,1 @@
+"""salonkeep-example-plugin: the hydration reminder programme."""

@@ -1,0 +1,134 @@
+"""Product warranty and returns.
+
+Every sale gets its warranty (90 days by default, per category or per product), a return
+window (30 days) and the refund period (15 working days in the tenant's calendar). Claims
+with proof of purchase, triage, exclusions, remedies and the numbered after-sales service
+receipt are in :mod:`salonkeep.plugins.warranty.service`. The plugin keeps its own tables
+(``salonkeep_piccolo_apps``) and shows the client's warranties on the client page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from salonkeep.core.plugins.api import (
+    DomainEvent,
+    Panel,
+    Plan,
+    Planned,
+    ProductSold,
+    Programme,
+    Setting,
+    hookimpl,
+    now,
+)
+
+NAME = "warranty"
+PROGRAMME = Programme(
+    name=NAME,
+    title="Product warranty and returns",
+    description="Warranty, return window and refund period for every sale; claims and receipts.",
+    settings=(
+        Setting(
+            "warranty_days",
+            "int",
+            90,
+            "Warranty in days unless the category or product says otherwise.",
+            1,
+            3650,
+        ),
+        Setting("category_days", "text", "device:365", "Per category, e.g. 'device:365, care:90'."),
+        Setting("product_days", "text", "", "Per product, e.g. 'Skin scanner:730; Hair dryer:180'."),
+        Setting("return_days", "int", 30, "Returns for quality problems within this many days.", 0, 365),
+        Setting("refund_working_days", "int", 15, "A refund is paid within this many working days.", 1, 60),
+    ),
+)
+
+
+def _pairs(text: str, separator: str) -> dict[str, int]:
+    pairs: dict[str, int] = {}
+    for part in text.split(separator):
+        name, _, days = part.rpartition(":")
+        if name.strip() and days.strip().isdigit():
+            pairs[name.strip().lower()] = int(days)
+    return pairs
+
+
+def warranty_days(values: Mapping[str, Any], product: str, category: str) -> int:
+    """The warranty length for a product: its own, else its category's, else the default."""
+    by_product = _pairs(str(values["product_days"]), ";")
+    by_category = _pairs(str(values["category_days"]), ",")
+    return by_product.get(product.lower(), by_category.get(category.lower(), int(values["warranty_days"])))
+
+
+@hookimpl
+def salonkeep_programmes() -> list[Programme]:
+    """The warranty programme."""
+    return [PROGRAMME]
+
+
+@hookimpl
+def salonkeep_piccolo_apps() -> list[str]:
+    """The plugin's own tables: warranties and claims."""
+    return ["salonkeep.plugins.warranty.piccolo_app"]
+
+
+@hookimpl
+async def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
+    """Record the warranty of every sale (in the sale's unit of work); plans no contact."""
+    if not isinstance(event, ProductSold) or not plan.enabled(NAME):
+        return []
+    from salonkeep.plugins.warranty.tables import ProductWarranty
+
+    settings = plan.settings(NAME)
+    sold_on = plan.local_date(event.occurred_at)
+    exists = await ProductWarranty.exists().where(
+        (ProductWarranty.tenant_id == plan.tenant_id) & (ProductWarranty.sale_id == event.sale_id)
+    )
+    if not exists:
+        await ProductWarranty(
+            tenant_id=plan.tenant_id,
+            client_id=event.client_id,
+            branch_id=event.branch_id,
+            sale_id=event.sale_id,
+            product=event.product,
+            category=event.category,
+            sold_on=sold_on,
+            warranty_until=sold_on + timedelta(days=warranty_days(settings, event.product, event.category)),
+            return_until=sold_on + timedelta(days=int(settings["return_days"])),
+            time_zone=plan.time_zone,
+            country=plan.country,
+            refund_working_days=int(settings["refund_working_days"]),
+            created_at=now(),
+        ).save()
+    return []
+
+
+@hookimpl
+async def salonkeep_client_panels(plan: Plan) -> list[Panel]:
+    """The client's warranties still running."""
+    from salonkeep.plugins.warranty.tables import ProductWarranty
+
+    today = plan.today()
+    rows = (
+        await ProductWarranty.objects()
+        .where(
+            (ProductWarranty.tenant_id == plan.tenant_id)
+            & (ProductWarranty.client_id == plan.client.id)
+            & (ProductWarranty.warranty_until >= today)
+        )
+        .order_by(ProductWarranty.sold_on, ascending=False)
+    )
+    if not rows:
+        return []
+    lines = tuple(
+        (
+            f"{w.product} ({w.sold_on:%d.%m.%Y})",
+            f"warranty until {w.warranty_until:%d.%m.%Y}"
+            + (f", returns until {w.return_until:%d.%m.%Y}" if w.return_until >= today else ""),
+        )
+        for w in rows
+    )
+    return [Panel(programme=NAME, title="Warranties", rows=lines)]

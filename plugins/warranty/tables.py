@@ -1,0 +1,67 @@
+"""Warranty tables of the warranty plugin (tenant tables, migrated by ``salonkeep migrate``
+through the ``salonkeep_piccolo_apps`` hook)."""
+
+from __future__ import annotations
+
+from piccolo.columns import UUID, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from salonkeep.core.clients.tables import Client
+from salonkeep.core.visits.tables import Sale
+from salonkeep.tenants.tables import Branch, Tenant
+
+EXCLUSIONS = ("client_damage", "accident", "improper_use", "out_of_period")
+REMEDIES = ("repair", "replace", "refund", "compensation")
+CLAIM_STATUSES = ("reported", "in_scope", "excluded", "remedy_agreed", "completed")
+
+
+class ProductWarranty(Table, tablename="product_warranty"):
+    """The warranty, return window and calendar of one sale."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    client_id = ForeignKey(references=Client, null=False, on_delete=OnDelete.cascade)
+    branch_id = ForeignKey(references=Branch, null=False, on_delete=OnDelete.restrict)
+    sale_id = ForeignKey(references=Sale, null=False, on_delete=OnDelete.cascade)
+    product = Varchar(length=200, required=True)
+    category = Varchar(length=32, required=True)
+    sold_on = Date()
+    warranty_until = Date()
+    return_until = Date()
+    time_zone = Varchar(length=64, required=True)
+    country = Varchar(length=2, required=True)
+    #: The terms at the sale: a refund is due within this many working days.
+    refund_working_days = Integer(default=15)
+    created_at = Timestamptz()
+
+
+class WarrantyClaim(Table, tablename="warranty_claim"):
+    """A claim: reported with proof of purchase, triaged, remedied, closed with a receipt."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    warranty_id = ForeignKey(references=ProductWarranty, null=False, on_delete=OnDelete.cascade)
+    client_id = ForeignKey(references=Client, null=False, on_delete=OnDelete.cascade)
+    reported_on = Date()
+    channel = Varchar(length=32, default="in_store")
+    description = Text(default="")
+    proof_of_purchase = Varchar(length=200, required=True)
+    status = Varchar(length=16, default="reported")
+    exclusion_reason = Varchar(length=32, null=True, default=None)
+    remedy = Varchar(length=16, null=True, default=None)
+    is_return = Boolean(default=False)
+    refund_due_on = Date(null=True, default=None)
+    receipt_number = Varchar(length=32, null=True, default=None)
+    completed_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class ReceiptCounter(Table, tablename="warranty_receipt_counter"):
+    """The last after-sales receipt number issued per tenant and year (the row lock taken by
+    the increment serialises concurrent receipts on PostgreSQL)."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    year = Integer(required=True)
+    last = Integer(default=0)
