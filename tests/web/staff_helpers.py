@@ -61,3 +61,18 @@ async def sign_in(client, slug: str, email: str, password: str = PASSWORD):
 async def csrf(client, path: str = "/app/account") -> str:
     """A CSRF token for follow-up posts."""
     return csrf_of((await client.get(path)).text)
+
+
+def as_browser(client, token: str | None) -> str | None:
+    """Switch the test client to the session ``token`` (``None``: no session); the previous one.
+
+    One app per process (the database engine is process-wide), so two "browsers" are two
+    session cookies swapped on one test client.
+    """
+    from salonkeep.web.auth.sessions import COOKIE
+
+    previous = client.cookies.get(COOKIE)
+    client.cookies.delete(COOKIE)
+    if token:
+        client.cookies.set(COOKIE, token, domain="testserver.local")
+    return previous

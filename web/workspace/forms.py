@@ -90,6 +90,6 @@ def price_cents(text: str) -> int:
 def quantity(text: str) -> int:
     """A whole number of items; raises ValidationFailed naming ``quantity``."""
     text = (text or "1").strip()
-    if not text.isdigit():
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
         raise ValidationFailed({"quantity": "must be between 1 and 1000"})
     return int(text)
