@@ -20,8 +20,8 @@ from salonkeep.core import database
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.secrets_store import read_or_create
 from salonkeep.tenants.settings import Settings, load_settings
-from salonkeep.web.health import healthz
 from salonkeep.web import i18n
+from salonkeep.web.health import healthz
 from salonkeep.web.public import home, set_password_form, set_password_submit
 from salonkeep.web.staff_ui import public_routes, staff_router
 

@@ -18,6 +18,7 @@ from salonkeep.core.visits.service import book_appointment, record_sale, record_
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.isolation import POLICY_NAME, tenant_tables
+from salonkeep.tenants.signin import SignInRefused, authenticate
 
 from ..conftest import APP_ROLE, make_tenant
 
@@ -38,6 +39,8 @@ async def seeded(postgres_backend, backend):
             await record_service(client.id, service="Facial", category="facial")
             await record_sale(client.id, product="Serum", category="care", price_cents=4900)
             await book_appointment(client.id, service="Facial", starts_at=clock.now() + timedelta(days=3))
+        with pytest.raises(SignInRefused):  # a sign_in_failure row
+            await authenticate(world.slug, f"owner@{world.slug}.example", "Wrong-Passw0rd")
     return worlds
 
 

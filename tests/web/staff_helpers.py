@@ -26,16 +26,27 @@ async def add_person(world, role: str, *, locale: str | None = None) -> str:
     """A staff member of ``role`` in the world's branch; their e-mail."""
     email = f"{role}-{uuid.uuid4().hex[:6]}@{world.slug}.example"
     with tenant_scope(world.ctx):
-        await add_staff(email=email, name=f"{role.title()} Person", role=role,
-                        branch_names=["Main street"], password=PASSWORD)
+        await add_staff(
+            email=email,
+            name=f"{role.title()} Person",
+            role=role,
+            branch_names=["Main street"],
+            password=PASSWORD,
+        )
     return email
 
 
 async def add_client(world, **fields):
     """A client of the world's branch (as the system)."""
-    values = {"first_name": "Aino", "last_name": "Virtanen", "phone": "+358401234567",
-              "email": "aino@example.com", "needs": "Dry skin", "allergies": "Latex ALLERGY-MARK",
-              "health_notes": "Pregnant HEALTH-MARK"}
+    values = {
+        "first_name": "Aino",
+        "last_name": "Virtanen",
+        "phone": "+358401234567",
+        "email": "aino@example.com",
+        "needs": "Dry skin",
+        "allergies": "Latex ALLERGY-MARK",
+        "health_notes": "Pregnant HEALTH-MARK",
+    }
     values.update(fields)
     with tenant_scope(world.ctx):
         return await create_client(ClientInput(branch_id=world.branch_id, **values))

@@ -11,14 +11,24 @@ from litestar.testing import AsyncTestClient
 from salonkeep.web.app import create_app
 from salonkeep.web.auth.sessions import COOKIE
 
-from .staff_helpers import PASSWORD, add_client, as_browser, add_person, csrf, csrf_of, set_tenant_settings, sign_in
+from .staff_helpers import (
+    PASSWORD,
+    add_client,
+    add_person,
+    as_browser,
+    csrf,
+    csrf_of,
+    set_tenant_settings,
+    sign_in,
+)
 
 
 async def test_post_without_csrf_token_is_refused(backend, tenant_a):
     async with AsyncTestClient(create_app(backend.settings)) as client:
         await client.get("/login")
         refused = await client.post(
-            "/login", data={"tenant": tenant_a.slug, "email": f"owner@{tenant_a.slug}.example", "password": PASSWORD}
+            "/login",
+            data={"tenant": tenant_a.slug, "email": f"owner@{tenant_a.slug}.example", "password": PASSWORD},
         )
         assert refused.status_code == 403
         assert COOKIE not in client.cookies
@@ -81,22 +91,34 @@ async def test_weak_password_is_refused_with_a_clear_message(backend, tenant_a):
         token = await csrf(client)
         weak = await client.post(
             "/app/account/password",
-            data={"old_password": PASSWORD, "new_password": "salon123", "new_password_again": "salon123",
-                  "_csrf_token": token},
+            data={
+                "old_password": PASSWORD,
+                "new_password": "salon123",
+                "new_password_again": "salon123",
+                "_csrf_token": token,
+            },
         )
         assert weak.status_code == 422
         assert 'id="new_password-error"' in weak.text
         assert "the password needs an upper-case letter" in weak.text
         common = await client.post(
             "/app/account/password",
-            data={"old_password": PASSWORD, "new_password": "Password1", "new_password_again": "Password1",
-                  "_csrf_token": token},
+            data={
+                "old_password": PASSWORD,
+                "new_password": "Password1",
+                "new_password_again": "Password1",
+                "_csrf_token": token,
+            },
         )
         assert common.status_code == 422 and "most common" in common.text
         good = await client.post(
             "/app/account/password",
-            data={"old_password": PASSWORD, "new_password": "Kukka-Kaali-42",
-                  "new_password_again": "Kukka-Kaali-42", "_csrf_token": token},
+            data={
+                "old_password": PASSWORD,
+                "new_password": "Kukka-Kaali-42",
+                "new_password_again": "Kukka-Kaali-42",
+                "_csrf_token": token,
+            },
         )
         assert good.status_code == 200 and "Your password is changed." in good.text
         await client.post("/logout", data={"_csrf_token": token})
@@ -132,7 +154,9 @@ async def test_idle_session_is_locked_on_the_server(backend, tenant_a, frozen_cl
         for path in (profile_url, "/app", "/app/clients?q=Helmi", "/app/admin/staff"):
             locked = await client.get(path, follow_redirects=False)
             assert locked.status_code == 303 and locked.headers["location"] == "/app/lock", path
-        htmx = await client.get("/app/clients?q=Helmi", headers={"hx-request": "true"}, follow_redirects=False)
+        htmx = await client.get(
+            "/app/clients?q=Helmi", headers={"hx-request": "true"}, follow_redirects=False
+        )
         assert htmx.headers.get("hx-redirect") == "/app/lock" and "Helmi" not in htmx.text
         page = await client.get("/app/lock")
         assert "Screen locked" in page.text and "Helmi" not in page.text and "+358409876543" not in page.text
@@ -152,7 +176,9 @@ async def test_unlock_with_pin_and_pin_rules(backend, tenant_a):
         assert easy.status_code == 422 and 'id="pin-error"' in easy.text
         short = await client.post("/app/account/pin", data={"pin": "12", "_csrf_token": token})
         assert short.status_code == 422
-        assert (await client.post("/app/account/pin", data={"pin": "4071", "_csrf_token": token})).status_code == 200
+        assert (
+            await client.post("/app/account/pin", data={"pin": "4071", "_csrf_token": token})
+        ).status_code == 200
         await client.post("/app/lock", data={"_csrf_token": token})
         assert (await client.get("/app", follow_redirects=False)).headers["location"] == "/app/lock"
         await client.post("/app/unlock", data={"secret": "4071", "_csrf_token": token})
@@ -167,7 +193,9 @@ async def test_five_wrong_unlocks_end_the_session(backend, tenant_a, frozen_cloc
         for _ in range(4):
             r = await client.post("/app/unlock", data={"secret": "nope", "_csrf_token": token})
             assert r.status_code == 401
-        last = await client.post("/app/unlock", data={"secret": "nope", "_csrf_token": token}, follow_redirects=False)
+        last = await client.post(
+            "/app/unlock", data={"secret": "nope", "_csrf_token": token}, follow_redirects=False
+        )
         assert last.status_code in (302, 303) and last.headers["location"] == "/login"
         assert (await client.get("/app", follow_redirects=False)).headers["location"] == "/login"
 
@@ -251,40 +279,69 @@ async def test_nothing_is_half_saved_and_fields_are_named(backend, tenant_a):
         token = csrf_of(page.text)
         bad = await client.post(
             "/app/clients",
-            data={"first_name": "Kaisa", "phone": "12", "email": "not-an-email", "branch_id": str(tenant_a.branch_id),
-                  "kind": "new", "_csrf_token": token},
+            data={
+                "first_name": "Kaisa",
+                "phone": "12",
+                "email": "not-an-email",
+                "branch_id": str(tenant_a.branch_id),
+                "kind": "new",
+                "_csrf_token": token,
+            },
         )
         assert bad.status_code == 422
         assert 'id="phone-error"' in bad.text and 'id="email-error"' in bad.text
         assert "Nothing was saved" in bad.text
         bad_date = await client.post(
             "/app/clients",
-            data={"first_name": "Kaisa", "date_of_birth": "31.02.1990", "branch_id": str(tenant_a.branch_id),
-                  "_csrf_token": token},
+            data={
+                "first_name": "Kaisa",
+                "date_of_birth": "31.02.1990",
+                "branch_id": str(tenant_a.branch_id),
+                "_csrf_token": token,
+            },
         )
         assert bad_date.status_code == 422 and 'id="date_of_birth-error"' in bad_date.text
         future = await client.post(
             "/app/clients",
-            data={"first_name": "Kaisa", "date_of_birth": "2999-01-01", "branch_id": str(tenant_a.branch_id),
-                  "_csrf_token": token},
+            data={
+                "first_name": "Kaisa",
+                "date_of_birth": "2999-01-01",
+                "branch_id": str(tenant_a.branch_id),
+                "_csrf_token": token,
+            },
         )
         assert future.status_code == 422 and "is in the future" in future.text
         no_name = await client.post(
-            "/app/clients", data={"first_name": " ", "branch_id": str(tenant_a.branch_id), "_csrf_token": token}
+            "/app/clients",
+            data={"first_name": " ", "branch_id": str(tenant_a.branch_id), "_csrf_token": token},
         )
         assert no_name.status_code == 422 and 'id="first_name-error"' in no_name.text
         # Nothing was saved by any of the refused forms.
         assert "No client matches" in (await client.get("/app/clients?q=Kaisa")).text
         made = await client.post(
             "/app/clients",
-            data={"first_name": "Kaisa", "phone": "040 123 4567", "email": "Kaisa@Example.com",
-                  "branch_id": str(tenant_a.branch_id), "kind": "new", "_csrf_token": token},
+            data={
+                "first_name": "Kaisa",
+                "phone": "040 123 4567",
+                "email": "Kaisa@Example.com",
+                "branch_id": str(tenant_a.branch_id),
+                "kind": "new",
+                "_csrf_token": token,
+            },
         )
         assert made.status_code == 200 and "+358401234567" in made.text and "kaisa@example.com" in made.text
         client_url = str(made.url)
         sale = await client.post(
             f"{client_url}/sales",
-            data={"product": "Serum", "category": "care", "quantity": "0", "price": "abc", "_csrf_token": token},
+            data={
+                "product": "Serum",
+                "category": "care",
+                "quantity": "0",
+                "price": "abc",
+                "_csrf_token": token,
+            },
         )
-        assert sale.status_code == 422 and 'id="quantity-error"' in sale.text and 'id="price-error"' in sale.text
+        assert (
+            sale.status_code == 422 and 'id="quantity-error"' in sale.text and 'id="price-error"' in sale.text
+        )
         assert "No purchases yet." in sale.text

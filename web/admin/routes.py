@@ -112,7 +112,9 @@ async def branches_page(request: Request[Any, Any, Any]) -> Template:
 async def add_branch(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     """Add a branch."""
     try:
-        await staff_service.create_branch(data.get("name", ""), data.get("address", ""), data.get("phone", ""))
+        await staff_service.create_branch(
+            data.get("name", ""), data.get("address", ""), data.get("phone", "")
+        )
     except ValidationFailed as exc:
         return await _branches_page(request, exc.errors, 422)
     except Conflict as exc:

@@ -14,7 +14,15 @@ from uuid import UUID
 from litestar import Request
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
 
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.errors import NotFound
@@ -60,13 +68,15 @@ def store_of(scope: Scope | Request[Any, Any, Any]) -> SessionStore:
 
 
 async def _redirect(send: Send, location: str, htmx: bool) -> None:
-    headers = [(b"cache-control", b"no-store")]
-    if htmx:
-        status, headers = 200, [*headers, (b"hx-redirect", location.encode())]
-    else:
-        status, headers = 303, [*headers, (b"location", location.encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": b""})
+    target = (b"hx-redirect" if htmx else b"location", location.encode())
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": 200 if htmx else 303,
+        "headers": [(b"cache-control", b"no-store"), target],
+    }
+    await send(start)
+    body: HTTPResponseBodyEvent = {"type": "http.response.body", "body": b"", "more_body": False}
+    await send(body)
 
 
 def _no_store(send: Send) -> Send:
@@ -122,7 +132,7 @@ class StaffGuard(ASGIMiddleware):
             actor_id=staff.staff_id,
             role=staff.role,
             actor_label=f"staff {staff.email}",
-            ip=scope["client"][0] if scope.get("client") else None,
+            ip=request.client.host if request.client else None,
             branch_ids=staff.branch_ids,
         )
         with tenant_scope(ctx), i18n.language_scope(i18n.choose(staff.locale, tenant.default_locale)):

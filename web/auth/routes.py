@@ -36,9 +36,7 @@ def _secure(request: Request[Any, Any, Any]) -> bool:
 
 
 def _session_cookie(request: Request[Any, Any, Any], token: str) -> Cookie:
-    return Cookie(
-        key=COOKIE, value=token, httponly=True, samesite="lax", secure=_secure(request), path="/"
-    )
+    return Cookie(key=COOKIE, value=token, httponly=True, samesite="lax", secure=_secure(request), path="/")
 
 
 def _box(request: Request[Any, Any, Any]) -> TotpBox:
@@ -329,4 +327,3 @@ staff_routes = [
     totp_confirm,
     totp_remove,
 ]
-

@@ -6,7 +6,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
-from salonkeep.core.access import HEALTH_FIELDS, NEEDS_FIELDS, Action, can, visible_client_fields
+from salonkeep.core.access import (
+    HEALTH_FIELDS,
+    NEEDS_FIELDS,
+    Action,
+    Forbidden,
+    can,
+    visible_client_fields,
+)
 from salonkeep.core.clients.service import ClientInput, ClientView
 from salonkeep.tenants.context import TenantContext
 from salonkeep.tenants.errors import ValidationFailed
@@ -27,7 +34,8 @@ def editable_text_fields(ctx: TenantContext) -> tuple[str, ...]:
 
 
 def client_input(ctx: TenantContext, form: dict[str, str]) -> ClientInput:
-    """A ClientInput from the form; raises ValidationFailed for unreadable dates or branches."""
+    """A ClientInput from the form; raises ValidationFailed for unreadable dates or branches and
+    Forbidden when the form carries a field the role may not change."""
     errors: dict[str, str] = {}
     try:
         branch_id = UUID(form.get("branch_id", ""))
@@ -44,6 +52,9 @@ def client_input(ctx: TenantContext, form: dict[str, str]) -> ClientInput:
     if errors:
         raise ValidationFailed(errors)
     editable = editable_text_fields(ctx)
+    forged = [name for name in TEXT_FIELDS if name in form and name not in editable]
+    if forged:
+        raise Forbidden(f"the role {ctx.role!r} may not change {', '.join(forged)}")
     extra = {name: form.get(name, "") for name in editable}
     return ClientInput(
         branch_id=branch_id,
