@@ -112,6 +112,8 @@ async def test_reception_never_receives_health_data(backend, tenant_a):
             for mark in HEALTH_MARKS:
                 assert mark not in response.text, response.url
     assert forged.status_code == 403
+    fragment = responses[3]
+    assert "<html" not in fragment.text and "Onni" in fragment.text  # htmx gets the result list only
     assert saved.status_code == 200 and "member" in saved.text
     assert bad.status_code == 422
     practitioner = await add_person(tenant_a, "practitioner")

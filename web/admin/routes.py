@@ -80,14 +80,14 @@ async def invite_staff(request: Request[Any, Any, Any]) -> Template:
 async def change_role(staff_id: UUID, data: Form) -> Redirect:
     """Change someone's role (their sessions end)."""
     await staff_service.change_role(staff_id, data.get("role", ""))
-    return Redirect("/app/admin/staff")
+    return Redirect("/app/admin/staff", status_code=303)
 
 
 @post("/admin/staff/{staff_id:uuid}/active", include_in_schema=False)
 async def set_active(staff_id: UUID, data: Form) -> Redirect:
     """Deactivate or reactivate someone."""
     await staff_service.set_active(staff_id, data.get("active") == "1")
-    return Redirect("/app/admin/staff")
+    return Redirect("/app/admin/staff", status_code=303)
 
 
 async def _branches_page(
@@ -119,7 +119,7 @@ async def add_branch(request: Request[Any, Any, Any], data: Form) -> Response[An
         return await _branches_page(request, exc.errors, 422)
     except Conflict as exc:
         return await _branches_page(request, {exc.field: str(exc).split(": ", 1)[-1]}, 409)
-    return Redirect("/app/admin/branches")
+    return Redirect("/app/admin/branches", status_code=303)
 
 
 @get("/admin/settings", include_in_schema=False)
@@ -146,7 +146,7 @@ async def save_settings(request: Request[Any, Any, Any], data: Form) -> Response
         return render(
             request, "admin/settings.html", {"values": values, "errors": exc.errors}, status_code=422
         )
-    return Redirect("/app/admin/settings")
+    return Redirect("/app/admin/settings", status_code=303)
 
 
 routes = [

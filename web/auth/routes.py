@@ -109,7 +109,7 @@ async def login_submit(request: Request[Any, Any, Any], data: Form) -> Response[
         stage=STAGE_TOTP if staff.has_totp else STAGE_FULL,
     )
     token = await store.create(session, replacing=request.cookies.get(COOKIE))
-    response = Redirect("/login/totp" if staff.has_totp else "/app")
+    response = Redirect("/login/totp" if staff.has_totp else "/app", status_code=303)
     response.set_cookie(_session_cookie(request, token))
     response.set_cookie(TENANT_COOKIE, slug, max_age=_YEAR, httponly=True, samesite="lax", path="/")
     return response
@@ -127,7 +127,7 @@ async def _pending(request: Request[Any, Any, Any]) -> tuple[str, SessionData] |
 async def totp_page(request: Request[Any, Any, Any]) -> Template | Redirect:
     """Ask for the one-time code of the second factor."""
     if await _pending(request) is None:
-        return Redirect("/login")
+        return Redirect("/login", status_code=303)
     return render(request, "totp.html", {"error": ""})
 
 
@@ -136,7 +136,7 @@ async def totp_submit(request: Request[Any, Any, Any], data: Form) -> Response[A
     """Check the one-time code and finish signing in (with yet another session id)."""
     pending = await _pending(request)
     if pending is None:
-        return Redirect("/login")
+        return Redirect("/login", status_code=303)
     token, session = pending
     tenant_id, staff_id = UUID(session.tenant_id), UUID(session.staff_id)
     ctx = TenantContext(tenant_id=tenant_id, actor_id=staff_id, actor_label="sign-in second factor")
@@ -147,11 +147,11 @@ async def totp_submit(request: Request[Any, Any, Any], data: Form) -> Response[A
             await signin.record_failure(staff.email, _ip(request))
             if await signin.is_locked_out(tenant_id, staff.email):
                 await store_of(request).delete(token)
-                return Redirect("/login")
+                return Redirect("/login", status_code=303)
             return render(request, "totp.html", {"error": _("That code is not right.")}, status_code=401)
     session.stage = STAGE_FULL
     new_token = await store_of(request).create(session, replacing=token)
-    response = Redirect("/app")
+    response = Redirect("/app", status_code=303)
     response.set_cookie(_session_cookie(request, new_token))
     return response
 
@@ -162,7 +162,7 @@ async def logout(request: Request[Any, Any, Any]) -> Redirect:
     token = request.cookies.get(COOKIE)
     if token:
         await store_of(request).delete(token)
-    response = Redirect("/login")
+    response = Redirect("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
 
@@ -174,7 +174,7 @@ async def logout(request: Request[Any, Any, Any]) -> Redirect:
 async def lock_page(request: Request[Any, Any, Any]) -> Template | Redirect:
     """The lock screen: no client data, only who is signed in and the unlock form."""
     if not signed(request).session.locked:
-        return Redirect("/app")
+        return Redirect("/app", status_code=303)
     return render(request, "lock.html", {"error": ""})
 
 
@@ -184,7 +184,7 @@ async def lock_now(request: Request[Any, Any, Any]) -> Redirect:
     current = signed(request)
     current.session.locked = True
     await store_of(request).save(current.token, current.session)
-    return Redirect("/app/lock")
+    return Redirect("/app/lock", status_code=303)
 
 
 @post("/unlock", opt={LOCK_OK: True, SETUP_OK: True}, include_in_schema=False)
@@ -197,14 +197,14 @@ async def unlock(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     except signin.SignInRefused as refused:
         if refused.locked:
             await store.delete(current.token)
-            return Redirect("/login")
+            return Redirect("/login", status_code=303)
         return render(
             request, "lock.html", {"error": _("That password or PIN is not right.")}, status_code=401
         )
     current.session.locked = False
     current.session.touch()
     await store.save(current.token, current.session)
-    return Redirect("/app")
+    return Redirect("/app", status_code=303)
 
 
 @get("/keepalive", include_in_schema=False)
@@ -243,7 +243,7 @@ async def account_pin(request: Request[Any, Any, Any], data: Form) -> Response[A
         await signin.set_pin(None if data.get("remove") else data.get("pin", ""))
     except ValidationFailed as exc:
         return render(request, "account.html", _account_context(request, errors=exc.errors), status_code=422)
-    return Redirect("/app/account")
+    return Redirect("/app/account", status_code=303)
 
 
 @post("/account/language", include_in_schema=False)
@@ -253,7 +253,7 @@ async def account_language(request: Request[Any, Any, Any], data: Form) -> Respo
         await signin.set_locale(data.get("locale") or None)
     except ValidationFailed as exc:
         return render(request, "account.html", _account_context(request, errors=exc.errors), status_code=422)
-    return Redirect("/app/account")
+    return Redirect("/app/account", status_code=303)
 
 
 @post("/account/sign-out-everywhere", opt={SETUP_OK: True}, include_in_schema=False)
@@ -261,7 +261,7 @@ async def sign_out_everywhere(request: Request[Any, Any, Any]) -> Redirect:
     """End every session of this person, this one included."""
     await signin.sign_out_everywhere()
     await store_of(request).delete(signed(request).token)
-    response = Redirect("/login")
+    response = Redirect("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
 
@@ -287,7 +287,7 @@ async def totp_confirm(request: Request[Any, Any, Any], data: Form) -> Response[
     if not sealed or not box.verify(sealed, data.get("code", "")):
         secret = box.open(sealed) if sealed else None
         if not secret:
-            return Redirect("/app/account/totp")
+            return Redirect("/app/account/totp", status_code=303)
         uri = provisioning_uri(secret, f"{current.staff.email} ({current.tenant.slug})")
         return render(
             request,
@@ -298,7 +298,7 @@ async def totp_confirm(request: Request[Any, Any, Any], data: Form) -> Response[
     await signin.set_totp_secret(sealed)
     current.session.pending_totp = None
     await store_of(request).save(current.token, current.session)
-    return Redirect("/app/account")
+    return Redirect("/app/account", status_code=303)
 
 
 @post("/account/totp/remove", include_in_schema=False)
@@ -309,7 +309,7 @@ async def totp_remove(request: Request[Any, Any, Any]) -> Response[Any]:
         errors = {"totp": _("Your organisation requires a second factor for your role.")}
         return render(request, "account.html", _account_context(request, errors=errors), status_code=422)
     await signin.set_totp_secret(None)
-    return Redirect("/app/account")
+    return Redirect("/app/account", status_code=303)
 
 
 public_routes = [login_page, login_submit, totp_page, totp_submit, logout]

@@ -86,7 +86,7 @@ async def create_client(request: Request[Any, Any, Any], data: Form) -> Response
         created = await clients.create_client(forms.client_input(current(), data))
     except ValidationFailed as exc:
         return await _form_page(request, values=data, client=None, errors=exc.errors, status=422)
-    return Redirect(f"/app/clients/{created.id}")
+    return Redirect(f"/app/clients/{created.id}", status_code=303)
 
 
 async def _profile(
@@ -141,7 +141,7 @@ async def update_client(request: Request[Any, Any, Any], client_id: UUID, data: 
         await clients.update_client(client_id, forms.client_input(current(), data))
     except ValidationFailed as exc:
         return await _form_page(request, values=data, client=client, errors=exc.errors, status=422)
-    return Redirect(f"/app/clients/{client_id}")
+    return Redirect(f"/app/clients/{client_id}", status_code=303)
 
 
 @post("/clients/{client_id:uuid}/services", include_in_schema=False)
@@ -158,7 +158,7 @@ async def record_service(request: Request[Any, Any, Any], client_id: UUID, data:
         return await _profile(
             request, client_id, errors={"service": exc.errors}, values={"service": data}, status=422
         )
-    return Redirect(f"/app/clients/{client_id}")
+    return Redirect(f"/app/clients/{client_id}", status_code=303)
 
 
 @post("/clients/{client_id:uuid}/sales", include_in_schema=False)
@@ -188,7 +188,7 @@ async def record_sale(request: Request[Any, Any, Any], client_id: UUID, data: Fo
     except ValidationFailed as exc:
         merged = {("price" if k == "price_cents" else k): v for k, v in exc.errors.items()}
         return await _profile(request, client_id, errors={"sale": merged}, values={"sale": data}, status=422)
-    return Redirect(f"/app/clients/{client_id}")
+    return Redirect(f"/app/clients/{client_id}", status_code=303)
 
 
 routes = [
