@@ -29,6 +29,7 @@ class Action(StrEnum):
     CALLS_WORK = "calls.work"
     STAFF_MANAGE = "staff.manage"
     BRANCH_MANAGE = "branch.manage"
+    SETTINGS_MANAGE = "settings.manage"
     AUDIT_VIEW = "audit.view"
     PRIVACY_REQUESTS = "privacy.requests"
     PROGRAMMES_MANAGE = "programmes.manage"

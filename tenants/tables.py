@@ -11,6 +11,7 @@ from piccolo.columns import (
     UUID,
     Boolean,
     ForeignKey,
+    Integer,
     Text,
     Timestamptz,
     Varchar,
@@ -62,6 +63,12 @@ class StaffMember(Table, tablename="staff_member"):
     locale = Varchar(length=16, null=True, default=None)
     active = Boolean(default=True)
     created_at = Timestamptz()
+    #: The TOTP secret of the second factor, encrypted by the web edge (``None``: no second factor).
+    totp_secret = Text(null=True, default=None)
+    #: An argon2id hash of the screen-lock PIN (``None``: unlock with the password only).
+    pin_hash = Text(null=True, default=None)
+    #: Raised by "sign out everywhere" and by deactivation: older sessions stop working.
+    session_version = Integer(default=1)
 
 
 class StaffBranch(Table, tablename="staff_branch"):
@@ -71,3 +78,13 @@ class StaffBranch(Table, tablename="staff_branch"):
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
     staff_id = ForeignKey(references=StaffMember, null=False, on_delete=OnDelete.cascade)
     branch_id = ForeignKey(references=Branch, null=False, on_delete=OnDelete.cascade)
+
+
+class SignInFailure(Table, tablename="sign_in_failure"):
+    """A wrong password (or PIN) for an e-mail address of a tenant, counted for the lockout."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    email = Varchar(length=254, required=True)
+    ip = Varchar(length=64, default="")
+    failed_at = Timestamptz()

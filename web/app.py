@@ -20,8 +20,10 @@ from salonkeep.core import database
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.secrets_store import read_or_create
 from salonkeep.tenants.settings import Settings, load_settings
+from salonkeep.web import i18n
 from salonkeep.web.health import healthz
-from salonkeep.web.public import home, login_page, set_password_form, set_password_submit
+from salonkeep.web.public import home, set_password_form, set_password_submit
+from salonkeep.web.staff_ui import public_routes, staff_router
 
 HERE = Path(__file__).parent
 
@@ -32,7 +34,9 @@ def _jinja_environment() -> Environment:
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
     return env
 
 
@@ -53,6 +57,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         engine = await database.start(settings)
         app.state.redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        app.state.settings = settings
+        app.state.master_key = secret
         try:
             yield
         finally:
@@ -64,7 +70,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             healthz,
             home,
-            login_page,
+            *public_routes,
+            staff_router(),
             set_password_form,
             set_password_submit,
             create_static_files_router(path="/static", directories=[HERE / "static"]),

@@ -1,4 +1,5 @@
-"""Pages that need no sign-in: the start page, sign-in and the set-password link."""
+"""Pages that need no sign-in: the start page and the set-password link (sign-in lives in
+salonkeep.web.auth.routes)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,6 @@ from salonkeep.tenants.onboarding import find_tenant, set_password_with_token
 async def home() -> Redirect:
     """Send people to sign in."""
     return Redirect("/login")
-
-
-@get("/login", include_in_schema=False)
-async def login_page() -> Template:
-    """The sign-in page."""
-    return Template("login.html", context={})
 
 
 @get("/t/{slug:str}/set-password/{token:str}", include_in_schema=False)

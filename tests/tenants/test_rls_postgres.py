@@ -22,6 +22,7 @@ from salonkeep.plugins.warranty import service as warranty_service
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.isolation import POLICY_NAME, tenant_tables
+from salonkeep.tenants.signin import SignInRefused, authenticate
 
 from ..conftest import APP_ROLE, make_tenant
 
@@ -58,6 +59,8 @@ async def seeded(postgres_backend, backend):
             await warranty_service.triage(claim.id)
             await warranty_service.agree_remedy(claim.id, "repair")
             await warranty_service.complete(claim.id)
+        with pytest.raises(SignInRefused):  # a sign_in_failure row
+            await authenticate(world.slug, f"owner@{world.slug}.example", "Wrong-Passw0rd")
     return worlds
 
 

@@ -1,0 +1,77 @@
+"""UI languages: catalogs complete for sign-in and navigation; chosen from tenant and person."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from litestar.testing import AsyncTestClient
+
+from salonkeep.tenants.tables import Tenant
+from salonkeep.web import i18n, navigation
+from salonkeep.web.app import create_app
+
+from .staff_helpers import add_person, csrf, sign_in
+
+WEB = Path(i18n.__file__).parent
+# Messages that the sign-in page, the lock screen and the main navigation show.
+MUST_TRANSLATE = ["login.html", "lock.html", "totp.html", "layout.html"]
+
+
+def _template_messages(name: str) -> set[str]:
+    text = (WEB / "templates" / name).read_text()
+    return set(re.findall(r'_\(\s*"([^"]+)"', text)) | set(re.findall(r"_\(\s*'([^']+)'", text))
+
+
+@pytest.mark.parametrize("language", ["zh", "ru", "fi"])
+def test_sign_in_and_navigation_are_translated(language):
+    with (WEB / "translations" / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    wanted = set().union(*(_template_messages(name) for name in MUST_TRANSLATE))
+    wanted |= {item.label for item in navigation._items.values()}
+    wanted |= {
+        "Wrong organisation, e-mail or password.",
+        "Too many failed attempts. Try again in 15 minutes.",
+    }
+    missing = sorted(m for m in wanted if m not in catalog or not catalog[m].string)
+    assert not missing, f"{language} lacks {missing}"
+    with i18n.language_scope(language):
+        assert i18n.gettext("Sign in") != "Sign in"
+
+
+def test_every_template_message_is_in_the_catalog_template():
+    with (WEB / "translations" / "messages.pot").open("rb") as handle:
+        pot = read_po(handle)
+    for template in (WEB / "templates").rglob("*.html"):
+        for message in _template_messages(str(template.relative_to(WEB / "templates"))):
+            assert message in pot, f"run pybabel extract: {message!r} of {template.name}"
+
+
+def test_language_choice():
+    assert i18n.choose(None, "fi_FI", "en") == "fi"
+    assert i18n.choose("de", "ru") == "ru"
+    assert i18n.choose(None, "") == "en"
+    assert i18n.from_accept_language("de-DE,zh-CN;q=0.8,ru;q=0.5") == "zh"
+    assert i18n.from_accept_language("de") is None
+
+
+async def test_tenant_default_and_personal_preference(backend, tenant_a):
+    await Tenant.update({Tenant.default_locale: "ru"}).where(Tenant.id == tenant_a.ctx.tenant_id)
+    email = await add_person(tenant_a, "reception")
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, email)
+        page = await client.get("/app")
+        assert 'data-nav="clients">Клиенты<' in page.text and '<html lang="ru">' in page.text
+        # The sign-in page follows the remembered organisation's language.
+        token = await csrf(client)
+        await client.post("/logout", data={"_csrf_token": token})
+        login = await client.get("/login")
+        assert "<h1>Вход</h1>" in login.text and f'value="{tenant_a.slug}"' in login.text
+        await sign_in(client, tenant_a.slug, email)
+        token = await csrf(client)
+        await client.post("/app/account/language", data={"locale": "zh", "_csrf_token": token})
+        assert 'data-nav="clients">客户<' in (await client.get("/app")).text
+        refused = await client.post("/app/account/language", data={"locale": "de", "_csrf_token": token})
+        assert refused.status_code == 422 and 'id="locale-error"' in refused.text

@@ -1,0 +1,1 @@
+"""Owners and managers manage branches, staff and security settings."""

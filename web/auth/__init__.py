@@ -1,0 +1,1 @@
+"""Staff sign-in, sessions, the screen lock and the second factor for the web UI."""

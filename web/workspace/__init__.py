@@ -1,0 +1,1 @@
+"""The branch workspace: dashboard, client search, profiles and recording visits and sales."""

@@ -1,0 +1,204 @@
+"""The branch workspace: dashboard, clients (search, profile, create, edit), visits and sales."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from salonkeep.core.access import Action, branch_scope, require
+from salonkeep.core.clients import service as clients
+from salonkeep.core.clients.tables import CLIENT_KINDS
+from salonkeep.core.staff import branches
+from salonkeep.core.visits import service as visits
+from salonkeep.core.visits.tables import PRODUCT_CATEGORIES, SERVICE_CATEGORIES
+from salonkeep.tenants.context import current
+from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.signin import tenant_settings
+from salonkeep.web.auth.guard import signed
+from salonkeep.web.pages import render
+from salonkeep.web.workspace import forms
+from salonkeep.web.workspace.panels import visible_panels
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+async def _branch_choices(request: Request[Any, Any, Any]) -> list[Any]:
+    ctx = current()
+    scope = branch_scope(ctx, bool(tenant_settings(signed(request).tenant).get("share_clients_chain_wide")))
+    return [b for b in await branches() if scope is None or b.id in scope]
+
+
+@get("/", include_in_schema=False)
+async def dashboard(request: Request[Any, Any, Any]) -> Template:
+    """Today: the follow-ups due and overdue (filled by the aftercare feature) and a search box."""
+    return render(request, "dashboard.html", {"followups": []})
+
+
+@get("/clients", include_in_schema=False)
+async def client_list(request: Request[Any, Any, Any], q: str = "") -> Template:
+    """Clients by name or phone; htmx asks for the result list only, as the person types."""
+    found = await clients.search_clients(q, limit=50)
+    return render(request, "clients.html", {"q": q, "clients": found}, block="results")
+
+
+async def _form_page(
+    request: Request[Any, Any, Any],
+    *,
+    values: dict[str, str],
+    client: clients.ClientView | None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
+    return render(
+        request,
+        "client_form.html",
+        {
+            "values": values,
+            "client": client,
+            "errors": errors or {},
+            "branches": await _branch_choices(request),
+            "kinds": CLIENT_KINDS,
+            "text_fields": forms.editable_text_fields(current()),
+        },
+        status_code=status,
+    )
+
+
+@get("/clients/new", include_in_schema=False)
+async def new_client(request: Request[Any, Any, Any]) -> Template:
+    """The form for a new client."""
+    require(current(), Action.CLIENT_CREATE)
+    choices = await _branch_choices(request)
+    values = {"branch_id": str(choices[0].id) if len(choices) == 1 else "", "kind": "new"}
+    return await _form_page(request, values=values, client=None)
+
+
+@post("/clients", include_in_schema=False)
+async def create_client(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    """Register a client; every field is checked before anything is saved."""
+    require(current(), Action.CLIENT_CREATE)
+    try:
+        created = await clients.create_client(forms.client_input(current(), data))
+    except ValidationFailed as exc:
+        return await _form_page(request, values=data, client=None, errors=exc.errors, status=422)
+    return Redirect(f"/app/clients/{created.id}", status_code=303)
+
+
+async def _profile(
+    request: Request[Any, Any, Any],
+    client_id: UUID,
+    *,
+    errors: dict[str, dict[str, str]] | None = None,
+    values: dict[str, dict[str, str]] | None = None,
+    status: int = 200,
+) -> Template:
+    client = await clients.get_client(client_id)
+    history = await visits.client_history(client_id)
+    names = {b.id: b.name for b in await branches()}
+    return render(
+        request,
+        "profile.html",
+        {
+            "client": client,
+            "history": history,
+            "branch_name": names.get(client.branch_id, ""),
+            "branch_names": names,
+            "panels": visible_panels(current()),
+            "service_categories": SERVICE_CATEGORIES,
+            "product_categories": PRODUCT_CATEGORIES,
+            "errors": errors or {},
+            "values": values or {},
+        },
+        status_code=status,
+    )
+
+
+@get("/clients/{client_id:uuid}", include_in_schema=False)
+async def profile(request: Request[Any, Any, Any], client_id: UUID) -> Template:
+    """A client's profile: contact, needs, health (per role), visits and purchases."""
+    return await _profile(request, client_id)
+
+
+@get("/clients/{client_id:uuid}/edit", include_in_schema=False)
+async def edit_client(request: Request[Any, Any, Any], client_id: UUID) -> Template:
+    """The edit form."""
+    require(current(), Action.CLIENT_EDIT)
+    client = await clients.get_client(client_id)
+    return await _form_page(request, values=forms.form_of(client), client=client)
+
+
+@post("/clients/{client_id:uuid}", include_in_schema=False)
+async def update_client(request: Request[Any, Any, Any], client_id: UUID, data: Form) -> Response[Any]:
+    """Save the edit form (all or nothing)."""
+    require(current(), Action.CLIENT_EDIT)
+    client = await clients.get_client(client_id)
+    try:
+        await clients.update_client(client_id, forms.client_input(current(), data))
+    except ValidationFailed as exc:
+        return await _form_page(request, values=data, client=client, errors=exc.errors, status=422)
+    return Redirect(f"/app/clients/{client_id}", status_code=303)
+
+
+@post("/clients/{client_id:uuid}/services", include_in_schema=False)
+async def record_service(request: Request[Any, Any, Any], client_id: UUID, data: Form) -> Response[Any]:
+    """Record a service performed today."""
+    try:
+        await visits.record_service(
+            client_id,
+            service=data.get("service", ""),
+            category=data.get("category", ""),
+            notes=data.get("notes", ""),
+        )
+    except ValidationFailed as exc:
+        return await _profile(
+            request, client_id, errors={"service": exc.errors}, values={"service": data}, status=422
+        )
+    return Redirect(f"/app/clients/{client_id}", status_code=303)
+
+
+@post("/clients/{client_id:uuid}/sales", include_in_schema=False)
+async def record_sale(request: Request[Any, Any, Any], client_id: UUID, data: Form) -> Response[Any]:
+    """Record a product sold."""
+    require(current(), Action.SALE_RECORD)
+    errors: dict[str, str] = {}
+    quantity, cents = 1, 0
+    try:
+        quantity = forms.quantity(data.get("quantity", "1"))
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    try:
+        cents = forms.price_cents(data.get("price", "0"))
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    try:
+        if errors:
+            raise ValidationFailed(errors)
+        await visits.record_sale(
+            client_id,
+            product=data.get("product", ""),
+            category=data.get("category", ""),
+            quantity=quantity,
+            price_cents=cents,
+        )
+    except ValidationFailed as exc:
+        merged = {("price" if k == "price_cents" else k): v for k, v in exc.errors.items()}
+        return await _profile(request, client_id, errors={"sale": merged}, values={"sale": data}, status=422)
+    return Redirect(f"/app/clients/{client_id}", status_code=303)
+
+
+routes = [
+    dashboard,
+    client_list,
+    new_client,
+    create_client,
+    profile,
+    edit_client,
+    update_client,
+    record_service,
+    record_sale,
+]
