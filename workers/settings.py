@@ -10,6 +10,7 @@ from arq.cron import CronJob, cron
 from salonkeep.core import database
 from salonkeep.tenants.settings import load_settings
 from salonkeep.workers.heartbeat import heartbeat
+from salonkeep.workers.privacy_jobs import seal_audit_chains
 
 
 def redis_settings(url: str) -> RedisSettings:
@@ -32,9 +33,10 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 class WorkerSettings:
     """What ``arq`` runs: functions, cron jobs and lifecycle hooks."""
 
-    functions: ClassVar[list[Any]] = [heartbeat]
+    functions: ClassVar[list[Any]] = [heartbeat, seal_audit_chains]
     cron_jobs: ClassVar[list[CronJob]] = [
-        cron(heartbeat, second=0, run_at_startup=True, unique=True, timeout=30)
+        cron(heartbeat, second=0, run_at_startup=True, unique=True, timeout=30),
+        cron(seal_audit_chains, second=30, unique=True, timeout=300),
     ]
     on_startup = startup
     on_shutdown = shutdown

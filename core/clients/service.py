@@ -15,7 +15,7 @@ from uuid import UUID
 
 from piccolo.columns.combination import Combinable
 
-from salonkeep.core import events
+from salonkeep.core import audit, events
 from salonkeep.core.access import (
     HEALTH_FIELDS,
     Action,
@@ -201,6 +201,12 @@ async def create_client(data: ClientInput) -> ClientView:
         values: dict[str, Any] = {**clean, "tenant_id": ctx.tenant_id, "created_at": now, "updated_at": now}
         client = Client(**values)
         await client.save()
+        await audit.record(
+            audit.AuditAction.CREATE,
+            client_id=client.id,
+            fields=[k for k, v in clean.items() if v not in ("", None)],
+            ctx=ctx,
+        )
         await events.publish(
             events.ClientRegistered(
                 tenant_id=ctx.tenant_id, client_id=client.id, branch_id=client.branch_id, occurred_at=now
@@ -217,13 +223,42 @@ async def _load(ctx: TenantContext, client_id: UUID, scope: frozenset[UUID] | No
 
 
 async def get_client(client_id: UUID) -> ClientView:
-    """One client of the current tenant; NotFound for any other id or one out of scope."""
+    """One client of the current tenant; NotFound for any other id or one out of scope.
+
+    Writes one audit event (``view``, with the names of the fields shown) in the same unit of
+    work as the read.
+    """
+    ctx = current()
+    require(ctx, Action.CLIENT_VIEW)
+    scope = await _scope(ctx)
+    async with unit_of_work(ctx):
+        client = await _load(ctx, client_id, scope)
+        view = to_view(client, ctx)
+        await audit.record(audit.AuditAction.VIEW, client_id=client.id, fields=_shown(view), ctx=ctx)
+    return view
+
+
+async def load_visible(client_id: UUID) -> ClientView:
+    """Like :func:`get_client` but writes no audit event: for services that audit their own
+    action on the client (recording a visit, reading a history)."""
     ctx = current()
     require(ctx, Action.CLIENT_VIEW)
     scope = await _scope(ctx)
     async with unit_of_work(ctx):
         client = await _load(ctx, client_id, scope)
     return to_view(client, ctx)
+
+
+def _shown(view: ClientView) -> list[str]:
+    return sorted((visible_field_names() - view.hidden) | {"first_name", "last_name"})
+
+
+def visible_field_names() -> frozenset[str]:
+    """Every client field a :class:`ClientView` can show."""
+    return frozenset(
+        {"first_name", "last_name", "kind", "date_of_birth", "phone", "email", "preferred_locale"}
+        | {"needs", "allergies", "health_notes"}
+    )
 
 
 async def search_clients(query: str = "", limit: int = 20) -> list[ClientView]:
@@ -248,6 +283,14 @@ async def search_clients(query: str = "", limit: int = 20) -> list[ClientView]:
             .order_by(Client.first_name)
             .limit(max(1, min(limit, 200)))
         )
+        # One event for the search (never the query text, which may be a name or a phone).
+        await audit.record(
+            audit.AuditAction.SEARCH,
+            subject="client_search",
+            fields=["first_name", "last_name", "phone"] if q else [],
+            reason=f"{len(rows)} results",
+            ctx=ctx,
+        )
     return [to_view(row, ctx) for row in rows]
 
 
@@ -260,8 +303,10 @@ async def update_client(client_id: UUID, data: ClientInput) -> ClientView:
     async with unit_of_work(ctx):
         client = await _load(ctx, client_id, scope)
         await _check_branch(ctx, data.branch_id, scope)
+        changed = [key for key, value in clean.items() if getattr(client, key) != value]
         for key, value in clean.items():
             setattr(client, key, value)
         client.updated_at = clock.now()
         await client.save()
+        await audit.record(audit.AuditAction.UPDATE, client_id=client.id, fields=changed, ctx=ctx)
     return to_view(client, ctx)

@@ -17,13 +17,14 @@ from salonkeep.core.clients.service import ClientInput, create_client
 from salonkeep.core.visits.service import book_appointment, record_sale, record_service
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import tenant_scope
-from salonkeep.tenants.isolation import POLICY_NAME, tenant_tables
+from salonkeep.tenants.isolation import POLICY_NAME, is_append_only, tenant_tables
 
 from ..conftest import APP_ROLE, make_tenant
 
 pytestmark = pytest.mark.postgres
 
 TENANT_TABLES = [t._meta.tablename for t in tenant_tables(all_tables())]
+APPEND_ONLY = {t._meta.tablename for t in all_tables() if is_append_only(t)}
 
 
 @pytest.fixture
@@ -94,6 +95,9 @@ async def test_writing_another_tenants_rows_is_refused(seeded, app_conn, owner_c
         async with app_conn.transaction():
             await _as_tenant(app_conn, a.ctx.tenant_id)
             await app_conn.execute(f"insert into {table} ({columns}) values ({params})", *clone.values())
+    if table in APPEND_ONLY:
+        # Ledgers: the app role may not update or delete at all (tested in their own tests).
+        return
     # Update or delete B's row while acting as A: the row is invisible, nothing changes.
     async with app_conn.transaction():
         await _as_tenant(app_conn, a.ctx.tenant_id)
@@ -143,6 +147,16 @@ async def test_catalog_every_tenant_table_is_forced_under_rls(owner_conn, backen
     # Every table in the database is either a tenant table, the directory or piccolo's own.
     known = set(TENANT_TABLES) | {"tenant", "migration"}
     assert set(by_name) <= known, f"tables outside the isolation checks: {set(by_name) - known}"
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.parametrize("table", sorted(APPEND_ONLY))
+async def test_append_only_tables_refuse_update_and_delete_to_the_app_role(owner_conn, backend, table):
+    for privilege, expected in (("SELECT", True), ("INSERT", True), ("UPDATE", False), ("DELETE", False)):
+        granted = await owner_conn.fetchval(
+            "select has_table_privilege($1, $2, $3)", APP_ROLE, table, privilege
+        )
+        assert granted is expected, (table, privilege)
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
