@@ -12,6 +12,7 @@ APP_MODULES = (
     "salonkeep.core.clients.piccolo_app",
     "salonkeep.core.visits.piccolo_app",
     "salonkeep.core.audit.piccolo_app",
+    "salonkeep.core.keys.piccolo_app",
 )
 
 

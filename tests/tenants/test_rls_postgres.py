@@ -35,7 +35,9 @@ async def seeded(postgres_backend, backend):
     worlds = [await make_tenant(), await make_tenant()]
     for world in worlds:
         with tenant_scope(world.ctx):
-            client = await create_client(ClientInput(branch_id=world.branch_id, first_name="Seed"))
+            client = await create_client(
+                ClientInput(branch_id=world.branch_id, first_name="Seed", allergies="Seed allergy")
+            )
             await record_service(client.id, service="Facial", category="facial")
             await record_sale(client.id, product="Serum", category="care", price_cents=4900)
             await book_appointment(client.id, service="Facial", starts_at=clock.now() + timedelta(days=3))

@@ -1,0 +1,81 @@
+"""The privacy-core commands on the embedded SQLite default."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+
+import pytest
+
+from ..conftest import run_cli
+
+
+@pytest.fixture
+def cli_client(sqlite_backend):
+    """A tenant made through the CLI and one client with health data (made in a subprocess)."""
+    env = sqlite_backend.env
+    slug = f"pc-{uuid.uuid4().hex[:8]}"
+    run_cli(
+        "tenant",
+        "create",
+        "--slug",
+        slug,
+        "--name",
+        "P",
+        "--time-zone",
+        "Europe/Helsinki",
+        "--country",
+        "FI",
+        env=env,
+        check=True,
+    )
+    run_cli("branch", "add", "-t", slug, "--name", "Main", env=env, check=True)
+    script = (
+        "import asyncio, sys\n"
+        "from salonkeep.core.cli.runner import run\n"
+        "from salonkeep.core.clients.service import ClientInput, create_client\n"
+        "from salonkeep.tenants.onboarding import list_branches\n"
+        "async def work():\n"
+        "    branch = (await list_branches())[0]\n"
+        "    data = ClientInput(branch_id=branch.id, first_name='Cli', allergies='Pollen-991')\n"
+        "    c = await create_client(data)\n"
+        "    return c.id\n"
+        f"print(run(work, tenant={slug!r}))\n"
+    )
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", script], env={**os.environ, **env}, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    return slug, out
+
+
+def test_audit_verify_head_history_and_key_rotation(sqlite_backend, cli_client):
+    env = sqlite_backend.env
+    slug, client_id = cli_client
+    verified = run_cli("audit", "verify", "-t", slug, env=env, check=True).stdout
+    assert "verified" in verified and "checked against the signed head" in verified
+    head = json.loads(run_cli("audit", "head", "-t", slug, env=env, check=True).stdout)
+    assert set(head) == {"tenant_id", "seq", "hash", "sealed_at", "mac"}
+    history = run_cli("audit", "history", "-t", slug, "--client", client_id, env=env, check=True).stdout
+    assert "create" in history and "allergies" in history and "Pollen" not in history
+    rotated = run_cli("keys", "rotate", "-t", slug, env=env, check=True).stdout
+    assert "2" in rotated.splitlines()[1]
+    # Tamper with the chain as someone with file access would: verify names the link, exit 1.
+    with sqlite3.connect(sqlite_backend.settings.sqlite_path) as conn:
+        conn.execute(
+            "update audit_event set reason = 'x' where seq = 1 and tenant_id = "
+            "(select id from tenant where slug = ?)",
+            (slug,),
+        )
+    broken = run_cli("audit", "verify", "-t", slug, env=env)
+    assert broken.returncode == 1 and "BROKEN at link 1" in broken.stderr
+
+
+def test_audit_history_refuses_a_bad_id(sqlite_backend, cli_client):
+    slug, _ = cli_client
+    result = run_cli("audit", "history", "-t", slug, "--client", "nope", env=sqlite_backend.env)
+    assert result.returncode == 2 and result.stderr.strip() == "error: client: not a client id"
