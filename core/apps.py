@@ -13,6 +13,7 @@ APP_MODULES = (
     "salonkeep.core.visits.piccolo_app",
     "salonkeep.core.audit.piccolo_app",
     "salonkeep.core.keys.piccolo_app",
+    "salonkeep.core.consent.piccolo_app",
 )
 
 

@@ -87,3 +87,14 @@ async def publish(event: DomainEvent) -> None:
     """Hand ``event`` to every subscriber, in order, inside the caller's unit of work."""
     for subscriber in list(_subscribers):
         await subscriber(event)
+
+
+@dataclass(frozen=True)
+class ConsentWithdrawn(DomainEvent):
+    """A client withdrew consent for ``purpose`` (``scope``: a partner id for third-party
+    sharing, else empty). Published in the unit of work that appends the withdrawal, so a
+    subscriber cancelling queued, unsent messages commits with it."""
+
+    purpose: str
+    scope: str
+    channel: str

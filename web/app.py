@@ -21,6 +21,7 @@ from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.secrets_store import read_or_create
 from salonkeep.tenants.settings import Settings, load_settings
 from salonkeep.web.health import healthz
+from salonkeep.web.privacy_public import consent_page, consent_submit, privacy_notice
 from salonkeep.web.public import home, login_page, set_password_form, set_password_submit
 
 HERE = Path(__file__).parent
@@ -67,6 +68,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             login_page,
             set_password_form,
             set_password_submit,
+            privacy_notice,
+            consent_page,
+            consent_submit,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         lifespan=[lifespan],

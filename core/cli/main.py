@@ -8,6 +8,7 @@ import typer
 
 from salonkeep.core import database
 from salonkeep.core.cli.audit import audit_app
+from salonkeep.core.cli.consent import consent_app, policy_app
 from salonkeep.core.cli.keys import keys_app
 from salonkeep.core.cli.runner import echo_rows, fail, is_interactive, run, settings_or_fail
 from salonkeep.core.cli.up import up
@@ -28,6 +29,8 @@ app.add_typer(branch_app, name="branch")
 app.add_typer(staff_app, name="staff")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
+app.add_typer(consent_app, name="consent")
+app.add_typer(policy_app, name="policy")
 app.command(help="Run everything on this machine: migrate, embedded Redis, web and worker.")(up)
 
 TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")

@@ -27,3 +27,33 @@ async def owner_sql(backend, tenant_id, sql: str, *args: Any) -> list[dict[str, 
         rows = conn.execute(converted, values).fetchall()
         conn.commit()
     return [dict(r) for r in rows]
+
+
+POLICY_TEXT = None
+
+
+def policy_text(marker: str = ""):
+    """A complete answer to the five questions."""
+    from salonkeep.core.consent.policy import PolicyText
+
+    return PolicyText(
+        collected=f"Name, contact details, allergies{marker}",
+        purposes="To serve you safely",
+        recipients="Nobody without your consent",
+        choices="Opt in or out at any time",
+        complaints="Answered within 24 hours",
+    )
+
+
+async def seed_privacy(client_id) -> None:
+    """A row in every privacy-core table for the current tenant (RLS tests)."""
+    from salonkeep.core import consent
+    from salonkeep.core.consent.policy import publish_policy
+
+    await publish_policy({"en": policy_text()})
+    await consent.grant(
+        client_id,
+        consent.Purpose.MARKETING_EMAIL,
+        channel=consent.Channel.PAPER_SCANNED,
+        wording_shown=consent.wording(consent.Purpose.MARKETING_EMAIL),
+    )

@@ -79,3 +79,21 @@ def test_audit_history_refuses_a_bad_id(sqlite_backend, cli_client):
     slug, _ = cli_client
     result = run_cli("audit", "history", "-t", slug, "--client", "nope", env=sqlite_backend.env)
     assert result.returncode == 2 and result.stderr.strip() == "error: client: not a client id"
+
+
+def test_policy_publish_consent_link_and_show(sqlite_backend, cli_client, tmp_path):
+    env = sqlite_backend.env
+    slug, client_id = cli_client
+    answers = {q: f"answer to {q}" for q in ("collected", "purposes", "recipients", "choices", "complaints")}
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"en": answers, "fi": answers}))
+    out = run_cli("policy", "publish", "-t", slug, "--file", str(policy), env=env, check=True).stdout
+    assert "version 1 in en, fi" in out
+    early = run_cli(
+        "policy", "publish", "-t", slug, "--file", str(policy), "--effective", "2020-01-01", env=env
+    )
+    assert early.returncode == 2 and "15 days" in early.stderr
+    link = run_cli("consent", "link", "-t", slug, "--client", client_id, env=env, check=True).stdout
+    assert f"/t/{slug}/consent/" in link
+    shown = run_cli("consent", "show", "-t", slug, "--client", client_id, env=env, check=True).stdout
+    assert shown.splitlines()[0].startswith("PURPOSE")

@@ -20,6 +20,7 @@ from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.isolation import POLICY_NAME, is_append_only, tenant_tables
 
 from ..conftest import APP_ROLE, make_tenant
+from ..core.privacy_helpers import seed_privacy
 
 pytestmark = pytest.mark.postgres
 
@@ -41,6 +42,7 @@ async def seeded(postgres_backend, backend):
             await record_service(client.id, service="Facial", category="facial")
             await record_sale(client.id, product="Serum", category="care", price_cents=4900)
             await book_appointment(client.id, service="Facial", starts_at=clock.now() + timedelta(days=3))
+            await seed_privacy(client.id)
     return worlds
 
 
