@@ -14,6 +14,7 @@ APP_MODULES = (
     "salonkeep.core.audit.piccolo_app",
     "salonkeep.core.keys.piccolo_app",
     "salonkeep.core.consent.piccolo_app",
+    "salonkeep.core.privacy.piccolo_app",
 )
 
 

@@ -10,6 +10,7 @@ from salonkeep.core import database
 from salonkeep.core.cli.audit import audit_app
 from salonkeep.core.cli.consent import consent_app, policy_app
 from salonkeep.core.cli.keys import keys_app
+from salonkeep.core.cli.privacy import privacy_app
 from salonkeep.core.cli.runner import echo_rows, fail, is_interactive, run, settings_or_fail
 from salonkeep.core.cli.up import up
 from salonkeep.core.demo import load_demo
@@ -31,6 +32,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 app.add_typer(consent_app, name="consent")
 app.add_typer(policy_app, name="policy")
+app.add_typer(privacy_app, name="privacy")
 app.command(help="Run everything on this machine: migrate, embedded Redis, web and worker.")(up)
 
 TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")

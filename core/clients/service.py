@@ -362,6 +362,8 @@ async def update_client(client_id: UUID, data: ClientInput) -> ClientView:
     scope = await _scope(ctx)
     async with unit_of_work(ctx):
         client = await _load(ctx, client_id, scope)
+        if client.erased_at is not None:
+            raise ValidationFailed({"client": "this client's data was erased"})
         await _check_branch(ctx, data.branch_id, scope)
         secret = {k: v for k, v in clean.items() if k in SENSITIVE_FIELDS}
         old = await decrypt_fields(ctx, client.id, {k: getattr(client, ENCRYPTED_COLUMNS[k]) for k in secret})

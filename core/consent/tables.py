@@ -37,6 +37,8 @@ class ConsentEvent(Table, tablename="consent_event"):
     """
 
     append_only: ClassVar[bool] = True
+    #: Kept on erasure: it never holds values of personal fields.
+    erasure_keep: ClassVar[tuple[str, ...]] = ()
 
     id = UUID(primary_key=True)
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from piccolo.columns import UUID, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
@@ -29,6 +31,9 @@ class TenantKey(Table, tablename="tenant_key"):
 
 class ClientKey(Table, tablename="client_key"):
     """A client's data key, wrapped by a version of the tenant key. Erasure deletes it (shred)."""
+
+    #: Key material is never part of a client's data export.
+    export_excluded: ClassVar[bool] = True
 
     id = UUID(primary_key=True)
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)

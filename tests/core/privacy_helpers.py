@@ -51,9 +51,20 @@ async def seed_privacy(client_id) -> None:
     from salonkeep.core.consent.policy import publish_policy
 
     await publish_policy({"en": policy_text()})
+    from salonkeep.core.privacy import rights, sharing
+
     await consent.grant(
         client_id,
         consent.Purpose.MARKETING_EMAIL,
         channel=consent.Channel.PAPER_SCANNED,
         wording_shown=consent.wording(consent.Purpose.MARKETING_EMAIL),
     )
+    await consent.grant(
+        client_id,
+        consent.Purpose.THIRD_PARTY_SHARING,
+        channel=consent.Channel.IN_STORE_TABLET,
+        wording_shown=consent.wording(consent.Purpose.THIRD_PARTY_SHARING),
+    )
+    await rights.open_request(client_id, "access", channel="e-mail")
+    partner = await sharing.add_partner(f"Lab {client_id.hex[:6]}", "C-2026-001", ["allergy tests"])
+    await sharing.share(client_id, partner.id, fields=["first_name", "allergies"], purpose="allergy tests")

@@ -97,3 +97,32 @@ def test_policy_publish_consent_link_and_show(sqlite_backend, cli_client, tmp_pa
     assert f"/t/{slug}/consent/" in link
     shown = run_cli("consent", "show", "-t", slug, "--client", client_id, env=env, check=True).stdout
     assert shown.splitlines()[0].startswith("PURPOSE")
+
+
+def test_export_request_board_restrict_and_erase(sqlite_backend, cli_client):
+    env = sqlite_backend.env
+    slug, client_id = cli_client
+    data = json.loads(
+        run_cli("privacy", "export", "-t", slug, "--client", client_id, env=env, check=True).stdout
+    )
+    assert data["client"]["allergies"] == "Pollen-991" and "audit_event" in data["tables"]
+    html = run_cli("privacy", "export", "-t", slug, "--client", client_id, "--format", "html", env=env).stdout
+    assert "Pollen-991" in html and "<table>" in html
+    out = run_cli(
+        "privacy", "request", "-t", slug, "--client", client_id, "--kind", "erasure", env=env, check=True
+    )
+    assert "logged erasure request" in out.stdout
+    board = run_cli("privacy", "requests", "-t", slug, env=env, check=True).stdout
+    assert "erasure" in board and "open" in board
+    assert "restricted" in run_cli("privacy", "restrict", "-t", slug, "--client", client_id, env=env).stdout
+    refused = run_cli("privacy", "erase", "-t", slug, "--client", client_id, env=env)
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    erased = run_cli(
+        "privacy", "erase", "-t", slug, "--client", client_id, "--yes", env=env, check=True
+    ).stdout
+    assert "key shredded: True" in erased
+    again = run_cli("privacy", "erase", "-t", slug, "--client", client_id, "--yes", env=env)
+    assert again.returncode == 2 and "already erased" in again.stderr
+    with sqlite3.connect(sqlite_backend.settings.sqlite_path) as conn:
+        assert "Pollen-991" not in "\n".join(conn.iterdump())
+    assert "verified" in run_cli("audit", "verify", "-t", slug, env=env, check=True).stdout

@@ -1,0 +1,96 @@
+"""``salonkeep privacy …``: clients' rights (export, erasure, restriction, the requests board),
+the sharing register and the retention job."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from salonkeep.core.cli.consent import client_id_or_fail
+from salonkeep.core.cli.runner import echo_rows, fail, run
+from salonkeep.core.privacy import rights
+
+privacy_app = typer.Typer(help="Clients' rights, sharing register, retention.", no_args_is_help=True)
+TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")
+ClientOption = typer.Option(..., "--client", help="The client's id.")
+
+
+@privacy_app.command("export")
+def export(
+    tenant: str = TenantOption,
+    client: str = ClientOption,
+    format: str = typer.Option("json", "--format", help="json (for machines) or html (for people)."),
+) -> None:
+    """Print everything held about a client (logged as a done request)."""
+    if format not in ("json", "html"):
+        fail("format: choose json or html")
+    client_id = client_id_or_fail(client)
+    data = run(lambda: rights.export_client(client_id), tenant=tenant)
+    typer.echo(
+        json.dumps(data, indent=2, ensure_ascii=False) if format == "json" else rights.export_html(data)
+    )
+
+
+@privacy_app.command("erase")
+def erase(
+    tenant: str = TenantOption,
+    client: str = ClientOption,
+    yes: bool = typer.Option(False, "--yes", help="Confirm: erasure cannot be undone."),
+) -> None:
+    """Erase a client: shred their key, blank personal data, keep sales under a pseudonym."""
+    client_id = client_id_or_fail(client)
+    if not yes:
+        fail("erasure cannot be undone; add --yes to confirm")
+    report = run(lambda: rights.erase_client(client_id), tenant=tenant)
+    typer.echo(
+        f"erased client {client_id} (now {report.pseudonym}); key shredded: {report.key_shredded}; "
+        f"kept: {rights.describe(report.kept)}; deleted: {rights.describe(report.deleted)}"
+    )
+
+
+@privacy_app.command("restrict")
+def restrict(
+    tenant: str = TenantOption,
+    client: str = ClientOption,
+    lift: bool = typer.Option(False, "--lift", help="Lift the restriction."),
+) -> None:
+    """Restrict processing of a client's data (no marketing, no new touchpoints)."""
+    client_id = client_id_or_fail(client)
+    run(lambda: rights.restrict_processing(client_id, not lift), tenant=tenant)
+    typer.echo(f"processing of client {client_id} is {'no longer ' if lift else ''}restricted")
+
+
+@privacy_app.command("requests")
+def requests(
+    tenant: str = TenantOption, all_: bool = typer.Option(False, "--all", help="Closed requests too.")
+) -> None:
+    """The privacy-requests board, most urgent first."""
+    rows = run(lambda: rights.list_requests(None if all_ else "open"), tenant=tenant)
+    echo_rows(
+        [
+            (
+                str(r.id),
+                str(r.client_id),
+                r.kind,
+                r.status + (" (OVERDUE)" if r.overdue else ""),
+                r.received_at.date().isoformat(),
+                r.due_at.date().isoformat(),
+            )
+            for r in rows
+        ],
+        ("REQUEST", "CLIENT", "KIND", "STATUS", "RECEIVED", "DUE"),
+    )
+
+
+@privacy_app.command("request")
+def request(
+    tenant: str = TenantOption,
+    client: str = ClientOption,
+    kind: str = typer.Option(..., help="access, export, rectification, erasure, restriction or objection."),
+    channel: str = typer.Option("", help="How it arrived (in store, e-mail, …)."),
+) -> None:
+    """Log a request received from a client (deadline: 30 days)."""
+    client_id = client_id_or_fail(client)
+    made = run(lambda: rights.open_request(client_id, kind, channel=channel), tenant=tenant)
+    typer.echo(f"logged {made.kind} request {made.id}, due {made.due_at.date().isoformat()}")
