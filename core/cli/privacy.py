@@ -94,3 +94,52 @@ def request(
     client_id = client_id_or_fail(client)
     made = run(lambda: rights.open_request(client_id, kind, channel=channel), tenant=tenant)
     typer.echo(f"logged {made.kind} request {made.id}, due {made.due_at.date().isoformat()}")
+
+
+@privacy_app.command("partner-add")
+def partner_add(
+    tenant: str = TenantOption,
+    name: str = typer.Option(..., help="The partner's name."),
+    contract: str = typer.Option(..., help="Contract (data-processing agreement) reference."),
+    purpose: list[str] = typer.Option(..., help="A purpose the contract allows (repeat)."),
+) -> None:
+    """Register a vetted third-party partner."""
+    from salonkeep.core.privacy import sharing
+
+    partner = run(lambda: sharing.add_partner(name, contract, purpose), tenant=tenant)
+    typer.echo(f"registered partner {partner.name!r} ({partner.id})")
+
+
+@privacy_app.command("partners")
+def partners(tenant: str = TenantOption) -> None:
+    """The register of partners."""
+    from salonkeep.core.privacy import sharing
+
+    rows = run(sharing.list_partners, tenant=tenant)
+    echo_rows(
+        [(str(p.id), p.name, p.contract_ref, "; ".join(p.purposes)) for p in rows],
+        ("PARTNER", "NAME", "CONTRACT", "PURPOSES"),
+    )
+
+
+@privacy_app.command("disclosures")
+def disclosures(tenant: str = TenantOption, client: str = typer.Option("", "--client")) -> None:
+    """The disclosure register (what was shared, with whom, when, under which consent)."""
+    from salonkeep.core.privacy import sharing
+
+    client_id = client_id_or_fail(client) if client else None
+    rows = run(lambda: sharing.disclosures(client_id), tenant=tenant)
+    echo_rows(
+        [
+            (
+                d.disclosed_at.isoformat(),
+                str(d.client_id),
+                str(d.partner_id),
+                ",".join(d.fields),
+                d.purpose,
+                str(d.consent_event_id),
+            )
+            for d in rows
+        ],
+        ("WHEN", "CLIENT", "PARTNER", "FIELDS", "PURPOSE", "CONSENT"),
+    )

@@ -126,3 +126,25 @@ def test_export_request_board_restrict_and_erase(sqlite_backend, cli_client):
     with sqlite3.connect(sqlite_backend.settings.sqlite_path) as conn:
         assert "Pollen-991" not in "\n".join(conn.iterdump())
     assert "verified" in run_cli("audit", "verify", "-t", slug, env=env, check=True).stdout
+
+
+def test_partner_register_commands(sqlite_backend, cli_client):
+    env = sqlite_backend.env
+    slug, _ = cli_client
+    out = run_cli(
+        "privacy",
+        "partner-add",
+        "-t",
+        slug,
+        "--name",
+        "Lab",
+        "--contract",
+        "DPA-9",
+        "--purpose",
+        "tests",
+        env=env,
+        check=True,
+    ).stdout
+    assert "registered partner 'Lab'" in out
+    assert "DPA-9" in run_cli("privacy", "partners", "-t", slug, env=env, check=True).stdout
+    assert run_cli("privacy", "disclosures", "-t", slug, env=env, check=True).stdout.startswith("WHEN")
