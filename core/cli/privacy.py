@@ -143,3 +143,40 @@ def disclosures(tenant: str = TenantOption, client: str = typer.Option("", "--cl
         ],
         ("WHEN", "CLIENT", "PARTNER", "FIELDS", "PURPOSE", "CONSENT"),
     )
+
+
+@privacy_app.command("retention")
+def retention(
+    tenant: str = TenantOption,
+    apply: bool = typer.Option(False, "--apply", help="Erase the clients listed (after reading the report)."),
+    years: int = typer.Option(-1, "--set-years", help="First set the policy: years of inactivity (0 = off)."),
+    auto_apply: bool = typer.Option(
+        False, "--auto-apply", help="With --set-years: let the daily job apply it."
+    ),
+) -> None:
+    """Report the clients the retention policy would erase; erase them only with --apply."""
+    from salonkeep.core.privacy import retention as policy
+
+    async def work() -> policy.RetentionReport:
+        if years >= 0:
+            await policy.set_retention_policy(years, auto_apply)
+        return await policy.run_retention(apply=apply)
+
+    report = run(work, tenant=tenant)
+    if report.cutoff is None:
+        typer.echo("retention is off for this tenant (retention_inactive_years = 0)")
+        return
+    typer.echo(
+        f"retention policy: erase clients inactive for {report.years} years "
+        f"(no activity since {report.cutoff.date().isoformat()})"
+    )
+    echo_rows(
+        [(str(c.client_id), str(c.branch_id), c.last_activity.date().isoformat()) for c in report.candidates],
+        ("CLIENT", "BRANCH", "LAST ACTIVITY"),
+    )
+    if apply:
+        typer.echo(f"erased {report.erased} clients")
+    else:
+        typer.echo(
+            f"dry run: {len(report.candidates)} clients would be erased; run again with --apply to erase them"
+        )

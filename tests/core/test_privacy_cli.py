@@ -148,3 +148,12 @@ def test_partner_register_commands(sqlite_backend, cli_client):
     assert "registered partner 'Lab'" in out
     assert "DPA-9" in run_cli("privacy", "partners", "-t", slug, env=env, check=True).stdout
     assert run_cli("privacy", "disclosures", "-t", slug, env=env, check=True).stdout.startswith("WHEN")
+
+
+def test_retention_command_reports_before_it_erases(sqlite_backend, cli_client):
+    env = sqlite_backend.env
+    slug, _ = cli_client
+    dry = run_cli("privacy", "retention", "-t", slug, env=env, check=True).stdout
+    assert "inactive for 6 years" in dry and "dry run: 0 clients" in dry
+    off = run_cli("privacy", "retention", "-t", slug, "--set-years", "0", env=env, check=True).stdout
+    assert "retention is off" in off
