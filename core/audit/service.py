@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from piccolo.columns.combination import Combinable
 
@@ -19,7 +19,7 @@ from salonkeep.core.access import Action, Forbidden, can
 from salonkeep.core.audit.tables import AuditEvent
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.db import execute, get_engine, unit_of_work
 
 
 class AuditAction(StrEnum):
@@ -42,6 +42,13 @@ class AuditAction(StrEnum):
     SIGN_OUT = "sign_out"
     KEY_ROTATION = "keys.rotate"
     POLICY_PUBLISH = "policy.publish"
+
+
+_INSERT = (
+    "insert into audit_event (id, tenant_id, occurred_at, actor_id, actor_label, role, branch_id, ip, "
+    "action, subject, subject_id, client_id, fields, reason) "
+    "values ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
+)
 
 
 def _clean_fields(fields: Iterable[str]) -> str:
@@ -67,24 +74,28 @@ async def record(
     fields=["email"], reason="birthday greeting")``.
     """
     ctx = ctx or current()
+    values = (
+        uuid4(),
+        ctx.tenant_id,
+        clock.now(),
+        ctx.actor_id,
+        ctx.actor_label[:200],
+        ctx.role,
+        ctx.branch_id,
+        (ctx.ip or None) and ctx.ip[:64],
+        str(action),
+        subject,
+        subject_id if subject_id is not None else client_id,
+        client_id,
+        _clean_fields(fields),
+        reason[:200],
+    )
+    if get_engine().current_transaction.get() is not None:
+        # Inside the caller's unit of work (tenant already set for RLS): one INSERT, no more.
+        await execute(_INSERT, *values)
+        return
     async with unit_of_work(ctx):
-        await AuditEvent.insert(
-            AuditEvent(
-                tenant_id=ctx.tenant_id,
-                occurred_at=clock.now(),
-                actor_id=ctx.actor_id,
-                actor_label=ctx.actor_label[:200],
-                role=ctx.role,
-                branch_id=ctx.branch_id,
-                ip=(ctx.ip or None) and ctx.ip[:64],
-                action=str(action),
-                subject=subject,
-                subject_id=subject_id if subject_id is not None else client_id,
-                client_id=client_id,
-                fields=_clean_fields(fields),
-                reason=reason[:200],
-            )
-        )
+        await execute(_INSERT, *values)
 
 
 @dataclass(frozen=True)
