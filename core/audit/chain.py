@@ -122,8 +122,8 @@ class ChainHead:
         return {**body, "mac": _mac(body)}
 
 
-def _mac(body: dict[str, Any]) -> str:
-    key = master.derive("salonkeep:audit-head")
+def _mac(body: dict[str, Any], master_key: bytes | None = None) -> str:
+    key = master.derive("salonkeep:audit-head", master_key)
     message = f"{body['tenant_id']}|{body['seq']}|{body['hash']}|{body['sealed_at']}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
@@ -239,7 +239,7 @@ class Verification:
     signed_head_checked: bool = False
 
 
-async def verify(settings: Settings, tenant_id: UUID) -> Verification:
+async def verify(settings: Settings, tenant_id: UUID, master_key: bytes | None = None) -> Verification:
     """Recompute the tenant's chain and compare it with the signed head (reads only)."""
     engine = db.get_engine()
     expected_seq = 0
@@ -302,7 +302,7 @@ async def verify(settings: Settings, tenant_id: UUID) -> Verification:
             )
     if signed is not None:
         body = {k: signed.get(k) for k in ("tenant_id", "seq", "hash", "sealed_at")}
-        if not hmac.compare_digest(str(signed.get("mac", "")), _mac(body)):
+        if not hmac.compare_digest(str(signed.get("mac", "")), _mac(body, master_key)):
             return broken(None, "the signed chain head file has a bad signature")
         head_seq = int(signed["seq"])
         if expected_seq < head_seq:
@@ -328,3 +328,15 @@ async def current_head(settings: Settings, tenant_id: UUID) -> dict[str, Any] | 
     """The signed head for ``salonkeep audit head`` (after sealing)."""
     await seal(settings, tenant_id)
     return read_signed_head(settings, tenant_id)
+
+
+async def verify_with_any_master(settings: Settings, tenant_id: UUID) -> Verification:
+    """Verify, accepting a head signed by any configured master key (during a key change)."""
+    result = await verify(settings, tenant_id)
+    if result.ok:
+        return result
+    for key in master.known_keys().values():
+        again = await verify(settings, tenant_id, key)
+        if again.ok:
+            return again
+    return result

@@ -21,6 +21,9 @@ from salonkeep.tenants.errors import SalonkeepError
 from salonkeep.tenants.settings import Settings
 
 MASTER_KEY_ENV = "SALONKEEP_MASTER_KEY"
+#: During a master-key change: the old key, still accepted for unwrapping until
+#: ``salonkeep keys rotate-master`` has re-wrapped everything under the new one.
+PREVIOUS_KEY_FILE_ENV = "SALONKEEP_PREVIOUS_MASTER_KEY_FILE"
 KEY_BYTES = 32
 
 
@@ -98,3 +101,20 @@ def derive(purpose: str, key: bytes | None = None) -> bytes:
 def key_id(key: bytes | None = None) -> str:
     """A short public fingerprint of the master key (stored beside what it wraps)."""
     return hashlib.sha256(derive("salonkeep:key-id", key)).hexdigest()[:16]
+
+
+def previous_master_key() -> bytes | None:
+    """The previous master key (``SALONKEEP_PREVIOUS_MASTER_KEY_FILE``), if one is configured."""
+    path = os.environ.get(PREVIOUS_KEY_FILE_ENV)
+    if not path:
+        return None
+    return _decode(Path(path).read_text(), path)
+
+
+def known_keys() -> dict[str, bytes]:
+    """The master keys this process accepts, by :func:`key_id` (current first)."""
+    keys = {key_id(): master_key()}
+    previous = previous_master_key()
+    if previous is not None:
+        keys.setdefault(key_id(previous), previous)
+    return keys

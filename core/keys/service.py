@@ -66,8 +66,8 @@ def _open(key: bytes, token: str, aad: str) -> bytes:
         raise DecryptionFailed(f"cannot decrypt ({aad.split(':')[0]})") from exc
 
 
-def _wrapping_key() -> bytes:
-    return master.derive("salonkeep:tenant-key-wrap")
+def _wrapping_key(master_key: bytes | None = None) -> bytes:
+    return master.derive("salonkeep:tenant-key-wrap", master_key)
 
 
 async def _active_tenant_key(ctx: TenantContext) -> tuple[int, bytes]:
@@ -99,11 +99,13 @@ def _unwrap_tenant_key(tenant_id: UUID, row: TenantKey) -> bytes:
     cached = _tenant_keys.get((tenant_id, row.version))
     if cached is not None:
         return cached
-    if row.master_key_id and row.master_key_id != master.key_id():
+    known = master.known_keys()
+    if row.master_key_id and row.master_key_id not in known:
         raise DecryptionFailed(
             f"tenant key version {row.version} is wrapped by another master key ({row.master_key_id})"
         )
-    key = _open(_wrapping_key(), row.wrapped, f"tenant-key:{tenant_id}:{row.version}")
+    wrapping = _wrapping_key(known.get(row.master_key_id) if row.master_key_id else None)
+    key = _open(wrapping, row.wrapped, f"tenant-key:{tenant_id}:{row.version}")
     _tenant_keys[(tenant_id, row.version)] = key
     return key
 
@@ -265,3 +267,24 @@ async def rotate_tenant_key(ctx: TenantContext) -> Rotation:
     for old_version in retired:
         _tenant_keys.pop((ctx.tenant_id, old_version), None)
     return Rotation(version, rewrapped, tuple(sorted(retired)))
+
+
+async def rewrap_under_current_master(ctx: TenantContext) -> int:
+    """Re-wrap the tenant's keys that an older (still configured) master key wraps under the
+    current one; returns how many. Readers accept both keys meanwhile, so nothing stops."""
+    current_id = master.key_id()
+    count = 0
+    async with unit_of_work(ctx):
+        rows = await TenantKey.objects().where(
+            (TenantKey.tenant_id == ctx.tenant_id)
+            & (TenantKey.master_key_id != current_id)
+            & (TenantKey.wrapped != "")
+        )
+        for row in rows:
+            clear = _unwrap_tenant_key(ctx.tenant_id, row)
+            aad = f"tenant-key:{ctx.tenant_id}:{row.version}"
+            await TenantKey.update(
+                {TenantKey.wrapped: _seal(_wrapping_key(), clear, aad), TenantKey.master_key_id: current_id}
+            ).where(TenantKey.id == row.id)
+            count += 1
+    return count

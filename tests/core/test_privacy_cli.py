@@ -157,3 +157,62 @@ def test_retention_command_reports_before_it_erases(sqlite_backend, cli_client):
     assert "inactive for 6 years" in dry and "dry run: 0 clients" in dry
     off = run_cli("privacy", "retention", "-t", slug, "--set-years", "0", env=env, check=True).stdout
     assert "retention is off" in off
+
+
+def test_master_key_change_without_downtime(tmp_path):
+    """New key in place, old one as previous: everything stays readable, rotate-master
+    re-wraps, and afterwards the old key is no longer needed."""
+    import base64
+    import os as _os
+
+    data = tmp_path / "data"
+    env = {"SALONKEEP_DATA_DIR": str(data), "SALONKEEP_DATABASE_URL": f"sqlite:///{data / 'db.sqlite3'}"}
+    run_cli("migrate", env=env, check=True)
+    slug = "mk-salon"
+    run_cli(
+        "tenant",
+        "create",
+        "--slug",
+        slug,
+        "--name",
+        "M",
+        "--time-zone",
+        "Europe/Helsinki",
+        "--country",
+        "FI",
+        env=env,
+        check=True,
+    )
+    run_cli("branch", "add", "-t", slug, "--name", "Main", env=env, check=True)
+    script = (
+        "from salonkeep.core.cli.runner import run\n"
+        "from salonkeep.core.clients.service import ClientInput, create_client\n"
+        "from salonkeep.tenants.onboarding import list_branches\n"
+        "async def work():\n"
+        "    b = (await list_branches())[0]\n"
+        "    data = ClientInput(branch_id=b.id, first_name='M', allergies='Mint-55')\n"
+        "    return (await create_client(data)).id\n"
+        f"print(run(work, tenant={slug!r}))\n"
+    )
+    import subprocess
+    import sys
+
+    client_id = subprocess.run(
+        [sys.executable, "-c", script], env={**_os.environ, **env}, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    new_key = tmp_path / "new.key"
+    new_key.write_text(base64.b64encode(_os.urandom(32)).decode())
+    only_new = {**env, "SALONKEEP_MASTER_KEY_FILE": str(new_key)}
+    both = {**only_new, "SALONKEEP_PREVIOUS_MASTER_KEY_FILE": str(data / "master.key")}
+    assert run_cli("privacy", "export", "-t", slug, "--client", client_id, env=only_new).returncode == 2
+    assert (
+        "Mint-55"
+        in run_cli("privacy", "export", "-t", slug, "--client", client_id, env=both, check=True).stdout
+    )
+    out = run_cli("keys", "rotate-master", env=both, check=True).stdout
+    assert "re-wrapped 1 tenant keys" in out
+    assert (
+        "Mint-55"
+        in run_cli("privacy", "export", "-t", slug, "--client", client_id, env=only_new, check=True).stdout
+    )
+    assert "verified" in run_cli("audit", "verify", "-t", slug, env=only_new, check=True).stdout
