@@ -288,3 +288,25 @@ async def rewrap_under_current_master(ctx: TenantContext) -> int:
             ).where(TenantKey.id == row.id)
             count += 1
     return count
+
+
+def column_field(table: str, column: str, row_id: UUID | str) -> str:
+    """The name a free-text column of another table is encrypted under (binds the ciphertext
+    to its table, column and row). Export decrypts any ``sk1:`` value by this convention."""
+    return f"{table}.{column}:{row_id}"
+
+
+async def encrypt_column(
+    ctx: TenantContext, client_id: UUID, table: str, column: str, row_id: UUID, value: str
+) -> str:
+    """Ciphertext of a sensitive free-text column of a client's row in another table."""
+    name = column_field(table, column, row_id)
+    return (await encrypt_fields(ctx, client_id, {name: value}))[name]
+
+
+async def decrypt_column(
+    ctx: TenantContext, client_id: UUID, table: str, column: str, row_id: UUID | str, token: str
+) -> str:
+    """Clear text of a value written by :func:`encrypt_column`."""
+    name = column_field(table, column, row_id)
+    return (await decrypt_fields(ctx, client_id, {name: token}))[name]

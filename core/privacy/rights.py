@@ -29,7 +29,7 @@ from salonkeep.core.access import Action, require
 from salonkeep.core.apps import all_tables
 from salonkeep.core.clients.service import ENCRYPTED_COLUMNS, ClientInput, update_client
 from salonkeep.core.clients.tables import Client
-from salonkeep.core.keys.service import decrypt_fields, shred_client_key
+from salonkeep.core.keys.service import PREFIX, decrypt_column, decrypt_fields, shred_client_key
 from salonkeep.core.privacy.tables import REQUEST_KINDS, REQUEST_STATUSES, PrivacyRequest
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import TenantContext, current
@@ -274,6 +274,10 @@ async def export_client(client_id: UUID, *, request_id: UUID | None = None) -> d
                 continue
             name = table._meta.tablename
             tables[name] = await _rows(name, ctx.tenant_id, "client_id", client_id)
+            for row in tables[name]:
+                for column, value in row.items():
+                    if isinstance(value, str) and value.startswith(PREFIX) and client.erased_at is None:
+                        row[column] = await decrypt_column(ctx, client_id, name, column, row["id"], value)
         tenant = await get_tenant(ctx.tenant_id)
         await audit.record(audit.AuditAction.EXPORT, client_id=client_id, fields=["client", *tables], ctx=ctx)
         await _settle(ctx, client_id, "export", request_id)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from salonkeep.core import audit, events
-from salonkeep.core.access import Action, require
+from salonkeep.core.access import Action, require, visible_client_fields
 from salonkeep.core.clients.service import load_visible
+from salonkeep.core.keys.service import decrypt_column, encrypt_column
 from salonkeep.core.visits.tables import PRODUCT_CATEGORIES, SERVICE_CATEGORIES, Appointment, Sale, Visit
 from salonkeep.tenants import clock, validation
 from salonkeep.tenants.context import current
@@ -59,7 +60,16 @@ async def record_service(
         first = not await Visit.exists().where(
             (Visit.tenant_id == ctx.tenant_id) & (Visit.client_id == client.id)
         )
+        visit_id = uuid4()
+        clear_notes = notes.strip()
+        # Treatment notes are health data: encrypted under the client's key (erasure shreds it).
+        sealed_notes = (
+            await encrypt_column(ctx, client.id, "visit", "notes", visit_id, clear_notes)
+            if clear_notes
+            else ""
+        )
         visit = Visit(
+            id=visit_id,
             tenant_id=ctx.tenant_id,
             client_id=client.id,
             branch_id=ctx.branch_id or client.branch_id,
@@ -67,10 +77,11 @@ async def record_service(
             service=name,
             category=category,
             performed_at=when,
-            notes=notes.strip(),
+            notes=sealed_notes,
             created_at=clock.now(),
         )
         await visit.save()
+        visit.notes = clear_notes
         await audit.record(
             audit.AuditAction.CREATE,
             client_id=client.id,
@@ -233,6 +244,14 @@ async def client_history(client_id: UUID) -> History:
             .where((Appointment.tenant_id == ctx.tenant_id) & (Appointment.client_id == client.id))
             .order_by(Appointment.starts_at, ascending=False)
         )
+        may_read_notes = "treatment_notes" in visible_client_fields(ctx)
+        for visit in visits:
+            # Roles that may not see treatment notes get them empty.
+            visit.notes = (
+                await decrypt_column(ctx, client.id, "visit", "notes", visit.id, visit.notes)
+                if visit.notes and may_read_notes
+                else ""
+            )
         await audit.record(
             audit.AuditAction.VIEW,
             client_id=client.id,

@@ -138,3 +138,20 @@ async def test_another_master_key_cannot_read_the_data(tenant_a, secret_client):
     finally:
         master.set_master_key(original)
         forget_cached_keys()
+
+
+async def test_visit_treatment_notes_are_encrypted_and_need_to_know(backend, tenant_a, secret_client):
+    from salonkeep.core.visits.service import client_history, record_service
+
+    note = f"Reaction to hyaluronidase-{secret_client.id.hex[:8]}"
+    with tenant_scope(tenant_a.ctx):
+        visit = await record_service(
+            secret_client.id, service="Filler", category="medical_aesthetics", notes=note
+        )
+    assert visit.notes == note
+    assert note not in database_text(backend)
+    for role, expected in (("practitioner", note), ("reception", "")):
+        ctx = dataclasses.replace(tenant_a.ctx, role=role, branch_ids=frozenset({tenant_a.branch_id}))
+        with tenant_scope(ctx):
+            history = await client_history(secret_client.id)
+        assert [v.notes for v in history.visits] == [expected], role
