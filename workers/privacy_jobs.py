@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +15,15 @@ from salonkeep.tenants.onboarding import list_tenants
 async def seal_audit_chains(ctx: dict[str, Any]) -> int:
     """Seal every tenant's unsealed audit rows (needs SALONKEEP_MIGRATION_DATABASE_URL on
     PostgreSQL: sealing runs as the table owner). Returns the number of rows sealed."""
-    sealed = await chain.seal(ctx["settings"])
+    settings = ctx["settings"]
+    if settings.is_postgres and settings.migration_database_url == settings.database_url:
+        # The app role may not update audit rows (append-only): sealing needs the owner URL.
+        print(
+            "warning: audit sealing skipped: set SALONKEEP_MIGRATION_DATABASE_URL for the worker",
+            file=sys.stderr,
+        )
+        return 0
+    sealed = await chain.seal(settings)
     return sum(sealed.values())
 
 

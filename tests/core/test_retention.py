@@ -59,3 +59,13 @@ async def test_the_worker_job_reports_and_applies_only_when_opted_in(tenant_a, o
         await retention.set_retention_policy(6, auto_apply=True)
     sweep = {r["tenant_id"]: r for r in await retention_sweep({})}
     assert sweep[str(tenant_a.ctx.tenant_id)]["erased"] == 1
+
+
+async def test_the_seal_job_seals_every_tenant(backend, tenant_a):
+    from salonkeep.core.audit import chain
+    from salonkeep.workers.privacy_jobs import seal_audit_chains
+
+    with tenant_scope(tenant_a.ctx):
+        await create_client(ClientInput(branch_id=tenant_a.branch_id, first_name="Sealed"))
+    assert await seal_audit_chains({"settings": backend.settings}) >= 1
+    assert (await chain.verify(backend.settings, tenant_a.ctx.tenant_id)).rows >= 1
