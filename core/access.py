@@ -41,7 +41,13 @@ CONTACT_FIELDS = frozenset(
 )
 NEEDS_FIELDS = frozenset({"needs"})
 HEALTH_FIELDS = frozenset({"allergies", "health_notes"})
-ALL_CLIENT_FIELDS = CONTACT_FIELDS | NEEDS_FIELDS | HEALTH_FIELDS
+#: Free-text notes about treatments (medical aesthetics): clinical staff only.
+TREATMENT_FIELDS = frozenset({"treatment_notes"})
+#: National ID numbers: only the roles that register or answer for clients.
+IDENTITY_FIELDS = frozenset({"id_number"})
+#: Fields encrypted at rest (never in clear text in the database, never searched).
+SENSITIVE_FIELDS = HEALTH_FIELDS | TREATMENT_FIELDS | IDENTITY_FIELDS
+ALL_CLIENT_FIELDS = CONTACT_FIELDS | NEEDS_FIELDS | SENSITIVE_FIELDS
 
 _EVERY_ACTION = frozenset(Action)
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -75,9 +81,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 ROLE_CLIENT_FIELDS: dict[str, frozenset[str]] = {
     "owner": ALL_CLIENT_FIELDS,
     "privacy_officer": ALL_CLIENT_FIELDS,
-    "practitioner": ALL_CLIENT_FIELDS,
+    "practitioner": CONTACT_FIELDS | NEEDS_FIELDS | HEALTH_FIELDS | TREATMENT_FIELDS,
     "branch_manager": CONTACT_FIELDS | NEEDS_FIELDS,
-    "reception": CONTACT_FIELDS,
+    "reception": CONTACT_FIELDS | IDENTITY_FIELDS,
 }
 #: Roles that see every branch's clients; the others see their own branches' clients only
 #: (unless the tenant setting ``share_clients_chain_wide`` is on).

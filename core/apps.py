@@ -15,7 +15,10 @@ APP_MODULES = (
     "salonkeep.tenants.piccolo_app",
     "salonkeep.core.clients.piccolo_app",
     "salonkeep.core.visits.piccolo_app",
+    "salonkeep.core.audit.piccolo_app",
+    "salonkeep.core.keys.piccolo_app",
     "salonkeep.core.consent.piccolo_app",
+    "salonkeep.core.privacy.piccolo_app",
     "salonkeep.core.aftercare.piccolo_app",
 )
 

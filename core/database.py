@@ -10,6 +10,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from salonkeep.core.aftercare import host
 from salonkeep.core.apps import all_tables
+from salonkeep.core.keys import master
 from salonkeep.tenants import db
 from salonkeep.tenants.isolation import AppRole, secure_database
 from salonkeep.tenants.settings import Settings
@@ -26,6 +27,7 @@ async def start(settings: Settings) -> Engine:
     """Connect, open the connection pool on PostgreSQL, and start the plugin host (plugins
     loaded and checked, domain events handed to them)."""
     engine = connect(settings)
+    master.configure(settings)
     host.install()
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=1, max_size=settings.db_pool_size)
@@ -41,6 +43,7 @@ async def stop(engine: Engine) -> None:
 async def migrate(settings: Settings) -> None:
     """Run every app's migrations as the table owner, then (on PostgreSQL) enforce RLS."""
     os.environ["PICCOLO_CONF"] = "salonkeep.core.piccolo_conf"
+    master.configure(settings, create=True)
     from piccolo.apps.migrations.commands.forwards import run_forwards
     from piccolo.engine import engine_finder
 

@@ -69,17 +69,23 @@ class ComplaintReceived(DomainEvent):
 
 @dataclass(frozen=True)
 class ConsentGranted(DomainEvent):
-    """The client opted in to ``purpose`` (e.g. ``greetings``, ``marketing_email``)."""
+    """The client opted in to ``purpose`` (e.g. ``greetings``, ``marketing_email``);
+    ``scope`` is a partner id for third-party sharing, else empty."""
 
     purpose: str
+    scope: str = ""
+    channel: str = ""
 
 
 @dataclass(frozen=True)
 class ConsentWithdrawn(DomainEvent):
-    """The client withdrew consent for ``purpose``: honoured immediately (queued messages of
-    that purpose are cancelled in the same unit of work)."""
+    """The client withdrew consent for ``purpose`` (``scope``: a partner id for third-party
+    sharing, else empty). Honoured immediately: published in the unit of work that appends the
+    withdrawal, so the subscriber cancelling queued, unsent messages commits with it."""
 
     purpose: str
+    scope: str = ""
+    channel: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,25 @@ DIRECTORY_TABLES = frozenset({"tenant"})
 #: The setting that the unit of work sets per transaction and the policies read.
 TENANT_SETTING = "salonkeep.tenant_id"
 POLICY_NAME = "tenant_isolation"
+#: A table class with ``append_only = True`` is granted SELECT and INSERT only to the app role
+#: (ledgers such as the audit trail and the consent ledger: history cannot be rewritten).
+APPEND_ONLY_ATTRIBUTE = "append_only"
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 def tenant_tables(tables: Iterable[type[Table]]) -> list[type[Table]]:
     """The tables that hold tenant data (every table but the directory)."""
     return [t for t in tables if t._meta.tablename not in DIRECTORY_TABLES]
+
+
+def is_append_only(table: type[Table]) -> bool:
+    """True for tables the app role may only read and append to."""
+    return bool(getattr(table, APPEND_ONLY_ATTRIBUTE, False))
+
+
+def app_privileges(table: type[Table]) -> str:
+    """The table privileges granted to the app role."""
+    return "SELECT, INSERT" if is_append_only(table) else "SELECT, INSERT, UPDATE, DELETE"
 
 
 def policy_expression() -> str:
@@ -87,4 +100,5 @@ async def secure_database(engine: Engine, tables: Iterable[type[Table]], role: A
             f"CREATE POLICY {POLICY_NAME} ON {name} USING ({condition}) WITH CHECK ({condition})"
         )
         if role is not None:
-            await engine.run_ddl(f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE {name} TO {role.name}")
+            await engine.run_ddl(f"REVOKE ALL ON TABLE {name} FROM {role.name}")
+            await engine.run_ddl(f"GRANT {app_privileges(table)} ON TABLE {name} TO {role.name}")

@@ -21,6 +21,7 @@ import pytest
 from salonkeep.core import database
 from salonkeep.core.apps import all_tables
 from salonkeep.core.embedded_redis import EmbeddedRedis
+from salonkeep.core.keys import master
 from salonkeep.tenants import clock, db
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.onboarding import add_branch, add_staff, create_tenant
@@ -164,6 +165,7 @@ async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
     if chosen.name not in _engines:
         _engines[chosen.name] = await database.start(chosen.settings)
     db.bind(_engines[chosen.name], all_tables())
+    master.configure(chosen.settings)  # each backend's data folder has its own master key
     yield chosen
 
 

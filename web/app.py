@@ -22,6 +22,7 @@ from salonkeep.tenants.secrets_store import read_or_create
 from salonkeep.tenants.settings import Settings, load_settings
 from salonkeep.web import i18n
 from salonkeep.web.health import healthz
+from salonkeep.web.privacy_public import consent_page, consent_submit, privacy_notice
 from salonkeep.web.public import home, set_password_form, set_password_submit
 from salonkeep.web.staff_ui import public_routes, staff_router
 
@@ -74,6 +75,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             staff_router(),
             set_password_form,
             set_password_submit,
+            privacy_notice,
+            consent_page,
+            consent_submit,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         lifespan=[lifespan],

@@ -11,6 +11,7 @@ from salonkeep.core import database
 from salonkeep.tenants.settings import load_settings
 from salonkeep.workers.aftercare import aftercare_sweep, plan_ahead_sweep
 from salonkeep.workers.heartbeat import heartbeat
+from salonkeep.workers.privacy_jobs import privacy_retention, retention_sweep, seal_audit_chains
 
 
 def redis_settings(url: str) -> RedisSettings:
@@ -33,11 +34,20 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 class WorkerSettings:
     """What ``arq`` runs: functions, cron jobs and lifecycle hooks."""
 
-    functions: ClassVar[list[Any]] = [heartbeat, aftercare_sweep, plan_ahead_sweep]
+    functions: ClassVar[list[Any]] = [
+        heartbeat,
+        aftercare_sweep,
+        plan_ahead_sweep,
+        seal_audit_chains,
+        privacy_retention,
+        retention_sweep,
+    ]
     cron_jobs: ClassVar[list[CronJob]] = [
         cron(heartbeat, second=0, run_at_startup=True, unique=True, timeout=30),
         cron(aftercare_sweep, minute={5, 35}, second=0, unique=True, timeout=600),
         cron(plan_ahead_sweep, hour=3, minute=15, second=0, unique=True, timeout=3600),
+        cron(seal_audit_chains, second=30, unique=True, timeout=300),
+        cron(retention_sweep, hour=3, minute=45, second=0, unique=True, timeout=3600),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -291,7 +291,12 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
             )
             if state is not None:
                 for purpose in state.programme.marketing_purposes:
-                    await consent.record(row.client_id, purpose, False)
+                    await consent.withdraw(
+                        row.client_id,
+                        purpose,
+                        channel=consent.Channel.PHONE_CALL,
+                        wording_shown=f"Opted out during a {row.programme} follow-up call",
+                    )
         await host.write_planned(escalations, plan, row.branch_id, require_enabled=False)
         planned = await get_plugins().touchpoint_outcome(host.to_fact(row), outcome, plan)
         await host.write_planned(planned, plan, row.branch_id)

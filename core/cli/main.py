@@ -7,6 +7,10 @@ import asyncio
 import typer
 
 from salonkeep.core import database
+from salonkeep.core.cli.audit import audit_app
+from salonkeep.core.cli.consent import consent_app, policy_app
+from salonkeep.core.cli.keys import keys_app
+from salonkeep.core.cli.privacy import privacy_app
 from salonkeep.core.cli.programmes import calls_command, programme_app
 from salonkeep.core.cli.runner import echo_rows, fail, is_interactive, run, settings_or_fail
 from salonkeep.core.cli.up import run_module, up
@@ -25,6 +29,11 @@ staff_app = typer.Typer(help="Staff members of a tenant.", no_args_is_help=True)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(branch_app, name="branch")
 app.add_typer(staff_app, name="staff")
+app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
+app.add_typer(consent_app, name="consent")
+app.add_typer(policy_app, name="policy")
+app.add_typer(privacy_app, name="privacy")
 app.command(help="Run everything on this machine: migrate, embedded Redis, web and worker.")(up)
 app.add_typer(programme_app, name="programme")
 app.command("calls")(calls_command)

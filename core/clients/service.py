@@ -11,13 +11,15 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from piccolo.columns.combination import Combinable
 
-from salonkeep.core import events
+from salonkeep.core import audit, events
 from salonkeep.core.access import (
     HEALTH_FIELDS,
+    SENSITIVE_FIELDS,
+    TREATMENT_FIELDS,
     Action,
     Forbidden,
     branch_scope,
@@ -26,6 +28,7 @@ from salonkeep.core.access import (
     visible_client_fields,
 )
 from salonkeep.core.clients.tables import CLIENT_KINDS, Client
+from salonkeep.core.keys.service import decrypt_fields, encrypt_fields
 from salonkeep.tenants import clock, validation
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import contains, unit_of_work
@@ -49,6 +52,14 @@ class ClientInput:
     needs: str | None = None
     allergies: str | None = None
     health_notes: str | None = None
+    id_number: str | None = None
+    treatment_notes: str | None = None
+
+
+#: Client fields kept encrypted at rest: field name → column holding its ciphertext.
+ENCRYPTED_COLUMNS: dict[str, str] = {name: f"{name}_enc" for name in sorted(SENSITIVE_FIELDS)}
+_FREE_TEXT = ("needs", "allergies", "health_notes", "id_number", "treatment_notes")
+_MAX_LENGTH = {"id_number": 64}
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,10 @@ class ClientView:
     created_at: datetime
     updated_at: datetime
     hidden: frozenset[str] = field(default_factory=frozenset)
+    id_number: str | None = None
+    treatment_notes: str | None = None
+    restricted: bool = False
+    erased: bool = False
 
     @property
     def full_name(self) -> str:
@@ -77,27 +92,34 @@ class ClientView:
         return f"{self.first_name} {self.last_name}".strip()
 
 
-def to_view(client: Client, ctx: TenantContext) -> ClientView:
-    """The role-filtered view of a client row."""
+_OPTIONAL_FIELDS = (
+    "kind",
+    "date_of_birth",
+    "phone",
+    "email",
+    "preferred_locale",
+    "needs",
+    "allergies",
+    "health_notes",
+    "id_number",
+    "treatment_notes",
+)
+
+
+def to_view(client: Client, ctx: TenantContext, clear: dict[str, str] | None = None) -> ClientView:
+    """The role-filtered view of a client row. ``clear`` holds the decrypted sensitive fields
+    (see :func:`clear_fields`); without it they show as ``None``."""
     visible = visible_client_fields(ctx)
+    clear = clear or {}
 
     def pick(name: str) -> Any:
-        return getattr(client, name) if name in visible else None
+        if name not in visible:
+            return None
+        if name in SENSITIVE_FIELDS:
+            return clear.get(name)
+        return getattr(client, name)
 
-    hidden = frozenset(
-        name
-        for name in (
-            "kind",
-            "date_of_birth",
-            "phone",
-            "email",
-            "preferred_locale",
-            "needs",
-            "allergies",
-            "health_notes",
-        )
-        if name not in visible
-    )
+    hidden = frozenset(name for name in _OPTIONAL_FIELDS if name not in visible)
     return ClientView(
         id=client.id,
         branch_id=client.branch_id,
@@ -114,7 +136,28 @@ def to_view(client: Client, ctx: TenantContext) -> ClientView:
         created_at=client.created_at,
         updated_at=client.updated_at,
         hidden=hidden,
+        id_number=pick("id_number"),
+        treatment_notes=pick("treatment_notes"),
+        restricted=bool(client.restricted),
+        erased=client.erased_at is not None,
     )
+
+
+async def clear_fields(ctx: TenantContext, client: Client) -> dict[str, str]:
+    """Decrypt the sensitive fields of ``client`` that the context may see (inside a unit of
+    work). Nothing is decrypted for roles that see none of them."""
+    wanted = {
+        name: getattr(client, column)
+        for name, column in ENCRYPTED_COLUMNS.items()
+        if name in visible_client_fields(ctx)
+    }
+    if not any(wanted.values()):
+        return {name: "" for name in wanted}
+    return await decrypt_fields(ctx, client.id, wanted)
+
+
+async def _view(ctx: TenantContext, client: Client) -> ClientView:
+    return to_view(client, ctx, await clear_fields(ctx, client))
 
 
 def _settings_of(tenant: Tenant) -> dict[str, Any]:
@@ -167,16 +210,17 @@ async def _validated(ctx: TenantContext, data: ClientInput) -> dict[str, Any]:
         errors["kind"] = f"choose one of {', '.join(CLIENT_KINDS)}"
     if data.date_of_birth and data.date_of_birth > clock.now().date():
         errors["date_of_birth"] = "is in the future"
-    for name in ("needs", "allergies", "health_notes"):
+    for name in _FREE_TEXT:
         value = getattr(data, name)
         if value is None:
             continue
-        if name in HEALTH_FIELDS and not can(ctx, Action.CLIENT_EDIT_HEALTH):
+        if name in HEALTH_FIELDS | TREATMENT_FIELDS and not can(ctx, Action.CLIENT_EDIT_HEALTH):
             raise Forbidden(f"the role {ctx.role!r} may not change health information")
         if name not in visible_client_fields(ctx):
             raise Forbidden(f"the role {ctx.role!r} may not change {name}")
-        if len(value) > 5000:
-            errors[name] = "must be at most 5000 characters"
+        limit = _MAX_LENGTH.get(name, 5000)
+        if len(value) > limit:
+            errors[name] = f"must be at most {limit} characters"
         clean[name] = value.strip()
     if errors:
         raise ValidationFailed(errors)
@@ -198,15 +242,37 @@ async def create_client(data: ClientInput) -> ClientView:
     async with unit_of_work(ctx):
         await _check_branch(ctx, data.branch_id, scope)
         now = clock.now()
-        values: dict[str, Any] = {**clean, "tenant_id": ctx.tenant_id, "created_at": now, "updated_at": now}
+        client_id = uuid4()
+        plain = {k: v for k, v in clean.items() if k not in SENSITIVE_FIELDS}
+        secret = {k: v for k, v in clean.items() if k in SENSITIVE_FIELDS}
+        values: dict[str, Any] = {
+            **plain,
+            "id": client_id,
+            "tenant_id": ctx.tenant_id,
+            "created_at": now,
+            "updated_at": now,
+        }
         client = Client(**values)
         await client.save()
+        if any(secret.values()):
+            # The client's data key refers to the client row, so it comes second.
+            sealed = await encrypt_fields(ctx, client_id, secret)
+            for name, value in sealed.items():
+                setattr(client, ENCRYPTED_COLUMNS[name], value)
+            await client.save([getattr(Client, ENCRYPTED_COLUMNS[name]) for name in sealed])
+        await audit.record(
+            audit.AuditAction.CREATE,
+            client_id=client.id,
+            fields=[k for k, v in clean.items() if v not in ("", None)],
+            ctx=ctx,
+        )
         await events.publish(
             events.ClientRegistered(
                 tenant_id=ctx.tenant_id, client_id=client.id, branch_id=client.branch_id, occurred_at=now
             )
         )
-    return to_view(client, ctx)
+        view = to_view(client, ctx, {name: secret.get(name, "") for name in SENSITIVE_FIELDS})
+    return view
 
 
 async def _load(ctx: TenantContext, client_id: UUID, scope: frozenset[UUID] | None) -> Client:
@@ -217,13 +283,42 @@ async def _load(ctx: TenantContext, client_id: UUID, scope: frozenset[UUID] | No
 
 
 async def get_client(client_id: UUID) -> ClientView:
-    """One client of the current tenant; NotFound for any other id or one out of scope."""
+    """One client of the current tenant; NotFound for any other id or one out of scope.
+
+    Writes one audit event (``view``, with the names of the fields shown) in the same unit of
+    work as the read.
+    """
     ctx = current()
     require(ctx, Action.CLIENT_VIEW)
     scope = await _scope(ctx)
     async with unit_of_work(ctx):
         client = await _load(ctx, client_id, scope)
-    return to_view(client, ctx)
+        view = await _view(ctx, client)
+        await audit.record(audit.AuditAction.VIEW, client_id=client.id, fields=_shown(view), ctx=ctx)
+    return view
+
+
+async def load_visible(client_id: UUID) -> ClientView:
+    """Like :func:`get_client` but writes no audit event: for services that audit their own
+    action on the client (recording a visit, reading a history)."""
+    ctx = current()
+    require(ctx, Action.CLIENT_VIEW)
+    scope = await _scope(ctx)
+    async with unit_of_work(ctx):
+        client = await _load(ctx, client_id, scope)
+        return await _view(ctx, client)
+
+
+def _shown(view: ClientView) -> list[str]:
+    return sorted((visible_field_names() - view.hidden) | {"first_name", "last_name"})
+
+
+def visible_field_names() -> frozenset[str]:
+    """Every client field a :class:`ClientView` can show."""
+    return frozenset(
+        {"first_name", "last_name", "kind", "date_of_birth", "phone", "email", "preferred_locale"}
+        | {"needs", "allergies", "health_notes", "id_number", "treatment_notes"}
+    )
 
 
 async def search_clients(query: str = "", limit: int = 20) -> list[ClientView]:
@@ -248,7 +343,15 @@ async def search_clients(query: str = "", limit: int = 20) -> list[ClientView]:
             .order_by(Client.first_name)
             .limit(max(1, min(limit, 200)))
         )
-    return [to_view(row, ctx) for row in rows]
+        # One event for the search (never the query text, which may be a name or a phone).
+        await audit.record(
+            audit.AuditAction.SEARCH,
+            subject="client_search",
+            fields=["first_name", "last_name", "phone"] if q else [],
+            reason=f"{len(rows)} results",
+            ctx=ctx,
+        )
+        return [await _view(ctx, row) for row in rows]
 
 
 async def update_client(client_id: UUID, data: ClientInput) -> ClientView:
@@ -259,9 +362,18 @@ async def update_client(client_id: UUID, data: ClientInput) -> ClientView:
     scope = await _scope(ctx)
     async with unit_of_work(ctx):
         client = await _load(ctx, client_id, scope)
+        if client.erased_at is not None:
+            raise ValidationFailed({"client": "this client's data was erased"})
         await _check_branch(ctx, data.branch_id, scope)
+        secret = {k: v for k, v in clean.items() if k in SENSITIVE_FIELDS}
+        old = await decrypt_fields(ctx, client.id, {k: getattr(client, ENCRYPTED_COLUMNS[k]) for k in secret})
+        changed = [k for k, v in clean.items() if (old[k] if k in secret else getattr(client, k)) != v]
         for key, value in clean.items():
-            setattr(client, key, value)
+            if key not in secret:
+                setattr(client, key, value)
+        for key, value in (await encrypt_fields(ctx, client.id, secret)).items():
+            setattr(client, ENCRYPTED_COLUMNS[key], value)
         client.updated_at = clock.now()
         await client.save()
-    return to_view(client, ctx)
+        await audit.record(audit.AuditAction.UPDATE, client_id=client.id, fields=changed, ctx=ctx)
+        return await _view(ctx, client)

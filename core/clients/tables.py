@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import UUID, Date, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Boolean, Date, ForeignKey, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -12,7 +12,12 @@ CLIENT_KINDS = ("new", "member", "guest")
 
 
 class Client(Table, tablename="client"):
-    """A client of a tenant, registered at a home branch."""
+    """A client of a tenant, registered at a home branch.
+
+    The ``*_enc`` columns hold AES-GCM ciphertext under the client's data key
+    (:mod:`salonkeep.core.keys.service`); the services decrypt them for roles allowed to see them.
+    ``restricted`` blocks processing (GDPR art. 18); ``erased_at`` marks a pseudonymised record.
+    """
 
     id = UUID(primary_key=True)
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
@@ -24,8 +29,12 @@ class Client(Table, tablename="client"):
     email = Varchar(length=254, default="")
     kind = Varchar(length=16, default="new")
     needs = Text(default="")
-    allergies = Text(default="")
-    health_notes = Text(default="")
+    allergies_enc = Text(default="")
+    health_notes_enc = Text(default="")
+    id_number_enc = Text(default="")
+    treatment_notes_enc = Text(default="")
     preferred_locale = Varchar(length=16, null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    restricted = Boolean(default=False)
+    erased_at = Timestamptz(null=True, default=None)

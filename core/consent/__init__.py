@@ -1,11 +1,44 @@
-"""The minimal consent ledger: who agreed to what, and when (append-only).
+"""Consent: the privacy policy, the append-only consent ledger and the consent gate.
 
-This is the small ledger the aftercare programmes need (a marketing-like message is planned
-only with the matching consent). The privacy work brings the richer ledger (proof, wording,
-channels); it will replace or extend this module while keeping :func:`allows` and
-:func:`record`.
+The stable API for the rest of Salonkeep (aftercare, delivery, sharing)::
+
+    from salonkeep.core import consent
+    await consent.allows(client_id, consent.Purpose.MARKETING_EMAIL)       # -> bool
+    await consent.require_consent(client_id, consent.Purpose.GREETINGS)    # or ConsentMissing
+
+Withdrawals publish :class:`salonkeep.core.events.ConsentWithdrawn` in their unit of work.
 """
 
-from salonkeep.core.consent.ledger import PURPOSES, allows, record
+from salonkeep.core.consent.service import (
+    MARKETING,
+    Channel,
+    ConsentMissing,
+    ConsentState,
+    Purpose,
+    allows,
+    consent_event_for,
+    current_state,
+    grant,
+    has_consent,
+    record_consent,
+    require_consent,
+    withdraw,
+    wording,
+)
 
-__all__ = ["PURPOSES", "allows", "record"]
+__all__ = [
+    "MARKETING",
+    "Channel",
+    "ConsentMissing",
+    "ConsentState",
+    "Purpose",
+    "allows",
+    "consent_event_for",
+    "current_state",
+    "grant",
+    "has_consent",
+    "record_consent",
+    "require_consent",
+    "withdraw",
+    "wording",
+]

@@ -1,15 +1,15 @@
-"""The piccolo app of the consent ledger."""
+"""The consent piccolo app (policy versions, consent ledger)."""
 
-import os
+from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from salonkeep.core.consent.tables import ConsentEvent
+from salonkeep.core.consent.tables import ConsentEvent, PolicyVersion
 
 APP_CONFIG = AppConfig(
     app_name="consent",
-    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[ConsentEvent],
-    migration_dependencies=["salonkeep.core.clients.piccolo_app"],
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[PolicyVersion, ConsentEvent],
+    migration_dependencies=["salonkeep.tenants.piccolo_app", "salonkeep.core.clients.piccolo_app"],
     commands=[],
 )

@@ -54,7 +54,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 #: Purposes of messages. ``service`` needs no consent (aftercare the client is owed); every
 #: other purpose is a consent purpose of the ledger and is planned only with that consent.
 SERVICE = "service"
-MESSAGE_PURPOSES = (SERVICE, "health_processing", "marketing_email", "marketing_sms", "greetings")
+MESSAGE_PURPOSES = (SERVICE, "health_data", "marketing_email", "marketing_sms", "greetings")
 
 #: Outcomes staff record for a call (or a task).
 REACHED = "reached"

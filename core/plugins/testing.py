@@ -270,6 +270,12 @@ def salonkeep_consent(
 
     async def decide(purpose: str, granted: bool = True, client_id: uuid.UUID | None = None) -> None:
         with tenant_scope(salonkeep_tenant.ctx):
-            await consent.record(client_id or salonkeep_client.id, purpose, granted)
+            await consent.record_consent(
+                client_id or salonkeep_client.id,
+                purpose,
+                granted,
+                channel=consent.Channel.IN_STORE_TABLET,
+                wording_shown=consent.wording(consent.Purpose(purpose)),
+            )
 
     return decide

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from salonkeep.core import events
-from salonkeep.core.access import Action, require
-from salonkeep.core.clients.service import get_client
+from salonkeep.core import audit, events
+from salonkeep.core.access import Action, require, visible_client_fields
+from salonkeep.core.clients.service import load_visible
+from salonkeep.core.keys.service import decrypt_column, encrypt_column
 from salonkeep.core.visits.tables import PRODUCT_CATEGORIES, SERVICE_CATEGORIES, Appointment, Sale, Visit
 from salonkeep.tenants import clock, validation
 from salonkeep.tenants.context import current
@@ -54,12 +55,21 @@ async def record_service(
     when = _when(performed_at, "performed_at")
     if when > clock.now():
         raise ValidationFailed({"performed_at": "is in the future"})
-    client = await get_client(client_id)
+    client = await load_visible(client_id)
     async with unit_of_work(ctx):
         first = not await Visit.exists().where(
             (Visit.tenant_id == ctx.tenant_id) & (Visit.client_id == client.id)
         )
+        visit_id = uuid4()
+        clear_notes = notes.strip()
+        # Treatment notes are health data: encrypted under the client's key (erasure shreds it).
+        sealed_notes = (
+            await encrypt_column(ctx, client.id, "visit", "notes", visit_id, clear_notes)
+            if clear_notes
+            else ""
+        )
         visit = Visit(
+            id=visit_id,
             tenant_id=ctx.tenant_id,
             client_id=client.id,
             branch_id=ctx.branch_id or client.branch_id,
@@ -67,10 +77,19 @@ async def record_service(
             service=name,
             category=category,
             performed_at=when,
-            notes=notes.strip(),
+            notes=sealed_notes,
             created_at=clock.now(),
         )
         await visit.save()
+        visit.notes = clear_notes
+        await audit.record(
+            audit.AuditAction.CREATE,
+            client_id=client.id,
+            subject="visit",
+            subject_id=visit.id,
+            fields=["service", "category", "performed_at"] + (["notes"] if visit.notes else []),
+            ctx=ctx,
+        )
         await events.publish(
             events.ServicePerformed(
                 tenant_id=ctx.tenant_id,
@@ -116,7 +135,7 @@ async def record_sale(
     when = _when(sold_at, "sold_at")
     if when > clock.now():
         raise ValidationFailed({"sold_at": "is in the future"})
-    client = await get_client(client_id)
+    client = await load_visible(client_id)
     async with unit_of_work(ctx):
         sale = Sale(
             tenant_id=ctx.tenant_id,
@@ -131,6 +150,14 @@ async def record_sale(
             created_at=clock.now(),
         )
         await sale.save()
+        await audit.record(
+            audit.AuditAction.CREATE,
+            client_id=client.id,
+            subject="sale",
+            subject_id=sale.id,
+            fields=["product", "category", "quantity", "price_cents", "sold_at"],
+            ctx=ctx,
+        )
         await events.publish(
             events.ProductSold(
                 tenant_id=ctx.tenant_id,
@@ -155,7 +182,7 @@ async def book_appointment(client_id: UUID, *, service: str, starts_at: datetime
         raise ValidationFailed({"starts_at": "needs a time zone"})
     if starts_at < clock.now():
         raise ValidationFailed({"starts_at": "is in the past"})
-    client = await get_client(client_id)
+    client = await load_visible(client_id)
     async with unit_of_work(ctx):
         appointment = Appointment(
             tenant_id=ctx.tenant_id,
@@ -166,6 +193,14 @@ async def book_appointment(client_id: UUID, *, service: str, starts_at: datetime
             created_at=clock.now(),
         )
         await appointment.save()
+        await audit.record(
+            audit.AuditAction.CREATE,
+            client_id=client.id,
+            subject="appointment",
+            subject_id=appointment.id,
+            fields=["service", "starts_at"],
+            ctx=ctx,
+        )
         await events.publish(
             events.AppointmentBooked(
                 tenant_id=ctx.tenant_id,
@@ -192,7 +227,7 @@ class History:
 async def client_history(client_id: UUID) -> History:
     """Everything recorded for a client (checks the client is visible to the actor first)."""
     ctx = current()
-    client = await get_client(client_id)
+    client = await load_visible(client_id)
     async with unit_of_work(ctx):
         visits = (
             await Visit.objects()
@@ -208,5 +243,20 @@ async def client_history(client_id: UUID) -> History:
             await Appointment.objects()
             .where((Appointment.tenant_id == ctx.tenant_id) & (Appointment.client_id == client.id))
             .order_by(Appointment.starts_at, ascending=False)
+        )
+        may_read_notes = "treatment_notes" in visible_client_fields(ctx)
+        for visit in visits:
+            # Roles that may not see treatment notes get them empty.
+            visit.notes = (
+                await decrypt_column(ctx, client.id, "visit", "notes", visit.id, visit.notes)
+                if visit.notes and may_read_notes
+                else ""
+            )
+        await audit.record(
+            audit.AuditAction.VIEW,
+            client_id=client.id,
+            subject="client_history",
+            fields=["visits", "sales", "appointments"],
+            ctx=ctx,
         )
     return History(visits=list(visits), sales=list(sales), appointments=list(appointments))

@@ -84,7 +84,7 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
             due_at=plan.now,
             title=f"Aftercare instructions: {event.service}",
             body=str(settings["instructions"]),
-            purpose="health_processing",
+            purpose="health_data",
         )
     ]
     moments = [

@@ -3,6 +3,8 @@ through the ``salonkeep_piccolo_apps`` hook)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from piccolo.columns import UUID, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
@@ -18,6 +20,9 @@ CLAIM_STATUSES = ("reported", "in_scope", "excluded", "remedy_agreed", "complete
 
 class ProductWarranty(Table, tablename="product_warranty"):
     """The warranty, return window and calendar of one sale."""
+
+    #: Kept when the client is erased (it belongs to the sale record), pointing at the pseudonym.
+    erasure_keep: ClassVar[tuple[str, ...]] = ()
 
     id = UUID(primary_key=True)
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
@@ -38,6 +43,9 @@ class ProductWarranty(Table, tablename="product_warranty"):
 
 class WarrantyClaim(Table, tablename="warranty_claim"):
     """A claim: reported with proof of purchase, triaged, remedied, closed with a receipt."""
+
+    #: Kept when the client is erased (the after-sales record), with the free text blanked.
+    erasure_keep: ClassVar[tuple[str, ...]] = ("description",)
 
     id = UUID(primary_key=True)
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)

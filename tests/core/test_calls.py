@@ -120,7 +120,9 @@ async def test_opting_out_of_a_marketing_programme_withdraws_its_consent(
         member = await create_client(
             ClientInput(branch_id=salonkeep_tenant.branch_id, first_name="Ritva", kind="member")
         )
-        await consent.record(member.id, "marketing_email", True)
+        await consent.grant(
+            member.id, "marketing_email", channel="in_store_tablet", wording_shown="News by e-mail"
+        )
         await record_referral(salonkeep_client.id, member.id)
     await emit(ServicePerformed, service="Massage", category="massage")
     task = next(t for t in await planned(programme="referrals", client_id=member.id) if t.kind == "task")

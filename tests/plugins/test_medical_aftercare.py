@@ -44,12 +44,12 @@ async def test_instructions_are_sent_only_with_health_consent(
 ):
     await emit(ServicePerformed, service="Botulinum", category="medical_aesthetics")
     assert await planned(programme=PROGRAMME, kind="message") == []
-    await salonkeep_consent("health_processing", True)
+    await salonkeep_consent("health_data", True)
     await emit(ServicePerformed, service="Botulinum", category="medical_aesthetics")
     (message,) = await planned(programme=PROGRAMME, kind="message")
     assert (message.status, message.purpose, message.due_at) == (
         "queued",
-        "health_processing",
+        "health_data",
         salonkeep_clock(),
     )
     assert "Wound care" in message.script

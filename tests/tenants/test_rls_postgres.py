@@ -12,7 +12,6 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
-from salonkeep.core import consent
 from salonkeep.core.aftercare import calls, programmes
 from salonkeep.core.aftercare.referrals import record_referral
 from salonkeep.core.apps import all_tables
@@ -21,14 +20,16 @@ from salonkeep.core.visits.service import book_appointment, record_sale, record_
 from salonkeep.plugins.warranty import service as warranty_service
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import tenant_scope
-from salonkeep.tenants.isolation import POLICY_NAME, tenant_tables
+from salonkeep.tenants.isolation import POLICY_NAME, is_append_only, tenant_tables
 from salonkeep.tenants.signin import SignInRefused, authenticate
 
 from ..conftest import APP_ROLE, make_tenant
+from ..core.privacy_helpers import seed_privacy
 
 pytestmark = pytest.mark.postgres
 
 TENANT_TABLES = [t._meta.tablename for t in tenant_tables(all_tables())]
+APPEND_ONLY = {t._meta.tablename for t in all_tables() if is_append_only(t)}
 
 
 @pytest.fixture
@@ -39,11 +40,13 @@ async def seeded(postgres_backend, backend):
     worlds = [await make_tenant(), await make_tenant()]
     for world in worlds:
         with tenant_scope(world.ctx):
-            client = await create_client(ClientInput(branch_id=world.branch_id, first_name="Seed"))
+            client = await create_client(
+                ClientInput(branch_id=world.branch_id, first_name="Seed", allergies="Seed allergy")
+            )
             await record_service(client.id, service="Facial", category="facial")
             await record_sale(client.id, product="Serum", category="care", price_cents=4900)
             await book_appointment(client.id, service="Facial", starts_at=clock.now() + timedelta(days=3))
-            await consent.record(client.id, "greetings", True)
+            await seed_privacy(client.id)
             await programmes.set_setting("first_visit_call", "days_after", "2")
             await calls.set_preferred_time(client.id, "evenings")
             first_call = next(t for t in await calls.client_touchpoints(client.id) if t.kind == "call")
@@ -117,6 +120,9 @@ async def test_writing_another_tenants_rows_is_refused(seeded, app_conn, owner_c
         async with app_conn.transaction():
             await _as_tenant(app_conn, a.ctx.tenant_id)
             await app_conn.execute(f"insert into {table} ({columns}) values ({params})", *clone.values())
+    if table in APPEND_ONLY:
+        # Ledgers: the app role may not update or delete at all (tested in their own tests).
+        return
     # Update or delete B's row while acting as A: the row is invisible, nothing changes.
     async with app_conn.transaction():
         await _as_tenant(app_conn, a.ctx.tenant_id)
@@ -166,6 +172,16 @@ async def test_catalog_every_tenant_table_is_forced_under_rls(owner_conn, backen
     # Every table in the database is either a tenant table, the directory or piccolo's own.
     known = set(TENANT_TABLES) | {"tenant", "migration"}
     assert set(by_name) <= known, f"tables outside the isolation checks: {set(by_name) - known}"
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.parametrize("table", sorted(APPEND_ONLY))
+async def test_append_only_tables_refuse_update_and_delete_to_the_app_role(owner_conn, backend, table):
+    for privilege, expected in (("SELECT", True), ("INSERT", True), ("UPDATE", False), ("DELETE", False)):
+        granted = await owner_conn.fetchval(
+            "select has_table_privilege($1, $2, $3)", APP_ROLE, table, privilege
+        )
+        assert granted is expected, (table, privilege)
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)

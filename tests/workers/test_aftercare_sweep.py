@@ -67,7 +67,9 @@ async def test_plan_ahead_renews_yearly_greetings(backend, tenant_a, frozen_cloc
             ClientInput(branch_id=tenant_a.branch_id, first_name="Ukko", date_of_birth=date(1980, 9, 1))
         )
         for who in (client, other):
-            await consent.record(who.id, "greetings", True)
+            await consent.grant(
+                who.id, "greetings", channel="in_store_tablet", wording_shown="Birthday greetings"
+            )
 
     async def birthdays(who) -> list[str]:
         with tenant_scope(tenant_a.ctx):

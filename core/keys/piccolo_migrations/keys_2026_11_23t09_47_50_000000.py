@@ -1,24 +1,26 @@
-"""Index for the latest decision per client and purpose; same-tenant composite key."""
+"""Key tables: one version number and one client key per tenant, same-tenant client keys."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
-ID = "2026-11-23T09:46:00:000000"
+ID = "2026-11-23T09:47:50:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "consent indexes and same-tenant keys"
+DESCRIPTION = "key uniqueness and same-tenant client keys"
 
 BOTH = [
-    "CREATE INDEX consent_event_client ON consent_event (tenant_id, client_id, purpose, recorded_at)",
+    "CREATE UNIQUE INDEX tenant_key_version ON tenant_key (tenant_id, version)",
+    "CREATE UNIQUE INDEX client_key_client ON client_key (tenant_id, client_id)",
+    "CREATE INDEX client_key_version ON client_key (tenant_id, tenant_key_version)",
 ]
 POSTGRES_ONLY = [
-    "ALTER TABLE consent_event ADD CONSTRAINT consent_event_client_id_same_tenant "
+    "ALTER TABLE client_key ADD CONSTRAINT client_key_client_same_tenant "
     "FOREIGN KEY (tenant_id, client_id) REFERENCES client (tenant_id, id) ON DELETE CASCADE",
 ]
 
 
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="consent", description=DESCRIPTION)
+    manager = MigrationManager(migration_id=ID, app_name="keys", description=DESCRIPTION)
 
     async def run() -> None:
         engine = engine_finder()

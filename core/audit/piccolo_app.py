@@ -1,0 +1,15 @@
+"""The audit piccolo app."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from salonkeep.core.audit.tables import AuditEvent
+
+APP_CONFIG = AppConfig(
+    app_name="audit",
+    migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
+    table_classes=[AuditEvent],
+    migration_dependencies=["salonkeep.tenants.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,179 @@
+"""Writing and reading audit events.
+
+:func:`record` is the request path: one plain INSERT inside the caller's unit of work (it
+reads nothing, so audited requests of one tenant never wait for each other). Hashing into the
+chain happens later, in batches (:mod:`salonkeep.core.audit.chain`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+from piccolo.columns.combination import Combinable
+
+from salonkeep.core.access import Action, Forbidden, can
+from salonkeep.core.audit.tables import AuditEvent
+from salonkeep.tenants import clock
+from salonkeep.tenants.context import TenantContext, current
+from salonkeep.tenants.db import execute, get_engine, unit_of_work
+
+
+class AuditAction(StrEnum):
+    """What was done. Free-form strings work too; these are the ones the core writes."""
+
+    VIEW = "view"
+    SEARCH = "search"
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    EXPORT = "export"
+    ERASE = "erase"
+    RESTRICT = "restrict"
+    CONSENT_GRANT = "consent.grant"
+    CONSENT_WITHDRAW = "consent.withdraw"
+    MESSAGE_SENT = "message.sent"
+    DISCLOSURE = "disclosure"
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in.failed"
+    SIGN_OUT = "sign_out"
+    KEY_ROTATION = "keys.rotate"
+    POLICY_PUBLISH = "policy.publish"
+
+
+_INSERT = (
+    "insert into audit_event (id, tenant_id, occurred_at, actor_id, actor_label, role, branch_id, ip, "
+    "action, subject, subject_id, client_id, fields, reason) "
+    "values ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
+)
+
+
+def _clean_fields(fields: Iterable[str]) -> str:
+    return ",".join(sorted({f.strip() for f in fields if f and f.strip()}))
+
+
+async def record(
+    action: AuditAction | str,
+    *,
+    client_id: UUID | None = None,
+    subject: str = "client",
+    subject_id: UUID | None = None,
+    fields: Iterable[str] = (),
+    reason: str = "",
+    ctx: TenantContext | None = None,
+) -> None:
+    """Write one audit event for the current (or given) context: actor, role, branch, IP, time.
+
+    ``fields`` are field *names*; never pass values. Call it inside the unit of work of the
+    action it audits, so both commit or roll back together (it joins that transaction).
+    The web sign-in calls ``record(AuditAction.SIGN_IN, subject="staff", subject_id=staff.id,
+    ctx=...)``; a delivery channel calls ``record(AuditAction.MESSAGE_SENT, client_id=...,
+    fields=["email"], reason="birthday greeting")``.
+    """
+    ctx = ctx or current()
+    values = (
+        uuid4(),
+        ctx.tenant_id,
+        clock.now(),
+        ctx.actor_id,
+        ctx.actor_label[:200],
+        ctx.role,
+        ctx.branch_id,
+        (ctx.ip or None) and ctx.ip[:64],
+        str(action),
+        subject,
+        subject_id if subject_id is not None else client_id,
+        client_id,
+        _clean_fields(fields),
+        reason[:200],
+    )
+    if get_engine().current_transaction.get() is not None:
+        # Inside the caller's unit of work (tenant already set for RLS): one INSERT, no more.
+        await execute(_INSERT, *values)
+        return
+    async with unit_of_work(ctx):
+        await execute(_INSERT, *values)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """An audit event as the privacy officer or owner reads it."""
+
+    id: UUID
+    occurred_at: datetime
+    actor_label: str
+    role: str | None
+    branch_id: UUID | None
+    ip: str | None
+    action: str
+    subject: str
+    subject_id: UUID | None
+    client_id: UUID | None
+    fields: tuple[str, ...]
+    reason: str
+    seq: int | None
+
+
+def _entry(row: AuditEvent) -> AuditEntry:
+    return AuditEntry(
+        id=row.id,
+        occurred_at=row.occurred_at,
+        actor_label=row.actor_label,
+        role=row.role,
+        branch_id=row.branch_id,
+        ip=row.ip,
+        action=row.action,
+        subject=row.subject,
+        subject_id=row.subject_id,
+        client_id=row.client_id,
+        fields=tuple(f for f in row.fields.split(",") if f),
+        reason=row.reason,
+        seq=row.seq,
+    )
+
+
+def _require_reader(ctx: TenantContext) -> None:
+    if not (can(ctx, Action.AUDIT_VIEW) or can(ctx, Action.PRIVACY_REQUESTS)):
+        raise Forbidden(f"the role {ctx.role!r} may not read the audit trail")
+
+
+async def search_events(
+    *,
+    client_id: UUID | None = None,
+    actor_id: UUID | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 200,
+) -> list[AuditEntry]:
+    """Audit events of the current tenant, newest first (privacy officer and owner only)."""
+    ctx = current()
+    _require_reader(ctx)
+    where: Combinable = AuditEvent.tenant_id == ctx.tenant_id
+    if client_id is not None:
+        where = where & (AuditEvent.client_id == client_id)
+    if actor_id is not None:
+        where = where & (AuditEvent.actor_id == actor_id)
+    if action:
+        where = where & (AuditEvent.action == action)
+    if since is not None:
+        where = where & (AuditEvent.occurred_at >= since)
+    if until is not None:
+        where = where & (AuditEvent.occurred_at < until)
+    async with unit_of_work(ctx):
+        rows = (
+            await AuditEvent.objects()
+            .where(where)
+            .order_by(AuditEvent.occurred_at, ascending=False)
+            .limit(max(1, min(limit, 5000)))
+        )
+    return [_entry(r) for r in rows]
+
+
+async def client_history(client_id: UUID) -> list[AuditEntry]:
+    """ "Who looked at my record and why": every event about one client, oldest first."""
+    rows = await search_events(client_id=client_id, limit=5000)
+    return sorted(rows, key=lambda e: (e.occurred_at, e.seq or 0))

@@ -1,0 +1,182 @@
+"""``salonkeep privacy …``: clients' rights (export, erasure, restriction, the requests board),
+the sharing register and the retention job."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from salonkeep.core.cli.consent import client_id_or_fail
+from salonkeep.core.cli.runner import echo_rows, fail, run
+from salonkeep.core.privacy import rights
+
+privacy_app = typer.Typer(help="Clients' rights, sharing register, retention.", no_args_is_help=True)
+TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")
+ClientOption = typer.Option(..., "--client", help="The client's id.")
+
+
+@privacy_app.command("export")
+def export(
+    tenant: str = TenantOption,
+    client: str = ClientOption,
+    format: str = typer.Option("json", "--format", help="json (for machines) or html (for people)."),
+) -> None:
+    """Print everything held about a client (logged as a done request)."""
+    if format not in ("json", "html"):
+        fail("format: choose json or html")
+    client_id = client_id_or_fail(client)
+    data = run(lambda: rights.export_client(client_id), tenant=tenant)
+    typer.echo(
+        json.dumps(data, indent=2, ensure_ascii=False) if format == "json" else rights.export_html(data)
+    )
+
+
+@privacy_app.command("erase")
+def erase(
+    tenant: str = TenantOption,
+    client: str = ClientOption,
+    yes: bool = typer.Option(False, "--yes", help="Confirm: erasure cannot be undone."),
+) -> None:
+    """Erase a client: shred their key, blank personal data, keep sales under a pseudonym."""
+    client_id = client_id_or_fail(client)
+    if not yes:
+        fail("erasure cannot be undone; add --yes to confirm")
+    report = run(lambda: rights.erase_client(client_id), tenant=tenant)
+    typer.echo(
+        f"erased client {client_id} (now {report.pseudonym}); key shredded: {report.key_shredded}; "
+        f"kept: {rights.describe(report.kept)}; deleted: {rights.describe(report.deleted)}"
+    )
+
+
+@privacy_app.command("restrict")
+def restrict(
+    tenant: str = TenantOption,
+    client: str = ClientOption,
+    lift: bool = typer.Option(False, "--lift", help="Lift the restriction."),
+) -> None:
+    """Restrict processing of a client's data (no marketing, no new touchpoints)."""
+    client_id = client_id_or_fail(client)
+    run(lambda: rights.restrict_processing(client_id, not lift), tenant=tenant)
+    typer.echo(f"processing of client {client_id} is {'no longer ' if lift else ''}restricted")
+
+
+@privacy_app.command("requests")
+def requests(
+    tenant: str = TenantOption, all_: bool = typer.Option(False, "--all", help="Closed requests too.")
+) -> None:
+    """The privacy-requests board, most urgent first."""
+    rows = run(lambda: rights.list_requests(None if all_ else "open"), tenant=tenant)
+    echo_rows(
+        [
+            (
+                str(r.id),
+                str(r.client_id),
+                r.kind,
+                r.status + (" (OVERDUE)" if r.overdue else ""),
+                r.received_at.date().isoformat(),
+                r.due_at.date().isoformat(),
+            )
+            for r in rows
+        ],
+        ("REQUEST", "CLIENT", "KIND", "STATUS", "RECEIVED", "DUE"),
+    )
+
+
+@privacy_app.command("request")
+def request(
+    tenant: str = TenantOption,
+    client: str = ClientOption,
+    kind: str = typer.Option(..., help="access, export, rectification, erasure, restriction or objection."),
+    channel: str = typer.Option("", help="How it arrived (in store, e-mail, …)."),
+) -> None:
+    """Log a request received from a client (deadline: 30 days)."""
+    client_id = client_id_or_fail(client)
+    made = run(lambda: rights.open_request(client_id, kind, channel=channel), tenant=tenant)
+    typer.echo(f"logged {made.kind} request {made.id}, due {made.due_at.date().isoformat()}")
+
+
+@privacy_app.command("partner-add")
+def partner_add(
+    tenant: str = TenantOption,
+    name: str = typer.Option(..., help="The partner's name."),
+    contract: str = typer.Option(..., help="Contract (data-processing agreement) reference."),
+    purpose: list[str] = typer.Option(..., help="A purpose the contract allows (repeat)."),
+) -> None:
+    """Register a vetted third-party partner."""
+    from salonkeep.core.privacy import sharing
+
+    partner = run(lambda: sharing.add_partner(name, contract, purpose), tenant=tenant)
+    typer.echo(f"registered partner {partner.name!r} ({partner.id})")
+
+
+@privacy_app.command("partners")
+def partners(tenant: str = TenantOption) -> None:
+    """The register of partners."""
+    from salonkeep.core.privacy import sharing
+
+    rows = run(sharing.list_partners, tenant=tenant)
+    echo_rows(
+        [(str(p.id), p.name, p.contract_ref, "; ".join(p.purposes)) for p in rows],
+        ("PARTNER", "NAME", "CONTRACT", "PURPOSES"),
+    )
+
+
+@privacy_app.command("disclosures")
+def disclosures(tenant: str = TenantOption, client: str = typer.Option("", "--client")) -> None:
+    """The disclosure register (what was shared, with whom, when, under which consent)."""
+    from salonkeep.core.privacy import sharing
+
+    client_id = client_id_or_fail(client) if client else None
+    rows = run(lambda: sharing.disclosures(client_id), tenant=tenant)
+    echo_rows(
+        [
+            (
+                d.disclosed_at.isoformat(),
+                str(d.client_id),
+                str(d.partner_id),
+                ",".join(d.fields),
+                d.purpose,
+                str(d.consent_event_id),
+            )
+            for d in rows
+        ],
+        ("WHEN", "CLIENT", "PARTNER", "FIELDS", "PURPOSE", "CONSENT"),
+    )
+
+
+@privacy_app.command("retention")
+def retention(
+    tenant: str = TenantOption,
+    apply: bool = typer.Option(False, "--apply", help="Erase the clients listed (after reading the report)."),
+    years: int = typer.Option(-1, "--set-years", help="First set the policy: years of inactivity (0 = off)."),
+    auto_apply: bool = typer.Option(
+        False, "--auto-apply", help="With --set-years: let the daily job apply it."
+    ),
+) -> None:
+    """Report the clients the retention policy would erase; erase them only with --apply."""
+    from salonkeep.core.privacy import retention as policy
+
+    async def work() -> policy.RetentionReport:
+        if years >= 0:
+            await policy.set_retention_policy(years, auto_apply)
+        return await policy.run_retention(apply=apply)
+
+    report = run(work, tenant=tenant)
+    if report.cutoff is None:
+        typer.echo("retention is off for this tenant (retention_inactive_years = 0)")
+        return
+    typer.echo(
+        f"retention policy: erase clients inactive for {report.years} years "
+        f"(no activity since {report.cutoff.date().isoformat()})"
+    )
+    echo_rows(
+        [(str(c.client_id), str(c.branch_id), c.last_activity.date().isoformat()) for c in report.candidates],
+        ("CLIENT", "BRANCH", "LAST ACTIVITY"),
+    )
+    if apply:
+        typer.echo(f"erased {report.erased} clients")
+    else:
+        typer.echo(
+            f"dry run: {len(report.candidates)} clients would be erased; run again with --apply to erase them"
+        )

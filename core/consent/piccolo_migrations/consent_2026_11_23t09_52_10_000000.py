@@ -1,0 +1,34 @@
+"""Consent indexes: one row per policy version and language, ledger look-ups, same-tenant keys."""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.engine import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+
+ID = "2026-11-23T09:52:10:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "consent indexes and same-tenant keys"
+
+BOTH = [
+    "CREATE UNIQUE INDEX privacy_policy_version ON privacy_policy (tenant_id, version, locale)",
+    "CREATE INDEX consent_event_client ON consent_event (tenant_id, client_id, purpose, occurred_at)",
+]
+POSTGRES_ONLY = [
+    "ALTER TABLE privacy_policy ADD CONSTRAINT privacy_policy_tenant_id_key UNIQUE (tenant_id, id)",
+    "ALTER TABLE consent_event ADD CONSTRAINT consent_event_client_same_tenant "
+    "FOREIGN KEY (tenant_id, client_id) REFERENCES client (tenant_id, id)",
+    "ALTER TABLE consent_event ADD CONSTRAINT consent_event_policy_same_tenant "
+    "FOREIGN KEY (tenant_id, policy_version_id) REFERENCES privacy_policy (tenant_id, id)",
+]
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="consent", description=DESCRIPTION)
+
+    async def run() -> None:
+        engine = engine_finder()
+        statements = BOTH + (POSTGRES_ONLY if isinstance(engine, PostgresEngine) else [])
+        for sql in statements:
+            await engine.run_ddl(sql)
+
+    manager.add_raw(run)
+    return manager

@@ -1,0 +1,256 @@
+"""The consent ledger and the consent gate.
+
+Anything that queues or sends a message to a client, shares their data or uses their photos
+asks the gate first::
+
+    from salonkeep.core import consent
+    if await consent.allows(client_id, consent.Purpose.MARKETING_EMAIL):
+        ...
+    await consent.require_consent(client_id, consent.Purpose.MARKETING_SMS)  # or raises
+
+The answer comes from the ledger at the moment of asking (never cached), so a withdrawal
+takes effect at once; a restricted or erased client allows nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from gettext import gettext as _
+from uuid import UUID
+
+from salonkeep.core import audit, events
+from salonkeep.core.access import Action, Forbidden, can
+from salonkeep.core.clients.tables import Client
+from salonkeep.core.consent.tables import ConsentEvent, PolicyVersion
+from salonkeep.tenants import clock
+from salonkeep.tenants.context import TenantContext, current
+from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.errors import NotFound, ValidationFailed
+
+
+class Purpose(StrEnum):
+    """What a client may consent to."""
+
+    HEALTH_DATA = "health_data"
+    MARKETING_EMAIL = "marketing_email"
+    MARKETING_SMS = "marketing_sms"
+    GREETINGS = "greetings"
+    THIRD_PARTY_SHARING = "third_party_sharing"
+    PHOTOS = "photos"
+
+
+class Channel(StrEnum):
+    """Where the consent was given or withdrawn."""
+
+    IN_STORE_TABLET = "in_store_tablet"
+    ONLINE_FORM = "online_form"
+    PAPER_SCANNED = "paper_scanned"
+    #: Told to staff by phone (e.g. "no more calls or offers" during a follow-up call).
+    PHONE_CALL = "phone_call"
+
+
+#: Purposes whose messages are marketing (blocked by a withdrawal, a restriction or erasure).
+MARKETING = frozenset({Purpose.MARKETING_EMAIL, Purpose.MARKETING_SMS, Purpose.GREETINGS})
+
+
+def wording(purpose: Purpose) -> str:
+    """The tick-box text shown for ``purpose`` (in the current language); recorded verbatim."""
+    texts = {
+        Purpose.HEALTH_DATA: _(
+            "I agree that the salon keeps my allergies and health information to make my treatments safe."
+        ),
+        Purpose.MARKETING_EMAIL: _("I want salon news and exclusive offers by e-mail."),
+        Purpose.MARKETING_SMS: _("I want salon news and exclusive offers by text message."),
+        Purpose.GREETINGS: _("I want birthday and holiday greetings."),
+        Purpose.THIRD_PARTY_SHARING: _(
+            "I agree that the salon shares my data with the partners named in its privacy policy."
+        ),
+        Purpose.PHOTOS: _("I agree that before/after photos of my treatments are taken and kept."),
+    }
+    return texts[purpose]
+
+
+class ConsentMissing(Forbidden):
+    """The client has not consented (or withdrew, or is restricted or erased)."""
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """The current state of one purpose, derived from the latest ledger event."""
+
+    purpose: str
+    scope: str
+    granted: bool
+    since: datetime
+    channel: str
+    event_id: UUID
+
+
+def _purpose(value: str) -> Purpose:
+    try:
+        return Purpose(value)
+    except ValueError:
+        raise ValidationFailed({"purpose": f"choose one of {', '.join(p.value for p in Purpose)}"}) from None
+
+
+async def _client(ctx: TenantContext, client_id: UUID) -> Client:
+    client = (
+        await Client.objects().where((Client.tenant_id == ctx.tenant_id) & (Client.id == client_id)).first()
+    )
+    if client is None:
+        raise NotFound("no such client")
+    return client
+
+
+async def record_consent(
+    client_id: UUID,
+    purpose: Purpose | str,
+    granted: bool,
+    *,
+    channel: Channel | str,
+    wording_shown: str,
+    policy_version_id: UUID | None = None,
+    scope: str = "",
+) -> ConsentEvent:
+    """Append a grant or withdrawal to the ledger (staff with client.edit, or the client
+    through a signed link). A withdrawal publishes :class:`events.ConsentWithdrawn` in the
+    same unit of work."""
+    ctx = current()
+    if not can(ctx, Action.CLIENT_EDIT):
+        raise Forbidden(f"the role {ctx.role!r} may not record consent")
+    chosen = _purpose(str(purpose))
+    errors: dict[str, str] = {}
+    if str(channel) not in {c.value for c in Channel}:
+        errors["channel"] = f"choose one of {', '.join(c.value for c in Channel)}"
+    if not wording_shown.strip():
+        errors["wording"] = "the exact wording shown to the client is required"
+    if len(scope) > 64:
+        errors["scope"] = "must be at most 64 characters"
+    if errors:
+        raise ValidationFailed(errors)
+    async with unit_of_work(ctx):
+        client = await _client(ctx, client_id)
+        if client.erased_at is not None:
+            raise ValidationFailed({"client": "this client's data was erased"})
+        if policy_version_id is not None and not await PolicyVersion.exists().where(
+            (PolicyVersion.tenant_id == ctx.tenant_id) & (PolicyVersion.id == policy_version_id)
+        ):
+            raise ValidationFailed({"policy_version_id": "no such policy version"})
+        now = clock.now()
+        latest = (
+            await ConsentEvent.select(ConsentEvent.occurred_at)
+            .where((ConsentEvent.tenant_id == ctx.tenant_id) & (ConsentEvent.client_id == client.id))
+            .order_by(ConsentEvent.occurred_at, ascending=False)
+            .first()
+        )
+        if latest is not None and latest["occurred_at"] >= now:
+            # The ledger's order is its time order: keep it strict even within a microsecond.
+            now = latest["occurred_at"] + timedelta(microseconds=1)
+        event = ConsentEvent(
+            tenant_id=ctx.tenant_id,
+            client_id=client.id,
+            purpose=chosen.value,
+            scope=scope,
+            granted=granted,
+            policy_version_id=policy_version_id,
+            channel=str(channel),
+            wording=wording_shown.strip(),
+            recorded_by_id=ctx.actor_id,
+            recorded_by=ctx.actor_label,
+            occurred_at=now,
+        )
+        await ConsentEvent.insert(event)
+        await audit.record(
+            audit.AuditAction.CONSENT_GRANT if granted else audit.AuditAction.CONSENT_WITHDRAW,
+            client_id=client.id,
+            subject="consent",
+            subject_id=event.id,
+            fields=[chosen.value],
+            reason=str(channel),
+            ctx=ctx,
+        )
+        kind = events.ConsentGranted if granted else events.ConsentWithdrawn
+        await events.publish(
+            kind(
+                tenant_id=ctx.tenant_id,
+                client_id=client.id,
+                branch_id=client.branch_id,
+                occurred_at=now,
+                purpose=chosen.value,
+                scope=scope,
+                channel=str(channel),
+            )
+        )
+    return event
+
+
+async def grant(client_id: UUID, purpose: Purpose | str, **kwargs: object) -> ConsentEvent:
+    """Record a grant (see :func:`record_consent`)."""
+    return await record_consent(client_id, purpose, True, **kwargs)  # type: ignore[arg-type]
+
+
+async def withdraw(client_id: UUID, purpose: Purpose | str, **kwargs: object) -> ConsentEvent:
+    """Record a withdrawal (see :func:`record_consent`)."""
+    return await record_consent(client_id, purpose, False, **kwargs)  # type: ignore[arg-type]
+
+
+async def current_state(client_id: UUID) -> dict[tuple[str, str], ConsentState]:
+    """The latest event per (purpose, scope) of a client: the consent as it stands now."""
+    ctx = current()
+    async with unit_of_work(ctx):
+        rows = (
+            await ConsentEvent.objects()
+            .where((ConsentEvent.tenant_id == ctx.tenant_id) & (ConsentEvent.client_id == client_id))
+            .order_by(ConsentEvent.occurred_at)
+        )
+    state: dict[tuple[str, str], ConsentState] = {}
+    for row in rows:  # later events replace earlier ones
+        state[(row.purpose, row.scope)] = ConsentState(
+            row.purpose, row.scope, row.granted, row.occurred_at, row.channel, row.id
+        )
+    return state
+
+
+async def consent_event_for(client_id: UUID, purpose: Purpose | str, scope: str = "") -> ConsentEvent | None:
+    """The grant that allows ``purpose`` now (the scope's own, else the general one), or None."""
+    ctx = current()
+    chosen = _purpose(str(purpose))
+    async with unit_of_work(ctx):
+        client = await _client(ctx, client_id)
+        if client.restricted or client.erased_at is not None:
+            return None
+        for candidate in dict.fromkeys([scope, ""]):
+            latest = (
+                await ConsentEvent.objects()
+                .where(
+                    (ConsentEvent.tenant_id == ctx.tenant_id)
+                    & (ConsentEvent.client_id == client_id)
+                    & (ConsentEvent.purpose == chosen.value)
+                    & (ConsentEvent.scope == candidate)
+                )
+                .order_by(ConsentEvent.occurred_at, ascending=False)
+                .first()
+            )
+            if latest is not None:
+                return latest if latest.granted else None
+    return None
+
+
+async def allows(client_id: UUID, purpose: Purpose | str, scope: str = "") -> bool:
+    """THE consent gate: True only when the client's latest word on ``purpose`` is a grant and
+    the client is neither restricted nor erased. For third-party sharing, ``scope`` is the
+    partner id; a partner-specific event wins over the general one."""
+    return await consent_event_for(client_id, purpose, scope) is not None
+
+
+has_consent = allows
+
+
+async def require_consent(client_id: UUID, purpose: Purpose | str, scope: str = "") -> ConsentEvent:
+    """The grant allowing ``purpose``; raises :class:`ConsentMissing` when there is none."""
+    event = await consent_event_for(client_id, purpose, scope)
+    if event is None:
+        raise ConsentMissing(f"the client has not consented to {_purpose(str(purpose)).value}")
+    return event

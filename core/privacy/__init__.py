@@ -1,0 +1,2 @@
+"""Clients' rights: export, rectification, erasure, restriction, the requests board,
+the sharing register and retention."""

@@ -1,0 +1,52 @@
+"""Worker jobs of the privacy core: sealing the audit chains, the retention policy."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+from uuid import UUID
+
+from salonkeep.core.audit import chain
+from salonkeep.core.privacy.retention import retention_policy, run_retention
+from salonkeep.tenants.context import TenantContext, tenant_scope
+from salonkeep.tenants.onboarding import list_tenants
+
+
+async def seal_audit_chains(ctx: dict[str, Any]) -> int:
+    """Seal every tenant's unsealed audit rows (needs SALONKEEP_MIGRATION_DATABASE_URL on
+    PostgreSQL: sealing runs as the table owner). Returns the number of rows sealed."""
+    settings = ctx["settings"]
+    if settings.is_postgres and settings.migration_database_url == settings.database_url:
+        # The app role may not update audit rows (append-only): sealing needs the owner URL.
+        print(
+            "warning: audit sealing skipped: set SALONKEEP_MIGRATION_DATABASE_URL for the worker",
+            file=sys.stderr,
+        )
+        return 0
+    sealed = await chain.seal(settings)
+    return sum(sealed.values())
+
+
+async def privacy_retention(ctx: dict[str, Any], tenant_id: str, apply: bool = False) -> dict[str, Any]:
+    """Run one tenant's retention policy (a dry-run report unless ``apply``)."""
+    tenant = UUID(tenant_id)
+    with tenant_scope(TenantContext(tenant_id=tenant, actor_label="worker: retention")):
+        report = await run_retention(apply=apply)
+    return {
+        "tenant_id": tenant_id,
+        "years": report.years,
+        "candidates": [str(c.client_id) for c in report.candidates],
+        "erased": report.erased,
+        "applied": report.applied,
+    }
+
+
+async def retention_sweep(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    """Daily: a dry-run report for every tenant; applied only where the owner opted in
+    (``retention_auto_apply``)."""
+    results = []
+    for tenant in await list_tenants():
+        with tenant_scope(TenantContext(tenant_id=tenant.id, actor_label="worker: retention")):
+            _, auto_apply = await retention_policy()
+        results.append(await privacy_retention(ctx, str(tenant.id), apply=auto_apply))
+    return results
