@@ -11,6 +11,7 @@ APP_MODULES = (
     "salonkeep.tenants.piccolo_app",
     "salonkeep.core.clients.piccolo_app",
     "salonkeep.core.visits.piccolo_app",
+    "salonkeep.core.apikeys.piccolo_app",
 )
 
 

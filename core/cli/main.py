@@ -7,6 +7,7 @@ import asyncio
 import typer
 
 from salonkeep.core import database
+from salonkeep.core.cli.apikeys import apikey_app
 from salonkeep.core.cli.runner import echo_rows, fail, is_interactive, run, settings_or_fail
 from salonkeep.core.cli.up import up
 from salonkeep.core.demo import load_demo
@@ -24,6 +25,7 @@ staff_app = typer.Typer(help="Staff members of a tenant.", no_args_is_help=True)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(branch_app, name="branch")
 app.add_typer(staff_app, name="staff")
+app.add_typer(apikey_app, name="apikey")
 app.command(help="Run everything on this machine: migrate, embedded Redis, web and worker.")(up)
 
 TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")

@@ -12,6 +12,7 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
+from salonkeep.core.apikeys.service import create_api_key
 from salonkeep.core.apps import all_tables
 from salonkeep.core.clients.service import ClientInput, create_client
 from salonkeep.core.visits.service import book_appointment, record_sale, record_service
@@ -38,6 +39,7 @@ async def seeded(postgres_backend, backend):
             await record_service(client.id, service="Facial", category="facial")
             await record_sale(client.id, product="Serum", category="care", price_cents=4900)
             await book_appointment(client.id, service="Facial", starts_at=clock.now() + timedelta(days=3))
+            await create_api_key("Booking site", "reception", "Main street")
     return worlds
 
 
