@@ -111,7 +111,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=10)
     bare = results[0][1]["rps"]
-    print(f"| page | requests/s | p50 ms | p99 ms | vs bare page | non-2xx |")
+    print("| page | requests/s | p50 ms | p99 ms | vs bare page | non-2xx |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, r in results:
         print(
