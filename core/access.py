@@ -34,6 +34,7 @@ class Action(StrEnum):
     PRIVACY_REQUESTS = "privacy.requests"
     PROGRAMMES_MANAGE = "programmes.manage"
     REPORTS_VIEW = "reports.view"
+    API_KEYS_MANAGE = "api_keys.manage"
 
 
 CONTACT_FIELDS = frozenset(

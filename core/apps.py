@@ -20,6 +20,7 @@ APP_MODULES = (
     "salonkeep.core.consent.piccolo_app",
     "salonkeep.core.privacy.piccolo_app",
     "salonkeep.core.aftercare.piccolo_app",
+    "salonkeep.core.apikeys.piccolo_app",
 )
 
 

@@ -11,6 +11,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException, NotFoundException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -21,6 +23,7 @@ from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.secrets_store import read_or_create
 from salonkeep.tenants.settings import Settings, load_settings
 from salonkeep.web import i18n
+from salonkeep.web.api.router import API_PATH, SECURITY_SCHEME, api_router
 from salonkeep.web.health import healthz
 from salonkeep.web.privacy_public import consent_page, consent_submit, privacy_notice
 from salonkeep.web.public import home, set_password_form, set_password_submit
@@ -79,7 +82,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             consent_page,
             consent_submit,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
+            api_router(),
         ],
+        openapi_config=OpenAPIConfig(
+            title="Salonkeep API",
+            version="1",
+            path=f"{API_PATH}/schema",
+            components=Components(
+                security_schemes={
+                    SECURITY_SCHEME: SecurityScheme(type="http", scheme="bearer", description="sk_… API key")
+                }
+            ),
+        ),
         lifespan=[lifespan],
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(_jinja_environment())),
         csrf_config=CSRFConfig(
@@ -88,7 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             header_name="x-csrftoken",
             cookie_secure=settings.public_url.startswith("https"),
             cookie_samesite="strict",
-            exclude=["/healthz"],
+            exclude=["/healthz", "^/api/"],
         ),
         exception_handlers={
             NotFound: _not_found,

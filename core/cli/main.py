@@ -7,6 +7,7 @@ import asyncio
 import typer
 
 from salonkeep.core import database
+from salonkeep.core.cli.apikeys import apikey_app
 from salonkeep.core.cli.audit import audit_app
 from salonkeep.core.cli.consent import consent_app, policy_app
 from salonkeep.core.cli.keys import keys_app
@@ -34,6 +35,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(consent_app, name="consent")
 app.add_typer(policy_app, name="policy")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(apikey_app, name="apikey")
 app.command(help="Run everything on this machine: migrate, embedded Redis, web and worker.")(up)
 app.add_typer(programme_app, name="programme")
 app.command("calls")(calls_command)

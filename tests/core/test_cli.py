@@ -257,3 +257,52 @@ def test_worker_without_redis_says_how_to_fix_it(sqlite_backend):
     result = run_cli("worker", env={**env, "SALONKEEP_REDIS_URL": ""})
     assert result.returncode != 0
     assert "set SALONKEEP_REDIS_URL" in result.stderr
+
+
+def test_apikey_create_list_revoke(sqlite_backend, cli_tenant):
+    env = sqlite_backend.env
+    run_cli("branch", "add", "-t", cli_tenant, "--name", "Desk", env=env, check=True)
+    out = run_cli(
+        "apikey",
+        "create",
+        "-t",
+        cli_tenant,
+        "--name",
+        "POS",
+        "--role",
+        "reception",
+        "--branch",
+        "Desk",
+        env=env,
+        check=True,
+    ).stdout
+    key = out.strip().splitlines()[-1]
+    assert key.startswith("sk_") and len(key) > 60
+    listed = run_cli("apikey", "list", "-t", cli_tenant, env=env, check=True).stdout
+    assert "POS" in listed and "reception" in listed and "active" in listed
+    assert key.split("_")[-1] not in listed  # the secret is never shown again
+    key_id = out.split("(")[1].split(")")[0]
+    revoked = run_cli("apikey", "revoke", "-t", cli_tenant, "--id", key_id, env=env, check=True).stdout
+    assert "revoked" in revoked
+    assert "revoked" in run_cli("apikey", "list", "-t", cli_tenant, env=env, check=True).stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--name", "POS", "--role", "janitor"), "role: choose one of"),
+        (("--name", "POS", "--role", "reception"), "branch:"),
+        (("--name", " ", "--role", "owner"), "name: is required"),
+    ],
+)
+def test_apikey_create_bad_input_is_one_line(sqlite_backend, cli_tenant, args, message):
+    result = run_cli("apikey", "create", "-t", cli_tenant, *args, env=sqlite_backend.env)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_apikey_revoke_bad_id_is_one_line(sqlite_backend, cli_tenant):
+    for key_id in ("nonsense", str(uuid.uuid4())):
+        result = run_cli("apikey", "revoke", "-t", cli_tenant, "--id", key_id, env=sqlite_backend.env)
+        assert result.returncode == 2 and result.stderr.startswith("error: "), result.stderr

@@ -14,6 +14,7 @@ import pytest
 
 from salonkeep.core.aftercare import calls, programmes
 from salonkeep.core.aftercare.referrals import record_referral
+from salonkeep.core.apikeys.service import create_api_key
 from salonkeep.core.apps import all_tables
 from salonkeep.core.clients.service import ClientInput, create_client
 from salonkeep.core.visits.service import book_appointment, record_sale, record_service
@@ -47,6 +48,7 @@ async def seeded(postgres_backend, backend):
             await record_sale(client.id, product="Serum", category="care", price_cents=4900)
             await book_appointment(client.id, service="Facial", starts_at=clock.now() + timedelta(days=3))
             await seed_privacy(client.id)
+            await create_api_key("Booking site", "reception", "Main street")
             await programmes.set_setting("first_visit_call", "days_after", "2")
             await calls.set_preferred_time(client.id, "evenings")
             first_call = next(t for t in await calls.client_touchpoints(client.id) if t.kind == "call")

@@ -1,0 +1,124 @@
+"""Measure the API against a bare litestar + jinja page, with wrk, in one run.
+
+Starts two uvicorn processes (one worker each) on loopback: the bare page (bench/bare_app.py)
+and Salonkeep against the seeded database as the app role; then runs wrk at 32 connections on
+each URL and prints a Markdown table (requests/s, p50, p99, ratio to the bare page).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+HERE = Path(__file__).parent
+APP_ROLE = "salonkeep_bench_app"
+
+
+def _wait(url: str, headers: dict[str, str] | None = None, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer")
+
+
+def _ms(text: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, headers: list[str], seconds: int, connections: int) -> dict[str, float]:
+    """Run wrk and pull out requests/s, p50 and p99 (ms) and the count of non-2xx answers."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for header in headers:
+        command += ["-H", header]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+        "p50": _ms(re.search(r"50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        "p99": _ms(re.search(r"99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        "non2xx": float(bad.group(1)) if bad else 0.0,
+    }
+
+
+def main() -> None:
+    """Start the servers, measure, print the table, stop the servers."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--owner-url", required=True, help="the database seed.py filled")
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--extra", action="append", default=[], help="NAME=URL of another page to measure")
+    parser.add_argument("--extra-header", action="append", default=[], help="header for the extra pages")
+    args = parser.parse_args()
+    seeded = json.loads((HERE / ".bench-key").read_text())
+    scheme, rest = args.owner_url.split("://", 1)
+    env = {
+        **os.environ,
+        "SALONKEEP_DATABASE_URL": f"{scheme}://{APP_ROLE}@{rest.split('@', 1)[-1]}",
+        "SALONKEEP_REDIS_URL": args.redis_url,
+        "SALONKEEP_DATA_DIR": str(HERE / ".bench-data"),
+        "SALONKEEP_LOG_LEVEL": "warning",
+    }
+    uvicorn = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--host",
+        "127.0.0.1",
+        "--workers",
+        "1",
+        "--log-level",
+        "warning",
+    ]
+    servers = [
+        subprocess.Popen([*uvicorn, "--port", "8201", "--app-dir", str(HERE), "bare_app:app"]),
+        subprocess.Popen([*uvicorn, "--port", "8200", "--factory", "salonkeep.web.app:create_app"], env=env),
+    ]
+    auth = [f"Authorization: Bearer {seeded['key']}"]
+    api = "http://127.0.0.1:8200/api/v1"
+    targets = [
+        ("bare litestar + jinja page (50 rows)", "http://127.0.0.1:8201/", []),
+        ("API client get", f"{api}/clients/{seeded['client_id']}", auth),
+        ("API search, rare name (q=virtanen1234)", f"{api}/clients?q=virtanen1234", auth),
+        ("API search, common name (q=Ella, 20 of ~8,300)", f"{api}/clients?q=Ella", auth),
+        ("API search, phone digits (q=4099999)", f"{api}/clients?q={quote('4099999')}", auth),
+    ]
+    for extra in args.extra:
+        name, _, url = extra.partition("=")
+        targets.append((name, url, args.extra_header))
+    try:
+        _wait("http://127.0.0.1:8201/")
+        _wait(f"{api}/clients?q=a", {"Authorization": auth[0].split(": ", 1)[1]})
+        results = []
+        for name, url, headers in targets:
+            wrk(url, headers, 3, args.connections)  # warm-up
+            results.append((name, wrk(url, headers, args.seconds, args.connections)))
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+    bare = results[0][1]["rps"]
+    print("| page | requests/s | p50 ms | p99 ms | vs bare page | non-2xx |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, r in results:
+        print(
+            f"| {name} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
+            f"{r['rps'] / bare:.0%} | {r['non2xx']:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""API keys: per-tenant credentials with a staff role, for booking and point-of-sale systems."""

@@ -1,0 +1,147 @@
+"""Create, list, revoke and check API keys.
+
+A key reads ``sk_<tenant id>_<prefix>_<secret>``. The tenant id in the key lets the check
+enter that tenant's unit of work *before* anything is looked up, so the look-up runs under
+row-level security like every other query (no directory table, no SECURITY DEFINER function).
+The prefix finds the row; the secret (32 random bytes) is compared by its SHA-256 hash, which
+is enough for a high-entropy secret and costs microseconds per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+from uuid import UUID
+
+from salonkeep.core.access import CHAIN_WIDE_ROLES, Action, require
+from salonkeep.core.apikeys.tables import ApiKey
+from salonkeep.tenants import clock, validation
+from salonkeep.tenants.context import TenantContext, current
+from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.tables import ROLES, Branch, Tenant
+
+KEY_SCHEME = "sk"
+#: ``last_used_at`` is written at most this often per key (not a write per request).
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def create_api_key(name: str, role: str, branch_name: str = "") -> tuple[ApiKey, str]:
+    """Create a key for the current tenant; returns the row and the key (shown once only).
+
+    Roles that see one branch's clients (all but owner and privacy officer) need a branch.
+    """
+    ctx = current()
+    require(ctx, Action.API_KEYS_MANAGE)
+    errors: dict[str, str] = {}
+    clean_name = ""
+    try:
+        clean_name = validation.required_text(name, "name", 100)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if role not in ROLES:
+        errors["role"] = f"choose one of {', '.join(ROLES)}"
+    elif role not in CHAIN_WIDE_ROLES and not branch_name.strip():
+        errors["branch"] = f"a {role} key works for one branch; name it"
+    if errors:
+        raise ValidationFailed(errors)
+    async with unit_of_work(ctx):
+        branch_id = None
+        if branch_name.strip():
+            branch = (
+                await Branch.objects()
+                .where((Branch.tenant_id == ctx.tenant_id) & (Branch.name == branch_name.strip()))
+                .first()
+            )
+            if branch is None:
+                raise ValidationFailed({"branch": f"no branch called {branch_name.strip()!r}"})
+            branch_id = branch.id
+        prefix = secrets.token_hex(6)
+        secret = secrets.token_urlsafe(32)
+        key = ApiKey(
+            tenant_id=ctx.tenant_id,
+            branch_id=branch_id,
+            name=clean_name,
+            role=role,
+            prefix=prefix,
+            secret_hash=_hash(secret),
+            created_at=clock.now(),
+        )
+        await key.save()
+    return key, f"{KEY_SCHEME}_{ctx.tenant_id.hex}_{prefix}_{secret}"
+
+
+async def list_api_keys() -> list[ApiKey]:
+    """The current tenant's keys (revoked ones included), oldest first."""
+    ctx = current()
+    require(ctx, Action.API_KEYS_MANAGE)
+    async with unit_of_work(ctx):
+        return list(
+            await ApiKey.objects().where(ApiKey.tenant_id == ctx.tenant_id).order_by(ApiKey.created_at)
+        )
+
+
+async def revoke_api_key(key_id: UUID) -> ApiKey:
+    """Revoke a key of the current tenant (revoking twice keeps the first time)."""
+    ctx = current()
+    require(ctx, Action.API_KEYS_MANAGE)
+    async with unit_of_work(ctx):
+        key = (
+            await ApiKey.objects().where((ApiKey.tenant_id == ctx.tenant_id) & (ApiKey.id == key_id)).first()
+        )
+        if key is None:
+            raise NotFound("no such API key")
+        if key.revoked_at is None:
+            key.revoked_at = clock.now()
+            await key.save()
+    return key
+
+
+def _parse(token: str) -> tuple[UUID, str, str] | None:
+    parts = token.strip().split("_", 3)
+    if len(parts) != 4 or parts[0] != KEY_SCHEME or not parts[2] or not parts[3]:
+        return None
+    try:
+        return UUID(hex=parts[1]), parts[2], parts[3]
+    except ValueError:
+        return None
+
+
+async def authenticate(token: str) -> TenantContext | None:
+    """The tenant context a key acts in, or ``None`` for a malformed, unknown or revoked key
+    (or one of a suspended tenant). Needs no tenant context: the key names its tenant."""
+    parsed = _parse(token)
+    if parsed is None:
+        return None
+    tenant_id, prefix, secret = parsed
+    tenant = await Tenant.objects().where(Tenant.id == tenant_id).first()
+    if tenant is None or tenant.status != "active":
+        return None
+    probe = TenantContext(tenant_id=tenant_id, actor_label="api key check")
+    async with unit_of_work(probe):
+        key = (
+            await ApiKey.objects().where((ApiKey.tenant_id == tenant_id) & (ApiKey.prefix == prefix)).first()
+        )
+        if key is None or key.revoked_at is not None:
+            return None
+        if not hmac.compare_digest(key.secret_hash, _hash(secret)):
+            return None
+        now = clock.now()
+        if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+            await ApiKey.update({ApiKey.last_used_at: now}).where(
+                (ApiKey.tenant_id == tenant_id) & (ApiKey.id == key.id)
+            )
+    branches = frozenset({key.branch_id}) if key.branch_id else frozenset()
+    return TenantContext(
+        tenant_id=tenant_id,
+        branch_id=key.branch_id,
+        role=key.role,
+        actor_label=f"api key {key.name}",
+        branch_ids=branches,
+    )

@@ -1,0 +1,44 @@
+"""API key authentication: ``Authorization: Bearer sk_…`` → the key's tenant context.
+
+The middleware wraps every ``/api/v1`` route, so each handler runs inside
+``tenant_scope(...)`` for the key's tenant and role; no key, a bad key or a revoked one → 401.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from salonkeep.core.apikeys.service import authenticate
+from salonkeep.tenants.context import tenant_scope
+
+
+def _bearer(scope: Scope) -> str:
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer":
+                return token.strip()
+    return ""
+
+
+class ApiKeyMiddleware(ASGIMiddleware):
+    """Authenticate the API key and run the request in its tenant context."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        """Refuse requests without a valid key; run the others in the key's tenant scope."""
+        token = _bearer(scope)
+        ctx = await authenticate(token) if token else None
+        if ctx is None:
+            raise NotAuthorizedException(
+                "a valid API key is required (Authorization: Bearer sk_…)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        client = scope.get("client")
+        if client:
+            ctx = dataclasses.replace(ctx, ip=client[0])
+        with tenant_scope(ctx):
+            await next_app(scope, receive, send)

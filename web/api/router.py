@@ -1,0 +1,27 @@
+"""The ``/api/v1`` router: API key authentication, the endpoints and their error mapping."""
+
+from __future__ import annotations
+
+from litestar import Router
+from litestar.openapi.spec import SecurityRequirement
+
+from salonkeep.web.api.auth import ApiKeyMiddleware
+from salonkeep.web.api.clients import ClientController
+from salonkeep.web.api.errors import API_EXCEPTION_HANDLERS
+
+API_PATH = "/api/v1"
+#: The OpenAPI security scheme name the router's endpoints require.
+SECURITY_SCHEME = "ApiKey"
+
+
+def api_router() -> Router:
+    """A fresh router (litestar routers are bound to one app)."""
+    security: list[SecurityRequirement] = [{SECURITY_SCHEME: []}]
+    return Router(
+        path=API_PATH,
+        route_handlers=[ClientController],
+        middleware=[ApiKeyMiddleware()],
+        exception_handlers=API_EXCEPTION_HANDLERS,
+        security=security,
+        tags=["api"],
+    )

@@ -1,0 +1,218 @@
+"""Request and response bodies of the JSON API (msgspec structs, so OpenAPI describes them).
+
+Fields a role may not see are left out of the response (``UNSET`` is never encoded), so a
+reception key's JSON has no health keys at all.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from salonkeep.core.access import HEALTH_FIELDS, visible_client_fields
+from salonkeep.core.clients.service import ClientView
+from salonkeep.core.visits.service import History
+from salonkeep.core.visits.tables import Appointment, Sale, Visit
+from salonkeep.tenants.context import TenantContext
+
+
+class ClientCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A new client. Health fields only for roles that may edit them."""
+
+    branch_id: UUID
+    first_name: str
+    last_name: str = ""
+    date_of_birth: date | None = None
+    phone: str = ""
+    email: str = ""
+    kind: str = "new"
+    needs: str | None = None
+    allergies: str | None = None
+    health_notes: str | None = None
+
+
+class ClientPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """Changes to a client: only the fields sent are changed."""
+
+    branch_id: UUID | UnsetType = UNSET
+    first_name: str | UnsetType = UNSET
+    last_name: str | UnsetType = UNSET
+    date_of_birth: date | UnsetType | None = UNSET
+    phone: str | UnsetType = UNSET
+    email: str | UnsetType = UNSET
+    kind: str | UnsetType = UNSET
+    needs: str | UnsetType = UNSET
+    allergies: str | UnsetType = UNSET
+    health_notes: str | UnsetType = UNSET
+
+
+class ClientOut(msgspec.Struct, omit_defaults=True):
+    """A client as the key's role may see it (hidden fields are absent)."""
+
+    id: UUID
+    branch_id: UUID
+    first_name: str
+    last_name: str
+    created_at: datetime
+    updated_at: datetime
+    kind: str | UnsetType = UNSET
+    date_of_birth: date | UnsetType | None = UNSET
+    phone: str | UnsetType = UNSET
+    email: str | UnsetType = UNSET
+    preferred_locale: str | UnsetType | None = UNSET
+    needs: str | UnsetType = UNSET
+    allergies: str | UnsetType = UNSET
+    health_notes: str | UnsetType = UNSET
+
+
+_OPTIONAL_CLIENT_FIELDS = (
+    "kind",
+    "date_of_birth",
+    "phone",
+    "email",
+    "preferred_locale",
+    "needs",
+    "allergies",
+    "health_notes",
+)
+
+
+def client_out(view: ClientView) -> ClientOut:
+    """The response body for a role-filtered client view."""
+    shown: dict[str, Any] = {
+        name: getattr(view, name) for name in _OPTIONAL_CLIENT_FIELDS if name not in view.hidden
+    }
+    return ClientOut(
+        id=view.id,
+        branch_id=view.branch_id,
+        first_name=view.first_name,
+        last_name=view.last_name,
+        created_at=view.created_at,
+        updated_at=view.updated_at,
+        **shown,
+    )
+
+
+class ServiceIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A service performed for the client."""
+
+    service: str
+    category: str
+    performed_at: datetime | None = None
+    notes: str = ""
+
+
+class SaleIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A product sold to the client."""
+
+    product: str
+    category: str
+    quantity: int = 1
+    price_cents: int = 0
+    sold_at: datetime | None = None
+
+
+class AppointmentIn(msgspec.Struct, forbid_unknown_fields=True):
+    """An appointment booked for the client."""
+
+    service: str
+    starts_at: datetime
+
+
+class VisitOut(msgspec.Struct, omit_defaults=True):
+    """A service performed (its notes only for roles that see health information)."""
+
+    id: UUID
+    client_id: UUID
+    branch_id: UUID
+    service: str
+    category: str
+    performed_at: datetime
+    notes: str | UnsetType = UNSET
+
+
+class SaleOut(msgspec.Struct):
+    """A product sold."""
+
+    id: UUID
+    client_id: UUID
+    branch_id: UUID
+    product: str
+    category: str
+    quantity: int
+    price_cents: int
+    sold_at: datetime
+
+
+class AppointmentOut(msgspec.Struct):
+    """An appointment."""
+
+    id: UUID
+    client_id: UUID
+    branch_id: UUID
+    service: str
+    starts_at: datetime
+
+
+class HistoryOut(msgspec.Struct):
+    """A client's visits, purchases and appointments, newest first."""
+
+    visits: list[VisitOut]
+    sales: list[SaleOut]
+    appointments: list[AppointmentOut]
+
+
+def sees_health(ctx: TenantContext) -> bool:
+    """True when the role sees health information (visit notes may hold some)."""
+    return visible_client_fields(ctx) >= HEALTH_FIELDS
+
+
+def visit_out(visit: Visit, ctx: TenantContext) -> VisitOut:
+    """The response body for a visit."""
+    return VisitOut(
+        id=visit.id,
+        client_id=visit.client_id,
+        branch_id=visit.branch_id,
+        service=visit.service,
+        category=visit.category,
+        performed_at=visit.performed_at,
+        notes=visit.notes if sees_health(ctx) else UNSET,
+    )
+
+
+def sale_out(sale: Sale) -> SaleOut:
+    """The response body for a sale."""
+    return SaleOut(
+        id=sale.id,
+        client_id=sale.client_id,
+        branch_id=sale.branch_id,
+        product=sale.product,
+        category=sale.category,
+        quantity=sale.quantity,
+        price_cents=sale.price_cents,
+        sold_at=sale.sold_at,
+    )
+
+
+def appointment_out(appointment: Appointment) -> AppointmentOut:
+    """The response body for an appointment."""
+    return AppointmentOut(
+        id=appointment.id,
+        client_id=appointment.client_id,
+        branch_id=appointment.branch_id,
+        service=appointment.service,
+        starts_at=appointment.starts_at,
+    )
+
+
+def history_out(history: History, ctx: TenantContext) -> HistoryOut:
+    """The response body for a client's history."""
+    return HistoryOut(
+        visits=[visit_out(v, ctx) for v in history.visits],
+        sales=[sale_out(s) for s in history.sales],
+        appointments=[appointment_out(a) for a in history.appointments],
+    )
