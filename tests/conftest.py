@@ -155,25 +155,29 @@ def postgres_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backe
         admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-_engines: dict[str, Any] = {}
+@pytest.fixture(scope="session")
+async def sqlite_engine(sqlite_backend: Backend) -> AsyncIterator[Any]:
+    """The app engine of the SQLite backend (closed after the session)."""
+    engine = await database.start(sqlite_backend.settings)
+    yield engine
+    await database.stop(engine)
+
+
+@pytest.fixture(scope="session")
+async def postgres_engine(postgres_backend: Backend) -> AsyncIterator[Any]:
+    """The app engine of the PostgreSQL backend: its pool closes before the database is dropped."""
+    engine = await database.start(postgres_backend.settings)
+    yield engine
+    await database.stop(engine)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
+def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
     """Each test using this runs once on SQLite and once on PostgreSQL (as the app role)."""
     chosen: Backend = request.getfixturevalue(f"{request.param}_backend")
-    if chosen.name not in _engines:
-        _engines[chosen.name] = await database.start(chosen.settings)
-    db.bind(_engines[chosen.name], all_tables())
+    db.bind(request.getfixturevalue(f"{request.param}_engine"), all_tables())
     master.configure(chosen.settings)  # each backend's data folder has its own master key
     yield chosen
-
-
-@pytest.fixture(scope="session", autouse=True)
-async def _close_engines() -> AsyncIterator[None]:
-    yield
-    for engine in _engines.values():
-        await database.stop(engine)
 
 
 @pytest.fixture
