@@ -1,0 +1,71 @@
+"""Warranty claims from the client page, and the printable after-sales service receipt."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from salonkeep.core.clients.service import get_client
+from salonkeep.plugins.warranty import service as warranty
+from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.web.aftercare.common import parse_uuid
+from salonkeep.web.pages import render
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def _back(client_id: UUID) -> Response[Any]:
+    return Redirect(f"/app/clients/{client_id}#panel-aftercare", status_code=303)
+
+
+@post("/warranty/claims", include_in_schema=False)
+async def open_claim(data: Form) -> Response[Any]:
+    """Register a claim (or a return) the client reports, with proof of purchase."""
+    warranty_id = parse_uuid(data.get("warranty", ""))
+    if warranty_id is None:
+        raise ValidationFailed({"warranty": "choose the product"})
+    claim = await warranty.open_claim(
+        warranty_id,
+        proof_of_purchase=data.get("proof_of_purchase", ""),
+        description=data.get("description", ""),
+        channel=data.get("channel", "in_store"),
+        is_return=data.get("is_return") == "1",
+    )
+    return _back(claim.client_id)
+
+
+@post("/warranty/claims/{claim_id:uuid}/triage", include_in_schema=False)
+async def triage(claim_id: UUID, data: Form) -> Response[Any]:
+    """Judge the claim in scope, or exclude it with a reason."""
+    claim = await warranty.triage(claim_id, exclusion_reason=data.get("exclusion_reason") or None)
+    return _back(claim.client_id)
+
+
+@post("/warranty/claims/{claim_id:uuid}/remedy", include_in_schema=False)
+async def remedy(claim_id: UUID, data: Form) -> Response[Any]:
+    """Record the remedy agreed with the client."""
+    claim = await warranty.agree_remedy(claim_id, data.get("remedy", ""))
+    return _back(claim.client_id)
+
+
+@post("/warranty/claims/{claim_id:uuid}/complete", include_in_schema=False)
+async def complete(claim_id: UUID) -> Response[Any]:
+    """Close the claim and issue the numbered receipt; show it for printing."""
+    await warranty.complete(claim_id)
+    return Redirect(f"/app/warranty/claims/{claim_id}/receipt", status_code=303)
+
+
+@get("/warranty/claims/{claim_id:uuid}/receipt", include_in_schema=False)
+async def receipt(request: Request[Any, Any, Any], claim_id: UUID) -> Template:
+    """The after-sales service receipt with its number, to print."""
+    found, client_id = await warranty.receipt_of(claim_id)
+    client = await get_client(client_id)  # the client must be in the person's branch scope
+    return render(request, "aftercare/print_receipt.html", {"receipt": found, "client": client})
+
+
+routes = [open_claim, triage, remedy, complete, receipt]
