@@ -76,7 +76,9 @@ def server(sqlite_backend, tmp_path_factory) -> Iterator[Server]:
 async def browser() -> AsyncIterator[Browser]:
     """Debian's Chromium, headless."""
     async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        chromium = await playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+        )
         yield chromium
         await chromium.close()
 
