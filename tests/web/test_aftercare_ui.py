@@ -207,6 +207,7 @@ async def test_programme_settings_validate_every_field_and_save_nothing_on_error
 async def test_client_page_panels_queued_message_and_printables(backend, tenant_a, frozen_clock):
     practitioner = await add_person(tenant_a, "practitioner")
     person = await add_client(tenant_a, first_name="Rita", last_name="Lips")
+    other = await add_client(tenant_a, first_name="Other")
     with tenant_scope(tenant_a.ctx):
         await consent.record(person.id, "health_processing", True)
         await visits.record_service(person.id, service="Lip filler", category="medical_aesthetics")
@@ -253,6 +254,7 @@ async def test_client_page_panels_queued_message_and_printables(backend, tenant_
         missing_proof = await client.post(
             "/app/warranty/claims",
             data={
+                "client": str(person.id),
                 "warranty": warranty_id,
                 "proof_of_purchase": "",
                 "description": "Stops",
@@ -263,6 +265,7 @@ async def test_client_page_panels_queued_message_and_printables(backend, tenant_
         opened = await client.post(
             "/app/warranty/claims",
             data={
+                "client": str(person.id),
                 "warranty": warranty_id,
                 "proof_of_purchase": "R-1",
                 "description": "Stops",
@@ -271,11 +274,16 @@ async def test_client_page_panels_queued_message_and_printables(backend, tenant_
         )
         claim_id = re.search(r'data-claim="([0-9a-f-]{36})"', opened.text).group(1)
         assert (await client.get(f"/app/warranty/claims/{claim_id}/receipt")).status_code == 404  # not done
-        await client.post(f"/app/warranty/claims/{claim_id}/triage", data={"_csrf_token": token})
-        await client.post(
-            f"/app/warranty/claims/{claim_id}/remedy", data={"remedy": "repair", "_csrf_token": token}
+        mine = {"client": str(person.id), "_csrf_token": token}
+        # A claim is only handled through its own client's page.
+        wrong = await client.post(
+            f"/app/warranty/claims/{claim_id}/triage", data={**mine, "client": str(other.id)}
         )
-        receipt = await client.post(f"/app/warranty/claims/{claim_id}/complete", data={"_csrf_token": token})
+        assert wrong.status_code == 404
+        assert 'data-status="reported"' in (await client.get(f"/app/clients/{person.id}")).text
+        await client.post(f"/app/warranty/claims/{claim_id}/triage", data=mine)
+        await client.post(f"/app/warranty/claims/{claim_id}/remedy", data={**mine, "remedy": "repair"})
+        receipt = await client.post(f"/app/warranty/claims/{claim_id}/complete", data=mine)
         assert receipt.status_code == 200
         assert "After-sales service receipt" in receipt.text
         number = re.search(r'id="receipt-number">(AS-\d{4}-\d{5})<', receipt.text).group(1)
