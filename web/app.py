@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException, NotFoundException
@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from redis.asyncio import Redis
 
 from salonkeep.core import database
+from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.secrets_store import read_or_create
 from salonkeep.tenants.settings import Settings, load_settings
@@ -34,7 +35,10 @@ HERE = Path(__file__).parent
 
 def _jinja_environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
+        # Plugins may bring templates for their client panels (salonkeep_template_dirs).
+        loader=ChoiceLoader(
+            [FileSystemLoader(HERE / "templates"), FileSystemLoader(get_plugins().template_dirs())]
+        ),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
     )

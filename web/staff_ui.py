@@ -11,6 +11,7 @@ from litestar.response import Template
 from salonkeep.core.access import Forbidden
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.web.admin.routes import routes as admin_routes
+from salonkeep.web.aftercare.routes import routes as aftercare_routes
 from salonkeep.web.auth.guard import StaffGuard
 from salonkeep.web.auth.routes import public_routes, staff_routes
 from salonkeep.web.i18n import gettext as _
@@ -43,7 +44,7 @@ def staff_router() -> Router:
     """Every /app route, behind the staff guard."""
     return Router(
         path="/app",
-        route_handlers=[*workspace_routes, *staff_routes, *admin_routes],
+        route_handlers=[*workspace_routes, *staff_routes, *admin_routes, *aftercare_routes],
         middleware=[StaffGuard()],
         exception_handlers={
             Forbidden: _forbidden,

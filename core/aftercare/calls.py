@@ -408,6 +408,19 @@ async def set_preferred_time(client_id: UUID, preferred_time: str) -> None:
         await row.save()
 
 
+async def preferred_time(client_id: UUID) -> str:
+    """When the client prefers to be called ("" when nobody noted it)."""
+    ctx = current()
+    client = await get_client(client_id)
+    async with unit_of_work(ctx):
+        row = (
+            await CallPreference.objects()
+            .where((CallPreference.tenant_id == ctx.tenant_id) & (CallPreference.client_id == client.id))
+            .first()
+        )
+    return row.preferred_time if row is not None else ""
+
+
 async def flag_missed(now: datetime | None = None) -> int:
     """Flag open calls past their ``miss_after`` (missed check-ups); idempotent. Returns how
     many were newly flagged."""

@@ -197,3 +197,38 @@ async def complete(claim_id: UUID) -> Receipt:
         refund_due_on=claim.refund_due_on,
         completed_on=today,
     )
+
+
+async def claims_of(client_id: UUID) -> list[WarrantyClaim]:
+    """The client's warranty claims, newest first."""
+    ctx = current()
+    require(ctx, Action.CLIENT_VIEW)
+    async with unit_of_work(ctx):
+        return (
+            await WarrantyClaim.objects()
+            .where((WarrantyClaim.tenant_id == ctx.tenant_id) & (WarrantyClaim.client_id == client_id))
+            .order_by(WarrantyClaim.created_at, ascending=False)
+        )
+
+
+async def receipt_of(claim_id: UUID) -> tuple[Receipt, UUID]:
+    """The after-sales service receipt of a completed claim (to print it again) and the
+    client it belongs to. NotFound unless the claim is the tenant's and completed."""
+    ctx = current()
+    require(ctx, Action.CLIENT_VIEW)
+    async with unit_of_work(ctx):
+        claim, warranty = await _claim(ctx.tenant_id, claim_id)
+    if claim.status != "completed" or not claim.receipt_number or claim.completed_at is None:
+        raise NotFound("no receipt for this claim")
+    return (
+        Receipt(
+            number=claim.receipt_number,
+            product=warranty.product,
+            sold_on=warranty.sold_on,
+            reported_on=claim.reported_on,
+            remedy=str(claim.remedy),
+            refund_due_on=claim.refund_due_on,
+            completed_on=local_date(claim.completed_at, warranty.time_zone),
+        ),
+        claim.client_id,
+    )

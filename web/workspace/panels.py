@@ -1,12 +1,16 @@
 """Panels on the client profile. Later features (consent, audit, aftercare) register theirs.
 
 A panel is a template fragment rendered inside the profile with the ``client`` and the
-``history`` in its context; it shows only to roles that may perform its action.
+``history`` in its context; it shows only to roles that may perform its action. A panel that
+needs more data names an async ``load(client_id)`` whose dict is added to the page context.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
 
 from salonkeep.core.access import Action, can
 from salonkeep.tenants.context import TenantContext
@@ -20,6 +24,7 @@ class ProfilePanel:
     template: str
     action: Action | None = None
     order: int = 100
+    load: Callable[[UUID], Awaitable[dict[str, Any]]] | None = None
 
 
 _panels: dict[str, ProfilePanel] = {}

@@ -19,6 +19,7 @@ from salonkeep.core.visits.tables import PRODUCT_CATEGORIES, SERVICE_CATEGORIES
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.signin import tenant_settings
+from salonkeep.web.aftercare.calls import followups_context
 from salonkeep.web.auth.guard import signed
 from salonkeep.web.pages import render
 from salonkeep.web.workspace import forms
@@ -34,9 +35,10 @@ async def _branch_choices(request: Request[Any, Any, Any]) -> list[Any]:
 
 
 @get("/", include_in_schema=False)
-async def dashboard(request: Request[Any, Any, Any]) -> Template:
-    """Today: the follow-ups due and overdue (filled by the aftercare feature) and a search box."""
-    return render(request, "dashboard.html", {"followups": []})
+async def dashboard(request: Request[Any, Any, Any], branch: str = "") -> Template:
+    """Today: the branch's follow-ups due and overdue (urgent ones for the person's role first)
+    and a search box."""
+    return render(request, "dashboard.html", await followups_context(request, branch))
 
 
 @get("/clients", include_in_schema=False)
@@ -100,6 +102,11 @@ async def _profile(
     client = await clients.get_client(client_id)
     history = await visits.client_history(client_id)
     names = {b.id: b.name for b in await branches()}
+    panels = visible_panels(current())
+    extra: dict[str, Any] = {}
+    for panel in panels:
+        if panel.load is not None:
+            extra.update(await panel.load(client.id))
     return render(
         request,
         "profile.html",
@@ -108,11 +115,12 @@ async def _profile(
             "history": history,
             "branch_name": names.get(client.branch_id, ""),
             "branch_names": names,
-            "panels": visible_panels(current()),
+            "panels": panels,
             "service_categories": SERVICE_CATEGORIES,
             "product_categories": PRODUCT_CATEGORIES,
             "errors": errors or {},
             "values": values or {},
+            **extra,
         },
         status_code=status,
     )

@@ -1,0 +1,1 @@
+"""Aftercare screens: the call list, outcomes, call logs, programme settings, printable pages."""

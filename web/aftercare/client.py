@@ -1,0 +1,75 @@
+"""The client page's aftercare panel: touchpoints, call log, plugin panels, preferred time,
+and the printable post-operative instructions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from salonkeep.core.access import Action, can
+from salonkeep.core.aftercare import calls
+from salonkeep.core.clients.service import get_client
+from salonkeep.plugins.warranty import service as warranty
+from salonkeep.tenants.context import current
+from salonkeep.tenants.errors import NotFound
+from salonkeep.tenants.onboarding import get_tenant
+from salonkeep.web.aftercare.common import local_formatter
+from salonkeep.web.pages import render
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+MEDICAL = "medical_aftercare"
+
+
+async def _zone() -> str:
+    return (await get_tenant(current().tenant_id)).time_zone
+
+
+async def load_panel(client_id: UUID) -> dict[str, Any]:
+    """What the aftercare profile panel shows (the profile adds it to its context)."""
+    ctx = current()
+    plugin_panels = await calls.client_panels(client_id)
+    return {
+        "touchpoints": await calls.client_touchpoints(client_id),
+        "client_log": await calls.call_log(client_id) if can(ctx, Action.CALLS_WORK) else [],
+        "plugin_panels": plugin_panels,
+        "warranties": await warranty.warranties_of(client_id),
+        "claims": await warranty.claims_of(client_id),
+        "preferred_time": await calls.preferred_time(client_id),
+        "local": local_formatter(await _zone()),
+    }
+
+
+@post("/clients/{client_id:uuid}/preferred-time", include_in_schema=False)
+async def set_preferred_time(client_id: UUID, data: Form) -> Response[Any]:
+    """Note when the client prefers to be called."""
+    await calls.set_preferred_time(client_id, data.get("preferred_time", ""))
+    return Redirect(f"/app/clients/{client_id}#panel-aftercare", status_code=303)
+
+
+@get("/clients/{client_id:uuid}/aftercare/instructions", include_in_schema=False)
+async def print_instructions(request: Request[Any, Any, Any], client_id: UUID) -> Template:
+    """The post-operative instructions of the client's latest procedure, to print."""
+    client = await get_client(client_id)
+    panel = next((p for p in await calls.client_panels(client_id) if p.programme == MEDICAL), None)
+    if panel is None or not panel.context.get("instructions"):
+        raise NotFound("no procedure with aftercare instructions")
+    rows = dict(panel.rows)
+    return render(
+        request,
+        "aftercare/print_instructions.html",
+        {
+            "client": client,
+            "procedure": rows.get("Procedure", ""),
+            "until": panel.context.get("until"),
+            "instructions": panel.context["instructions"],
+            "free_within": rows.get("Free within it", ""),
+        },
+    )
+
+
+routes = [set_preferred_time, print_instructions]
