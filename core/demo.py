@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from uuid import UUID
 
 from faker import Faker
 
+from salonkeep.core import consent
 from salonkeep.core.clients.service import ClientInput, create_client
+from salonkeep.core.visits.service import record_sale, record_service
+from salonkeep.tenants import clock
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.onboarding import add_branch, add_staff, create_tenant
 from salonkeep.tenants.tables import Tenant
@@ -41,6 +45,36 @@ NEEDS = (
     "Hair removal",
 )
 ALLERGIES = ("", "", "", "Nickel", "Latex", "Fragrance (linalool)", "Lidocaine", "Nuts")
+
+
+RECENT_SALES = (
+    ("Slim Contour Gel", "slimming"),
+    ("Hyaluronic Serum", "care"),
+    ("Collagen Drink", "supplement"),
+    ("Repair Mask", "treatment"),
+)
+RECENT_SERVICES = (("Hydrating facial", "facial"), ("Lymphatic drainage", "slimming"))
+
+
+async def _recent_activity(client_id: UUID, rng: random.Random) -> None:
+    """A purchase or a treatment in the last week, and consents, so the call list has work."""
+    days_ago = timedelta(days=rng.randrange(0, 8), hours=rng.randrange(1, 6))
+    if rng.random() < 0.6:
+        product, category = rng.choice(RECENT_SALES)
+        await record_sale(client_id, product=product, category=category, sold_at=clock.now() - days_ago)
+    else:
+        service, category = rng.choice(RECENT_SERVICES)
+        await record_service(
+            client_id, service=service, category=category, performed_at=clock.now() - days_ago
+        )
+    for purpose in (consent.Purpose.GREETINGS, consent.Purpose.MARKETING_EMAIL):
+        if rng.random() < 0.5:
+            await consent.grant(
+                client_id,
+                purpose,
+                channel=consent.Channel.IN_STORE_TABLET,
+                wording_shown=consent.wording(purpose),
+            )
 
 
 @dataclass(frozen=True)
@@ -77,9 +111,9 @@ async def load_demo(clients: int = 200, seed: int = 2026) -> DemoResult:
                 branch_names=branch_names,
                 password=DEMO_PASSWORD,
             )
-        for _ in range(clients):
+        for number in range(clients):
             born = fake.date_of_birth(minimum_age=18, maximum_age=80)
-            await create_client(
+            client = await create_client(
                 ClientInput(
                     branch_id=rng.choice(branches).id,
                     first_name=fake.first_name(),
@@ -92,4 +126,6 @@ async def load_demo(clients: int = 200, seed: int = 2026) -> DemoResult:
                     allergies=rng.choice(ALLERGIES),
                 )
             )
+            if number % 5 == 0:
+                await _recent_activity(client.id, rng)
     return DemoResult(tenant=tenant, clients=clients, owner_email=STAFF[0][0], password=DEMO_PASSWORD)
