@@ -71,8 +71,6 @@ def _clients(tenant_id: uuid.UUID, branch_id: uuid.UUID, count: int, now: dateti
                 f"client{i}@example.com",
                 "member",
                 "Dry skin",
-                "",
-                "",
                 None,
                 now,
                 now,
@@ -83,7 +81,7 @@ def _clients(tenant_id: uuid.UUID, branch_id: uuid.UUID, count: int, now: dateti
 
 CLIENT_COLUMNS = [
     "id", "tenant_id", "branch_id", "first_name", "last_name", "date_of_birth", "phone", "email", "kind",
-    "needs", "allergies", "health_notes", "preferred_locale", "created_at", "updated_at",
+    "needs", "preferred_locale", "created_at", "updated_at",
 ]  # fmt: skip
 
 
@@ -132,6 +130,53 @@ async def seed(owner_url: str, tenants: int, clients: int, small: int) -> str:
     return key
 
 
+STAFF_PASSWORD = "Bench-password-2026"
+STAFF = {"owner": "owner@bench.example"}
+
+
+async def seed_staff_and_profile(app_url: str, tenant_id: uuid.UUID) -> dict[str, str]:
+    """As the app role, through the services: an owner (who sees every field) with a known
+    password, and one client with all four sensitive fields encrypted and 10 visits, for the
+    profile page."""
+    from salonkeep.core import database
+    from salonkeep.core.clients.service import ClientInput, create_client
+    from salonkeep.core.visits.service import record_service
+    from salonkeep.tenants.context import TenantContext, tenant_scope
+    from salonkeep.tenants.onboarding import add_staff, list_branches
+    from salonkeep.tenants.settings import load_settings
+
+    os.environ["SALONKEEP_DATABASE_URL"] = app_url
+    engine = await database.start(load_settings())
+    try:
+        system = TenantContext(tenant_id=tenant_id, actor_label="bench seed")
+        with tenant_scope(system):
+            for role, email in STAFF.items():
+                await add_staff(email=email, name=f"Bench {role}", role=role, password=STAFF_PASSWORD)
+            branch = (await list_branches())[0]
+        owner = TenantContext(tenant_id=tenant_id, role="owner", actor_label="bench seed")
+        with tenant_scope(owner):
+            client = await create_client(
+                ClientInput(
+                    branch_id=branch.id,
+                    first_name="Profile",
+                    last_name="Benchmark",
+                    phone="+358401234567",
+                    email="profile@example.com",
+                    kind="member",
+                    needs="Sensitive skin",
+                    allergies="Latex, nickel",
+                    health_notes="Blood thinners since 2019",
+                    id_number="010190-123A",
+                    treatment_notes="Filler 1 ml",
+                )
+            )
+            for n in range(10):
+                await record_service(client.id, service=f"Facial {n}", category="facial", notes="Went well")
+    finally:
+        await database.stop(engine)
+    return {"profile_client_id": str(client.id)}
+
+
 def main() -> None:
     """Create, migrate and seed the benchmark database."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -154,6 +199,11 @@ def main() -> None:
     }
     subprocess.run([sys.executable, "-m", "salonkeep.core.cli", "migrate"], env=env, check=True)
     asyncio.run(seed(args.owner_url, args.tenants, args.clients, args.small))
+    seeded = json.loads((HERE / ".bench-key").read_text())
+    os.environ.update({k: v for k, v in env.items() if k.startswith("SALONKEEP_")})
+    extra = asyncio.run(seed_staff_and_profile(app_url, uuid.UUID(seeded["key"].split("_")[1])))
+    seeded.update(extra, tenant="bench-0000", password=STAFF_PASSWORD, staff=STAFF)
+    (HERE / ".bench-key").write_text(json.dumps(seeded))
     print(f"seeded {name}; the app connects as {APP_ROLE}; key in bench/.bench-key")
 
 

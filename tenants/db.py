@@ -8,6 +8,7 @@ filter by tenant explicitly, which is what isolates the embedded SQLite default.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +25,11 @@ from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.tables import Tenant
 
 _engine: Engine | None = None
+#: The open transaction of this task and the tenant its ``salonkeep.tenant_id`` is set to, so
+#: a unit of work nested in another one for the same tenant costs no extra statement.
+_scoped_transaction: contextvars.ContextVar[tuple[object, object] | None] = contextvars.ContextVar(
+    "salonkeep_scoped_transaction", default=None
+)
 
 
 def make_engine(url: str) -> Engine:
@@ -76,11 +82,25 @@ async def set_tenant_for_rls(tenant_id: object) -> None:
 
 @asynccontextmanager
 async def unit_of_work(ctx: TenantContext | None = None) -> AsyncIterator[TenantContext]:
-    """One transaction for the current tenant; fails closed with no tenant set."""
+    """One transaction for the current tenant; fails closed with no tenant set.
+
+    Nested in another unit of work it joins the outer transaction (piccolo's nesting): the
+    tenant is set again only when it differs, and the outer tenant is restored afterwards.
+    """
     ctx = ctx or current()
-    async with get_engine().transaction():
+    async with get_engine().transaction() as transaction:
+        outer = _scoped_transaction.get()
+        if outer is not None and outer[0] is transaction and outer[1] == ctx.tenant_id:
+            yield ctx
+            return
         await set_tenant_for_rls(ctx.tenant_id)
-        yield ctx
+        token = _scoped_transaction.set((transaction, ctx.tenant_id))
+        try:
+            yield ctx
+        finally:
+            _scoped_transaction.reset(token)
+        if outer is not None and outer[0] is transaction:
+            await set_tenant_for_rls(outer[1])
 
 
 @asynccontextmanager
