@@ -24,6 +24,8 @@ from pathlib import Path
 
 import asyncpg
 
+from salonkeep.core.clients.search import client_terms
+
 HERE = Path(__file__).parent
 APP_ROLE = "salonkeep_bench_app"
 FIRST = ["Aino", "Ella", "Mei", "Li", "Olga", "Anna", "Sofia", "Helmi", "Xiu", "Irina", "Laura", "Noora"]
@@ -54,6 +56,24 @@ async def _tenant(conn: asyncpg.Connection, n: int, now: datetime) -> tuple[uuid
             now,
         )
     return tenant_id, branch_id
+
+
+def _terms(tenant_id: uuid.UUID, clients: list[tuple]) -> list[tuple]:
+    """The search terms of COPY-loaded clients (what the client service writes)."""
+    return [
+        (uuid.uuid4(), tenant_id, row[0], term)
+        for row in clients
+        for term in sorted(client_terms(row[3], row[4], row[6]))
+    ]
+
+
+async def _copy_clients(conn: asyncpg.Connection, tenant_id: uuid.UUID, rows: list[tuple]) -> None:
+    await conn.copy_records_to_table("client", records=rows, columns=CLIENT_COLUMNS)
+    await conn.copy_records_to_table(
+        "client_search_term",
+        records=_terms(tenant_id, rows),
+        columns=["id", "tenant_id", "client_id", "term"],
+    )
 
 
 def _clients(tenant_id: uuid.UUID, branch_id: uuid.UUID, count: int, now: datetime) -> list[tuple]:
@@ -94,18 +114,14 @@ async def seed(owner_url: str, tenants: int, clients: int, small: int) -> str:
         started = time.perf_counter()
         async with conn.transaction():
             await conn.execute("select set_config('salonkeep.tenant_id', $1, true)", str(big_tenant))
-            await conn.copy_records_to_table(
-                "client", records=_clients(big_tenant, big_branch, clients, now), columns=CLIENT_COLUMNS
-            )
+            await _copy_clients(conn, big_tenant, _clients(big_tenant, big_branch, clients, now))
         print(f"{clients} clients in one tenant: {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
         for n in range(1, tenants):
             tenant_id, branch_id = await _tenant(conn, n, now)
             async with conn.transaction():
                 await conn.execute("select set_config('salonkeep.tenant_id', $1, true)", str(tenant_id))
-                await conn.copy_records_to_table(
-                    "client", records=_clients(tenant_id, branch_id, small, now), columns=CLIENT_COLUMNS
-                )
+                await _copy_clients(conn, tenant_id, _clients(tenant_id, branch_id, small, now))
         print(f"{tenants - 1} more tenants with {small} clients each: {time.perf_counter() - started:.1f} s")
         prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         async with conn.transaction():
