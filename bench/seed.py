@@ -138,7 +138,7 @@ async def seed(owner_url: str, tenants: int, clients: int, small: int) -> str:
         some_client = await conn.fetchval(
             "select id from client where tenant_id = $1 order by id limit 1", big_tenant
         )
-        await conn.execute("analyze")
+        await conn.execute("vacuum analyze")
     finally:
         await conn.close()
     key = f"sk_{big_tenant.hex}_{prefix}_{secret}"
