@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
+from uuid import UUID
 
 from piccolo.columns import Text, Varchar
 from piccolo.columns.combination import Where
@@ -101,6 +102,20 @@ async def unit_of_work(ctx: TenantContext | None = None) -> AsyncIterator[Tenant
             _scoped_transaction.reset(token)
         if outer is not None and outer[0] is transaction:
             await set_tenant_for_rls(outer[1])
+
+
+@asynccontextmanager
+async def read_request_transaction(tenant_id: UUID) -> AsyncIterator[None]:
+    """On PostgreSQL, one transaction for ``tenant_id`` that the units of work of a read-only
+    request (GET) join: one BEGIN/``set_config``/COMMIT instead of one per service call.
+
+    Nothing on SQLite: there a statement costs no round trip, and a long transaction that
+    reads first and writes (an audit row) late would make concurrent writers fail sooner."""
+    if not is_postgres(get_engine()):
+        yield
+        return
+    async with unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="request")):
+        yield
 
 
 @asynccontextmanager

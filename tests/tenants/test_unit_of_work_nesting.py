@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from salonkeep.core.clients.service import ClientInput, create_client, search_clients
 from salonkeep.tenants.context import tenant_scope
-from salonkeep.tenants.db import execute, get_engine, is_postgres, unit_of_work
+from salonkeep.tenants.db import execute, get_engine, is_postgres, read_request_transaction, unit_of_work
 from salonkeep.tenants.onboarding import get_tenant, remember_tenants
 from salonkeep.tenants.tables import Tenant
 
@@ -53,3 +53,17 @@ async def test_remember_tenants_reads_a_tenant_once_and_only_inside_the_block(te
     assert (await get_tenant(tenant_id)).name == "Renamed"
     with remember_tenants():
         assert (await get_tenant(tenant_id)).name == "Renamed"
+
+
+async def test_a_read_request_is_one_transaction_on_postgres_only(tenant_a: TenantWorld) -> None:
+    engine = get_engine()
+    async with read_request_transaction(tenant_a.ctx.tenant_id):
+        outer = engine.current_transaction.get()
+        if is_postgres(engine):
+            assert outer is not None
+            assert await _rls_tenant() == str(tenant_a.ctx.tenant_id)
+            async with unit_of_work(tenant_a.ctx):
+                assert engine.current_transaction.get() is outer
+        else:
+            assert outer is None
+    assert engine.current_transaction.get() is None

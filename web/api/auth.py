@@ -13,8 +13,8 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from salonkeep.core.apikeys.service import authenticate, tenant_of_key
-from salonkeep.tenants.context import TenantContext, tenant_scope
-from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.context import tenant_scope
+from salonkeep.tenants.db import read_request_transaction
 from salonkeep.tenants.onboarding import remember_tenants
 
 _READ_METHODS = frozenset({"GET", "HEAD"})
@@ -41,7 +41,7 @@ class ApiKeyMiddleware(ASGIMiddleware):
         tenant_id = tenant_of_key(token) if token else None
         if scope.get("method") in _READ_METHODS and tenant_id is not None:
             with remember_tenants():
-                async with unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="api key check")):
+                async with read_request_transaction(tenant_id):
                     return await self._run(scope, receive, send, next_app, token)
         return await self._run(scope, receive, send, next_app, token)
 

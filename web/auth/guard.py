@@ -25,7 +25,7 @@ from litestar.types import (
 )
 
 from salonkeep.tenants.context import TenantContext, tenant_scope
-from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.db import read_request_transaction
 from salonkeep.tenants.errors import NotFound
 from salonkeep.tenants.onboarding import get_tenant, remember_tenants
 from salonkeep.tenants.signin import StaffSession, idle_lock_seconds, load_session, totp_required
@@ -119,7 +119,7 @@ class StaffGuard(ASGIMiddleware):
             # A read-only request runs in one unit of work: the staff check, the services'
             # reads and their audit rows share one transaction, and each tenant row is read once.
             with remember_tenants():
-                async with unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="session")):
+                async with read_request_transaction(tenant_id):
                     return await self._admit(request, scope, receive, send, next_app, token, data)
         return await self._admit(request, scope, receive, send, next_app, token, data)
 
