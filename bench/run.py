@@ -1,8 +1,10 @@
-"""Measure the API against a bare litestar + jinja page, with wrk, in one run.
+"""Measure the staff pages and the API against a bare litestar + jinja page, with wrk, in one run.
 
-Starts two uvicorn processes (one worker each) on loopback: the bare page (bench/bare_app.py)
-and Salonkeep against the seeded database as the app role; then runs wrk at 32 connections on
-each URL and prints a Markdown table (requests/s, p50, p99, ratio to the bare page).
+Starts three uvicorn processes (one worker each) on loopback: the bare page (bench/bare_app.py),
+Salonkeep against the seeded database as the app role, and the same application with the audit
+write and decryption switched off (bench/app_without_privacy.py). Signs in as the seeded owner
+through /login (session cookie), then runs wrk at 32 connections on each URL and prints a
+Markdown table (requests/s, p50, p99, ratio to the bare page), the date and the load average.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
+from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,9 +38,34 @@ def _wait(url: str, headers: dict[str, str] | None = None, timeout: float = 30) 
     raise SystemExit(f"{url} did not answer")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def sign_in(base: str, tenant: str, email: str, password: str) -> str:
+    """Sign in through /login like a browser (CSRF cookie first); the ``Cookie`` header value."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+    opener.open(f"{base}/login", timeout=10).read()
+    csrf = next(c.value for c in jar if c.name == "csrftoken")
+    form = urllib.parse.urlencode(
+        {"tenant": tenant, "email": email, "password": password, "_csrf_token": csrf}
+    ).encode()
+    try:
+        opener.open(urllib.request.Request(f"{base}/login", data=form), timeout=30)
+    except urllib.error.HTTPError as exc:
+        if exc.code != 303:
+            raise
+    cookies = {c.name: c.value for c in jar}
+    if "sk_session" not in cookies:
+        raise SystemExit("sign-in failed")
+    return f"sk_session={cookies['sk_session']}"
+
+
 def _ms(text: str) -> float:
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    number, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
 def wrk(url: str, headers: list[str], seconds: int, connections: int) -> dict[str, float]:
@@ -44,11 +74,13 @@ def wrk(url: str, headers: list[str], seconds: int, connections: int) -> dict[st
     for header in headers:
         command += ["-H", header]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    if not re.search(r"^\s+50%\s+[\d.]+(us|ms|s|m)", out, re.M):
+        raise SystemExit(f"wrk gave no latencies for {url}:\n{out}")
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        "p50": _ms(re.search(r"50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
-        "p99": _ms(re.search(r"99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        "p50": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
+        "p99": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),  # type: ignore[union-attr]
         "non2xx": float(bad.group(1)) if bad else 0.0,
     }
 
@@ -62,6 +94,7 @@ def main() -> None:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--extra", action="append", default=[], help="NAME=URL of another page to measure")
     parser.add_argument("--extra-header", action="append", default=[], help="header for the extra pages")
+    parser.add_argument("--only", action="append", default=[], help="measure only pages whose name has this")
     args = parser.parse_args()
     seeded = json.loads((HERE / ".bench-key").read_text())
     scheme, rest = args.owner_url.split("://", 1)
@@ -86,31 +119,69 @@ def main() -> None:
     servers = [
         subprocess.Popen([*uvicorn, "--port", "8201", "--app-dir", str(HERE), "bare_app:app"]),
         subprocess.Popen([*uvicorn, "--port", "8200", "--factory", "salonkeep.web.app:create_app"], env=env),
+        subprocess.Popen(
+            [
+                *uvicorn,
+                "--port",
+                "8202",
+                "--app-dir",
+                str(HERE),
+                "--factory",
+                "app_without_privacy:create_app",
+            ],
+            env=env,
+        ),
     ]
     auth = [f"Authorization: Bearer {seeded['key']}"]
-    api = "http://127.0.0.1:8200/api/v1"
-    targets = [
-        ("bare litestar + jinja page (50 rows)", "http://127.0.0.1:8201/", []),
-        ("API client get", f"{api}/clients/{seeded['client_id']}", auth),
-        ("API search, rare name (q=virtanen1234)", f"{api}/clients?q=virtanen1234", auth),
-        ("API search, common name (q=Ella, 20 of ~8,300)", f"{api}/clients?q=Ella", auth),
-        ("API search, phone digits (q=4099999)", f"{api}/clients?q={quote('4099999')}", auth),
-    ]
-    for extra in args.extra:
-        name, _, url = extra.partition("=")
-        targets.append((name, url, args.extra_header))
+    app, plain = "http://127.0.0.1:8200", "http://127.0.0.1:8202"
+    api = f"{app}/api/v1"
+    profile = f"/app/clients/{seeded['profile_client_id']}"
     try:
         _wait("http://127.0.0.1:8201/")
-        _wait(f"{api}/clients?q=a", {"Authorization": auth[0].split(": ", 1)[1]})
+        _wait(f"{app}/healthz")
+        _wait(f"{plain}/healthz")
+        cookie = ["Cookie: " + sign_in(app, seeded["tenant"], seeded["staff"]["owner"], seeded["password"])]
+        htmx = [*cookie, "HX-Request: true"]
+        targets = [
+            ("bare litestar + jinja page (50 rows)", "http://127.0.0.1:8201/", []),
+            (
+                "staff profile page (owner: audit + 4 fields and 10 visit notes decrypted)",
+                app + profile,
+                cookie,
+            ),
+            ("staff profile page, audit and decryption switched off", plain + profile, cookie),
+            (
+                "staff search, htmx partial, rare name (q=virtanen1234)",
+                f"{app}/app/clients?q=virtanen1234",
+                htmx,
+            ),
+            ("staff search, htmx partial, common name (q=Ella)", f"{app}/app/clients?q=Ella", htmx),
+            ("staff search, htmx partial, phone digits (q=4099999)", f"{app}/app/clients?q=4099999", htmx),
+            ("API client get", f"{api}/clients/{seeded['client_id']}", auth),
+            ("API search, rare name (q=virtanen1234)", f"{api}/clients?q=virtanen1234", auth),
+            ("API search, common name (q=Ella)", f"{api}/clients?q=Ella", auth),
+            ("API search, phone digits (q=4099999)", f"{api}/clients?q={quote('4099999')}", auth),
+        ]
+        for extra in args.extra:
+            name, _, url = extra.partition("=")
+            targets.append((name, url, args.extra_header))
+        if args.only:
+            targets = [t for t in targets if t[0].startswith("bare") or any(o in t[0] for o in args.only)]
         results = []
+        loads = []
         for name, url, headers in targets:
             wrk(url, headers, 3, args.connections)  # warm-up
+            loads.append(os.getloadavg()[0])
             results.append((name, wrk(url, headers, args.seconds, args.connections)))
     finally:
         for server in servers:
             server.terminate()
             server.wait(timeout=10)
     bare = results[0][1]["rps"]
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; wrk -t2 -c{args.connections} "
+        f"-d{args.seconds}s; load average (1 min) before each page: {', '.join(f'{x:.1f}' for x in loads)}"
+    )
     print("| page | requests/s | p50 ms | p99 ms | vs bare page | non-2xx |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, r in results:

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import asyncpg
 
+from salonkeep.core.clients.search import client_terms
+
 HERE = Path(__file__).parent
 APP_ROLE = "salonkeep_bench_app"
 FIRST = ["Aino", "Ella", "Mei", "Li", "Olga", "Anna", "Sofia", "Helmi", "Xiu", "Irina", "Laura", "Noora"]
@@ -56,6 +58,24 @@ async def _tenant(conn: asyncpg.Connection, n: int, now: datetime) -> tuple[uuid
     return tenant_id, branch_id
 
 
+def _terms(tenant_id: uuid.UUID, clients: list[tuple]) -> list[tuple]:
+    """The search terms of COPY-loaded clients (what the client service writes)."""
+    return [
+        (uuid.uuid4(), tenant_id, row[0], term)
+        for row in clients
+        for term in sorted(client_terms(row[3], row[4], row[6]))
+    ]
+
+
+async def _copy_clients(conn: asyncpg.Connection, tenant_id: uuid.UUID, rows: list[tuple]) -> None:
+    await conn.copy_records_to_table("client", records=rows, columns=CLIENT_COLUMNS)
+    await conn.copy_records_to_table(
+        "client_search_term",
+        records=_terms(tenant_id, rows),
+        columns=["id", "tenant_id", "client_id", "term"],
+    )
+
+
 def _clients(tenant_id: uuid.UUID, branch_id: uuid.UUID, count: int, now: datetime) -> list[tuple]:
     rows = []
     for i in range(count):
@@ -71,8 +91,6 @@ def _clients(tenant_id: uuid.UUID, branch_id: uuid.UUID, count: int, now: dateti
                 f"client{i}@example.com",
                 "member",
                 "Dry skin",
-                "",
-                "",
                 None,
                 now,
                 now,
@@ -83,7 +101,7 @@ def _clients(tenant_id: uuid.UUID, branch_id: uuid.UUID, count: int, now: dateti
 
 CLIENT_COLUMNS = [
     "id", "tenant_id", "branch_id", "first_name", "last_name", "date_of_birth", "phone", "email", "kind",
-    "needs", "allergies", "health_notes", "preferred_locale", "created_at", "updated_at",
+    "needs", "preferred_locale", "created_at", "updated_at",
 ]  # fmt: skip
 
 
@@ -96,18 +114,14 @@ async def seed(owner_url: str, tenants: int, clients: int, small: int) -> str:
         started = time.perf_counter()
         async with conn.transaction():
             await conn.execute("select set_config('salonkeep.tenant_id', $1, true)", str(big_tenant))
-            await conn.copy_records_to_table(
-                "client", records=_clients(big_tenant, big_branch, clients, now), columns=CLIENT_COLUMNS
-            )
+            await _copy_clients(conn, big_tenant, _clients(big_tenant, big_branch, clients, now))
         print(f"{clients} clients in one tenant: {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
         for n in range(1, tenants):
             tenant_id, branch_id = await _tenant(conn, n, now)
             async with conn.transaction():
                 await conn.execute("select set_config('salonkeep.tenant_id', $1, true)", str(tenant_id))
-                await conn.copy_records_to_table(
-                    "client", records=_clients(tenant_id, branch_id, small, now), columns=CLIENT_COLUMNS
-                )
+                await _copy_clients(conn, tenant_id, _clients(tenant_id, branch_id, small, now))
         print(f"{tenants - 1} more tenants with {small} clients each: {time.perf_counter() - started:.1f} s")
         prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         async with conn.transaction():
@@ -124,12 +138,59 @@ async def seed(owner_url: str, tenants: int, clients: int, small: int) -> str:
         some_client = await conn.fetchval(
             "select id from client where tenant_id = $1 order by id limit 1", big_tenant
         )
-        await conn.execute("analyze")
+        await conn.execute("vacuum analyze")
     finally:
         await conn.close()
     key = f"sk_{big_tenant.hex}_{prefix}_{secret}"
     (HERE / ".bench-key").write_text(json.dumps({"key": key, "client_id": str(some_client)}))
     return key
+
+
+STAFF_PASSWORD = "Bench-password-2026"
+STAFF = {"owner": "owner@bench.example"}
+
+
+async def seed_staff_and_profile(app_url: str, tenant_id: uuid.UUID) -> dict[str, str]:
+    """As the app role, through the services: an owner (who sees every field) with a known
+    password, and one client with all four sensitive fields encrypted and 10 visits, for the
+    profile page."""
+    from salonkeep.core import database
+    from salonkeep.core.clients.service import ClientInput, create_client
+    from salonkeep.core.visits.service import record_service
+    from salonkeep.tenants.context import TenantContext, tenant_scope
+    from salonkeep.tenants.onboarding import add_staff, list_branches
+    from salonkeep.tenants.settings import load_settings
+
+    os.environ["SALONKEEP_DATABASE_URL"] = app_url
+    engine = await database.start(load_settings())
+    try:
+        system = TenantContext(tenant_id=tenant_id, actor_label="bench seed")
+        with tenant_scope(system):
+            for role, email in STAFF.items():
+                await add_staff(email=email, name=f"Bench {role}", role=role, password=STAFF_PASSWORD)
+            branch = (await list_branches())[0]
+        owner = TenantContext(tenant_id=tenant_id, role="owner", actor_label="bench seed")
+        with tenant_scope(owner):
+            client = await create_client(
+                ClientInput(
+                    branch_id=branch.id,
+                    first_name="Profile",
+                    last_name="Benchmark",
+                    phone="+358401234567",
+                    email="profile@example.com",
+                    kind="member",
+                    needs="Sensitive skin",
+                    allergies="Latex, nickel",
+                    health_notes="Blood thinners since 2019",
+                    id_number="010190-123A",
+                    treatment_notes="Filler 1 ml",
+                )
+            )
+            for n in range(10):
+                await record_service(client.id, service=f"Facial {n}", category="facial", notes="Went well")
+    finally:
+        await database.stop(engine)
+    return {"profile_client_id": str(client.id)}
 
 
 def main() -> None:
@@ -154,6 +215,11 @@ def main() -> None:
     }
     subprocess.run([sys.executable, "-m", "salonkeep.core.cli", "migrate"], env=env, check=True)
     asyncio.run(seed(args.owner_url, args.tenants, args.clients, args.small))
+    seeded = json.loads((HERE / ".bench-key").read_text())
+    os.environ.update({k: v for k, v in env.items() if k.startswith("SALONKEEP_")})
+    extra = asyncio.run(seed_staff_and_profile(app_url, uuid.UUID(seeded["key"].split("_")[1])))
+    seeded.update(extra, tenant="bench-0000", password=STAFF_PASSWORD, staff=STAFF)
+    (HERE / ".bench-key").write_text(json.dumps(seeded))
     print(f"seeded {name}; the app connects as {APP_ROLE}; key in bench/.bench-key")
 
 

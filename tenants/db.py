@@ -8,10 +8,12 @@ filter by tenant explicitly, which is what isolates the embedded SQLite default.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
+from uuid import UUID
 
 from piccolo.columns import Text, Varchar
 from piccolo.columns.combination import Where
@@ -24,6 +26,11 @@ from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.tables import Tenant
 
 _engine: Engine | None = None
+#: The open transaction of this task and the tenant its ``salonkeep.tenant_id`` is set to, so
+#: a unit of work nested in another one for the same tenant costs no extra statement.
+_scoped_transaction: contextvars.ContextVar[tuple[object, object] | None] = contextvars.ContextVar(
+    "salonkeep_scoped_transaction", default=None
+)
 
 
 def make_engine(url: str) -> Engine:
@@ -76,11 +83,39 @@ async def set_tenant_for_rls(tenant_id: object) -> None:
 
 @asynccontextmanager
 async def unit_of_work(ctx: TenantContext | None = None) -> AsyncIterator[TenantContext]:
-    """One transaction for the current tenant; fails closed with no tenant set."""
+    """One transaction for the current tenant; fails closed with no tenant set.
+
+    Nested in another unit of work it joins the outer transaction (piccolo's nesting): the
+    tenant is set again only when it differs, and the outer tenant is restored afterwards.
+    """
     ctx = ctx or current()
-    async with get_engine().transaction():
+    async with get_engine().transaction() as transaction:
+        outer = _scoped_transaction.get()
+        if outer is not None and outer[0] is transaction and outer[1] == ctx.tenant_id:
+            yield ctx
+            return
         await set_tenant_for_rls(ctx.tenant_id)
-        yield ctx
+        token = _scoped_transaction.set((transaction, ctx.tenant_id))
+        try:
+            yield ctx
+        finally:
+            _scoped_transaction.reset(token)
+        if outer is not None and outer[0] is transaction:
+            await set_tenant_for_rls(outer[1])
+
+
+@asynccontextmanager
+async def read_request_transaction(tenant_id: UUID) -> AsyncIterator[None]:
+    """On PostgreSQL, one transaction for ``tenant_id`` that the units of work of a read-only
+    request (GET) join: one BEGIN/``set_config``/COMMIT instead of one per service call.
+
+    Nothing on SQLite: there a statement costs no round trip, and a long transaction that
+    reads first and writes (an audit row) late would make concurrent writers fail sooner."""
+    if not is_postgres(get_engine()):
+        yield
+        return
+    async with unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="request")):
+        yield
 
 
 @asynccontextmanager

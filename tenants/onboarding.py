@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from uuid import UUID
 
@@ -66,11 +68,32 @@ async def find_tenant(slug: str) -> Tenant:
     return tenant
 
 
+_remembered: contextvars.ContextVar[dict[UUID, Tenant] | None] = contextvars.ContextVar(
+    "salonkeep_remembered_tenants", default=None
+)
+
+
+@contextmanager
+def remember_tenants() -> Iterator[None]:
+    """Within the block, :func:`get_tenant` reads each tenant row once and then answers from
+    memory. For blocks that change no tenant row (a read-only request), so nothing is stale."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 async def get_tenant(tenant_id: UUID) -> Tenant:
     """The tenant with ``tenant_id``; raises NotFound."""
+    memo = _remembered.get()
+    if memo is not None and tenant_id in memo:
+        return memo[tenant_id]
     tenant = await Tenant.objects().where(Tenant.id == tenant_id).first()
     if tenant is None:
         raise NotFound("no such tenant")
+    if memo is not None:
+        memo[tenant_id] = tenant
     return tenant
 
 

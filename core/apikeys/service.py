@@ -21,7 +21,8 @@ from salonkeep.tenants import clock, validation
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
-from salonkeep.tenants.tables import ROLES, Branch, Tenant
+from salonkeep.tenants.onboarding import get_tenant
+from salonkeep.tenants.tables import ROLES, Branch
 
 KEY_SCHEME = "sk"
 #: ``last_used_at`` is written at most this often per key (not a write per request).
@@ -113,6 +114,12 @@ def _parse(token: str) -> tuple[UUID, str, str] | None:
         return None
 
 
+def tenant_of_key(token: str) -> UUID | None:
+    """The tenant a well-formed key names (unchecked: only :func:`authenticate` vouches for it)."""
+    parsed = _parse(token)
+    return parsed[0] if parsed else None
+
+
 async def authenticate(token: str) -> TenantContext | None:
     """The tenant context a key acts in, or ``None`` for a malformed, unknown or revoked key
     (or one of a suspended tenant). Needs no tenant context: the key names its tenant."""
@@ -120,8 +127,11 @@ async def authenticate(token: str) -> TenantContext | None:
     if parsed is None:
         return None
     tenant_id, prefix, secret = parsed
-    tenant = await Tenant.objects().where(Tenant.id == tenant_id).first()
-    if tenant is None or tenant.status != "active":
+    try:
+        tenant = await get_tenant(tenant_id)
+    except NotFound:
+        return None
+    if tenant.status != "active":
         return None
     probe = TenantContext(tenant_id=tenant_id, actor_label="api key check")
     async with unit_of_work(probe):

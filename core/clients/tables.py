@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from piccolo.columns import UUID, Boolean, Date, ForeignKey, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
@@ -38,3 +40,18 @@ class Client(Table, tablename="client"):
     updated_at = Timestamptz()
     restricted = Boolean(default=False)
     erased_at = Timestamptz(null=True, default=None)
+
+
+class ClientSearchTerm(Table, tablename="client_search_term"):
+    """One search term of a client (a normalised name word or the phone's digits), kept by
+    :mod:`salonkeep.core.clients.service` in the unit of work that writes the client.
+
+    A derived index, not data of its own: left out of exports, deleted on erasure."""
+
+    #: The privacy export skips this table (it repeats the client's name and phone).
+    export_excluded: ClassVar[bool] = True
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    client_id = ForeignKey(references=Client, null=False, on_delete=OnDelete.cascade)
+    term = Varchar(length=100, required=True)

@@ -12,8 +12,12 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from salonkeep.core.apikeys.service import authenticate
+from salonkeep.core.apikeys.service import authenticate, tenant_of_key
 from salonkeep.tenants.context import tenant_scope
+from salonkeep.tenants.db import read_request_transaction
+from salonkeep.tenants.onboarding import remember_tenants
+
+_READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 def _bearer(scope: Scope) -> str:
@@ -29,8 +33,19 @@ class ApiKeyMiddleware(ASGIMiddleware):
     """Authenticate the API key and run the request in its tenant context."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        """Refuse requests without a valid key; run the others in the key's tenant scope."""
+        """Refuse requests without a valid key; run the others in the key's tenant scope.
+
+        A read-only request runs in one unit of work (the key check, the reads and their audit
+        rows in one transaction), each tenant row read once."""
         token = _bearer(scope)
+        tenant_id = tenant_of_key(token) if token else None
+        if scope.get("method") in _READ_METHODS and tenant_id is not None:
+            with remember_tenants():
+                async with read_request_transaction(tenant_id):
+                    return await self._run(scope, receive, send, next_app, token)
+        return await self._run(scope, receive, send, next_app, token)
+
+    async def _run(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp, token: str) -> None:
         ctx = await authenticate(token) if token else None
         if ctx is None:
             raise NotAuthorizedException(

@@ -25,8 +25,9 @@ from litestar.types import (
 )
 
 from salonkeep.tenants.context import TenantContext, tenant_scope
+from salonkeep.tenants.db import read_request_transaction
 from salonkeep.tenants.errors import NotFound
-from salonkeep.tenants.onboarding import get_tenant
+from salonkeep.tenants.onboarding import get_tenant, remember_tenants
 from salonkeep.tenants.signin import StaffSession, idle_lock_seconds, load_session, totp_required
 from salonkeep.tenants.tables import Tenant
 from salonkeep.web import i18n
@@ -89,6 +90,16 @@ def _no_store(send: Send) -> Send:
     return wrapped
 
 
+_READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def _uuid_or_none(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
 class StaffGuard(ASGIMiddleware):
     """Admit only signed-in, active, unlocked staff; set their tenant context and language."""
 
@@ -103,6 +114,27 @@ class StaffGuard(ASGIMiddleware):
         data = await store.load(token)
         if data is None or data.stage != STAGE_FULL:
             return await _redirect(send, "/login", htmx)
+        tenant_id = _uuid_or_none(data.tenant_id)
+        if scope.get("method") in _READ_METHODS and tenant_id is not None:
+            # A read-only request runs in one unit of work: the staff check, the services'
+            # reads and their audit rows share one transaction, and each tenant row is read once.
+            with remember_tenants():
+                async with read_request_transaction(tenant_id):
+                    return await self._admit(request, scope, receive, send, next_app, token, data)
+        return await self._admit(request, scope, receive, send, next_app, token, data)
+
+    async def _admit(
+        self,
+        request: Request[Any, Any, Any],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        next_app: ASGIApp,
+        token: str,
+        data: SessionData,
+    ) -> None:
+        htmx = request.headers.get("hx-request") == "true"
+        store = store_of(request)
         try:
             staff = await load_session(UUID(data.tenant_id), UUID(data.staff_id))
             tenant = await get_tenant(staff.tenant_id)
