@@ -12,11 +12,17 @@ from .staff_helpers import ROLES, add_client, add_person, csrf_of, sign_in
 HEALTH_MARKS = ("ALLERGY-MARK", "HEALTH-MARK")
 #: Per role: (sees needs, sees health, may edit, may record, nav entries).
 EXPECTED = {
-    "owner": (True, True, True, True, {"dashboard", "clients", "staff", "branches", "settings", "account"}),
+    "owner": (
+        True,
+        True,
+        True,
+        True,
+        {"dashboard", "clients", "staff", "branches", "settings", "account", "privacy", "privacy_policy"},
+    ),
     "branch_manager": (True, False, True, True, {"dashboard", "clients", "staff", "account"}),
     "practitioner": (True, True, True, True, {"dashboard", "clients", "account"}),
     "reception": (False, False, True, True, {"dashboard", "clients", "account"}),
-    "privacy_officer": (True, True, False, False, {"dashboard", "clients", "account"}),
+    "privacy_officer": (True, True, False, False, {"dashboard", "clients", "account", "privacy"}),
 }
 
 
