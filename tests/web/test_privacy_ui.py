@@ -8,6 +8,7 @@ import json
 from litestar.testing import AsyncTestClient
 
 from salonkeep.core import audit, consent
+from salonkeep.core.privacy import rights
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.web.app import create_app
 
@@ -113,6 +114,8 @@ async def test_privacy_officer_exports_erases_and_runs_the_board(backend, tenant
     officer = await add_person(tenant_a, "privacy_officer")
     person = await add_client(tenant_a, first_name="Maija", last_name="Erasable")
     other = await add_client(tenant_b)
+    with tenant_scope(tenant_b.ctx):
+        foreign = await rights.open_request(other.id, "access")
     async with AsyncTestClient(create_app(backend.settings)) as client:
         await sign_in(client, tenant_a.slug, officer)
         board = await client.get("/app/privacy")
@@ -128,6 +131,11 @@ async def test_privacy_officer_exports_erases_and_runs_the_board(backend, tenant
             data={"client_id": str(other.id), "kind": "erasure", "_csrf_token": token},
         )
         assert bad.status_code == 404
+        closing = await client.post(
+            f"/app/privacy/requests/{foreign.id}/close", data={"status": "done", "_csrf_token": token}
+        )
+        assert closing.status_code == 404
+        assert (await client.get(f"/app/privacy/clients/{other.id}/erase")).status_code == 404
         exported = await client.post(
             f"/app/privacy/clients/{person.id}/export", data={"format": "json", "_csrf_token": token}
         )

@@ -8,6 +8,8 @@ from datetime import timedelta
 import pyotp
 from litestar.testing import AsyncTestClient
 
+from salonkeep.core import audit
+from salonkeep.tenants.context import tenant_scope
 from salonkeep.web.app import create_app
 from salonkeep.web.auth.sessions import COOKIE
 
@@ -226,6 +228,16 @@ async def test_totp_second_factor(backend, tenant_a, frozen_clock):
         )
         assert done.status_code == 200 and str(done.url).endswith("/app")
         assert client.cookies.get(COOKIE) != half
+    # Audited: a sign-in counts once the second factor is passed; a wrong code is a failure.
+    with tenant_scope(tenant_a.ctx):
+        events = await audit.search_events()
+    trail = [(e.action, e.reason) for e in reversed(events) if e.subject == "staff"]
+    assert trail == [
+        ("sign_in", "password"),
+        ("sign_out", ""),
+        ("sign_in.failed", "wrong second-factor code"),
+        ("sign_in", "password and second factor"),
+    ]
 
 
 async def test_owner_can_require_totp_for_managers(backend, tenant_a):
