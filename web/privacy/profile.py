@@ -15,6 +15,7 @@ from litestar.response import Template
 
 from salonkeep.core import audit, consent
 from salonkeep.core.access import Action, can, require
+from salonkeep.core.clients import service as clients
 from salonkeep.core.consent import links, policy
 from salonkeep.core.privacy import rights
 from salonkeep.core.staff import branches
@@ -40,7 +41,8 @@ async def _consent_fragment(
     status: int = 200,
 ) -> Template:
     ctx = current()
-    restricted = await rights.is_restricted(client_id)  # NotFound for another tenant's client
+    await clients.load_visible(client_id)  # NotFound for another tenant's or branch's client
+    restricted = await rights.is_restricted(client_id)
     state = await consent.current_state(client_id)
     rows = []
     for purpose in consent.Purpose:
@@ -85,6 +87,7 @@ async def consent_panel(request: Request[Any, Any, Any], client_id: UUID) -> Tem
 async def record_consent(request: Request[Any, Any, Any], client_id: UUID, data: Form) -> Response[Any]:
     """Record a grant or withdrawal given in the salon (a withdrawal takes effect at once)."""
     require(current(), Action.CLIENT_EDIT)
+    await clients.load_visible(client_id)  # branch scope, as for editing the client
     purpose = data.get("purpose", "")
     decision = data.get("decision", "")
     channel = data.get("channel", "")
