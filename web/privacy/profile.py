@@ -23,6 +23,7 @@ from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.web.auth.guard import signed
 from salonkeep.web.i18n import current_language
+from salonkeep.web.i18n import gettext as _
 from salonkeep.web.pages import render
 from salonkeep.web.privacy.common import Form
 from salonkeep.web.workspace.panels import ProfilePanel
@@ -93,11 +94,13 @@ async def record_consent(request: Request[Any, Any, Any], client_id: UUID, data:
     channel = data.get("channel", "")
     errors: dict[str, str] = {}
     if purpose not in {p.value for p in consent.Purpose}:
-        errors["purpose"] = "choose one of " + ", ".join(p.value for p in consent.Purpose)
+        errors["purpose"] = _("choose one of %(choices)s") % {
+            "choices": ", ".join(p.value for p in consent.Purpose)
+        }
     if decision not in ("grant", "withdraw"):
-        errors["decision"] = "choose grant or withdraw"
+        errors["decision"] = _("choose grant or withdraw")
     if channel not in STAFF_CHANNELS:
-        errors["channel"] = "choose one of " + ", ".join(STAFF_CHANNELS)
+        errors["channel"] = _("choose one of %(choices)s") % {"choices": ", ".join(STAFF_CHANNELS)}
     try:
         if errors:
             raise ValidationFailed(errors)
