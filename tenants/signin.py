@@ -32,10 +32,24 @@ _DUMMY_HASH = _hasher.hash("not-a-password-Dummy-0")
 
 
 class SignInRefused(SalonkeepError):
-    """The credentials were refused. ``locked`` when the lockout is in force."""
+    """The credentials were refused. ``locked`` when the lockout is in force.
 
-    def __init__(self, locked: bool = False) -> None:
+    ``tenant_id``, ``staff_id`` and ``role`` name the known staff member of a known tenant the
+    attempt was for (``None`` otherwise), so the edge can audit the failed sign-in.
+    """
+
+    def __init__(
+        self,
+        locked: bool = False,
+        *,
+        tenant_id: UUID | None = None,
+        staff_id: UUID | None = None,
+        role: str | None = None,
+    ) -> None:
         self.locked = locked
+        self.tenant_id = tenant_id
+        self.staff_id = staff_id
+        self.role = role
         super().__init__("too many failed attempts" if locked else "wrong organisation, e-mail or password")
 
 
@@ -113,17 +127,18 @@ async def authenticate(slug: str, email: str, password: str, ip: str | None = No
         raise SignInRefused()
     ctx = TenantContext(tenant_id=tenant.id, actor_label=f"sign-in {email}", ip=ip)
     async with unit_of_work(ctx):
-        if await _recent_failures(tenant.id, email) >= MAX_FAILURES:
-            raise SignInRefused(locked=True)
         staff = (
             await StaffMember.objects()
             .where((StaffMember.tenant_id == tenant.id) & (StaffMember.email == email))
             .first()
         )
+        staff_id, role = (staff.id, staff.role) if staff is not None else (None, None)
+        if await _recent_failures(tenant.id, email) >= MAX_FAILURES:
+            raise SignInRefused(locked=True, tenant_id=tenant.id, staff_id=staff_id, role=role)
     usable = staff is not None and staff.active and staff.password_hash
     if not verify_password(staff.password_hash if usable and staff else _DUMMY_HASH, password) or not usable:
         await _record_failure(ctx, email, ip)
-        raise SignInRefused()
+        raise SignInRefused(tenant_id=tenant.id, staff_id=staff_id, role=role)
     async with unit_of_work(ctx):
         await SignInFailure.delete().where(
             (SignInFailure.tenant_id == tenant.id) & (SignInFailure.email == email)

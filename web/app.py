@@ -26,6 +26,7 @@ from salonkeep.tenants.settings import Settings, load_settings
 from salonkeep.web import i18n
 from salonkeep.web.api.router import API_PATH, SECURITY_SCHEME, api_router
 from salonkeep.web.health import healthz
+from salonkeep.web.privacy.router import privacy_router
 from salonkeep.web.privacy_public import consent_page, consent_submit, privacy_notice
 from salonkeep.web.public import home, set_password_form, set_password_submit
 from salonkeep.web.staff_ui import public_routes, staff_router
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             home,
             *public_routes,
             staff_router(),
+            privacy_router(),
             set_password_form,
             set_password_submit,
             privacy_notice,

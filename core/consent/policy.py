@@ -140,3 +140,13 @@ async def policy_languages() -> list[str]:
 def policy_id(version: PolicyVersion | None) -> UUID | None:
     """The id to record with a consent event (``None`` when no policy is published yet)."""
     return version.id if version is not None else None
+
+
+async def list_versions() -> list[PolicyVersion]:
+    """Every published version in every language, newest version first (owner and privacy
+    officer)."""
+    ctx = current()
+    require(ctx, Action.PRIVACY_REQUESTS)
+    async with unit_of_work(ctx):
+        rows = await PolicyVersion.objects().where(PolicyVersion.tenant_id == ctx.tenant_id)
+    return sorted(rows, key=lambda r: (-r.version, r.locale))

@@ -254,3 +254,52 @@ async def require_consent(client_id: UUID, purpose: Purpose | str, scope: str = 
     if event is None:
         raise ConsentMissing(f"the client has not consented to {_purpose(str(purpose)).value}")
     return event
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One consent event as staff read it (with the policy version number shown)."""
+
+    id: UUID
+    purpose: str
+    scope: str
+    granted: bool
+    occurred_at: datetime
+    channel: str
+    wording: str
+    recorded_by: str
+    policy_version: int | None
+
+
+async def ledger(client_id: UUID) -> list[LedgerEntry]:
+    """A client's consent ledger, newest first (any role that may view clients)."""
+    ctx = current()
+    if not can(ctx, Action.CLIENT_VIEW):
+        raise Forbidden(f"the role {ctx.role!r} may not view clients")
+    async with unit_of_work(ctx):
+        await _client(ctx, client_id)
+        rows = (
+            await ConsentEvent.objects()
+            .where((ConsentEvent.tenant_id == ctx.tenant_id) & (ConsentEvent.client_id == client_id))
+            .order_by(ConsentEvent.occurred_at, ascending=False)
+        )
+        versions = {
+            r["id"]: r["version"]
+            for r in await PolicyVersion.select(PolicyVersion.id, PolicyVersion.version).where(
+                PolicyVersion.tenant_id == ctx.tenant_id
+            )
+        }
+    return [
+        LedgerEntry(
+            r.id,
+            r.purpose,
+            r.scope,
+            r.granted,
+            r.occurred_at,
+            r.channel,
+            r.wording,
+            r.recorded_by,
+            versions.get(r.policy_version_id) if r.policy_version_id is not None else None,
+        )
+        for r in rows
+    ]

@@ -8,6 +8,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from salonkeep.core import consent
 from salonkeep.core.apikeys.service import create_api_key, list_api_keys, revoke_api_key
 from salonkeep.core.clients.service import ClientInput, create_client, search_clients
 from salonkeep.core.visits.service import client_history, record_service
@@ -347,3 +348,21 @@ async def test_create_key_validates_its_input(tenant_a):
     manager = dataclasses.replace(tenant_a.ctx, role="branch_manager")
     with tenant_scope(manager), pytest.raises(Forbidden):
         await create_api_key("escalate", "owner")
+
+
+async def test_consent_state_per_purpose(api, tenant_a, tenant_b, health_client):
+    with tenant_scope(tenant_a.ctx):
+        await consent.grant(
+            health_client.id, consent.Purpose.GREETINGS, channel="paper_scanned", wording_shown="greetings ok"
+        )
+        await consent.withdraw(
+            health_client.id, consent.Purpose.GREETINGS, channel="paper_scanned", wording_shown="no more"
+        )
+    auth = _auth(await _key(tenant_a, "reception"))
+    response = await api.get(f"/api/v1/clients/{health_client.id}/consent", headers=auth)
+    assert response.status_code == 200
+    assert [(c["purpose"], c["granted"], c["channel"]) for c in response.json()] == [
+        ("greetings", False, "paper_scanned")
+    ]
+    other = _auth(await _key(tenant_b, "owner"))
+    assert (await api.get(f"/api/v1/clients/{health_client.id}/consent", headers=other)).status_code == 404

@@ -17,12 +17,23 @@ EXPECTED = {
         True,
         True,
         True,
-        {"dashboard", "clients", "call_log", "staff", "branches", "settings", "programmes", "account"},
+        {
+            "dashboard",
+            "clients",
+            "call_log",
+            "staff",
+            "branches",
+            "settings",
+            "programmes",
+            "account",
+            "privacy",
+            "privacy_policy",
+        },
     ),
     "branch_manager": (True, False, True, True, {"dashboard", "clients", "call_log", "staff", "account"}),
     "practitioner": (True, True, True, True, {"dashboard", "clients", "call_log", "account"}),
     "reception": (False, False, True, True, {"dashboard", "clients", "call_log", "account"}),
-    "privacy_officer": (True, True, False, False, {"dashboard", "clients", "account"}),
+    "privacy_officer": (True, True, False, False, {"dashboard", "clients", "account", "privacy"}),
 }
 
 

@@ -8,6 +8,8 @@ from datetime import timedelta
 import pyotp
 from litestar.testing import AsyncTestClient
 
+from salonkeep.core import audit
+from salonkeep.tenants.context import tenant_scope
 from salonkeep.web.app import create_app
 from salonkeep.web.auth.sessions import COOKIE
 
@@ -214,18 +216,32 @@ async def test_totp_second_factor(backend, tenant_a, frozen_clock):
         code = pyotp.TOTP(secret).now()
         ok = await client.post("/app/account/totp", data={"code": code, "_csrf_token": token})
         assert ok.status_code == 200 and "A second factor (authenticator app) is on." in ok.text
+        frozen_clock.advance(timedelta(seconds=1))  # audit events of one test sort by time
         await client.post("/logout", data={"_csrf_token": token})
+        frozen_clock.advance(timedelta(seconds=1))
         step = await sign_in(client, tenant_a.slug, email)
         assert "authenticator app" in step.text and str(step.url).endswith("/login/totp")
         half = client.cookies.get(COOKIE)
         assert (await client.get("/app", follow_redirects=False)).headers["location"] == "/login"
+        frozen_clock.advance(timedelta(seconds=1))
         wrong = await client.post("/login/totp", data={"code": "123456", "_csrf_token": csrf_of(step.text)})
         assert wrong.status_code == 401
+        frozen_clock.advance(timedelta(seconds=1))
         done = await client.post(
             "/login/totp", data={"code": pyotp.TOTP(secret).now(), "_csrf_token": csrf_of(step.text)}
         )
         assert done.status_code == 200 and str(done.url).endswith("/app")
         assert client.cookies.get(COOKIE) != half
+    # Audited: a sign-in counts once the second factor is passed; a wrong code is a failure.
+    with tenant_scope(tenant_a.ctx):
+        events = await audit.search_events()
+    trail = [(e.action, e.reason) for e in reversed(events) if e.subject == "staff"]
+    assert trail == [
+        ("sign_in", "password"),
+        ("sign_out", ""),
+        ("sign_in.failed", "wrong second-factor code"),
+        ("sign_in", "password and second factor"),
+    ]
 
 
 async def test_owner_can_require_totp_for_managers(backend, tenant_a):

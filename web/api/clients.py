@@ -10,6 +10,7 @@ from litestar import Controller, get, patch, post
 from litestar.params import Parameter
 from msgspec import UNSET
 
+from salonkeep.core import consent
 from salonkeep.core.clients import service as clients
 from salonkeep.core.visits import service as visits
 from salonkeep.tenants.context import current
@@ -20,6 +21,7 @@ from salonkeep.web.api.schemas import (
     ClientCreate,
     ClientOut,
     ClientPatch,
+    ConsentOut,
     HistoryOut,
     SaleIn,
     SaleOut,
@@ -104,6 +106,16 @@ class ClientController(Controller):
     async def history(self, client_id: str) -> HistoryOut:
         """Everything recorded for the client, newest first."""
         return history_out(await visits.client_history(_client_id(client_id)), current())
+
+    @get("/{client_id:str}/consent", summary="A client's consent, per purpose")
+    async def consent_state(self, client_id: str) -> list[ConsentOut]:
+        """The consent as it stands now: the latest ledger event per purpose (and scope)."""
+        found = await clients.load_visible(_client_id(client_id))
+        state = await consent.current_state(found.id)
+        return [
+            ConsentOut(purpose=s.purpose, scope=s.scope, granted=s.granted, since=s.since, channel=s.channel)
+            for s in sorted(state.values(), key=lambda s: (s.purpose, s.scope))
+        ]
 
     @post("/{client_id:str}/services", summary="Record a service performed")
     async def record_service(self, client_id: str, data: ServiceIn) -> VisitOut:

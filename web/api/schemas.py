@@ -216,3 +216,14 @@ def history_out(history: History, ctx: TenantContext) -> HistoryOut:
         sales=[sale_out(s) for s in history.sales],
         appointments=[appointment_out(a) for a in history.appointments],
     )
+
+
+class ConsentOut(msgspec.Struct):
+    """The client's current word on one purpose (the latest ledger event); purposes never
+    asked about are absent."""
+
+    purpose: str
+    scope: str
+    granted: bool
+    since: datetime
+    channel: str

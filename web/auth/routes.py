@@ -16,6 +16,7 @@ from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import find_tenant
 from salonkeep.web import i18n
+from salonkeep.web.auth import audit_events
 from salonkeep.web.auth.guard import LOCK_OK, SETUP_OK, signed, store_of
 from salonkeep.web.auth.sessions import COOKIE, STAGE_FULL, STAGE_TOTP, SessionData
 from salonkeep.web.auth.totp import TotpBox, provisioning_uri, qr_svg
@@ -93,6 +94,7 @@ async def login_submit(request: Request[Any, Any, Any], data: Form) -> Response[
     try:
         staff = await signin.authenticate(slug, email, data.get("password", ""), _ip(request))
     except signin.SignInRefused as refused:
+        await audit_events.sign_in_failed(refused, email, _ip(request))
         message = (
             _("Too many failed attempts. Try again in 15 minutes.")
             if refused.locked
@@ -109,6 +111,8 @@ async def login_submit(request: Request[Any, Any, Any], data: Form) -> Response[
         stage=STAGE_TOTP if staff.has_totp else STAGE_FULL,
     )
     token = await store.create(session, replacing=request.cookies.get(COOKIE))
+    if not staff.has_totp:
+        await audit_events.signed_in(staff.tenant_id, staff.staff_id, _ip(request))
     response = Redirect("/login/totp" if staff.has_totp else "/app", status_code=303)
     response.set_cookie(_session_cookie(request, token))
     response.set_cookie(TENANT_COOKIE, slug, max_age=_YEAR, httponly=True, samesite="lax", path="/")
@@ -145,12 +149,14 @@ async def totp_submit(request: Request[Any, Any, Any], data: Form) -> Response[A
         if not _box(request).verify(sealed, data.get("code", "")):
             staff = await signin.load_session(tenant_id, staff_id)
             await signin.record_failure(staff.email, _ip(request))
+            await audit_events.second_factor_failed(tenant_id, staff_id, _ip(request))
             if await signin.is_locked_out(tenant_id, staff.email):
                 await store_of(request).delete(token)
                 return Redirect("/login", status_code=303)
             return render(request, "totp.html", {"error": _("That code is not right.")}, status_code=401)
     session.stage = STAGE_FULL
     new_token = await store_of(request).create(session, replacing=token)
+    await audit_events.signed_in(tenant_id, staff_id, _ip(request), how="password and second factor")
     response = Redirect("/app", status_code=303)
     response.set_cookie(_session_cookie(request, new_token))
     return response
@@ -161,7 +167,10 @@ async def logout(request: Request[Any, Any, Any]) -> Redirect:
     """End this session."""
     token = request.cookies.get(COOKIE)
     if token:
+        session = await store_of(request).load(token)
         await store_of(request).delete(token)
+        if session is not None and session.stage == STAGE_FULL:
+            await audit_events.signed_out(UUID(session.tenant_id), UUID(session.staff_id), _ip(request))
     response = Redirect("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response

@@ -1,0 +1,241 @@
+"""The privacy screens over HTTP: sign-in audit, consent and audit panels, the privacy
+officer's workspace and the owner's privacy-policy page (both backends)."""
+
+from __future__ import annotations
+
+import json
+
+from litestar.testing import AsyncTestClient
+
+from salonkeep.core import audit, consent
+from salonkeep.core.privacy import rights
+from salonkeep.tenants.context import tenant_scope
+from salonkeep.web.app import create_app
+
+from .staff_helpers import add_client, add_person, csrf, csrf_of, sign_in
+
+
+async def _events(world, action: str):
+    with tenant_scope(world.ctx):
+        return await audit.search_events(action=action)
+
+
+async def test_sign_in_failure_and_sign_out_are_audited(backend, tenant_a):
+    email = await add_person(tenant_a, "reception")
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        refused = await sign_in(client, tenant_a.slug, email, "wrong-password")
+        assert refused.status_code == 401
+        await sign_in(client, tenant_a.slug, "nobody@nowhere.example", "wrong-password")
+        assert (await sign_in(client, tenant_a.slug, email)).status_code == 200
+        token = await csrf(client)
+        await client.post("/logout", data={"_csrf_token": token})
+    failed = await _events(tenant_a, audit.AuditAction.SIGN_IN_FAILED)
+    assert len(failed) == 1  # the unknown e-mail is not a staff member: not recorded
+    assert failed[0].actor_label == f"staff {email}" and failed[0].role == "reception"
+    assert failed[0].ip and failed[0].reason == "wrong password"
+    signed_in = await _events(tenant_a, audit.AuditAction.SIGN_IN)
+    assert [(e.actor_label, e.role) for e in signed_in] == [(f"staff {email}", "reception")]
+    assert signed_in[0].ip and signed_in[0].branch_id == tenant_a.branch_id
+    assert len(await _events(tenant_a, audit.AuditAction.SIGN_OUT)) == 1
+
+
+async def test_reception_records_a_withdrawal_that_applies_at_once(backend, tenant_a, tenant_b):
+    reception = await add_person(tenant_a, "reception")
+    person = await add_client(tenant_a)
+    other = await add_client(tenant_b)
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, reception)
+        profile = await client.get(f"/app/clients/{person.id}")
+        assert 'id="panel-consent"' in profile.text and 'id="panel-audit"' not in profile.text
+        assert (await client.get(f"/app/clients/{person.id}/audit")).status_code == 403
+        assert (await client.get("/app/privacy")).status_code == 403
+        panel = await client.get(f"/app/clients/{person.id}/consent")
+        assert panel.status_code == 200 and "never asked" in panel.text
+        assert consent.wording(consent.Purpose.MARKETING_EMAIL) in panel.text
+        assert f"/t/{tenant_a.slug}/consent/" in panel.text
+        token = csrf_of(profile.text)
+        form = {"purpose": "marketing_email", "channel": "in_store_tablet", "_csrf_token": token}
+        granted = await client.post(f"/app/clients/{person.id}/consent", data={**form, "decision": "grant"})
+        assert granted.status_code == 200 and "granted" in granted.text
+    # (the test client's lifespan binds the engine in its own loop: check the core after it)
+    with tenant_scope(tenant_a.ctx):
+        assert await consent.allows(person.id, consent.Purpose.MARKETING_EMAIL)
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, reception)
+        form["_csrf_token"] = await csrf(client)
+        withdrawn = await client.post(
+            f"/app/clients/{person.id}/consent", data={**form, "decision": "withdraw"}
+        )
+        assert withdrawn.status_code == 200
+        bad = await client.post(
+            f"/app/clients/{person.id}/consent", data={**form, "channel": "online_form", "decision": "grant"}
+        )
+        assert bad.status_code == 422 and 'id="consent-channel-error"' in bad.text
+        assert (await client.get(f"/app/clients/{other.id}/consent")).status_code == 404
+    with tenant_scope(tenant_a.ctx):
+        assert not await consent.allows(person.id, consent.Purpose.MARKETING_EMAIL)
+        ledger = await consent.ledger(person.id)
+    assert [e.granted for e in ledger] == [False, True]
+    assert ledger[0].wording == consent.wording(consent.Purpose.MARKETING_EMAIL)
+
+
+async def test_privacy_officer_reads_consent_only_and_sees_the_audit_history(backend, tenant_a, tenant_b):
+    officer = await add_person(tenant_a, "privacy_officer")
+    person = await add_client(tenant_a)
+    other = await add_client(tenant_b)
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, officer)
+        profile = await client.get(f"/app/clients/{person.id}")
+        assert 'id="panel-audit"' in profile.text
+        panel = await client.get(f"/app/clients/{person.id}/consent")
+        assert "consent-form" not in panel.text and "self-service-link" not in panel.text
+        refused = await client.post(
+            f"/app/clients/{person.id}/consent",
+            data={
+                "purpose": "photos",
+                "decision": "grant",
+                "channel": "paper_scanned",
+                "_csrf_token": csrf_of(profile.text),
+            },
+        )
+        assert refused.status_code == 403
+        history = await client.get(f"/app/clients/{person.id}/audit")
+        assert history.status_code == 200 and 'data-action="view"' in history.text
+        assert "ALLERGY-MARK" not in history.text
+        report = await client.get(f"/app/clients/{person.id}/access-report")
+        assert (
+            report.status_code == 200 and "@media print" in report.text and "privacy_officer" in report.text
+        )
+        assert (await client.get(f"/app/clients/{other.id}/audit")).status_code == 404
+        assert (await client.get(f"/app/clients/{other.id}/access-report")).status_code == 404
+
+
+async def test_privacy_officer_exports_erases_and_runs_the_board(backend, tenant_a, tenant_b):
+    officer = await add_person(tenant_a, "privacy_officer")
+    person = await add_client(tenant_a, first_name="Maija", last_name="Erasable")
+    other = await add_client(tenant_b)
+    with tenant_scope(tenant_b.ctx):
+        foreign = await rights.open_request(other.id, "access")
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, officer)
+        board = await client.get("/app/privacy")
+        assert board.status_code == 200 and 'data-nav="privacy"' in board.text
+        token = csrf_of(board.text)
+        opened = await client.post(
+            "/app/privacy/requests",
+            data={"client_id": str(person.id), "kind": "erasure", "_csrf_token": token},
+        )
+        assert opened.status_code == 200 and "erasure" in opened.text and "open-requests" in opened.text
+        bad = await client.post(
+            "/app/privacy/requests",
+            data={"client_id": str(other.id), "kind": "erasure", "_csrf_token": token},
+        )
+        assert bad.status_code == 404
+        closing = await client.post(
+            f"/app/privacy/requests/{foreign.id}/close", data={"status": "done", "_csrf_token": token}
+        )
+        assert closing.status_code == 404
+        assert (await client.get(f"/app/privacy/clients/{other.id}/erase")).status_code == 404
+        exported = await client.post(
+            f"/app/privacy/clients/{person.id}/export", data={"format": "json", "_csrf_token": token}
+        )
+        assert exported.status_code == 200 and "attachment" in exported.headers["content-disposition"]
+        assert json.loads(exported.text)["client"]["last_name"] == "Erasable"
+        readable = await client.post(
+            f"/app/privacy/clients/{person.id}/export", data={"format": "html", "_csrf_token": token}
+        )
+        assert readable.status_code == 200 and "Erasable" in readable.text
+        assert (
+            await client.post(
+                f"/app/privacy/clients/{other.id}/export", data={"format": "json", "_csrf_token": token}
+            )
+        ).status_code == 404
+        page = await client.get(f"/app/privacy/clients/{person.id}/erase")
+        assert page.status_code == 200
+        request_id = page.text.split('<option value="')[2].split('"')[0]  # the open erasure request
+        wrong = await client.post(
+            f"/app/privacy/clients/{person.id}/erase",
+            data={"confirm": "yes", "reason": "", "_csrf_token": token},
+        )
+        assert (
+            wrong.status_code == 422
+            and 'id="confirm-error"' in wrong.text
+            and 'id="reason-error"' in wrong.text
+        )
+        assert "Erasable" in (await client.get(f"/app/clients/{person.id}")).text
+        erased = await client.post(
+            f"/app/privacy/clients/{person.id}/erase",
+            data={
+                "confirm": "Maija Erasable",
+                "reason": "client asked by e-mail",
+                "request_id": request_id,
+                "_csrf_token": token,
+            },
+        )
+        assert erased.status_code == 200
+        assert "Erasable" not in erased.text and "Maija" not in erased.text
+        assert "open-requests" not in (await client.get("/app/privacy")).text  # the request was settled
+    with tenant_scope(tenant_a.ctx):
+        assert len(await audit.search_events(action="erase", client_id=person.id)) == 1
+
+
+async def test_sharing_without_consent_names_the_field(backend, tenant_a):
+    person = await add_client(tenant_a)
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, f"owner@{tenant_a.slug}.example")
+        token = await csrf(client, "/app/privacy/sharing")
+        added = await client.post(
+            "/app/privacy/sharing/partners",
+            data={"name": "Lab Oy", "contract_ref": "C-1", "purposes": "lab tests", "_csrf_token": token},
+        )
+        assert added.status_code == 200 and "Lab Oy" in added.text
+        partner_id = added.text.split("<code>")[1].split("</code>")[0]
+        refused = await client.post(
+            "/app/privacy/sharing/disclosures",
+            data={
+                "client_id": str(person.id),
+                "partner_id": partner_id,
+                "fields": "first_name,phone",
+                "purpose": "lab tests",
+                "_csrf_token": token,
+            },
+        )
+        assert refused.status_code == 422 and 'id="client_id-error"' in refused.text
+        retention = await client.get("/app/privacy/retention")
+        assert retention.status_code == 200 and "Retention dry run" in retention.text
+        search = await client.get(f"/app/privacy/audit?client_id={person.id}&action=view")
+        assert search.status_code == 200
+        assert (await client.get("/app/privacy/audit?since=yesterday")).status_code == 422
+        verified = await client.post("/app/privacy/audit/verify", data={"_csrf_token": token})
+        assert verified.status_code == 200 and "Chain intact" in verified.text
+
+
+async def test_owner_publishes_a_policy_with_notice(backend, tenant_a):
+    base = {
+        name: f"Answer about {name}"
+        for name in ("collected", "purposes", "recipients", "choices", "complaints")
+    }
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, f"owner@{tenant_a.slug}.example")
+        token = await csrf(client, "/app/admin/privacy-policy")
+        early = await client.post(
+            "/app/admin/privacy-policy",
+            data={
+                **base,
+                "complaints": "",
+                "locale": "en",
+                "effective_from": "2000-01-01",
+                "_csrf_token": token,
+            },
+        )
+        assert early.status_code == 422
+        assert 'id="effective_from-error"' in early.text and 'id="complaints-error"' in early.text
+        published = await client.post(
+            "/app/admin/privacy-policy", data={**base, "locale": "en", "_csrf_token": token}
+        )
+        assert published.status_code == 200 and "Answer" not in published.text
+        assert "<td>1</td><td>en</td>" in published.text
+    reception = await add_person(tenant_a, "reception")
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, reception)
+        assert (await client.get("/app/admin/privacy-policy")).status_code == 403

@@ -1,0 +1,19 @@
+"""The /app router of the privacy screens, behind the staff guard."""
+
+from __future__ import annotations
+
+from litestar import Router
+
+from salonkeep.web.auth.guard import StaffGuard
+from salonkeep.web.privacy import officer, policy_page, profile
+from salonkeep.web.privacy.common import EXCEPTION_HANDLERS
+
+
+def privacy_router() -> Router:
+    """Every privacy route under /app (importing it registers the panels and the nav entry)."""
+    return Router(
+        path="/app",
+        route_handlers=[*profile.routes, *officer.routes, *policy_page.routes],
+        middleware=[StaffGuard()],
+        exception_handlers=EXCEPTION_HANDLERS,
+    )
