@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
+from uuid import UUID
 
 import httpx
 import pytest
@@ -366,3 +367,39 @@ async def test_consent_state_per_purpose(api, tenant_a, tenant_b, health_client)
     ]
     other = _auth(await _key(tenant_b, "owner"))
     assert (await api.get(f"/api/v1/clients/{health_client.id}/consent", headers=other)).status_code == 404
+
+
+async def test_after_a_withdrawal_nothing_marketing_is_queued_through_the_api(api, tenant_a, frozen_clock):
+    """The consent gate holds for events that arrive through the API too."""
+    from salonkeep.core.aftercare.calls import client_touchpoints
+
+    auth = _auth(await _key(tenant_a, "owner"))
+    created = await api.post(
+        "/api/v1/clients",
+        json={"branch_id": str(tenant_a.branch_id), "first_name": "Greta", "date_of_birth": "1990-05-02"},
+        headers=auth,
+    )
+    assert created.status_code == 201
+    client_id = UUID(created.json()["id"])
+
+    async def queued_marketing() -> list[str]:
+        with tenant_scope(tenant_a.ctx):
+            return [
+                t.purpose
+                for t in await client_touchpoints(client_id)
+                if t.kind == "message" and t.status == "queued" and t.purpose in consent.MARKETING
+            ]
+
+    with tenant_scope(tenant_a.ctx):
+        await consent.grant(client_id, "greetings", channel="in_store_tablet", wording_shown="Greetings")
+    assert "greetings" in await queued_marketing()  # the birthday greetings are planned
+    with tenant_scope(tenant_a.ctx):
+        await consent.withdraw(client_id, "greetings", channel="phone_call", wording_shown="No more")
+    assert await queued_marketing() == []  # cancelled at once
+    for path, body in (
+        ("services", {"service": "Hydrating facial", "category": "facial"}),
+        ("sales", {"product": "Serum", "category": "care"}),
+    ):
+        response = await api.post(f"/api/v1/clients/{client_id}/{path}", json=body, headers=auth)
+        assert response.status_code == 201, response.text
+    assert await queued_marketing() == []
