@@ -1,9 +1,7 @@
 """Tenant-scoped unique keys, and composite foreign keys so that no row can point at a row
 of another tenant (foreign-key checks bypass row-level security)."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
-from piccolo.engine.postgres import PostgresEngine
+from salonkeep.tenants.raw_migrations import sql_migration
 
 ID = "2026-11-23T09:40:00:000000"
 VERSION = "1.38.0"
@@ -25,14 +23,6 @@ POSTGRES_ONLY = [
 ]
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="tenants", description=DESCRIPTION)
-
-    async def run() -> None:
-        engine = engine_finder()
-        statements = BOTH + (POSTGRES_ONLY if isinstance(engine, PostgresEngine) else [])
-        for sql in statements:
-            await engine.run_ddl(sql)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(
+    migration_id=ID, app_name="tenants", description=DESCRIPTION, both=BOTH, postgres_only=POSTGRES_ONLY
+)

@@ -1,8 +1,6 @@
 """Look-up key for API keys, and a composite foreign key keeping a key's branch in its tenant."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
-from piccolo.engine.postgres import PostgresEngine
+from salonkeep.tenants.raw_migrations import sql_migration
 
 ID = "2026-11-23T09:44:00:000000"
 VERSION = "1.38.0"
@@ -15,14 +13,6 @@ POSTGRES_ONLY = [
 ]
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="apikeys", description=DESCRIPTION)
-
-    async def run() -> None:
-        engine = engine_finder()
-        statements = BOTH + (POSTGRES_ONLY if isinstance(engine, PostgresEngine) else [])
-        for sql in statements:
-            await engine.run_ddl(sql)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(
+    migration_id=ID, app_name="apikeys", description=DESCRIPTION, both=BOTH, postgres_only=POSTGRES_ONLY
+)

@@ -1,8 +1,6 @@
 """Key tables: one version number and one client key per tenant, same-tenant client keys."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
-from piccolo.engine.postgres import PostgresEngine
+from salonkeep.tenants.raw_migrations import sql_migration
 
 ID = "2026-11-23T09:47:50:000000"
 VERSION = "1.38.0"
@@ -19,14 +17,6 @@ POSTGRES_ONLY = [
 ]
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="keys", description=DESCRIPTION)
-
-    async def run() -> None:
-        engine = engine_finder()
-        statements = BOTH + (POSTGRES_ONLY if isinstance(engine, PostgresEngine) else [])
-        for sql in statements:
-            await engine.run_ddl(sql)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(
+    migration_id=ID, app_name="keys", description=DESCRIPTION, both=BOTH, postgres_only=POSTGRES_ONLY
+)
