@@ -1,18 +1,24 @@
-"""Rendering staff pages: the shared template context and HTMX partial responses."""
+"""Rendering staff pages: the shared template context, HTMX partial responses, the form body
+type and the HTML error pages of the staff routers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from jinja2_fragments.litestar import HTMXBlockTemplate
-from litestar import Request
+from litestar import Request, Response
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body
 from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 
-from salonkeep.core.access import Action, can
+from salonkeep.core.access import Action, Forbidden, can
 from salonkeep.tenants.context import current_or_none
+from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.web import i18n
+from salonkeep.web.i18n import gettext as _
 from salonkeep.web.navigation import visible_items
 
 
@@ -66,3 +72,38 @@ def render(
             template_name=template, block_name=block, context=full, status_code=status_code, headers=headers
         )
     return Template(template, context=full, status_code=status_code, headers=headers)
+
+
+#: The body of an HTML form post.
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def _message(request: Request[Any, Any, Any], message: str, status: int) -> Template:
+    return render(request, "app_message.html", {"message": message}, status_code=status)
+
+
+def _forbidden(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    return _message(request, _("Your role does not allow this."), 403)
+
+
+def _not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    return _message(request, _("Not found."), 404)
+
+
+def _invalid(request: Request[Any, Any, Any], exc: ValidationFailed) -> Response[Any]:
+    details = "; ".join(f"{field}: {message}" for field, message in exc.errors.items())
+    return _message(request, _("Please check the input.") + " " + details, 422)
+
+
+def _conflict(request: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
+    return _message(request, str(exc), 409)
+
+
+#: HTML error pages for routers of signed-in staff: 403, 404, 422 naming the fields, 409.
+STAFF_EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
+    Forbidden: _forbidden,
+    NotFound: _not_found,
+    NotFoundException: _not_found,
+    ValidationFailed: _invalid,
+    Conflict: _conflict,
+}

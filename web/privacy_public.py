@@ -3,12 +3,10 @@ through a signed link."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Template
 
 from salonkeep.core import consent
@@ -18,6 +16,7 @@ from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.errors import NotFound
 from salonkeep.tenants.onboarding import find_tenant
 from salonkeep.tenants.tables import Tenant
+from salonkeep.web.pages import Form
 
 SELF_SERVICE_LABEL = "client (signed link)"
 
@@ -85,7 +84,7 @@ async def consent_submit(
     request: Request[Any, Any, Any],
     slug: str,
     token: str,
-    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    data: Form,
 ) -> Template:
     """Record each change as a ledger event (channel: online form, with the exact wording)."""
     tenant = await find_tenant(slug)

@@ -3,16 +3,15 @@ salonkeep.web.auth.routes)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import find_tenant, set_password_with_token
+from salonkeep.web.pages import Form
 
 
 @get("/", include_in_schema=False)
@@ -33,7 +32,7 @@ async def set_password_submit(
     request: Request[Any, Any, Any],
     slug: str,
     token: str,
-    data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    data: Form,
 ) -> Template:
     """Set the password; the link works once."""
     tenant = await find_tenant(slug)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from salonkeep.core import staff as staff_service
@@ -16,9 +14,7 @@ from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import Conflict, ValidationFailed
 from salonkeep.tenants.tables import ROLES
 from salonkeep.web.auth.guard import signed
-from salonkeep.web.pages import render
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+from salonkeep.web.pages import Form, render
 
 
 def _assignable_roles() -> tuple[str, ...]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from salonkeep.core.access import Action, can, require
@@ -18,9 +16,7 @@ from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.web.aftercare.common import choose_branch, local_formatter, parse_uuid
 from salonkeep.web.auth.guard import signed
-from salonkeep.web.pages import is_htmx, render
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+from salonkeep.web.pages import Form, is_htmx, render
 
 
 async def followups_context(request: Request[Any, Any, Any], branch: str = "") -> dict[str, Any]:

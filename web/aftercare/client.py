@@ -3,12 +3,10 @@ and the printable post-operative instructions."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from salonkeep.core.access import Action, can
@@ -19,9 +17,8 @@ from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import NotFound
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.web.aftercare.common import local_formatter
-from salonkeep.web.pages import render
+from salonkeep.web.pages import Form, render
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 MEDICAL = "medical_aftercare"
 
 

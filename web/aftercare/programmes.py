@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from salonkeep.core.access import Action, require
@@ -14,9 +12,7 @@ from salonkeep.core.aftercare import programmes
 from salonkeep.core.plugins.api import Setting
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import NotFound
-from salonkeep.web.pages import render
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+from salonkeep.web.pages import Form, render
 
 
 def as_text(setting: Setting, value: Any) -> str:

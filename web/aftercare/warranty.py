@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from salonkeep.core.clients.service import get_client
 from salonkeep.plugins.warranty import service as warranty
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.web.aftercare.common import parse_uuid
-from salonkeep.web.pages import render
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+from salonkeep.web.pages import Form, render
 
 
 def _back(client_id: UUID) -> Response[Any]:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from salonkeep.tenants import signin
@@ -21,9 +19,8 @@ from salonkeep.web.auth.guard import LOCK_OK, SETUP_OK, signed, store_of
 from salonkeep.web.auth.sessions import COOKIE, STAGE_FULL, STAGE_TOTP, SessionData
 from salonkeep.web.auth.totp import TotpBox, provisioning_uri, qr_svg
 from salonkeep.web.i18n import gettext as _
-from salonkeep.web.pages import render
+from salonkeep.web.pages import Form, render
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 TENANT_COOKIE = "sk_tenant"
 _YEAR = 365 * 24 * 3600
 

@@ -1,57 +1,17 @@
-"""What the privacy screens share: the form body type, HTML error pages and date parsing."""
+"""What the privacy screens share: id and date parsing from forms."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from litestar import Request, Response
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
-from litestar.response import Template
+from litestar import Request
 
-from salonkeep.core.access import Forbidden
-from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.web.auth.guard import signed
 from salonkeep.web.i18n import gettext as _
-from salonkeep.web.pages import render
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-
-
-def _message(request: Request[Any, Any, Any], message: str, status: int) -> Template:
-    return render(request, "app_message.html", {"message": message}, status_code=status)
-
-
-def forbidden(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """403 page."""
-    return _message(request, _("Your role does not allow this."), 403)
-
-
-def not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """404 page."""
-    return _message(request, _("Not found."), 404)
-
-
-def invalid(request: Request[Any, Any, Any], exc: ValidationFailed) -> Response[Any]:
-    """422 page naming the fields."""
-    details = "; ".join(f"{field}: {message}" for field, message in exc.errors.items())
-    return _message(request, _("Please check the input.") + " " + details, 422)
-
-
-def conflict(request: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
-    """409 page."""
-    return _message(request, str(exc), 409)
-
-
-EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
-    Forbidden: forbidden,
-    NotFound: not_found,
-    ValidationFailed: invalid,
-    Conflict: conflict,
-}
 
 
 def optional_uuid(value: str, field: str) -> UUID | None:

@@ -24,8 +24,8 @@ from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.web.i18n import gettext as _
 from salonkeep.web.navigation import NavItem
 from salonkeep.web.navigation import register as register_nav
-from salonkeep.web.pages import render
-from salonkeep.web.privacy.common import Form, optional_uuid, start_of_day
+from salonkeep.web.pages import Form, render
+from salonkeep.web.privacy.common import optional_uuid, start_of_day
 
 
 def N_(message: str) -> str:

@@ -15,8 +15,8 @@ from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.web.auth.guard import signed
 from salonkeep.web.navigation import NavItem
 from salonkeep.web.navigation import register as register_nav
-from salonkeep.web.pages import render
-from salonkeep.web.privacy.common import Form, start_of_day
+from salonkeep.web.pages import Form, render
+from salonkeep.web.privacy.common import start_of_day
 
 
 async def _page(

@@ -24,8 +24,7 @@ from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.web.auth.guard import signed
 from salonkeep.web.i18n import current_language
 from salonkeep.web.i18n import gettext as _
-from salonkeep.web.pages import render
-from salonkeep.web.privacy.common import Form
+from salonkeep.web.pages import Form, render
 from salonkeep.web.workspace.panels import ProfilePanel
 from salonkeep.web.workspace.panels import register as register_panel
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from litestar import Router
 
 from salonkeep.web.auth.guard import StaffGuard
+from salonkeep.web.pages import STAFF_EXCEPTION_HANDLERS
 from salonkeep.web.privacy import officer, policy_page, profile
-from salonkeep.web.privacy.common import EXCEPTION_HANDLERS
 
 
 def privacy_router() -> Router:
@@ -15,5 +15,5 @@ def privacy_router() -> Router:
         path="/app",
         route_handlers=[*profile.routes, *officer.routes, *policy_page.routes],
         middleware=[StaffGuard()],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=STAFF_EXCEPTION_HANDLERS,
     )

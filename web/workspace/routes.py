@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from salonkeep.core.access import Action, branch_scope, require
@@ -21,11 +19,9 @@ from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.signin import tenant_settings
 from salonkeep.web.aftercare.calls import followups_context
 from salonkeep.web.auth.guard import signed
-from salonkeep.web.pages import render
+from salonkeep.web.pages import Form, render
 from salonkeep.web.workspace import forms
 from salonkeep.web.workspace.panels import visible_panels
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 async def _branch_choices(request: Request[Any, Any, Any]) -> list[Any]:
