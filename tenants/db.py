@@ -9,6 +9,7 @@ filter by tenant explicitly, which is what isolates the embedded SQLite default.
 from __future__ import annotations
 
 import contextvars
+import functools
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -69,10 +70,32 @@ def contains(column: Varchar | Text, pattern: str) -> Where:
     return column.like(pattern)
 
 
+@functools.lru_cache(maxsize=512)
+def _numbered(sql: str) -> str:
+    """``{}`` placeholders as PostgreSQL's ``$1, $2, …``."""
+    parts = sql.split("{}")
+    return "".join(part + (f"${n}" if n < len(parts) else "") for n, part in enumerate(parts, start=1))
+
+
 async def execute(sql: str, *args: object) -> list[dict[str, object]]:
-    """Run one SQL statement on the bound engine (inside the current transaction, if any)."""
-    rows = await Tenant.raw(sql, *args).run()
-    return list(rows or [])
+    """Run one SQL statement with ``{}`` placeholders on the bound engine (inside the current
+    transaction, if any); the rows as dicts.
+
+    On PostgreSQL the statement goes straight to asyncpg (prepared and cached per connection),
+    which costs a fraction of building it through piccolo: hot read paths use this.
+    """
+    engine = get_engine()
+    if isinstance(engine, PostgresEngine):
+        transaction = engine.current_transaction.get()
+        if transaction is not None:
+            records = await transaction.connection.fetch(_numbered(sql), *args)
+        elif engine.pool is not None:
+            async with engine.pool.acquire() as connection:
+                records = await connection.fetch(_numbered(sql), *args)
+        else:
+            return list(await Tenant.raw(sql, *args).run() or [])
+        return [dict(record) for record in records]
+    return list(await Tenant.raw(sql, *args).run() or [])
 
 
 async def set_tenant_for_rls(tenant_id: object) -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
 import secrets
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import timedelta
 from uuid import UUID
 
-from salonkeep.tenants import clock, validation
+from salonkeep.tenants import clock, read_request, validation
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import directory_transaction, unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
@@ -68,32 +66,18 @@ async def find_tenant(slug: str) -> Tenant:
     return tenant
 
 
-_remembered: contextvars.ContextVar[dict[UUID, Tenant] | None] = contextvars.ContextVar(
-    "salonkeep_remembered_tenants", default=None
-)
-
-
-@contextmanager
-def remember_tenants() -> Iterator[None]:
-    """Within the block, :func:`get_tenant` reads each tenant row once and then answers from
-    memory. For blocks that change no tenant row (a read-only request), so nothing is stale."""
-    token = _remembered.set({})
-    try:
-        yield
-    finally:
-        _remembered.reset(token)
-
-
 async def get_tenant(tenant_id: UUID) -> Tenant:
     """The tenant with ``tenant_id``; raises NotFound."""
-    memo = _remembered.get()
-    if memo is not None and tenant_id in memo:
-        return memo[tenant_id]
+    request = read_request.active()
+    key = ("tenant", tenant_id)
+    if request is not None and key in request.memo:
+        return request.memo[key]
     tenant = await Tenant.objects().where(Tenant.id == tenant_id).first()
     if tenant is None:
         raise NotFound("no such tenant")
-    if memo is not None:
-        memo[tenant_id] = tenant
+    if request is not None:
+        # A read-only request changes no tenant row, so it reads each one once.
+        request.memo[key] = tenant
     return tenant
 
 

@@ -16,11 +16,11 @@ from uuid import UUID
 
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.db import execute, unit_of_work
 from salonkeep.tenants.errors import NotFound, SalonkeepError
 from salonkeep.tenants.onboarding import find_tenant, get_tenant
 from salonkeep.tenants.passwords import _hasher, check_policy, hash_password, verify_password
-from salonkeep.tenants.tables import SignInFailure, StaffBranch, StaffMember, Tenant
+from salonkeep.tenants.tables import SignInFailure, StaffMember, Tenant
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -147,30 +147,38 @@ async def authenticate(slug: str, email: str, password: str, ip: str | None = No
     return await load_session(tenant.id, staff.id)
 
 
+_SESSION_SQL = """
+select s.email, s.name, s.role, s.locale, s.active, s.session_version,
+       (s.totp_secret is not null and s.totp_secret <> '') as has_totp,
+       (s.pin_hash is not null and s.pin_hash <> '') as has_pin,
+       b.branch_id
+from staff_member s
+left join staff_branch b on b.tenant_id = s.tenant_id and b.staff_id = s.id
+where s.tenant_id = {} and s.id = {}
+"""
+
+
 async def load_session(tenant_id: UUID, staff_id: UUID) -> StaffSession:
-    """The session facts of an active staff member; raises NotFound otherwise."""
+    """The session facts of an active staff member; raises NotFound otherwise.
+
+    One statement (the staff row joined with their branches): it runs on every signed-in
+    request, so that deactivation and "sign out everywhere" take effect at once."""
     async with unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="session")):
-        staff = (
-            await StaffMember.objects()
-            .where((StaffMember.tenant_id == tenant_id) & (StaffMember.id == staff_id))
-            .first()
-        )
-        if staff is None or not staff.active:
-            raise NotFound("no such staff member")
-        rows = await StaffBranch.select(StaffBranch.branch_id).where(
-            (StaffBranch.tenant_id == tenant_id) & (StaffBranch.staff_id == staff_id)
-        )
+        rows = await execute(_SESSION_SQL, tenant_id, staff_id)
+    if not rows or not rows[0]["active"]:
+        raise NotFound("no such staff member")
+    staff = rows[0]
     return StaffSession(
         tenant_id=tenant_id,
-        staff_id=staff.id,
-        email=staff.email,
-        name=staff.name,
-        role=staff.role,
-        locale=staff.locale,
-        branch_ids=frozenset(row["branch_id"] for row in rows),
-        session_version=staff.session_version or 1,
-        has_totp=bool(staff.totp_secret),
-        has_pin=bool(staff.pin_hash),
+        staff_id=staff_id,
+        email=str(staff["email"]),
+        name=str(staff["name"]),
+        role=str(staff["role"]),
+        locale=str(staff["locale"]) if staff["locale"] else None,
+        branch_ids=frozenset(UUID(str(row["branch_id"])) for row in rows if row["branch_id"] is not None),
+        session_version=int(str(staff["session_version"] or 1)),
+        has_totp=bool(staff["has_totp"]),
+        has_pin=bool(staff["has_pin"]),
     )
 
 

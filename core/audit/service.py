@@ -17,7 +17,7 @@ from piccolo.columns.combination import Combinable
 
 from salonkeep.core.access import Action, Forbidden, can
 from salonkeep.core.audit.tables import AuditEvent
-from salonkeep.tenants import clock
+from salonkeep.tenants import clock, read_request
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import execute, get_engine, unit_of_work
 
@@ -72,18 +72,76 @@ async def record(
     The web sign-in calls ``record(AuditAction.SIGN_IN, subject="staff", subject_id=staff.id,
     ctx=...)``; a delivery channel calls ``record(AuditAction.MESSAGE_SENT, client_id=...,
     fields=["email"], reason="birthday greeting")``.
+
+    Within a read-only request (a page or an API GET, :mod:`salonkeep.tenants.read_request`)
+    the views of one client by the person are merged: one row per client and request, naming
+    every field and part (history, touchpoints…) the request showed, written before the
+    request's transaction commits and so before the response leaves.
     """
     ctx = ctx or current()
+    request = read_request.active()
+    about_the_client = client_id is not None and subject_id in (None, client_id)
+    if request is not None and str(action) == AuditAction.VIEW and about_the_client:
+        assert client_id is not None
+        _merge_view(request, ctx, client_id, subject, fields, reason)
+        return
+    await _insert(str(action), client_id, subject, subject_id, fields, reason, ctx, clock.now())
+
+
+@dataclass
+class _MergedView:
+    ctx: TenantContext
+    client_id: UUID
+    subject: str
+    occurred_at: datetime
+    fields: set[str]
+    reasons: list[str]
+
+    async def write(self) -> None:
+        reason = "; ".join(self.reasons)
+        view, subject, client = str(AuditAction.VIEW), self.subject, self.client_id
+        await _insert(view, client, subject, None, self.fields, reason, self.ctx, self.occurred_at)
+
+
+def _merge_view(
+    request: read_request.ReadRequest,
+    ctx: TenantContext,
+    client_id: UUID,
+    subject: str,
+    fields: Iterable[str],
+    reason: str,
+) -> None:
+    key = ("audit.view", ctx.tenant_id, ctx.actor_id, ctx.actor_label, ctx.role, client_id)
+    merged = request.memo.get(key)
+    if merged is None:
+        merged = _MergedView(ctx, client_id, subject, clock.now(), set(), [])
+        request.memo[key] = merged
+        request.before_commit(key, merged.write)
+    merged.fields.update(fields)
+    if reason and reason not in merged.reasons:
+        merged.reasons.append(reason)
+
+
+async def _insert(
+    action: str,
+    client_id: UUID | None,
+    subject: str,
+    subject_id: UUID | None,
+    fields: Iterable[str],
+    reason: str,
+    ctx: TenantContext,
+    occurred_at: datetime,
+) -> None:
     values = (
         uuid4(),
         ctx.tenant_id,
-        clock.now(),
+        occurred_at,
         ctx.actor_id,
         ctx.actor_label[:200],
         ctx.role,
         ctx.branch_id,
         (ctx.ip or None) and ctx.ip[:64],
-        str(action),
+        action,
         subject,
         subject_id if subject_id is not None else client_id,
         client_id,

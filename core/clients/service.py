@@ -30,7 +30,7 @@ from salonkeep.core.access import (
 from salonkeep.core.clients.search import MAX_TERM, client_terms, normalise, query_words, upper_bound
 from salonkeep.core.clients.tables import CLIENT_KINDS, Client, ClientSearchTerm
 from salonkeep.core.keys.service import decrypt_fields, encrypt_fields
-from salonkeep.tenants import clock, validation
+from salonkeep.tenants import clock, read_request, validation
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import execute, get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
@@ -307,12 +307,9 @@ async def get_client(client_id: UUID) -> ClientView:
     work as the read.
     """
     ctx = current()
-    require(ctx, Action.CLIENT_VIEW)
-    scope = await _scope(ctx)
     async with unit_of_work(ctx):
-        client = await _load(ctx, client_id, scope)
-        view = await _view(ctx, client)
-        await audit.record(audit.AuditAction.VIEW, client_id=client.id, fields=_shown(view), ctx=ctx)
+        view = await _visible(ctx, client_id)
+        await audit.record(audit.AuditAction.VIEW, client_id=view.id, fields=_shown(view), ctx=ctx)
     return view
 
 
@@ -320,11 +317,23 @@ async def load_visible(client_id: UUID) -> ClientView:
     """Like :func:`get_client` but writes no audit event: for services that audit their own
     action on the client (recording a visit, reading a history)."""
     ctx = current()
-    require(ctx, Action.CLIENT_VIEW)
-    scope = await _scope(ctx)
     async with unit_of_work(ctx):
-        client = await _load(ctx, client_id, scope)
-        return await _view(ctx, client)
+        return await _visible(ctx, client_id)
+
+
+async def _visible(ctx: TenantContext, client_id: UUID) -> ClientView:
+    """The client as ``ctx`` may see it; read once per read-only request (the profile page's
+    panels all ask for it)."""
+    require(ctx, Action.CLIENT_VIEW)
+    request = read_request.active()
+    key = ("client.view", ctx.tenant_id, ctx.actor_id, ctx.role, ctx.branch_ids, client_id)
+    if request is not None and key in request.memo:
+        return request.memo[key]
+    client = await _load(ctx, client_id, await _scope(ctx))
+    view = await _view(ctx, client)
+    if request is not None:
+        request.memo[key] = view
+    return view
 
 
 def _shown(view: ClientView) -> list[str]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from salonkeep.core.clients.service import ClientInput, create_client, search_clients
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.db import execute, get_engine, is_postgres, read_request_transaction, unit_of_work
-from salonkeep.tenants.onboarding import get_tenant, remember_tenants
+from salonkeep.tenants.onboarding import get_tenant
+from salonkeep.tenants.read_request import active, read_request
 from salonkeep.tenants.tables import Tenant
 
 from ..conftest import TenantWorld
@@ -43,16 +46,48 @@ async def test_nested_unit_of_work_for_another_tenant_restores_the_outer_tenant(
             assert [c.first_name for c in await search_clients("")] == ["Aino"]
 
 
-async def test_remember_tenants_reads_a_tenant_once_and_only_inside_the_block(tenant_a: TenantWorld) -> None:
+async def test_a_read_request_reads_a_tenant_once_and_only_inside_the_block(tenant_a: TenantWorld) -> None:
     tenant_id = tenant_a.ctx.tenant_id
-    with remember_tenants():
+    async with read_request(tenant_id):
         first = await get_tenant(tenant_id)
         await Tenant.update({Tenant.name: "Renamed"}).where(Tenant.id == tenant_id)
         assert (await get_tenant(tenant_id)) is first
         assert first.name != "Renamed"
     assert (await get_tenant(tenant_id)).name == "Renamed"
-    with remember_tenants():
+    async with read_request(tenant_id):
         assert (await get_tenant(tenant_id)).name == "Renamed"
+
+
+async def test_work_registered_in_a_read_request_runs_once_before_the_commit(tenant_a: TenantWorld) -> None:
+    ran: list[str] = []
+
+    async def note(label: str) -> None:
+        ran.append(label)
+        if is_postgres(get_engine()):
+            # still inside the request's transaction, with its tenant set
+            assert get_engine().current_transaction.get() is not None
+            assert await _rls_tenant() == str(tenant_a.ctx.tenant_id)
+
+    async with read_request(tenant_a.ctx.tenant_id) as request:
+        request.before_commit("a", lambda: note("a"))
+        request.before_commit("b", lambda: note("b"))
+        request.before_commit("a", lambda: note("a again"))
+        assert ran == []
+    assert ran == ["a", "b"]
+    assert active() is None
+
+
+async def test_nothing_registered_runs_when_the_read_request_fails(tenant_a: TenantWorld) -> None:
+    ran: list[str] = []
+
+    async def note() -> None:
+        ran.append("ran")
+
+    with pytest.raises(RuntimeError):
+        async with read_request(tenant_a.ctx.tenant_id) as request:
+            request.before_commit("a", note)
+            raise RuntimeError("the page failed")
+    assert ran == []
 
 
 async def test_a_read_request_is_one_transaction_on_postgres_only(tenant_a: TenantWorld) -> None:

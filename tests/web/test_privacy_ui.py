@@ -239,3 +239,18 @@ async def test_owner_publishes_a_policy_with_notice(backend, tenant_a):
     async with AsyncTestClient(create_app(backend.settings)) as client:
         await sign_in(client, tenant_a.slug, reception)
         assert (await client.get("/app/admin/privacy-policy")).status_code == 403
+
+
+async def test_a_profile_view_is_one_audit_row_naming_everything_it_showed(backend, tenant_a):
+    owner = await add_person(tenant_a, "owner")
+    person = await add_client(tenant_a)
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, owner)
+        assert (await client.get(f"/app/clients/{person.id}")).status_code == 200
+    new = [e for e in await _events(tenant_a, "view") if e.client_id == person.id]
+    # The page's parts (client, history, aftercare panel) each audit what they show; within
+    # one page view they become one row, written with the page's read before it was sent.
+    assert len(new) == 1, [(e.subject, e.fields) for e in new]
+    shown = set(new[0].fields)
+    assert {"first_name", "allergies", "health_notes", "visits", "sales"} <= shown
+    assert new[0].subject == "client" and new[0].role == "owner"

@@ -14,10 +14,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from salonkeep.core.apikeys.service import authenticate, tenant_of_key
 from salonkeep.tenants.context import tenant_scope
-from salonkeep.tenants.db import read_request_transaction
-from salonkeep.tenants.onboarding import remember_tenants
-
-_READ_METHODS = frozenset({"GET", "HEAD"})
+from salonkeep.web.read_requests import READ_METHODS, serve_read_only
 
 
 def _bearer(scope: Scope) -> str:
@@ -35,14 +32,15 @@ class ApiKeyMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         """Refuse requests without a valid key; run the others in the key's tenant scope.
 
-        A read-only request runs in one unit of work (the key check, the reads and their audit
-        rows in one transaction), each tenant row read once."""
+        A read-only request runs in one read request (the key check, the reads and their
+        audit rows in one transaction, each row read once); its response leaves after the
+        commit."""
         token = _bearer(scope)
         tenant_id = tenant_of_key(token) if token else None
-        if scope.get("method") in _READ_METHODS and tenant_id is not None:
-            with remember_tenants():
-                async with read_request_transaction(tenant_id):
-                    return await self._run(scope, receive, send, next_app, token)
+        if scope.get("method") in READ_METHODS and tenant_id is not None:
+            return await serve_read_only(
+                tenant_id, lambda held: self._run(scope, receive, held, next_app, token), send
+            )
         return await self._run(scope, receive, send, next_app, token)
 
     async def _run(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp, token: str) -> None:

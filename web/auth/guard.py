@@ -25,13 +25,13 @@ from litestar.types import (
 )
 
 from salonkeep.tenants.context import TenantContext, tenant_scope
-from salonkeep.tenants.db import read_request_transaction
 from salonkeep.tenants.errors import NotFound
-from salonkeep.tenants.onboarding import get_tenant, remember_tenants
+from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.signin import StaffSession, idle_lock_seconds, load_session, totp_required
 from salonkeep.tenants.tables import Tenant
 from salonkeep.web import i18n
 from salonkeep.web.auth.sessions import COOKIE, STAGE_FULL, SessionData, SessionStore
+from salonkeep.web.read_requests import READ_METHODS, serve_read_only
 
 #: Route ``opt`` keys: allowed while the screen is locked / while a required second factor is missing.
 LOCK_OK = "lock_ok"
@@ -90,9 +90,6 @@ def _no_store(send: Send) -> Send:
     return wrapped
 
 
-_READ_METHODS = frozenset({"GET", "HEAD"})
-
-
 def _uuid_or_none(value: str) -> UUID | None:
     try:
         return UUID(value)
@@ -115,12 +112,14 @@ class StaffGuard(ASGIMiddleware):
         if data is None or data.stage != STAGE_FULL:
             return await _redirect(send, "/login", htmx)
         tenant_id = _uuid_or_none(data.tenant_id)
-        if scope.get("method") in _READ_METHODS and tenant_id is not None:
-            # A read-only request runs in one unit of work: the staff check, the services'
-            # reads and their audit rows share one transaction, and each tenant row is read once.
-            with remember_tenants():
-                async with read_request_transaction(tenant_id):
-                    return await self._admit(request, scope, receive, send, next_app, token, data)
+        if scope.get("method") in READ_METHODS and tenant_id is not None:
+            # One unit of work: the staff check, the services' reads and their audit rows share
+            # one transaction; the page leaves after the commit.
+            return await serve_read_only(
+                tenant_id,
+                lambda held: self._admit(request, scope, receive, held, next_app, token, data),
+                send,
+            )
         return await self._admit(request, scope, receive, send, next_app, token, data)
 
     async def _admit(
