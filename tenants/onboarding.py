@@ -10,7 +10,7 @@ from uuid import UUID
 
 from salonkeep.tenants import clock, read_request, validation
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import directory_transaction, unit_of_work
+from salonkeep.tenants.db import directory_transaction, fetch_objects, unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.tenants.passwords import hash_password
 from salonkeep.tenants.tables import Branch, StaffBranch, StaffMember, Tenant
@@ -72,9 +72,10 @@ async def get_tenant(tenant_id: UUID) -> Tenant:
     key = ("tenant", tenant_id)
     if request is not None and key in request.memo:
         return request.memo[key]
-    tenant = await Tenant.objects().where(Tenant.id == tenant_id).first()
-    if tenant is None:
+    found = await fetch_objects(Tenant, "id = {}", tenant_id)
+    if not found:
         raise NotFound("no such tenant")
+    tenant = found[0]
     if request is not None:
         # A read-only request changes no tenant row, so it reads each one once.
         request.memo[key] = tenant
@@ -127,7 +128,7 @@ async def list_branches() -> list[Branch]:
     """The current tenant's branches, by name."""
     ctx = current()
     async with unit_of_work(ctx):
-        return await Branch.objects().where(Branch.tenant_id == ctx.tenant_id).order_by(Branch.name)
+        return await fetch_objects(Branch, "tenant_id = {}", ctx.tenant_id, order_by="name")
 
 
 def _token_hash(token: str) -> str:

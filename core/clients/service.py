@@ -32,7 +32,7 @@ from salonkeep.core.clients.tables import CLIENT_KINDS, Client, ClientSearchTerm
 from salonkeep.core.keys.service import decrypt_fields, encrypt_fields
 from salonkeep.tenants import clock, read_request, validation
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import execute, get_engine, is_postgres, unit_of_work
+from salonkeep.tenants.db import execute, fetch_objects, get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Branch, Tenant
@@ -294,10 +294,16 @@ async def create_client(data: ClientInput) -> ClientView:
 
 
 async def _load(ctx: TenantContext, client_id: UUID, scope: frozenset[UUID] | None) -> Client:
-    client = await Client.objects().where(_scoped(ctx, scope) & (Client.id == client_id)).first()
-    if client is None:
+    if scope is None:
+        found = await fetch_objects(Client, "tenant_id = {} and id = {}", ctx.tenant_id, client_id)
+    else:
+        # A branch-scoped person: only clients of their branches (none when they have none).
+        branches = list(scope) or [ctx.tenant_id]
+        where = "tenant_id = {} and id = {} and branch_id in (" + ", ".join(["{}"] * len(branches)) + ")"
+        found = await fetch_objects(Client, where, ctx.tenant_id, client_id, *branches)
+    if not found:
         raise NotFound("no such client")
-    return client
+    return found[0]
 
 
 async def get_client(client_id: UUID) -> ClientView:

@@ -17,7 +17,7 @@ from salonkeep.core.keys.service import decrypt_column, encrypt_column
 from salonkeep.core.visits.tables import PRODUCT_CATEGORIES, SERVICE_CATEGORIES, Appointment, Sale, Visit
 from salonkeep.tenants import clock, validation
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.db import fetch_objects, unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 
 PROCEDURE_CATEGORIES = frozenset({"medical_aesthetics"})
@@ -229,21 +229,11 @@ async def client_history(client_id: UUID) -> History:
     ctx = current()
     client = await load_visible(client_id)
     async with unit_of_work(ctx):
-        visits = (
-            await Visit.objects()
-            .where((Visit.tenant_id == ctx.tenant_id) & (Visit.client_id == client.id))
-            .order_by(Visit.performed_at, ascending=False)
-        )
-        sales = (
-            await Sale.objects()
-            .where((Sale.tenant_id == ctx.tenant_id) & (Sale.client_id == client.id))
-            .order_by(Sale.sold_at, ascending=False)
-        )
-        appointments = (
-            await Appointment.objects()
-            .where((Appointment.tenant_id == ctx.tenant_id) & (Appointment.client_id == client.id))
-            .order_by(Appointment.starts_at, ascending=False)
-        )
+        of_client = "tenant_id = {} and client_id = {}"
+        args = (ctx.tenant_id, client.id)
+        visits = await fetch_objects(Visit, of_client, *args, order_by="performed_at desc")
+        sales = await fetch_objects(Sale, of_client, *args, order_by="sold_at desc")
+        appointments = await fetch_objects(Appointment, of_client, *args, order_by="starts_at desc")
         may_read_notes = "treatment_notes" in visible_client_fields(ctx)
         for visit in visits:
             # Roles that may not see treatment notes get them empty.

@@ -24,6 +24,15 @@ def _touchpoint_ids(page: str) -> list[str]:
     return re.findall(r'data-touchpoint="([0-9a-f-]{36})"', page)
 
 
+async def _client_page(client, client_id) -> str:
+    """The client page with its aftercare panel, as the browser gets it (the panel by htmx)."""
+    page = await client.get(f"/app/clients/{client_id}")
+    assert page.status_code == 200 and f'hx-get="/app/clients/{client_id}/aftercare"' in page.text
+    panel = await client.get(f"/app/clients/{client_id}/aftercare", headers=HTMX)
+    assert panel.status_code == 200 and "<html" not in panel.text
+    return page.text + panel.text
+
+
 async def _sell_slimming(client, person_id, token: str) -> None:
     response = await client.post(
         f"/app/clients/{person_id}/sales",
@@ -90,8 +99,7 @@ async def test_reception_works_the_day2_call_and_manager_gets_the_urgent_task(
             and "Abnormal reaction" in log.text
             and "Red skin on the belly" in log.text
         )
-        client_page = await client.get(f"/app/clients/{person.id}")
-        assert "Red skin on the belly" in client_page.text  # the client's call log
+        assert "Red skin on the belly" in await _client_page(client, person.id)  # the client's call log
         assert "Urgent for you" not in (await client.get("/app")).text  # the task is the manager's
 
         assert (await client.get("/app/admin/programmes")).status_code == 403
@@ -216,21 +224,21 @@ async def test_client_page_panels_queued_message_and_printables(backend, tenant_
         await visits.record_sale(person.id, product="Skin Device", category="device")
     async with AsyncTestClient(create_app(backend.settings)) as client:
         await sign_in(client, tenant_a.slug, practitioner)
-        page = await client.get(f"/app/clients/{person.id}")
-        assert page.status_code == 200
-        assert 'id="panel-aftercare"' in page.text
-        assert "Queued — sent by the workers later" in page.text
-        assert "Aftercare instructions: Lip filler" in page.text
-        assert "Day 1 recovery check-in: Lip filler" in page.text
-        assert 'id="plugin-panel-medical_aftercare"' in page.text and "Aftercare period" in page.text
-        assert 'id="plugin-panel-warranty"' in page.text and "Skin Device" in page.text
-        token = csrf_of(page.text)
+        page = await _client_page(client, person.id)
+        assert 'id="panel-aftercare"' in page
+        assert "Queued — sent by the workers later" in page
+        assert "Aftercare instructions: Lip filler" in page
+        assert "Day 1 recovery check-in: Lip filler" in page
+        assert 'id="plugin-panel-medical_aftercare"' in page and "Aftercare period" in page
+        assert 'id="plugin-panel-warranty"' in page and "Skin Device" in page
+        token = csrf_of(page)
 
         saved = await client.post(
             f"/app/clients/{person.id}/preferred-time",
             data={"preferred_time": "weekdays after 17:00", "_csrf_token": token},
         )
-        assert saved.status_code == 200 and 'value="weekdays after 17:00"' in saved.text
+        assert saved.status_code == 200
+        assert 'value="weekdays after 17:00"' in await _client_page(client, person.id)
         too_long = await client.post(
             f"/app/clients/{person.id}/preferred-time",
             data={"preferred_time": "x" * 101, "_csrf_token": token},
@@ -252,7 +260,7 @@ async def test_client_page_panels_queued_message_and_printables(backend, tenant_
         assert "/static/print.css" in printable.text
 
         # A warranty claim through to its receipt.
-        warranty_id = re.search(r'<option value="([0-9a-f-]{36})">Skin Device', page.text).group(1)
+        warranty_id = re.search(r'<option value="([0-9a-f-]{36})">Skin Device', page).group(1)
         missing_proof = await client.post(
             "/app/warranty/claims",
             data={
@@ -274,7 +282,8 @@ async def test_client_page_panels_queued_message_and_printables(backend, tenant_
                 "_csrf_token": token,
             },
         )
-        claim_id = re.search(r'data-claim="([0-9a-f-]{36})"', opened.text).group(1)
+        assert opened.status_code == 200
+        claim_id = re.search(r'data-claim="([0-9a-f-]{36})"', await _client_page(client, person.id)).group(1)
         assert (await client.get(f"/app/warranty/claims/{claim_id}/receipt")).status_code == 404  # not done
         mine = {"client": str(person.id), "_csrf_token": token}
         # A claim is only handled through its own client's page.
@@ -282,7 +291,7 @@ async def test_client_page_panels_queued_message_and_printables(backend, tenant_
             f"/app/warranty/claims/{claim_id}/triage", data={**mine, "client": str(other.id)}
         )
         assert wrong.status_code == 404
-        assert 'data-status="reported"' in (await client.get(f"/app/clients/{person.id}")).text
+        assert 'data-status="reported"' in await _client_page(client, person.id)
         await client.post(f"/app/warranty/claims/{claim_id}/triage", data=mine)
         await client.post(f"/app/warranty/claims/{claim_id}/remedy", data={**mine, "remedy": "repair"})
         receipt = await client.post(f"/app/warranty/claims/{claim_id}/complete", data=mine)
@@ -290,5 +299,5 @@ async def test_client_page_panels_queued_message_and_printables(backend, tenant_
         assert "After-sales service receipt" in receipt.text
         number = re.search(r'id="receipt-number">(AS-\d{4}-\d{5})<', receipt.text).group(1)
         assert number.endswith("-00001")
-        again = await client.get(f"/app/clients/{person.id}")
-        assert number in again.text and f"/app/warranty/claims/{claim_id}/receipt" in again.text
+        again = await _client_page(client, person.id)
+        assert number in again and f"/app/warranty/claims/{claim_id}/receipt" in again

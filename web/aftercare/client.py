@@ -41,6 +41,14 @@ async def load_panel(client_id: UUID) -> dict[str, Any]:
     }
 
 
+@get("/clients/{client_id:uuid}/aftercare", include_in_schema=False)
+async def aftercare_panel(request: Request[Any, Any, Any], client_id: UUID) -> Template:
+    """The aftercare panel of the client page, loaded by htmx after the profile itself."""
+    client = await get_client(client_id)
+    context = {"client": client, **await load_panel(client.id)}
+    return render(request, "aftercare/panel.html", context, block="panel")
+
+
 @post("/clients/{client_id:uuid}/preferred-time", include_in_schema=False)
 async def set_preferred_time(client_id: UUID, data: Form) -> Response[Any]:
     """Note when the client prefers to be called."""
@@ -69,4 +77,4 @@ async def print_instructions(request: Request[Any, Any, Any], client_id: UUID) -
     )
 
 
-routes = [set_preferred_time, print_instructions]
+routes = [aftercare_panel, set_preferred_time, print_instructions]

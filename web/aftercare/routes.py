@@ -23,8 +23,4 @@ navigation.register(
         "programmes", _("Programmes"), "/app/admin/programmes", Action.PROGRAMMES_MANAGE, order=83
     )
 )
-panels.register(
-    panels.ProfilePanel(
-        "aftercare", "aftercare/profile_panel.html", Action.CLIENT_VIEW, order=30, load=client.load_panel
-    )
-)
+panels.register(panels.ProfilePanel("aftercare", "aftercare/panel_loader.html", Action.CLIENT_VIEW, order=30))
