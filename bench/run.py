@@ -44,7 +44,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def sign_in(base: str, tenant: str, email: str, password: str) -> str:
-    """Sign in through /login like a browser (CSRF cookie first); the ``Cookie`` header value."""
+    """Sign in through /login like a browser (CSRF cookie first); the ``Cookie`` header value,
+    with both cookies a browser sends afterwards (the session and the CSRF cookie)."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
     opener.open(f"{base}/login", timeout=10).read()
@@ -60,7 +61,7 @@ def sign_in(base: str, tenant: str, email: str, password: str) -> str:
     cookies = {c.name: c.value for c in jar}
     if "sk_session" not in cookies:
         raise SystemExit("sign-in failed")
-    return f"sk_session={cookies['sk_session']}"
+    return f"sk_session={cookies['sk_session']}; csrftoken={cookies['csrftoken']}"
 
 
 def _ms(text: str) -> float:
@@ -91,6 +92,7 @@ def main() -> None:
     parser.add_argument("--owner-url", required=True, help="the database seed.py filled")
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers of every application")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--extra", action="append", default=[], help="NAME=URL of another page to measure")
     parser.add_argument("--extra-header", action="append", default=[], help="header for the extra pages")
@@ -112,7 +114,7 @@ def main() -> None:
         "--host",
         "127.0.0.1",
         "--workers",
-        "1",
+        str(args.workers),
         "--log-level",
         "warning",
     ]
@@ -150,6 +152,9 @@ def main() -> None:
                 cookie,
             ),
             ("staff profile page, audit and decryption switched off", plain + profile, cookie),
+            ("its aftercare panel (htmx, after the page)", f"{app}{profile}/aftercare", htmx),
+            ("signed-in floor: /app/keepalive (guard + session, no page)", f"{app}/app/keepalive", cookie),
+            ("signed-in floor: /app/account (guard + layout, no data)", f"{app}/app/account", cookie),
             (
                 "staff search, htmx partial, rare name (q=virtanen1234)",
                 f"{app}/app/clients?q=virtanen1234",
@@ -179,7 +184,8 @@ def main() -> None:
             server.wait(timeout=10)
     bare = results[0][1]["rps"]
     print(
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; wrk -t2 -c{args.connections} "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {args.workers} uvicorn worker(s) each; "
+        f"wrk -t2 -c{args.connections} "
         f"-d{args.seconds}s; load average (1 min) before each page: {', '.join(f'{x:.1f}' for x in loads)}"
     )
     print("| page | requests/s | p50 ms | p99 ms | vs bare page | non-2xx |")

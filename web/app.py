@@ -42,6 +42,8 @@ def _jinja_environment() -> Environment:
         ),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
+        # Templates ship with the package: no file-system check on every render.
+        auto_reload=False,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True

@@ -36,7 +36,7 @@ from salonkeep.core.plugins.api import (
 from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.db import execute, fetch_objects, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Branch, StaffMember
@@ -303,8 +303,11 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
     return touchpoint_view(row)
 
 
-async def _log(ctx: TenantContext, where: Combinable) -> list[LogEntry]:
-    rows = await CallLogEntry.objects().where(where).order_by(CallLogEntry.recorded_at, ascending=False)
+async def _log(ctx: TenantContext, where: str, *args: object) -> list[LogEntry]:
+    """Log entries for ``where`` (SQL on call_log, ``{}`` placeholders), with names and titles."""
+    rows = await fetch_objects(CallLogEntry, where, *args, order_by="recorded_at desc")
+    if not rows:
+        return []
     staff_ids = [r.staff_id for r in rows if r.staff_id]
     client_ids = [r.client_id for r in rows]
     tp_ids = [r.touchpoint_id for r in rows]
@@ -347,9 +350,7 @@ async def call_log(client_id: UUID) -> list[LogEntry]:
     require(ctx, Action.CALLS_WORK)
     client = await get_client(client_id)
     async with unit_of_work(ctx):
-        return await _log(
-            ctx, (CallLogEntry.tenant_id == ctx.tenant_id) & (CallLogEntry.client_id == client.id)
-        )
+        return await _log(ctx, "tenant_id = {} and client_id = {}", ctx.tenant_id, client.id)
 
 
 async def staff_call_log(staff_id: UUID) -> list[LogEntry]:
@@ -359,9 +360,7 @@ async def staff_call_log(staff_id: UUID) -> list[LogEntry]:
     if staff_id != ctx.actor_id:
         require(ctx, Action.REPORTS_VIEW)
     async with unit_of_work(ctx):
-        return await _log(
-            ctx, (CallLogEntry.tenant_id == ctx.tenant_id) & (CallLogEntry.staff_id == staff_id)
-        )
+        return await _log(ctx, "tenant_id = {} and staff_id = {}", ctx.tenant_id, staff_id)
 
 
 async def client_touchpoints(client_id: UUID) -> list[TouchpointView]:
@@ -369,10 +368,8 @@ async def client_touchpoints(client_id: UUID) -> list[TouchpointView]:
     ctx = current()
     client = await get_client(client_id)
     async with unit_of_work(ctx):
-        rows = (
-            await Touchpoint.objects()
-            .where((Touchpoint.tenant_id == ctx.tenant_id) & (Touchpoint.client_id == client.id))
-            .order_by(Touchpoint.due_at)
+        rows = await fetch_objects(
+            Touchpoint, "tenant_id = {} and client_id = {}", ctx.tenant_id, client.id, order_by="due_at"
         )
     return [touchpoint_view(r) for r in rows]
 
@@ -413,12 +410,12 @@ async def preferred_time(client_id: UUID) -> str:
     ctx = current()
     client = await get_client(client_id)
     async with unit_of_work(ctx):
-        row = (
-            await CallPreference.objects()
-            .where((CallPreference.tenant_id == ctx.tenant_id) & (CallPreference.client_id == client.id))
-            .first()
+        rows = await execute(
+            "select preferred_time from call_preference where tenant_id = {} and client_id = {}",
+            ctx.tenant_id,
+            client.id,
         )
-    return row.preferred_time if row is not None else ""
+    return str(rows[0]["preferred_time"] or "") if rows else ""
 
 
 async def flag_missed(now: datetime | None = None) -> int:

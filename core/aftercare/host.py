@@ -35,10 +35,10 @@ from salonkeep.core.plugins.api import (
     VisitFact,
 )
 from salonkeep.core.plugins.manager import get_plugins
-from salonkeep.core.visits.tables import Visit
 from salonkeep.tenants import clock
+from salonkeep.tenants.db import execute, fetch_objects
 from salonkeep.tenants.errors import NotFound
-from salonkeep.tenants.tables import Branch, Tenant
+from salonkeep.tenants.onboarding import get_tenant
 
 
 def to_fact(row: Touchpoint) -> TouchpointFact:
@@ -73,31 +73,31 @@ def _facts(client: Client) -> ClientFacts:
 
 async def build_plan(tenant_id: UUID, client_id: UUID, branch_id: UUID | None = None) -> Plan:
     """The :class:`Plan` for a client (call inside a unit of work of the tenant)."""
-    tenant = await Tenant.objects().where(Tenant.id == tenant_id).first()
-    client = await Client.objects().where((Client.tenant_id == tenant_id) & (Client.id == client_id)).first()
-    if tenant is None or client is None:
+    tenant = await get_tenant(tenant_id)
+    found = await fetch_objects(Client, "tenant_id = {} and id = {}", tenant_id, client_id)
+    if not found:
         raise NotFound("no such client")
-    branch = (
-        await Branch.select(Branch.time_zone)
-        .where((Branch.tenant_id == tenant_id) & (Branch.id == (branch_id or client.branch_id)))
-        .first()
+    client = found[0]
+    branch = await execute(
+        "select time_zone from branch where tenant_id = {} and id = {}",
+        tenant_id,
+        branch_id or client.branch_id,
     )
-    zone = (branch or {}).get("time_zone") or tenant.time_zone
+    zone = str((branch[0]["time_zone"] if branch else None) or tenant.time_zone)
     states = await tenant_programmes(tenant_id)
 
     async def visits() -> list[VisitFact]:
-        rows = (
-            await Visit.select(Visit.service, Visit.category, Visit.performed_at)
-            .where((Visit.tenant_id == tenant_id) & (Visit.client_id == client_id))
-            .order_by(Visit.performed_at)
+        rows = await execute(
+            "select service, category, performed_at from visit where tenant_id = {} and client_id = {} "
+            "order by performed_at",
+            tenant_id,
+            client_id,
         )
-        return [VisitFact(r["service"], r["category"], r["performed_at"]) for r in rows]
+        return [VisitFact(str(r["service"]), str(r["category"]), r["performed_at"]) for r in rows]  # type: ignore[arg-type]
 
     async def touchpoints() -> list[TouchpointFact]:
-        rows = (
-            await Touchpoint.objects()
-            .where((Touchpoint.tenant_id == tenant_id) & (Touchpoint.client_id == client_id))
-            .order_by(Touchpoint.due_at)
+        rows = await fetch_objects(
+            Touchpoint, "tenant_id = {} and client_id = {}", tenant_id, client_id, order_by="due_at"
         )
         return [to_fact(r) for r in rows]
 
@@ -106,10 +106,10 @@ async def build_plan(tenant_id: UUID, client_id: UUID, branch_id: UUID | None = 
 
     async def referrer() -> ClientFacts | None:
         referrer_id = await referrer_of(tenant_id, client_id)
-        row = (
-            await Client.objects().where((Client.tenant_id == tenant_id) & (Client.id == referrer_id)).first()
-        )
-        return _facts(row) if referrer_id and row else None
+        if referrer_id is None:
+            return None
+        rows = await fetch_objects(Client, "tenant_id = {} and id = {}", tenant_id, referrer_id)
+        return _facts(rows[0]) if rows else None
 
     return Plan(
         tenant_id=tenant_id,

@@ -13,7 +13,7 @@ from salonkeep.core.plugins.api import Programme
 from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.db import fetch_objects, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 
 
@@ -33,7 +33,7 @@ def _loads(raw: Any) -> dict[str, Any]:
 
 
 async def _rows(tenant_id: UUID) -> dict[str, ProgrammeSetting]:
-    rows = await ProgrammeSetting.objects().where(ProgrammeSetting.tenant_id == tenant_id)
+    rows = await fetch_objects(ProgrammeSetting, "tenant_id = {}", tenant_id)
     return {row.programme: row for row in rows}
 
 

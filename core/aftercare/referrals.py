@@ -10,7 +10,7 @@ from salonkeep.core.aftercare.tables import Referral
 from salonkeep.core.clients.service import get_client
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.db import execute, unit_of_work
 from salonkeep.tenants.errors import Conflict, ValidationFailed
 
 
@@ -47,9 +47,7 @@ async def record_referral(guest_id: UUID, referrer_id: UUID) -> None:
 
 async def referrer_of(tenant_id: UUID, guest_id: UUID) -> UUID | None:
     """The member who referred ``guest_id`` (inside a unit of work), or ``None``."""
-    row = (
-        await Referral.select(Referral.referrer_id)
-        .where((Referral.tenant_id == tenant_id) & (Referral.guest_id == guest_id))
-        .first()
+    rows = await execute(
+        "select referrer_id from referral where tenant_id = {} and guest_id = {}", tenant_id, guest_id
     )
-    return row["referrer_id"] if row else None
+    return UUID(str(rows[0]["referrer_id"])) if rows else None

@@ -44,7 +44,7 @@ from salonkeep.core.events import (
 )
 from salonkeep.tenants.clock import now
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.db import fetch_objects, unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 
 PROJECT = "salonkeep"
@@ -411,6 +411,7 @@ __all__ = [
     "VisitFact",
     "add_months",
     "current",
+    "fetch_objects",
     "hookimpl",
     "local_at",
     "local_date",

@@ -18,6 +18,7 @@ from salonkeep.core.plugins.api import (
     NotFound,
     ValidationFailed,
     current,
+    fetch_objects,
     local_date,
     now,
     require,
@@ -46,15 +47,16 @@ class Receipt:
     completed_on: date
 
 
+_OF_CLIENT = "tenant_id = {} and client_id = {}"
+
+
 async def warranties_of(client_id: UUID) -> list[ProductWarranty]:
     """The client's product warranties, newest sale first."""
     ctx = current()
     require(ctx, Action.CLIENT_VIEW)
     async with unit_of_work(ctx):
-        return (
-            await ProductWarranty.objects()
-            .where((ProductWarranty.tenant_id == ctx.tenant_id) & (ProductWarranty.client_id == client_id))
-            .order_by(ProductWarranty.sold_on, ascending=False)
+        return await fetch_objects(
+            ProductWarranty, _OF_CLIENT, ctx.tenant_id, client_id, order_by="sold_on desc"
         )
 
 
@@ -204,10 +206,8 @@ async def claims_of(client_id: UUID) -> list[WarrantyClaim]:
     ctx = current()
     require(ctx, Action.CLIENT_VIEW)
     async with unit_of_work(ctx):
-        return (
-            await WarrantyClaim.objects()
-            .where((WarrantyClaim.tenant_id == ctx.tenant_id) & (WarrantyClaim.client_id == client_id))
-            .order_by(WarrantyClaim.created_at, ascending=False)
+        return await fetch_objects(
+            WarrantyClaim, _OF_CLIENT, ctx.tenant_id, client_id, order_by="created_at desc"
         )
 
 
