@@ -12,7 +12,7 @@ from salonkeep.core.access import Action, Forbidden, require
 from salonkeep.core.consent.tables import PolicyVersion
 from salonkeep.tenants import clock, validation
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.db import fetch_objects, unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 
@@ -109,10 +109,10 @@ async def current_policy(locale: str | None = None) -> PolicyVersion | None:
     """The version in force now, in ``locale`` (else the tenant's language, else any)."""
     ctx = current()
     async with unit_of_work(ctx):
-        rows = await PolicyVersion.objects().where(
-            (PolicyVersion.tenant_id == ctx.tenant_id) & (PolicyVersion.effective_from <= clock.now())
+        rows = await fetch_objects(
+            PolicyVersion, "tenant_id = {} and effective_from <= {}", ctx.tenant_id, clock.now()
         )
-    return await _pick(list(rows), locale)
+    return await _pick(rows, locale)
 
 
 async def upcoming_policy(locale: str | None = None) -> PolicyVersion | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from gettext import gettext as _
 from uuid import UUID
 
 from salonkeep.core import audit, events
@@ -26,7 +25,7 @@ from salonkeep.core.clients.tables import Client
 from salonkeep.core.consent.tables import ConsentEvent, PolicyVersion
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.db import execute, fetch_objects, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 
 
@@ -55,21 +54,25 @@ class Channel(StrEnum):
 MARKETING = frozenset({Purpose.MARKETING_EMAIL, Purpose.MARKETING_SMS, Purpose.GREETINGS})
 
 
+#: The tick-box texts, by purpose. English only for now (the web catalogs cover the screens,
+#: not these); whatever wording was shown is recorded verbatim with each ledger event.
+_WORDING = {
+    Purpose.HEALTH_DATA: (
+        "I agree that the salon keeps my allergies and health information to make my treatments safe."
+    ),
+    Purpose.MARKETING_EMAIL: "I want salon news and exclusive offers by e-mail.",
+    Purpose.MARKETING_SMS: "I want salon news and exclusive offers by text message.",
+    Purpose.GREETINGS: "I want birthday and holiday greetings.",
+    Purpose.THIRD_PARTY_SHARING: (
+        "I agree that the salon shares my data with the partners named in its privacy policy."
+    ),
+    Purpose.PHOTOS: "I agree that before/after photos of my treatments are taken and kept.",
+}
+
+
 def wording(purpose: Purpose) -> str:
-    """The tick-box text shown for ``purpose`` (in the current language); recorded verbatim."""
-    texts = {
-        Purpose.HEALTH_DATA: _(
-            "I agree that the salon keeps my allergies and health information to make my treatments safe."
-        ),
-        Purpose.MARKETING_EMAIL: _("I want salon news and exclusive offers by e-mail."),
-        Purpose.MARKETING_SMS: _("I want salon news and exclusive offers by text message."),
-        Purpose.GREETINGS: _("I want birthday and holiday greetings."),
-        Purpose.THIRD_PARTY_SHARING: _(
-            "I agree that the salon shares my data with the partners named in its privacy policy."
-        ),
-        Purpose.PHOTOS: _("I agree that before/after photos of my treatments are taken and kept."),
-    }
-    return texts[purpose]
+    """The tick-box text shown for ``purpose``; recorded verbatim with the consent."""
+    return _WORDING[purpose]
 
 
 class ConsentMissing(Forbidden):
@@ -95,13 +98,14 @@ def _purpose(value: str) -> Purpose:
         raise ValidationFailed({"purpose": f"choose one of {', '.join(p.value for p in Purpose)}"}) from None
 
 
+_OF_CLIENT = "tenant_id = {} and client_id = {}"
+
+
 async def _client(ctx: TenantContext, client_id: UUID) -> Client:
-    client = (
-        await Client.objects().where((Client.tenant_id == ctx.tenant_id) & (Client.id == client_id)).first()
-    )
-    if client is None:
+    found = await fetch_objects(Client, "tenant_id = {} and id = {}", ctx.tenant_id, client_id)
+    if not found:
         raise NotFound("no such client")
-    return client
+    return found[0]
 
 
 async def record_consent(
@@ -200,11 +204,7 @@ async def current_state(client_id: UUID) -> dict[tuple[str, str], ConsentState]:
     """The latest event per (purpose, scope) of a client: the consent as it stands now."""
     ctx = current()
     async with unit_of_work(ctx):
-        rows = (
-            await ConsentEvent.objects()
-            .where((ConsentEvent.tenant_id == ctx.tenant_id) & (ConsentEvent.client_id == client_id))
-            .order_by(ConsentEvent.occurred_at)
-        )
+        rows = await fetch_objects(ConsentEvent, _OF_CLIENT, ctx.tenant_id, client_id, order_by="occurred_at")
     state: dict[tuple[str, str], ConsentState] = {}
     for row in rows:  # later events replace earlier ones
         state[(row.purpose, row.scope)] = ConsentState(
@@ -278,15 +278,13 @@ async def ledger(client_id: UUID) -> list[LedgerEntry]:
         raise Forbidden(f"the role {ctx.role!r} may not view clients")
     async with unit_of_work(ctx):
         await _client(ctx, client_id)
-        rows = (
-            await ConsentEvent.objects()
-            .where((ConsentEvent.tenant_id == ctx.tenant_id) & (ConsentEvent.client_id == client_id))
-            .order_by(ConsentEvent.occurred_at, ascending=False)
+        rows = await fetch_objects(
+            ConsentEvent, _OF_CLIENT, ctx.tenant_id, client_id, order_by="occurred_at desc"
         )
         versions = {
             r["id"]: r["version"]
-            for r in await PolicyVersion.select(PolicyVersion.id, PolicyVersion.version).where(
-                PolicyVersion.tenant_id == ctx.tenant_id
+            for r in await execute(
+                "select id, version from privacy_policy where tenant_id = {}", ctx.tenant_id
             )
         }
     return [
@@ -299,7 +297,7 @@ async def ledger(client_id: UUID) -> list[LedgerEntry]:
             r.channel,
             r.wording,
             r.recorded_by,
-            versions.get(r.policy_version_id) if r.policy_version_id is not None else None,
+            versions.get(r.policy_version_id) if r.policy_version_id is not None else None,  # type: ignore[arg-type]
         )
         for r in rows
     ]

@@ -33,7 +33,7 @@ from salonkeep.core.keys.service import PREFIX, decrypt_column, decrypt_fields, 
 from salonkeep.core.privacy.tables import REQUEST_KINDS, REQUEST_STATUSES, PrivacyRequest
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import execute, get_engine, is_postgres, unit_of_work
+from salonkeep.tenants.db import execute, fetch_objects, get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 
@@ -91,12 +91,10 @@ def _request_view(row: PrivacyRequest) -> RequestView:
 
 
 async def _client_row(ctx: TenantContext, client_id: UUID) -> Client:
-    client = (
-        await Client.objects().where((Client.tenant_id == ctx.tenant_id) & (Client.id == client_id)).first()
-    )
-    if client is None:
+    found = await fetch_objects(Client, "tenant_id = {} and id = {}", ctx.tenant_id, client_id)
+    if not found:
         raise NotFound("no such client")
-    return client
+    return found[0]
 
 
 async def open_request(
