@@ -4,6 +4,12 @@ Services call :func:`record` (one plain INSERT in the caller's unit of work); se
 the rows into a per-tenant chain in batches (:mod:`salonkeep.core.audit.chain`).
 """
 
-from salonkeep.core.audit.service import AuditAction, client_history, record, search_events
+from salonkeep.core.audit.service import (
+    AuditAction,
+    client_history,
+    latest_client_events,
+    record,
+    search_events,
+)
 
-__all__ = ["AuditAction", "client_history", "record", "search_events"]
+__all__ = ["AuditAction", "client_history", "latest_client_events", "record", "search_events"]

@@ -231,6 +231,12 @@ async def search_events(
     return [_entry(r) for r in rows]
 
 
+async def latest_client_events(client_id: UUID, limit: int = 20) -> list[AuditEntry]:
+    """The ``limit`` newest events about one client, newest first (the profile's panel)."""
+    rows = await search_events(client_id=client_id, limit=limit)
+    return sorted(rows, key=lambda e: (e.occurred_at, e.seq or 0), reverse=True)
+
+
 async def client_history(client_id: UUID) -> list[AuditEntry]:
     """ "Who looked at my record and why": every event about one client, oldest first."""
     rows = await search_events(client_id=client_id, limit=5000)

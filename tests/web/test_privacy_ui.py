@@ -254,3 +254,21 @@ async def test_a_profile_view_is_one_audit_row_naming_everything_it_showed(backe
     shown = set(new[0].fields)
     assert {"first_name", "allergies", "health_notes", "visits", "sales"} <= shown
     assert new[0].subject == "client" and new[0].role == "owner"
+
+
+async def test_the_audit_panel_shows_the_newest_events_and_points_to_the_full_report(backend, tenant_a):
+    from salonkeep.core.clients.service import get_client
+
+    officer = await add_person(tenant_a, "privacy_officer")
+    person = await add_client(tenant_a)
+    with tenant_scope(tenant_a.ctx):
+        for _ in range(24):
+            await get_client(person.id)
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, officer)
+        panel = await client.get(f"/app/clients/{person.id}/audit", headers={"HX-Request": "true"})
+        report = await client.get(f"/app/clients/{person.id}/access-report")
+    assert panel.status_code == 200 and panel.text.count('data-action="') == 20
+    assert 'id="audit-more"' in panel.text
+    # the creation and the 24 views (and nothing cut) in the printable report
+    assert report.text.count('data-action="view"') >= 24 and 'data-action="create"' in report.text

@@ -28,6 +28,8 @@ from salonkeep.web.pages import Form, render
 from salonkeep.web.workspace.panels import ProfilePanel
 from salonkeep.web.workspace.panels import register as register_panel
 
+#: Audit events the profile's audit panel shows (the newest).
+AUDIT_PANEL_ROWS = 20
 #: Channels staff may record consent through in the salon.
 STAFF_CHANNELS = (consent.Channel.IN_STORE_TABLET.value, consent.Channel.PAPER_SCANNED.value)
 
@@ -126,11 +128,18 @@ async def audit_panel(request: Request[Any, Any, Any], client_id: UUID) -> Templ
     """Who looked at or changed this record (owner and privacy officer)."""
     require(current(), Action.AUDIT_VIEW)
     await rights.is_restricted(client_id)  # NotFound for another tenant's client
-    entries = list(reversed(await audit.client_history(client_id)))
+    # The newest events only: a client seen daily for years has thousands; the printable
+    # access report lists them all.
+    entries = await audit.latest_client_events(client_id, limit=AUDIT_PANEL_ROWS + 1)
     return render(
         request,
         "privacy/audit_panel.html",
-        {"client_id": client_id, "entries": entries, "branch_names": await _branch_names()},
+        {
+            "client_id": client_id,
+            "entries": entries[:AUDIT_PANEL_ROWS],
+            "more": len(entries) > AUDIT_PANEL_ROWS,
+            "branch_names": await _branch_names(),
+        },
     )
 
 
