@@ -1,9 +1,9 @@
 """Measure the staff pages and the API against a bare litestar + jinja page, with wrk, in one run.
 
-Starts three uvicorn processes (one worker each) on loopback: the bare page (bench/bare_app.py),
+Starts three uvicorn applications (one worker each, or ``--workers N``) on loopback: the bare page (bench/bare_app.py),
 Salonkeep against the seeded database as the app role, and the same application with the audit
 write and decryption switched off (bench/app_without_privacy.py). Signs in as the seeded owner
-through /login (session cookie), then runs wrk at 32 connections on each URL and prints a
+through /login (session and CSRF cookies, as a browser has them), then runs wrk at 32 connections on each URL and prints a
 Markdown table (requests/s, p50, p99, ratio to the bare page), the date and the load average.
 """
 
@@ -153,6 +153,8 @@ def main() -> None:
             ),
             ("staff profile page, audit and decryption switched off", plain + profile, cookie),
             ("its aftercare panel (htmx, after the page)", f"{app}{profile}/aftercare", htmx),
+            ("its consent panel (htmx, after the page)", f"{app}{profile}/consent", htmx),
+            ("its audit panel (htmx, after the page; owner)", f"{app}{profile}/audit", htmx),
             ("signed-in floor: /app/keepalive (guard + session, no page)", f"{app}/app/keepalive", cookie),
             ("signed-in floor: /app/account (guard + layout, no data)", f"{app}/app/account", cookie),
             (
