@@ -1,10 +1,11 @@
 """Measure the staff pages and the API against a bare litestar + jinja page, with wrk, in one run.
 
-Starts three uvicorn applications (one worker each, or ``--workers N``) on loopback: the bare page (bench/bare_app.py),
-Salonkeep against the seeded database as the app role, and the same application with the audit
-write and decryption switched off (bench/app_without_privacy.py). Signs in as the seeded owner
-through /login (session and CSRF cookies, as a browser has them), then runs wrk at 32 connections on each URL and prints a
-Markdown table (requests/s, p50, p99, ratio to the bare page), the date and the load average.
+Starts three uvicorn applications (one worker each, or ``--workers N``) on loopback: the bare
+page (bench/bare_app.py), Salonkeep against the seeded database as the app role, and the same
+application with the audit write and decryption switched off (bench/app_without_privacy.py).
+Signs in as the seeded owner through /login (session and CSRF cookies, as a browser has them),
+then runs wrk at 32 connections on each URL and prints a Markdown table (requests/s, p50, p99,
+ratio to the bare page), the date and the load average.
 """
 
 from __future__ import annotations

@@ -64,3 +64,17 @@ def test_core_imports_neither_web_nor_workers_nor_plugins():
         if "from salonkeep.core" in path.read_text():
             offenders.append(f"{path.relative_to(ROOT)} imports salonkeep.core")
     assert offenders == []
+
+
+def test_built_in_plugins_use_only_the_public_plugin_api():
+    """Built-in programmes are ordinary plugins: from Salonkeep they import the plugin API
+    (and their own package), nothing else, like a third-party plugin would."""
+    offenders = []
+    for path in (ROOT / "plugins").rglob("*.py"):
+        for line in path.read_text().splitlines():
+            words = line.split()
+            if len(words) >= 2 and words[0] in ("from", "import") and words[1].startswith("salonkeep"):
+                module = words[1]
+                if module != "salonkeep.core.plugins.api" and not module.startswith("salonkeep.plugins"):
+                    offenders.append(f"{path.relative_to(ROOT)}: {line.strip()}")
+    assert offenders == []

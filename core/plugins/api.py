@@ -9,7 +9,9 @@ has not consented to, and never plans the same ``key`` twice.
 
 Plugins that keep tables of their own (``salonkeep_piccolo_apps``) write them with
 :func:`unit_of_work` for the :func:`current` tenant, filtering by ``tenant_id``, and read the
-time from :func:`now`; all three are re-exported here.
+time from :func:`now`; all three are re-exported here. Their tables reference Salonkeep's
+with foreign keys to :class:`Tenant`, :class:`Branch`, :class:`Client`, :class:`Sale` and
+:class:`Visit` (re-exported for that; read clients and sales through the services and hooks).
 
 Dates: use :meth:`Plan.day` / :meth:`Plan.month` (or :func:`local_at`), which put a contact
 at a local hour in the branch's (else the tenant's) time zone, correct across DST changes
@@ -30,6 +32,7 @@ import holidays
 import pluggy
 
 from salonkeep.core.access import Action, Forbidden, require
+from salonkeep.core.clients.tables import Client
 from salonkeep.core.events import (
     AppointmentBooked,
     ClientRegistered,
@@ -42,10 +45,12 @@ from salonkeep.core.events import (
     ReferralRecorded,
     ServicePerformed,
 )
+from salonkeep.core.visits.tables import Sale, Visit
 from salonkeep.tenants.clock import now
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import fetch_objects, unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.tenants.tables import Branch, Tenant
 
 PROJECT = "salonkeep"
 #: Mark hook implementations with ``@hookimpl``.
@@ -384,6 +389,8 @@ __all__ = [
     "WANTS_APPOINTMENT",
     "Action",
     "AppointmentBooked",
+    "Branch",
+    "Client",
     "ClientFacts",
     "ClientRegistered",
     "ComplaintReceived",
@@ -403,11 +410,14 @@ __all__ = [
     "ProductSold",
     "Programme",
     "ReferralRecorded",
+    "Sale",
     "ServicePerformed",
     "Setting",
+    "Tenant",
     "TenantContext",
     "TouchpointFact",
     "ValidationFailed",
+    "Visit",
     "VisitFact",
     "add_months",
     "current",

@@ -9,9 +9,7 @@ from piccolo.columns import UUID, Boolean, Date, ForeignKey, Integer, Text, Time
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
-from salonkeep.core.clients.tables import Client
-from salonkeep.core.visits.tables import Sale
-from salonkeep.tenants.tables import Branch, Tenant
+from salonkeep.core.plugins.api import Branch, Client, Sale, Tenant
 
 EXCLUSIONS = ("client_damage", "accident", "improper_use", "out_of_period")
 REMEDIES = ("repair", "replace", "refund", "compensation")
