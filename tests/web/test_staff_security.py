@@ -170,6 +170,24 @@ async def test_idle_session_is_locked_on_the_server(backend, tenant_a, frozen_cl
         assert unlocked.status_code == 200 and "Helmi" in (await client.get(profile_url)).text
 
 
+async def test_activity_keeps_the_screen_unlocked_and_idleness_locks_it(backend, tenant_a, frozen_clock):
+    await set_tenant_settings(tenant_a, idle_lock_seconds=60)
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, f"owner@{tenant_a.slug}.example")
+        # Requests in quick succession do not all write the session (at most one a second) ...
+        for _ in range(5):
+            frozen_clock.advance(timedelta(milliseconds=300))
+            assert (await client.get("/app/keepalive", follow_redirects=False)).status_code == 204
+        # ... yet activity every 40 s keeps a 60-second lock away for five minutes,
+        for _ in range(8):
+            frozen_clock.advance(timedelta(seconds=40))
+            assert (await client.get("/app/keepalive", follow_redirects=False)).status_code == 204
+        # and 61 s without any locks the screen.
+        frozen_clock.advance(timedelta(seconds=61))
+        locked = await client.get("/app/keepalive", follow_redirects=False)
+        assert locked.status_code == 303 and locked.headers["location"] == "/app/lock"
+
+
 async def test_unlock_with_pin_and_pin_rules(backend, tenant_a):
     async with AsyncTestClient(create_app(backend.settings)) as client:
         await sign_in(client, tenant_a.slug, f"owner@{tenant_a.slug}.example")

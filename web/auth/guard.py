@@ -36,6 +36,8 @@ from salonkeep.web.read_requests import READ_METHODS, serve_read_only
 #: Route ``opt`` keys: allowed while the screen is locked / while a required second factor is missing.
 LOCK_OK = "lock_ok"
 SETUP_OK = "setup_ok"
+#: Requests within this many seconds of the last recorded activity do not write the session.
+_TOUCH_AFTER_SECONDS = 1.0
 
 
 @dataclass
@@ -150,7 +152,10 @@ class StaffGuard(ASGIMiddleware):
             await store.save(token, data)
             if not opt.get(LOCK_OK):
                 return await _redirect(send, "/app/lock", htmx)
-        else:
+        elif data.idle_for() > min(_TOUCH_AFTER_SECONDS, idle / 10):
+            # Activity restarts the idle clock. A busy page makes many requests a second; the
+            # session is written at most once a second for them (the lock may come up to a
+            # second early, never late).
             data.touch()
             await store.save(token, data)
         current = Signed(token=token, session=data, staff=staff, tenant=tenant, idle_seconds=idle)
