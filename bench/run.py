@@ -157,7 +157,11 @@ def main() -> None:
             ("its consent panel (htmx, after the page)", f"{app}{profile}/consent", htmx),
             ("its audit panel (htmx, after the page; owner)", f"{app}{profile}/audit", htmx),
             ("signed-in floor: /app/keepalive (guard + session, no page)", f"{app}/app/keepalive", cookie),
-            ("signed-in floor: /app/account (guard + layout, no data)", f"{app}/app/account", cookie),
+            (
+                "signed-in floor: /app/account (guard + a small page, no client data)",
+                app + "/app/account",
+                cookie,
+            ),
             (
                 "staff search, htmx partial, rare name (q=virtanen1234)",
                 f"{app}/app/clients?q=virtanen1234",
