@@ -174,6 +174,8 @@ async def _scope(ctx: TenantContext) -> frozenset[UUID] | None:
 
 
 def _scoped(ctx: TenantContext, scope: frozenset[UUID] | None) -> Combinable:
+    """The branch scope as a piccolo condition (search); :func:`_load` writes the same rule
+    in SQL for the single-client read every page makes."""
     where: Combinable = Client.tenant_id == ctx.tenant_id
     if scope is not None:
         where = where & Client.branch_id.is_in(list(scope) or [ctx.tenant_id])
