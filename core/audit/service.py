@@ -19,7 +19,7 @@ from salonkeep.core.access import Action, Forbidden, can
 from salonkeep.core.audit.tables import AuditEvent
 from salonkeep.tenants import clock, read_request
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import execute, get_engine, unit_of_work
+from salonkeep.tenants.db import execute, fetch_objects, get_engine, unit_of_work
 
 
 class AuditAction(StrEnum):
@@ -238,6 +238,12 @@ async def latest_client_events(client_id: UUID, limit: int = 20) -> list[AuditEn
 
 
 async def client_history(client_id: UUID) -> list[AuditEntry]:
-    """ "Who looked at my record and why": every event about one client, oldest first."""
-    rows = await search_events(client_id=client_id, limit=5000)
-    return sorted(rows, key=lambda e: (e.occurred_at, e.seq or 0))
+    """ "Who looked at my record and why": every event about one client, oldest first (all
+    of them, however many: the client's access report and ``salonkeep audit client``)."""
+    ctx = current()
+    _require_reader(ctx)
+    async with unit_of_work(ctx):
+        rows = await fetch_objects(
+            AuditEvent, "tenant_id = {} and client_id = {}", ctx.tenant_id, client_id, order_by="occurred_at"
+        )
+    return sorted((_entry(r) for r in rows), key=lambda e: (e.occurred_at, e.seq or 0))

@@ -15,6 +15,7 @@ from salonkeep.core.audit.tables import AuditEvent
 from salonkeep.core.clients.service import ClientInput, create_client, get_client, search_clients
 from salonkeep.core.visits.service import client_history as visit_history
 from salonkeep.core.visits.service import record_service
+from salonkeep.tenants import clock
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.tables import ROLES
@@ -269,3 +270,27 @@ async def test_the_app_role_may_only_append_to_the_audit_trail(backend, tenant_a
                     await conn.execute(sql)
     finally:
         await conn.close()
+
+
+async def test_a_clients_history_lists_every_event_however_many(tenant_a, client_a, frozen_clock):
+    """The access report is a data-subject right: no silent cut-off (it once stopped at 5,000)."""
+    many = 5_050
+    async with unit_of_work(tenant_a.ctx):
+        for start in range(0, many, 1_000):
+            await AuditEvent.insert(
+                *[
+                    AuditEvent(
+                        id=uuid.uuid4(),
+                        tenant_id=tenant_a.ctx.tenant_id,
+                        occurred_at=clock.now(),
+                        action="view",
+                        client_id=client_a.id,
+                        subject_id=client_a.id,
+                        fields="first_name",
+                    )
+                    for _ in range(start, min(start + 1_000, many))
+                ]
+            )
+    with tenant_scope(tenant_a.ctx):
+        history = await client_history(client_a.id)
+    assert sum(1 for e in history if e.action == "view" and e.fields == ("first_name",)) == many
