@@ -22,7 +22,7 @@ from salonkeep.core.aftercare import consent_gate
 from salonkeep.core.aftercare.programmes import tenant_programmes
 from salonkeep.core.aftercare.referrals import referrer_of
 from salonkeep.core.aftercare.tables import Touchpoint
-from salonkeep.core.clients.tables import Client
+from salonkeep.core.clients.tables import Client, client_row
 from salonkeep.core.plugins.api import (
     MESSAGE_PURPOSES,
     ClientFacts,
@@ -74,10 +74,7 @@ def _facts(client: Client) -> ClientFacts:
 async def build_plan(tenant_id: UUID, client_id: UUID, branch_id: UUID | None = None) -> Plan:
     """The :class:`Plan` for a client (call inside a unit of work of the tenant)."""
     tenant = await get_tenant(tenant_id)
-    found = await fetch_objects(Client, "tenant_id = {} and id = {}", tenant_id, client_id)
-    if not found:
-        raise NotFound("no such client")
-    client = found[0]
+    client = await client_row(tenant_id, client_id)
     branch = await execute(
         "select time_zone from branch where tenant_id = {} and id = {}",
         tenant_id,
@@ -108,8 +105,10 @@ async def build_plan(tenant_id: UUID, client_id: UUID, branch_id: UUID | None = 
         referrer_id = await referrer_of(tenant_id, client_id)
         if referrer_id is None:
             return None
-        rows = await fetch_objects(Client, "tenant_id = {} and id = {}", tenant_id, referrer_id)
-        return _facts(rows[0]) if rows else None
+        try:
+            return _facts(await client_row(tenant_id, referrer_id))
+        except NotFound:
+            return None
 
     return Plan(
         tenant_id=tenant_id,

@@ -28,11 +28,11 @@ from salonkeep.core.access import (
     visible_client_fields,
 )
 from salonkeep.core.clients.search import MAX_TERM, client_terms, normalise, query_words, upper_bound
-from salonkeep.core.clients.tables import CLIENT_KINDS, Client, ClientSearchTerm
+from salonkeep.core.clients.tables import CLIENT_KINDS, Client, ClientSearchTerm, client_row
 from salonkeep.core.keys.service import decrypt_fields, encrypt_fields
 from salonkeep.tenants import clock, read_request, validation
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import execute, fetch_objects, get_engine, is_postgres, unit_of_work
+from salonkeep.tenants.db import execute, get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Branch, Tenant
@@ -174,8 +174,8 @@ async def _scope(ctx: TenantContext) -> frozenset[UUID] | None:
 
 
 def _scoped(ctx: TenantContext, scope: frozenset[UUID] | None) -> Combinable:
-    """The branch scope as a piccolo condition (search); :func:`_load` writes the same rule
-    in SQL for the single-client read every page makes."""
+    """The branch scope as a piccolo condition (search); :func:`_load` checks the same rule
+    on the one row it reads."""
     where: Combinable = Client.tenant_id == ctx.tenant_id
     if scope is not None:
         where = where & Client.branch_id.is_in(list(scope) or [ctx.tenant_id])
@@ -296,16 +296,12 @@ async def create_client(data: ClientInput) -> ClientView:
 
 
 async def _load(ctx: TenantContext, client_id: UUID, scope: frozenset[UUID] | None) -> Client:
-    if scope is None:
-        found = await fetch_objects(Client, "tenant_id = {} and id = {}", ctx.tenant_id, client_id)
-    else:
-        # A branch-scoped person: only clients of their branches (none when they have none).
-        branches = list(scope) or [ctx.tenant_id]
-        where = "tenant_id = {} and id = {} and branch_id in (" + ", ".join(["{}"] * len(branches)) + ")"
-        found = await fetch_objects(Client, where, ctx.tenant_id, client_id, *branches)
-    if not found:
+    client = await client_row(ctx.tenant_id, client_id)
+    if scope is not None and client.branch_id not in scope:
+        # A branch-scoped person sees only clients of their branches: the same answer as an
+        # unknown id, so nothing tells them the client exists.
         raise NotFound("no such client")
-    return found[0]
+    return client
 
 
 async def get_client(client_id: UUID) -> ClientView:

@@ -8,6 +8,8 @@ from piccolo.columns import UUID, Boolean, Date, ForeignKey, Text, Timestamptz, 
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
+from salonkeep.tenants.db import fetch_objects
+from salonkeep.tenants.errors import NotFound
 from salonkeep.tenants.tables import Branch, Tenant
 
 CLIENT_KINDS = ("new", "member", "guest")
@@ -55,3 +57,12 @@ class ClientSearchTerm(Table, tablename="client_search_term"):
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
     client_id = ForeignKey(references=Client, null=False, on_delete=OnDelete.cascade)
     term = Varchar(length=100, required=True)
+
+
+async def client_row(tenant_id: object, client_id: object) -> Client:
+    """The tenant's client row with ``client_id`` (no role check: services do that); raises
+    NotFound. Call inside a unit of work."""
+    found = await fetch_objects(Client, "tenant_id = {} and id = {}", tenant_id, client_id)
+    if not found:
+        raise NotFound("no such client")
+    return found[0]

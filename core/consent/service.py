@@ -21,12 +21,12 @@ from uuid import UUID
 
 from salonkeep.core import audit, events
 from salonkeep.core.access import Action, Forbidden, can
-from salonkeep.core.clients.tables import Client
+from salonkeep.core.clients.tables import Client, client_row
 from salonkeep.core.consent.tables import ConsentEvent, PolicyVersion
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import execute, fetch_objects, unit_of_work
-from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.errors import ValidationFailed
 
 
 class Purpose(StrEnum):
@@ -102,10 +102,7 @@ _OF_CLIENT = "tenant_id = {} and client_id = {}"
 
 
 async def _client(ctx: TenantContext, client_id: UUID) -> Client:
-    found = await fetch_objects(Client, "tenant_id = {} and id = {}", ctx.tenant_id, client_id)
-    if not found:
-        raise NotFound("no such client")
-    return found[0]
+    return await client_row(ctx.tenant_id, client_id)
 
 
 async def record_consent(

@@ -28,12 +28,12 @@ from salonkeep.core import audit
 from salonkeep.core.access import Action, require
 from salonkeep.core.apps import all_tables
 from salonkeep.core.clients.service import ENCRYPTED_COLUMNS, ClientInput, update_client
-from salonkeep.core.clients.tables import Client
+from salonkeep.core.clients.tables import Client, client_row
 from salonkeep.core.keys.service import PREFIX, decrypt_column, decrypt_fields, shred_client_key
 from salonkeep.core.privacy.tables import REQUEST_KINDS, REQUEST_STATUSES, PrivacyRequest
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import execute, fetch_objects, get_engine, is_postgres, unit_of_work
+from salonkeep.tenants.db import execute, get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 
@@ -91,10 +91,7 @@ def _request_view(row: PrivacyRequest) -> RequestView:
 
 
 async def _client_row(ctx: TenantContext, client_id: UUID) -> Client:
-    found = await fetch_objects(Client, "tenant_id = {} and id = {}", ctx.tenant_id, client_id)
-    if not found:
-        raise NotFound("no such client")
-    return found[0]
+    return await client_row(ctx.tenant_id, client_id)
 
 
 async def open_request(
