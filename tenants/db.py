@@ -124,6 +124,18 @@ async def fetch_objects(table: type[TableT], where: str, *args: object, order_by
     return [table(_exists_in_db=True, **row) for row in rows]  # type: ignore[arg-type]
 
 
+def current_scope() -> UUID | None:
+    """The tenant the open unit of work of this task is scoped to (``None`` outside one).
+    :mod:`salonkeep.tenants.scoped` filters every query by it."""
+    scope = _scoped_transaction.get()
+    if scope is None:
+        return None
+    transaction, tenant_id = scope
+    if get_engine().current_transaction.get() is not transaction:
+        return None  # the unit of work has ended (a context copied into another task)
+    return tenant_id  # type: ignore[return-value]
+
+
 async def set_tenant_for_rls(tenant_id: object) -> None:
     """Scope the current PostgreSQL transaction to ``tenant_id`` (a no-op on SQLite)."""
     if is_postgres(get_engine()):

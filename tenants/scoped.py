@@ -1,0 +1,167 @@
+"""The one way to read and write tenant data: the tenant filter comes from here, never by hand.
+
+Every function reads the tenant of the **open unit of work** (:func:`salonkeep.tenants.db.unit_of_work`),
+the same tenant that PostgreSQL row-level security was set to, and adds ``tenant_id = …`` to
+the query itself. Outside a unit of work they raise :class:`NoTenantContext` (fail closed). On
+the embedded SQLite default (no RLS) this filter is the only guard, so no module outside
+``tenants/`` writes ``tenant_id`` into a query (a test walks the sources for it).
+
+Piccolo queries::
+
+    async with unit_of_work(ctx):
+        rows = await scoped.objects(Client).where(Client.id == client_id)
+        await scoped.update(Client, {Client.phone: "+358…"}).where(Client.id == client_id)
+        await scoped.insert(scoped.new(Visit, client_id=client.id, service="Facial"))
+
+Hand-written SQL (hot read paths, tables named from the catalog)::
+
+    rows = await scoped.fetch(Touchpoint, "client_id = {}", client_id, order_by="due_at")
+    zones = await scoped.rows("branch", "time_zone", "id = {}", branch_id)
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, TypeVar
+from uuid import UUID
+
+from piccolo.query.methods.delete import Delete
+from piccolo.query.methods.objects import Objects
+from piccolo.query.methods.select import Select
+from piccolo.query.methods.update import Update
+from piccolo.table import Table
+
+from salonkeep.tenants import db
+from salonkeep.tenants.errors import NoTenantContext
+
+TableT = TypeVar("TableT", bound=Table)
+
+
+def tenant_id() -> UUID:
+    """The tenant of the open unit of work; raises :class:`NoTenantContext` outside one."""
+    scope = db.current_scope()
+    if scope is None:
+        raise NoTenantContext()
+    return scope
+
+
+def _column(table: type[Table]) -> Any:
+    column = getattr(table, "tenant_id", None)
+    if column is None:
+        raise TypeError(f"{table.__name__} holds no tenant data (no tenant_id column)")
+    return column
+
+
+def objects(table: type[TableT]) -> Objects[TableT]:
+    """``table.objects()`` of the current tenant (chain ``.where(...)`` for more conditions)."""
+    return table.objects().where(_column(table) == tenant_id())
+
+
+def select(table: type[Table], *columns: Any) -> Select:
+    """``table.select(*columns)`` of the current tenant."""
+    return table.select(*columns).where(_column(table) == tenant_id())
+
+
+def update(table: type[Table], values: dict[Any, Any] | None = None, **kwargs: Any) -> Update:
+    """``table.update(values)`` limited to the current tenant's rows (``tenant_id`` itself
+    cannot be changed through it)."""
+    names = {getattr(k, "_meta", None) and k._meta.name for k in (values or {})} | set(kwargs)
+    if "tenant_id" in names:
+        raise ValueError("a row's tenant cannot be changed")
+    return table.update(values, **kwargs).where(_column(table) == tenant_id())
+
+
+def delete(table: type[Table]) -> Delete:
+    """``table.delete()`` limited to the current tenant's rows."""
+    return table.delete().where(_column(table) == tenant_id())
+
+
+async def count(table: type[Table], *where: Any) -> int:
+    """How many of the current tenant's rows of ``table`` meet ``where``."""
+    return int(await table.count().where(_column(table) == tenant_id(), *where))
+
+
+async def exists(table: type[Table], *where: Any) -> bool:
+    """True when one of the current tenant's rows of ``table`` meets ``where``."""
+    return bool(await table.exists().where(_column(table) == tenant_id(), *where))
+
+
+def new(table: type[TableT], **values: Any) -> TableT:
+    """A new, unsaved row of ``table`` for the current tenant (save it with :func:`insert`)."""
+    if "tenant_id" in values:
+        raise ValueError("the tenant of a new row comes from the unit of work")
+    _column(table)
+    return table(tenant_id=tenant_id(), **values)
+
+
+async def insert(*rows: Table) -> None:
+    """Insert ``rows`` (of one table, made with :func:`new`); a row of another tenant than the
+    unit of work's is refused."""
+    if not rows:
+        return
+    scope = tenant_id()
+    for row in rows:
+        _column(type(row))
+        if getattr(row, "tenant_id", None) != scope:
+            raise NoTenantContext()
+    await type(rows[0]).insert(*rows)
+
+
+def _name(table: type[Table] | str) -> str:
+    name = table if isinstance(table, str) else table._meta.tablename
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"not a table name: {name!r}")
+    return name
+
+
+def _scoped_where(where: str) -> str:
+    return f"tenant_id = {{}} and ({where})" if where else "tenant_id = {}"
+
+
+async def fetch(table: type[TableT], where: str = "", *args: object, order_by: str = "") -> list[TableT]:
+    """The current tenant's rows of ``table`` meeting a hand-written ``where`` (``{}``
+    placeholders, values only as ``args``), as piccolo objects. For hot read paths: the SQL is
+    built once and cached (see :func:`salonkeep.tenants.db.fetch_objects`)."""
+    return await db.fetch_objects(table, _scoped_where(where), tenant_id(), *args, order_by=order_by)
+
+
+@functools.lru_cache(maxsize=256)
+def _sql(verb: str, table: str, body: str, where: str, tail: str) -> str:
+    # Table names from table classes or the catalog (checked by _name), values only as
+    # parameters.
+    scoped_where = _scoped_where(where)
+    if verb == "select":
+        sql = f'select {body} from "{table}" where {scoped_where}'  # noqa: S608
+    elif verb == "update":
+        sql = f'update "{table}" set {body} where {scoped_where}'  # noqa: S608
+    else:
+        sql = f'delete from "{table}" where {scoped_where}'  # noqa: S608
+    return f"{sql} {tail}" if tail else sql
+
+
+async def rows(
+    table: type[Table] | str,
+    columns: str,
+    where: str = "",
+    *args: object,
+    group_by: str = "",
+    order_by: str = "",
+) -> list[dict[str, object]]:
+    """``select columns from table`` for the current tenant, as dicts (``{}`` placeholders in
+    ``where``). ``table`` may be a name read from the catalog (privacy export and erasure)."""
+    clauses = (group_by and f"group by {group_by}", order_by and f"order by {order_by}")
+    tail = " ".join(part for part in clauses if part)
+    return await db.execute(_sql("select", _name(table), columns, where, tail), tenant_id(), *args)
+
+
+async def update_rows(table: type[Table] | str, assignments: str, where: str = "", *args: object) -> None:
+    """``update table set assignments`` on the current tenant's rows meeting ``where``
+    (``assignments`` may not use placeholders; pass values in ``where`` only)."""
+    if "tenant_id" in assignments:
+        raise ValueError("a row's tenant cannot be changed")
+    await db.execute(_sql("update", _name(table), assignments, where, ""), tenant_id(), *args)
+
+
+async def delete_rows(table: type[Table] | str, where: str = "", *args: object) -> None:
+    """``delete from table`` on the current tenant's rows meeting ``where``."""
+    await db.execute(_sql("delete", _name(table), "", where, ""), tenant_id(), *args)
