@@ -111,6 +111,13 @@ def visible_client_fields(ctx: TenantContext) -> frozenset[str]:
     return ROLE_CLIENT_FIELDS.get(ctx.role, frozenset())
 
 
+def sees_health_data(ctx: TenantContext) -> bool:
+    """True when the context may read health information (every field of
+    :data:`HEALTH_FIELDS`; system contexts may). Such roles also read what staff wrote on calls
+    and tasks, which can carry it; the others only see that a note exists."""
+    return visible_client_fields(ctx) >= HEALTH_FIELDS
+
+
 def branch_scope(ctx: TenantContext, share_chain_wide: bool) -> frozenset[UUID] | None:
     """The branches whose clients the context sees, or ``None`` for all of them."""
     if ctx.role is None or ctx.role in CHAIN_WIDE_ROLES or share_chain_wide:

@@ -8,16 +8,16 @@ workers send them.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from piccolo.columns.combination import Combinable
 
 from salonkeep.core import consent
 from salonkeep.core.access import Action, branch_scope, require, visible_client_fields
-from salonkeep.core.aftercare import host
+from salonkeep.core.aftercare import host, notes
 from salonkeep.core.aftercare.programmes import tenant_programmes
 from salonkeep.core.aftercare.tables import CallLogEntry, CallPreference, Touchpoint
 from salonkeep.core.clients.service import get_client
@@ -64,6 +64,8 @@ class CallItem:
     attempts: int
     assigned_role: str | None
     missed: bool
+    #: What staff wrote that the task carries (the reporting call's note), as the role may see it.
+    detail: notes.StaffNote = field(default_factory=notes.StaffNote)
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,9 @@ class LogEntry:
     programme: str
     title: str
     outcome: str
+    #: The note in clear ("" when none, or hidden from the role: then ``note_hidden``).
     note: str
+    note_hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,10 +101,15 @@ class TouchpointView:
     outcome: str | None
     attempts: int
     missed: bool
+    #: The last outcome's note and the text carried from the cause, as the role may see them.
+    note: notes.StaffNote = field(default_factory=notes.StaffNote)
+    detail: notes.StaffNote = field(default_factory=notes.StaffNote)
 
 
-def touchpoint_view(row: Touchpoint) -> TouchpointView:
-    """The client-page view of a touchpoint row."""
+def touchpoint_view(
+    row: Touchpoint, note: notes.StaffNote | None = None, detail: notes.StaffNote | None = None
+) -> TouchpointView:
+    """The client-page view of a touchpoint row (its notes as revealed by the caller)."""
     return TouchpointView(
         id=row.id,
         programme=row.programme,
@@ -115,6 +124,8 @@ def touchpoint_view(row: Touchpoint) -> TouchpointView:
         outcome=row.outcome,
         attempts=row.attempts,
         missed=row.missed,
+        note=note or notes.StaffNote(),
+        detail=detail or notes.StaffNote(),
     )
 
 
@@ -179,6 +190,9 @@ async def due_calls(branch_id: UUID, now: datetime | None = None) -> list[CallIt
             )
         }
         titles = {s.programme.name: s.programme.title for s in await tenant_programmes(ctx.tenant_id)}
+        details = {
+            r.id: await notes.reveal(ctx, r.client_id, "touchpoint", "detail", r.id, r.detail) for r in rows
+        }
     show_phone = "phone" in visible_client_fields(ctx)
     items = []
     for row in rows:
@@ -201,6 +215,7 @@ async def due_calls(branch_id: UUID, now: datetime | None = None) -> list[CallIt
                 attempts=row.attempts,
                 assigned_role=row.assigned_role,
                 missed=row.missed,
+                detail=details[row.id],
             )
         )
     items.sort(key=lambda i: (i.urgency != "urgent", not i.overdue, i.due_at))
@@ -239,19 +254,23 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
         states = {s.programme.name: s for s in await tenant_programmes(ctx.tenant_id)}
         state = states.get(row.programme)
         settings = state.settings if state else {"retry_after_hours": 24, "max_attempts": 3}
+        note = note.strip()
+        # The note can carry health information: encrypted (see calls' notes module).
+        entry_id = uuid4()
         await CallLogEntry(
+            id=entry_id,
             tenant_id=ctx.tenant_id,
             touchpoint_id=row.id,
             client_id=row.client_id,
             staff_id=ctx.actor_id,
             programme=row.programme,
             outcome=outcome,
-            note=note.strip(),
+            note=await notes.seal(ctx, row.client_id, "call_log", "note", entry_id, note),
             recorded_at=now,
         ).save()
         row.attempts += 1
         row.outcome = outcome
-        row.note = note.strip()
+        row.note = await notes.seal(ctx, row.client_id, "touchpoint", "note", row.id, note)
         if outcome == NO_ANSWER and row.attempts < int(settings["max_attempts"]):
             row.due_at = now + timedelta(hours=int(settings["retry_after_hours"]))
         else:
@@ -268,7 +287,8 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
                     key=f"{row.id}:abnormal",
                     due_at=now,
                     title="Abnormal reaction reported: contact the client now",
-                    body=f"Reported on the call {row.title!r}. Note: {note.strip() or '-'}",
+                    body=f"Reported on the call {row.title!r}.",
+                    detail=note,
                     urgency="urgent",
                     assigned_role="branch_manager",
                 )
@@ -280,7 +300,7 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
                     key=f"{row.id}:book",
                     due_at=now,
                     title="Book the appointment the client asked for",
-                    body=note.strip(),
+                    detail=note,
                     assigned_role="reception",
                 )
             )
@@ -298,9 +318,9 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
                         wording_shown=f"Opted out during a {row.programme} follow-up call",
                     )
         await host.write_planned(escalations, plan, row.branch_id, require_enabled=False)
-        planned = await get_plugins().touchpoint_outcome(host.to_fact(row), outcome, plan)
-        await host.write_planned(planned, plan, row.branch_id)
-    return touchpoint_view(row)
+        planned = await get_plugins().touchpoint_outcome(host.to_fact(row, note), outcome, plan)
+        await host.write_planned(planned, plan, row.branch_id, private=(note,))
+    return touchpoint_view(row, note=notes.shown(ctx, note))
 
 
 async def _log(ctx: TenantContext, where: str, *args: object) -> list[LogEntry]:
@@ -329,19 +349,23 @@ async def _log(ctx: TenantContext, where: str, *args: object) -> list[LogEntry]:
             (Touchpoint.tenant_id == ctx.tenant_id) & Touchpoint.id.is_in(tp_ids or [ctx.tenant_id])
         )
     }
-    return [
-        LogEntry(
-            recorded_at=r.recorded_at,
-            client_id=r.client_id,
-            client_name=clients.get(r.client_id, ""),
-            staff_name=staff.get(r.staff_id, "system") if r.staff_id else "system",
-            programme=r.programme,
-            title=titles.get(r.touchpoint_id, ""),
-            outcome=r.outcome,
-            note=r.note,
+    entries = []
+    for r in rows:
+        note = await notes.reveal(ctx, r.client_id, "call_log", "note", r.id, r.note)
+        entries.append(
+            LogEntry(
+                recorded_at=r.recorded_at,
+                client_id=r.client_id,
+                client_name=clients.get(r.client_id, ""),
+                staff_name=staff.get(r.staff_id, "system") if r.staff_id else "system",
+                programme=r.programme,
+                title=titles.get(r.touchpoint_id, ""),
+                outcome=r.outcome,
+                note=note.text,
+                note_hidden=note.hidden,
+            )
         )
-        for r in rows
-    ]
+    return entries
 
 
 async def call_log(client_id: UUID) -> list[LogEntry]:
@@ -371,7 +395,14 @@ async def client_touchpoints(client_id: UUID) -> list[TouchpointView]:
         rows = await fetch_objects(
             Touchpoint, "tenant_id = {} and client_id = {}", ctx.tenant_id, client.id, order_by="due_at"
         )
-    return [touchpoint_view(r) for r in rows]
+        return [
+            touchpoint_view(
+                r,
+                note=await notes.reveal(ctx, client.id, "touchpoint", "note", r.id, r.note),
+                detail=await notes.reveal(ctx, client.id, "touchpoint", "detail", r.id, r.detail),
+            )
+            for r in rows
+        ]
 
 
 async def client_panels(client_id: UUID) -> list[Panel]:

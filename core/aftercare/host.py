@@ -14,11 +14,12 @@ Rules applied to whatever a plugin returns (plugins need not remember them):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from salonkeep.core import events
-from salonkeep.core.aftercare import consent_gate
+from salonkeep.core.aftercare import consent_gate, notes
 from salonkeep.core.aftercare.programmes import tenant_programmes
 from salonkeep.core.aftercare.referrals import referrer_of
 from salonkeep.core.aftercare.tables import Touchpoint
@@ -36,13 +37,15 @@ from salonkeep.core.plugins.api import (
 )
 from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants import clock
+from salonkeep.tenants.context import TenantContext, current_or_none
 from salonkeep.tenants.db import execute, fetch_objects
 from salonkeep.tenants.errors import NotFound
 from salonkeep.tenants.onboarding import get_tenant
 
 
-def to_fact(row: Touchpoint) -> TouchpointFact:
-    """The plugin-facing view of a touchpoint row."""
+def to_fact(row: Touchpoint, note: str = "") -> TouchpointFact:
+    """The plugin-facing view of a touchpoint row, with its note in clear text (``row.note``
+    is ciphertext)."""
     return TouchpointFact(
         id=row.id,
         client_id=row.client_id,
@@ -54,7 +57,7 @@ def to_fact(row: Touchpoint) -> TouchpointFact:
         due_at=row.due_at,
         status=row.status,
         outcome=row.outcome,
-        note=row.note,
+        note=note,
         attempts=row.attempts,
         missed=row.missed,
     )
@@ -96,7 +99,12 @@ async def build_plan(tenant_id: UUID, client_id: UUID, branch_id: UUID | None = 
         rows = await fetch_objects(
             Touchpoint, "tenant_id = {} and client_id = {}", tenant_id, client_id, order_by="due_at"
         )
-        return [to_fact(r) for r in rows]
+        # Notes in clear only when the acting role may read them (plugin panels are shown).
+        ctx = current_or_none() or TenantContext(tenant_id=tenant_id)
+        return [
+            to_fact(r, (await notes.reveal(ctx, client_id, "touchpoint", "note", r.id, r.note)).text)
+            for r in rows
+        ]
 
     async def consent(purpose: str) -> bool:
         return await consent_gate.allows(client_id, purpose)
@@ -141,6 +149,7 @@ def _values(item: Planned, tenant_id: UUID, client_id: UUID, branch_id: UUID) ->
             **common,
             "kind": "call",
             "script": item.script,
+            "detail": item.detail,
             "urgency": item.urgency,
             "assigned_role": item.assigned_role,
             "miss_after": item.miss_after,
@@ -151,18 +160,42 @@ def _values(item: Planned, tenant_id: UUID, client_id: UUID, branch_id: UUID) ->
         **common,
         "kind": "task",
         "script": item.body,
+        "detail": item.detail,
         "urgency": item.urgency,
         "assigned_role": item.assigned_role,
     }
 
 
+def _without_private(item: Planned, private: tuple[str, ...]) -> Planned:
+    """``item`` with the staff-written ``private`` texts a plugin copied into its title or
+    body replaced by "…"; the body as written goes to the (encrypted) ``detail``."""
+    body_field = "script" if isinstance(item, PlannedCall) else "body"
+    body: str = getattr(item, body_field)
+    if not notes.leaks(item.title, private) and not notes.leaks(body, private):
+        return item
+    changes: dict[str, Any] = {
+        "title": notes.redact(item.title, private),
+        body_field: notes.redact(body, private),
+    }
+    if not isinstance(item, PlannedMessage):
+        changes["detail"] = "\n".join(text for text in (item.detail, body) if text)
+    return replace(item, **changes)
+
+
 async def write_planned(
-    items: Sequence[Planned], plan: Plan, branch_id: UUID, *, require_enabled: bool = True
+    items: Sequence[Planned],
+    plan: Plan,
+    branch_id: UUID,
+    *,
+    require_enabled: bool = True,
+    private: tuple[str, ...] = (),
 ) -> int:
     """Write ``items`` for ``plan.client`` (filtered by the host's rules); returns how many
     new touchpoints were written. ``require_enabled=False`` is for safety escalations, which
-    are written even when the programme was switched off meanwhile."""
+    are written even when the programme was switched off meanwhile. ``private`` are texts
+    staff wrote (an outcome's note): never stored in clear, even if a plugin copied them."""
     written = 0
+    private = tuple(text for text in private if text)
     known = get_plugins().programmes()
     for item in items:
         if not isinstance(item, PlannedCall | PlannedMessage | PlannedTask):
@@ -173,6 +206,7 @@ async def write_planned(
             raise ValueError(f"{item.programme}:{item.key}: no plugin declares this programme")
         if require_enabled and not plan.enabled(item.programme):
             continue
+        item = _without_private(item, private) if private else item
         client_id = item.client_id or plan.client.id
         if isinstance(item, PlannedMessage):
             if item.purpose not in MESSAGE_PURPOSES:
@@ -185,6 +219,15 @@ async def write_planned(
         )
         if exists:
             continue
+        values["id"] = uuid4()
+        values["detail"] = await notes.seal(
+            TenantContext(tenant_id=plan.tenant_id),
+            client_id,
+            "touchpoint",
+            "detail",
+            values["id"],
+            values.get("detail", ""),
+        )
         await Touchpoint.insert(Touchpoint(**values)).on_conflict(action="DO NOTHING")
         written += 1
     return written

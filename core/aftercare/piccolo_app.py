@@ -16,6 +16,7 @@ APP_CONFIG = AppConfig(
     app_name="aftercare",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
     table_classes=[Touchpoint, CallLogEntry, ProgrammeSetting, CallPreference, Referral],
-    migration_dependencies=["salonkeep.core.clients.piccolo_app"],
+    # keys: the migration that encrypts existing call notes writes client keys.
+    migration_dependencies=["salonkeep.core.clients.piccolo_app", "salonkeep.core.keys.piccolo_app"],
     commands=[],
 )

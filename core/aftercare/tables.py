@@ -32,6 +32,9 @@ class Touchpoint(Table, tablename="touchpoint"):
     due_at = Timestamptz()
     title = Varchar(length=200, default="")
     script = Text(default="")
+    #: Staff-written text carried from the touchpoint's cause (the note of the call that
+    #: reported an abnormal reaction): encrypted, see :mod:`salonkeep.core.aftercare.notes`.
+    detail = Text(default="")
     purpose = Varchar(length=32, default="service")
     status = Varchar(length=16, default="planned")
     urgency = Varchar(length=16, default="normal")
@@ -40,6 +43,7 @@ class Touchpoint(Table, tablename="touchpoint"):
     dedupe_key = Varchar(length=255, required=True)
     attempts = Integer(default=0)
     outcome = Varchar(length=32, null=True, default=None)
+    #: The note of the last outcome recorded (encrypted, like ``call_log.note``).
     note = Text(default="")
     completed_by = ForeignKey(references=StaffMember, null=True, on_delete=OnDelete.set_null)
     completed_at = Timestamptz(null=True, default=None)
@@ -58,6 +62,7 @@ class CallLogEntry(Table, tablename="call_log"):
     staff_id = ForeignKey(references=StaffMember, null=True, on_delete=OnDelete.set_null)
     programme = Varchar(length=64, required=True)
     outcome = Varchar(length=32, required=True)
+    #: What staff wrote (may carry health information): encrypted under the client's key.
     note = Text(default="")
     recorded_at = Timestamptz()
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 import base64
 import os
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from uuid import UUID
+from typing import Any
+from uuid import UUID, uuid4
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -157,7 +158,7 @@ async def _client_key(ctx: TenantContext, client_id: UUID, create: bool) -> byte
     return key
 
 
-def _field_aad(ctx: TenantContext, client_id: UUID, name: str) -> str:
+def _field_aad(ctx: TenantContext, client_id: UUID | str, name: str) -> str:
     return f"field:{ctx.tenant_id}:{client_id}:{name}"
 
 
@@ -310,3 +311,101 @@ async def decrypt_column(
     """Clear text of a value written by :func:`encrypt_column`."""
     name = column_field(table, column, row_id)
     return (await decrypt_fields(ctx, client_id, {name: token}))[name]
+
+
+# --- encrypting existing clear text in a migration --------------------------------------
+
+#: Runs one statement with ``{}`` placeholders on the migration's connection; the rows.
+RunSQL = Callable[..., Awaitable[list[dict[str, Any]]]]
+
+
+class MigrationSealer:
+    """Encrypts a tenant's existing clear text inside a migration, the way
+    :func:`encrypt_column` does: raw SQL through ``run`` on the migration's engine and
+    transaction (tables need not be bound, there is no unit of work), with the tenant already
+    set for row-level security. Client keys made here are not cached (the migration may roll
+    back)."""
+
+    def __init__(self, run: RunSQL, tenant_id: UUID) -> None:
+        self._run = run
+        self._ctx = TenantContext(tenant_id=tenant_id)
+        self._client_keys: dict[str, bytes] = {}
+
+    async def _tenant_key(self, version: int | None) -> tuple[int, bytes]:
+        tenant_id = self._ctx.tenant_id
+        if version is None:
+            rows = await self._run(
+                "SELECT version, wrapped, master_key_id FROM tenant_key "
+                "WHERE tenant_id = {} AND state = 'active' ORDER BY version DESC LIMIT 1",
+                tenant_id,
+            )
+        else:
+            rows = await self._run(
+                "SELECT version, wrapped, master_key_id FROM tenant_key "
+                "WHERE tenant_id = {} AND version = {}",
+                tenant_id,
+                version,
+            )
+        if rows and rows[0]["wrapped"]:
+            row = TenantKey(
+                version=int(str(rows[0]["version"])),
+                wrapped=str(rows[0]["wrapped"]),
+                master_key_id=str(rows[0]["master_key_id"] or ""),
+            )
+            return row.version, _unwrap_tenant_key(tenant_id, row)
+        if version is not None:
+            raise DecryptionFailed(f"tenant key version {version} is missing or retired")
+        newest = await self._run("SELECT max(version) AS v FROM tenant_key WHERE tenant_id = {}", tenant_id)
+        fresh = int(str(newest[0]["v"] or 0)) + 1 if newest else 1
+        key = AESGCM.generate_key(bit_length=256)
+        await self._run(
+            "INSERT INTO tenant_key (id, tenant_id, version, wrapped, master_key_id, state, created_at) "
+            "VALUES ({}, {}, {}, {}, {}, 'active', {})",
+            uuid4(),
+            tenant_id,
+            fresh,
+            _seal(_wrapping_key(), key, f"tenant-key:{tenant_id}:{fresh}"),
+            master.key_id(),
+            clock.now(),
+        )
+        return fresh, key
+
+    async def _client_key(self, client_id: UUID | str) -> bytes:
+        cached = self._client_keys.get(str(client_id))
+        if cached is not None:
+            return cached
+        tenant_id = self._ctx.tenant_id
+        aad = f"client-key:{tenant_id}:{client_id}"
+        rows = await self._run(
+            "SELECT tenant_key_version, wrapped FROM client_key WHERE tenant_id = {} AND client_id = {}",
+            tenant_id,
+            client_id,
+        )
+        if rows:
+            _, tenant_key = await self._tenant_key(int(str(rows[0]["tenant_key_version"])))
+            key = _open(tenant_key, str(rows[0]["wrapped"]), aad)
+        else:
+            version, tenant_key = await self._tenant_key(None)
+            key = AESGCM.generate_key(bit_length=256)
+            await self._run(
+                "INSERT INTO client_key (id, tenant_id, client_id, tenant_key_version, wrapped, created_at) "
+                "VALUES ({}, {}, {}, {}, {}, {})",
+                uuid4(),
+                tenant_id,
+                client_id,
+                version,
+                _seal(tenant_key, key, aad),
+                clock.now(),
+            )
+        self._client_keys[str(client_id)] = key
+        return key
+
+    async def seal_column(
+        self, client_id: UUID | str, table: str, column: str, row_id: UUID | str, value: str
+    ) -> str:
+        """What :func:`encrypt_column` would store for ``value`` ("" stays "")."""
+        if not value:
+            return ""
+        key = await self._client_key(client_id)
+        aad = _field_aad(self._ctx, client_id, column_field(table, column, row_id))
+        return PREFIX + _seal(key, value.encode(), aad)

@@ -175,6 +175,8 @@ class PlannedCall:
     #: Flag the call as a missed check-up when still open after this moment.
     miss_after: datetime | None = None
     client_id: UUID | None = None
+    #: Text staff wrote that the call carries (see :class:`PlannedTask`).
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,11 @@ class PlannedTask:
     urgency: Literal["normal", "urgent"] = "normal"
     assigned_role: str | None = None
     client_id: UUID | None = None
+    #: Text staff wrote that the task carries, e.g. the note of the call that caused it
+    #: (``touchpoint.note`` in an outcome hook). It can carry health information: it is stored
+    #: encrypted and shown only to roles that see health data. Never copy it into ``title``
+    #: or ``body`` (the host moves a ``body`` that contains the note here).
+    detail: str = ""
 
 
 Planned = PlannedCall | PlannedMessage | PlannedTask
@@ -242,6 +249,7 @@ class TouchpointFact:
     due_at: datetime
     status: str
     outcome: str | None
+    #: The note of the last outcome (clear text; "" when the acting role may not read it).
     note: str
     attempts: int
     missed: bool

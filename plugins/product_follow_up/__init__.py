@@ -141,7 +141,8 @@ def salonkeep_touchpoint_outcome(touchpoint: TouchpointFact, outcome: str, plan:
             key=f"{touchpoint.id}:see-client",
             due_at=plan.now,
             title="Go and see the client about an abnormal reaction",
-            body=f"Reported on {touchpoint.title!r}: {touchpoint.note or '-'}",
+            body=f"Reported on {touchpoint.title!r}.",
+            detail=touchpoint.note,
             urgency="urgent",
             assigned_role="practitioner",
         )

@@ -55,7 +55,9 @@ async def test_abnormal_reaction_escalates_at_once(salonkeep_clock, emit, planne
         ("branch_manager", "urgent", salonkeep_clock()),
         ("practitioner", "urgent", salonkeep_clock()),
     ]
-    assert any("rash on the belly" in t.script for t in tasks)
+    # Both tasks carry the note, encrypted (``detail``), never in their clear-text script.
+    assert [t.detail.text for t in tasks] == ["rash on the belly", "rash on the belly"]
+    assert not any("rash" in t.script or "rash" in t.title for t in tasks)
 
 
 async def test_disabled_programme_plans_nothing(salonkeep_clock, salonkeep_configure, emit, planned):
