@@ -94,12 +94,11 @@ async def test_reception_works_the_day2_call_and_manager_gets_the_urgent_task(
 
         log = await client.get("/app/calls/log")
         assert log.status_code == 200
-        assert (
-            "Maija Slim" in log.text
-            and "Abnormal reaction" in log.text
-            and "Red skin on the belly" in log.text
-        )
-        assert "Red skin on the belly" in await _client_page(client, person.id)  # the client's call log
+        # The note can carry health information: reception sees that it exists (finding 4).
+        assert "Maija Slim" in log.text and "Abnormal reaction" in log.text
+        assert "Red skin" not in log.text and "Note (health information — hidden)" in log.text
+        client_page = await _client_page(client, person.id)  # the client's call log
+        assert "Red skin" not in client_page and "Note (health information — hidden)" in client_page
         assert "Urgent for you" not in (await client.get("/app")).text  # the task is the manager's
 
         assert (await client.get("/app/admin/programmes")).status_code == 403
@@ -115,7 +114,8 @@ async def test_reception_works_the_day2_call_and_manager_gets_the_urgent_task(
         assert "No calls recorded yet." in staff_page.text
         # Managers may read a colleague's log.
         other = await client.get(f"/app/calls/log?staff={receptionist.id}")
-        assert other.status_code == 200 and "Red skin on the belly" in other.text
+        assert other.status_code == 200 and "Abnormal reaction" in other.text
+        assert "Red skin" not in other.text  # managers see no health information either
 
 
 async def test_overdue_no_answer_and_plain_form_post(backend, tenant_a, frozen_clock):

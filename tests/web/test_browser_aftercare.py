@@ -136,7 +136,9 @@ async def test_slimming_sale_day2_call_abnormal_reaction_urgent_task(backend, te
     await expect(recorded).to_contain_text("urgent task")
     await expect(page).to_have_url(f"{server.base}/app")
     await page.click("a[data-nav=call_log]")
-    await expect(page.locator(".call-log")).to_contain_text("Red, itchy skin")
+    # Reception sees that a note exists, not the note (it can carry health information).
+    await expect(page.locator(".call-log")).to_contain_text("Note (health information — hidden)")
+    await expect(page.locator(".call-log")).not_to_contain_text("itchy")
     await context.close()
 
     # The branch manager sees the urgent task at the top of their dashboard.
