@@ -2,8 +2,9 @@
 
 ``bench/run.py`` serves this next to the real application, to measure what auditing and
 decryption together cost on the profile page. Both are replaced in this process only:
-``audit.record`` does nothing and ``clear_fields`` and the visit notes' ``decrypt_column`` return
-empty values (so the page renders the sensitive fields blank instead of decrypting them).
+``audit.record`` does nothing and ``clear_fields`` and the visit and call notes'
+``decrypt_column`` return empty values (so the page renders the sensitive fields blank instead
+of decrypting them).
 Never use this outside ``bench/``.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 from litestar import Litestar
 
 from salonkeep.core import audit
+from salonkeep.core.aftercare import notes
 from salonkeep.core.clients import service
 from salonkeep.core.visits import service as visits
 from salonkeep.web.app import create_app as create_real_app
@@ -36,4 +38,5 @@ def create_app() -> Litestar:
     audit.record = _no_audit  # type: ignore[assignment]
     service.clear_fields = _no_decryption  # type: ignore[assignment]
     visits.decrypt_column = _no_column_decryption  # type: ignore[assignment]
+    notes.decrypt_column = _no_column_decryption  # type: ignore[assignment]
     return create_real_app()

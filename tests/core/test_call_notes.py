@@ -21,6 +21,8 @@ from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.db import execute, unit_of_work
 from salonkeep.tenants.onboarding import add_staff
 
+from ..conftest import run_cli
+from .privacy_helpers import owner_sql
 from .test_encryption import database_text
 
 ROLES = tuple(ROLE_ACTIONS)
@@ -148,7 +150,7 @@ async def test_a_plugin_that_copies_the_note_into_a_script_is_redacted(tenant_a,
 
 async def test_the_migration_encrypts_existing_clear_notes(backend, tenant_a, frozen_clock):
     """Rows as an earlier release wrote them (clear text, the note copied into the tasks'
-    scripts), encrypted by the migration's tenant step and readable afterwards."""
+    scripts), encrypted by ``salonkeep migrate`` and readable afterwards."""
     note = f"swelling after filler {uuid.uuid4().hex[:8]}"
     with tenant_scope(tenant_a.ctx):
         client = await create_client(ClientInput(branch_id=tenant_a.branch_id, first_name="Vanha"))
@@ -192,9 +194,10 @@ async def test_the_migration_encrypts_existing_clear_notes(backend, tenant_a, fr
                 frozen_clock(),
             )
     assert note in database_text(backend)  # the old release's clear text
-    async with unit_of_work(tenant_a.ctx):
-        await MIGRATION._encrypt_tenant(execute, tenant_a.ctx.tenant_id)
-        await MIGRATION._encrypt_tenant(execute, tenant_a.ctx.tenant_id)  # idempotent
+    for _ in range(2):  # ``salonkeep migrate`` as on an upgrade; a second run changes nothing
+        forget = "delete from migration where name = $1"
+        await owner_sql(backend, tenant_a.ctx.tenant_id, forget, MIGRATION.ID)
+        run_cli("migrate", env=backend.env, check=True)
     dump = database_text(backend)
     assert "swelling after filler" not in dump and "Day 7 check-in" in dump
     with tenant_scope(_as(tenant_a, "practitioner")):
