@@ -47,12 +47,19 @@ async def secret_client(tenant_a):
 
 
 async def test_the_database_never_holds_sensitive_fields_in_clear_text(backend, tenant_a, secret_client):
+    from salonkeep.core.aftercare import calls
+    from salonkeep.core.visits.service import record_sale
+
     with tenant_scope(tenant_a.ctx):
         await update_client(
             secret_client.id,
             ClientInput(branch_id=tenant_a.branch_id, first_name="Sirpa", health_notes="Beta-blocker-8812"),
         )
         view = await get_client(secret_client.id)
+        # A call note (and the escalation tasks that carry it) is health data too (finding 4).
+        await record_sale(secret_client.id, product="Lip serum", category="treatment")
+        call = next(t for t in await calls.client_touchpoints(secret_client.id) if t.kind == "call")
+        await calls.record_outcome(call.id, "abnormal_reaction", "Swelling after filler-6631")
     assert (view.allergies, view.health_notes, view.id_number) == (
         SECRETS["allergies"],
         "Beta-blocker-8812",
@@ -60,7 +67,8 @@ async def test_the_database_never_holds_sensitive_fields_in_clear_text(backend, 
     )
     dump = database_text(backend)
     assert "Sirpa" in dump  # the dump is real and holds this client
-    for value in [*SECRETS.values(), "Beta-blocker-8812", "Lidocaine", "Warfarin"]:
+    assert "abnormal_reaction" in dump
+    for value in [*SECRETS.values(), "Beta-blocker-8812", "Lidocaine", "Warfarin", "Swelling after"]:
         assert value not in dump, value
 
 
