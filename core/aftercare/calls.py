@@ -255,7 +255,7 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
         state = states.get(row.programme)
         settings = state.settings if state else {"retry_after_hours": 24, "max_attempts": 3}
         note = note.strip()
-        # The note can carry health information: encrypted (see calls' notes module).
+        # The note can carry health information: encrypted (salonkeep.core.aftercare.notes).
         entry_id = uuid4()
         await CallLogEntry(
             id=entry_id,
