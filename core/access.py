@@ -7,11 +7,14 @@ them for every role.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
 from salonkeep.tenants.context import TenantContext
 from salonkeep.tenants.errors import SalonkeepError
+from salonkeep.tenants.tables import ROLES
 
 
 class Forbidden(SalonkeepError):
@@ -123,3 +126,143 @@ def branch_scope(ctx: TenantContext, share_chain_wide: bool) -> frozenset[UUID] 
     if ctx.role is None or ctx.role in CHAIN_WIDE_ROLES or share_chain_wide:
         return None
     return ctx.branch_ids
+
+
+# --- Staff administration -------------------------------------------------------------------
+#
+# Who may invite, change the role of, change the branches of, deactivate or reactivate whom.
+# The staff service (``salonkeep.core.staff``) asks :func:`staff_refusal` before every change,
+# inside the transaction that makes it; the admin page asks it to decide which forms to offer.
+#
+# ========================  ==================================================================
+# acting role               may administer (every staff action)
+# ========================  ==================================================================
+# owner                     everyone; grants every role and every branch
+# branch_manager            reception and practitioner staff whose branches are all (and at
+#                           least one) among the manager's own; grants those two roles and
+#                           only the manager's own branches (at least one)
+# practitioner, reception,  nobody
+# privacy_officer
+# system (CLI, demo)        everyone
+# ========================  ==================================================================
+#
+# For everyone: nobody changes their own role, branches or active state (so nobody raises
+# their own rights, and an owner steps down only through another owner), and no change may
+# leave the tenant without an active owner. Setting someone's password is not an action:
+# people set their own through the one-time link or *My account*.
+
+
+#: Per acting role, the roles it may administer and grant. Roles absent administer nobody.
+STAFF_ADMINISTERED_ROLES: dict[str, frozenset[str]] = {
+    "owner": frozenset(ROLES),
+    "branch_manager": frozenset({"reception", "practitioner"}),
+}
+#: Acting roles whose staff administration stops at their own branches.
+BRANCH_BOUND_STAFF_ADMINS = frozenset({"branch_manager"})
+
+
+class StaffRefusal(StrEnum):
+    """Why a staff action was refused (the web shows a translated sentence per reason)."""
+
+    NOT_A_STAFF_ADMIN = "not_a_staff_admin"
+    OWN_ACCOUNT = "own_account"
+    TARGET_ROLE = "target_role"
+    GRANTED_ROLE = "granted_role"
+    TARGET_BRANCHES = "target_branches"
+    GRANTED_BRANCHES = "granted_branches"
+    LAST_OWNER = "last_owner"
+
+
+STAFF_REFUSAL_MESSAGES: dict[StaffRefusal, str] = {
+    StaffRefusal.NOT_A_STAFF_ADMIN: "your role administers no staff",
+    StaffRefusal.OWN_ACCOUNT: "nobody changes their own role, branches or active state",
+    StaffRefusal.TARGET_ROLE: "your role may not administer staff with this role",
+    StaffRefusal.GRANTED_ROLE: "your role may not give this role",
+    StaffRefusal.TARGET_BRANCHES: "this person works outside your branches",
+    StaffRefusal.GRANTED_BRANCHES: "you may only assign your own branches (at least one)",
+    StaffRefusal.LAST_OWNER: "the organisation would be left without an active owner",
+}
+
+
+class StaffAdminForbidden(Forbidden):
+    """A staff action the acting person may not take; ``reason`` says which rule refused it."""
+
+    def __init__(self, reason: StaffRefusal) -> None:
+        self.reason = reason
+        super().__init__(STAFF_REFUSAL_MESSAGES[reason])
+
+
+@dataclass(frozen=True)
+class StaffTarget:
+    """The account an action is about: its id (``None`` for an invitation), role and branches."""
+
+    id: UUID | None
+    role: str
+    branch_ids: frozenset[UUID]
+
+
+def _within(branch_ids: Collection[UUID], own: frozenset[UUID]) -> bool:
+    return bool(branch_ids) and own.issuperset(branch_ids)
+
+
+def staff_refusal(
+    ctx: TenantContext,
+    target: StaffTarget,
+    *,
+    role: str | None = None,
+    branch_ids: Collection[UUID] | None = None,
+) -> StaffRefusal | None:
+    """Why ``ctx`` may not act on ``target``, or ``None`` when it may.
+
+    ``role`` and ``branch_ids`` are what the action would give the target (a new role, a new
+    set of branches); for an invitation the target itself is what is given. The rule that
+    keeps an active owner needs the database and lives in the staff service.
+    """
+    if ctx.role is None:
+        return None
+    administered = STAFF_ADMINISTERED_ROLES.get(ctx.role)
+    if administered is None:
+        return StaffRefusal.NOT_A_STAFF_ADMIN
+    if target.id is not None and target.id == ctx.actor_id:
+        return StaffRefusal.OWN_ACCOUNT
+    if target.role not in administered:
+        return StaffRefusal.GRANTED_ROLE if target.id is None else StaffRefusal.TARGET_ROLE
+    if role is not None and role not in administered:
+        return StaffRefusal.GRANTED_ROLE
+    if ctx.role in BRANCH_BOUND_STAFF_ADMINS:
+        if target.id is None:
+            if not _within(target.branch_ids, ctx.branch_ids):
+                return StaffRefusal.GRANTED_BRANCHES
+        elif not _within(target.branch_ids, ctx.branch_ids):
+            return StaffRefusal.TARGET_BRANCHES
+        if branch_ids is not None and not _within(branch_ids, ctx.branch_ids):
+            return StaffRefusal.GRANTED_BRANCHES
+    return None
+
+
+def require_staff_admin(ctx: TenantContext) -> None:
+    """Raise :class:`StaffAdminForbidden` when the role administers nobody (checked before any
+    lookup, so such a role learns nothing about the staff ids it tries)."""
+    if ctx.role is not None and ctx.role not in STAFF_ADMINISTERED_ROLES:
+        raise StaffAdminForbidden(StaffRefusal.NOT_A_STAFF_ADMIN)
+
+
+def require_staff_action(
+    ctx: TenantContext,
+    target: StaffTarget,
+    *,
+    role: str | None = None,
+    branch_ids: Collection[UUID] | None = None,
+) -> None:
+    """Raise :class:`StaffAdminForbidden` unless :func:`staff_refusal` finds no objection."""
+    reason = staff_refusal(ctx, target, role=role, branch_ids=branch_ids)
+    if reason is not None:
+        raise StaffAdminForbidden(reason)
+
+
+def grantable_roles(ctx: TenantContext) -> tuple[str, ...]:
+    """The roles ``ctx`` may give (in the order of ``ROLES``); system contexts give every role."""
+    if ctx.role is None:
+        return ROLES
+    administered = STAFF_ADMINISTERED_ROLES.get(ctx.role, frozenset())
+    return tuple(role for role in ROLES if role in administered)

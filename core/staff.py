@@ -1,7 +1,11 @@
 """Managing branches, staff and the tenant's security settings, with role checks.
 
-Owners manage everything; branch managers manage staff below them (never owners, never
-promoting anyone to owner). Deactivating someone or changing their role ends their sessions.
+Who may administer whom is the table in :mod:`salonkeep.core.access` (``staff_refusal``):
+owners everyone, branch managers the reception and practitioner staff of their own branches,
+nobody their own account. Every change here is checked inside the transaction that makes it,
+and no change leaves the tenant without an active owner. Changing someone's role or
+deactivating them ends their sessions. The web admin pages and the CLI call these functions;
+``salonkeep.tenants.onboarding.add_staff`` is the unchecked writer underneath.
 """
 
 from __future__ import annotations
@@ -12,19 +16,29 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from salonkeep.core.access import Action, Forbidden, require
-from salonkeep.tenants import validation
+from salonkeep.core.access import (
+    BRANCH_BOUND_STAFF_ADMINS,
+    Action,
+    StaffAdminForbidden,
+    StaffRefusal,
+    StaffTarget,
+    require,
+    require_staff_action,
+    require_staff_admin,
+    staff_refusal,
+)
+from salonkeep.tenants import scoped, validation
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import add_branch, add_staff, get_tenant, list_branches
 from salonkeep.tenants.signin import tenant_settings
-from salonkeep.tenants.tables import Branch, StaffBranch, StaffMember, Tenant
+from salonkeep.tenants.tables import ROLES, Branch, StaffBranch, StaffMember, Tenant
 
 
 @dataclass(frozen=True)
 class StaffRow:
-    """A staff member as listed for managers."""
+    """A staff member as listed for managers; ``administrable``: the viewer may change them."""
 
     id: UUID
     email: str
@@ -34,12 +48,8 @@ class StaffRow:
     invited: bool
     has_totp: bool
     branch_names: tuple[str, ...]
-
-
-def _guard_role(role: str) -> None:
-    ctx = current()
-    if ctx.role not in (None, "owner") and role == "owner":
-        raise Forbidden("only an owner may make someone an owner")
+    branch_ids: frozenset[UUID] = frozenset()
+    administrable: bool = False
 
 
 async def branches() -> list[Branch]:
@@ -70,71 +80,137 @@ async def staff_rows() -> list[StaffRow]:
             row["id"]: row["name"]
             for row in await Branch.select(Branch.id, Branch.name).where(Branch.tenant_id == ctx.tenant_id)
         }
-    by_staff: dict[UUID, list[str]] = {}
+    by_staff: dict[UUID, set[UUID]] = {}
     for link in links:
-        by_staff.setdefault(link["staff_id"], []).append(names.get(link["branch_id"], "?"))
-    return [
-        StaffRow(
-            id=s.id,
-            email=s.email,
-            name=s.name,
-            role=s.role,
-            active=s.active,
-            invited=s.password_hash is None,
-            has_totp=bool(s.totp_secret),
-            branch_names=tuple(sorted(by_staff.get(s.id, []))),
+        by_staff.setdefault(link["staff_id"], set()).add(link["branch_id"])
+    rows = []
+    for s in staff:
+        branch_ids = frozenset(by_staff.get(s.id, ()))
+        rows.append(
+            StaffRow(
+                id=s.id,
+                email=s.email,
+                name=s.name,
+                role=s.role,
+                active=s.active,
+                invited=s.password_hash is None,
+                has_totp=bool(s.totp_secret),
+                branch_names=tuple(sorted(names.get(b, "?") for b in branch_ids)),
+                branch_ids=branch_ids,
+                administrable=staff_refusal(ctx, StaffTarget(s.id, s.role, branch_ids)) is None,
+            )
         )
-        for s in staff
-    ]
+    return rows
 
 
-async def invite(email: str, name: str, role: str, branch_names: Sequence[str]) -> tuple[StaffMember, str]:
-    """Add a staff member who sets their own password through the returned one-time token."""
-    require(current(), Action.STAFF_MANAGE)
-    _guard_role(role)
-    staff, token = await add_staff(email=email, name=name, role=role, branch_names=branch_names)
-    assert token is not None
-    return staff, token
-
-
-async def _target(staff_id: UUID) -> StaffMember:
+async def assignable_branches() -> list[Branch]:
+    """The branches the current person may assign: a branch manager's own, an owner's all."""
     ctx = current()
-    staff = (
-        await StaffMember.objects()
-        .where((StaffMember.tenant_id == ctx.tenant_id) & (StaffMember.id == staff_id))
-        .first()
-    )
+    every = await branches()
+    if ctx.role in BRANCH_BOUND_STAFF_ADMINS:
+        return [b for b in every if b.id in ctx.branch_ids]
+    return every
+
+
+async def _branch_ids(branch_names: Sequence[str]) -> frozenset[UUID]:
+    """The ids of the current tenant's branches named ``branch_names``; unknown names are a
+    ValidationFailed on the field ``branch``."""
+    wanted = list(dict.fromkeys(branch_names))
+    if not wanted:
+        return frozenset()
+    found = await scoped.select(Branch, Branch.id, Branch.name).where(Branch.name.is_in(wanted))
+    by_name = {row["name"]: row["id"] for row in found}
+    unknown = [name for name in wanted if name not in by_name]
+    if unknown:
+        raise ValidationFailed({"branch": f"no branch called {', '.join(map(repr, unknown))}"})
+    return frozenset(by_name.values())
+
+
+async def _target(staff_id: UUID) -> tuple[StaffMember, StaffTarget]:
+    """The staff member ``staff_id`` of the current tenant and what the access table needs."""
+    staff = await scoped.objects(StaffMember).where(StaffMember.id == staff_id).first()
     if staff is None:
         raise NotFound("no such staff member")
-    if ctx.role not in (None, "owner") and staff.role == "owner":
-        raise Forbidden("only an owner may change an owner")
-    if staff.id == ctx.actor_id:
-        raise Forbidden("you cannot change your own role or deactivate yourself")
-    return staff
+    links = await scoped.select(StaffBranch, StaffBranch.branch_id).where(StaffBranch.staff_id == staff_id)
+    return staff, StaffTarget(staff.id, staff.role, frozenset(link["branch_id"] for link in links))
+
+
+async def _keep_an_active_owner(staff_id: UUID) -> None:
+    """Refuse to take the owner role or activity from ``staff_id`` when they are the last
+    active owner. The active owners' rows stay locked (PostgreSQL) until the transaction ends,
+    so two owners demoting each other at once cannot both succeed."""
+    owners = (
+        await scoped.select(StaffMember, StaffMember.id)
+        .where((StaffMember.role == "owner") & (StaffMember.active.eq(True)))
+        .order_by(StaffMember.id)
+        .lock_rows()
+    )
+    ids = {row["id"] for row in owners}
+    if ids == {staff_id}:
+        raise StaffAdminForbidden(StaffRefusal.LAST_OWNER)
+
+
+async def invite(
+    email: str, name: str, role: str, branch_names: Sequence[str], password: str | None = None
+) -> tuple[StaffMember, str | None]:
+    """Add a staff member. Without ``password`` they set their own through the returned
+    one-time token (valid 72 hours); with it (the CLI) the account is ready and the token None.
+    Raises StaffAdminForbidden when the current person may not give this role or these branches."""
+    ctx = current()
+    require_staff_admin(ctx)
+    async with unit_of_work(ctx):
+        branch_ids = await _branch_ids(branch_names)
+        if role in ROLES:  # an unknown role is reported with the other fields by add_staff
+            require_staff_action(ctx, StaffTarget(None, role, branch_ids))
+        return await add_staff(
+            email=email, name=name, role=role, branch_names=branch_names, password=password
+        )
 
 
 async def change_role(staff_id: UUID, role: str) -> None:
     """Give a staff member another role (their sessions end)."""
     ctx = current()
-    require(ctx, Action.STAFF_MANAGE)
+    require_staff_admin(ctx)
     role = validation.role(role)
-    _guard_role(role)
     async with unit_of_work(ctx):
-        staff = await _target(staff_id)
-        staff.role = role
-        staff.session_version = (staff.session_version or 1) + 1
-        await staff.save([StaffMember.role, StaffMember.session_version])
+        staff, target = await _target(staff_id)
+        require_staff_action(ctx, target, role=role)
+        if staff.role == "owner" and role != "owner":
+            await _keep_an_active_owner(staff.id)
+        await scoped.update(
+            StaffMember,
+            {StaffMember.role: role, StaffMember.session_version: (staff.session_version or 1) + 1},
+        ).where(StaffMember.id == staff.id)
+
+
+async def change_branches(staff_id: UUID, branch_names: Sequence[str]) -> None:
+    """Set the branches a staff member works in (replacing the ones they had)."""
+    ctx = current()
+    require_staff_admin(ctx)
+    async with unit_of_work(ctx):
+        branch_ids = await _branch_ids(branch_names)
+        _, target = await _target(staff_id)
+        require_staff_action(ctx, target, branch_ids=branch_ids)
+        await scoped.delete(StaffBranch).where(StaffBranch.staff_id == staff_id)
+        if branch_ids:
+            await scoped.insert(
+                *(scoped.new(StaffBranch, staff_id=staff_id, branch_id=branch_id) for branch_id in branch_ids)
+            )
 
 
 async def set_active(staff_id: UUID, active: bool) -> None:
     """Deactivate (their sessions end) or reactivate a staff member."""
     ctx = current()
-    require(ctx, Action.STAFF_MANAGE)
+    require_staff_admin(ctx)
     async with unit_of_work(ctx):
-        staff = await _target(staff_id)
-        staff.active = active
-        staff.session_version = (staff.session_version or 1) + 1
-        await staff.save([StaffMember.active, StaffMember.session_version])
+        staff, target = await _target(staff_id)
+        require_staff_action(ctx, target)
+        if staff.role == "owner" and not active:
+            await _keep_an_active_owner(staff.id)
+        await scoped.update(
+            StaffMember,
+            {StaffMember.active: active, StaffMember.session_version: (staff.session_version or 1) + 1},
+        ).where(StaffMember.id == staff.id)
 
 
 async def security_settings() -> dict[str, Any]:

@@ -143,7 +143,9 @@ async def add_staff(
     branch_names: Sequence[str] = (),
     password: str | None = None,
 ) -> tuple[StaffMember, str | None]:
-    """Add a staff member to the current tenant.
+    """Add a staff member to the current tenant, unchecked: for system callers (the demo,
+    seeding). People and the CLI go through :func:`salonkeep.core.staff.invite`, which applies
+    the staff-administration table of :mod:`salonkeep.core.access` first.
 
     With ``password`` the account is ready; without, a one-time set-password token is returned
     (valid 72 hours) for the link the new member opens.

@@ -7,6 +7,7 @@ import asyncio
 import typer
 
 from salonkeep.core import database
+from salonkeep.core import staff as staff_service
 from salonkeep.core.cli.apikeys import apikey_app
 from salonkeep.core.cli.audit import audit_app
 from salonkeep.core.cli.consent import consent_app, policy_app
@@ -140,12 +141,7 @@ def staff_add(
         if not is_interactive():
             fail("--set-password needs a terminal; leave it out to get a set-password link")
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    staff, token = run(
-        lambda: onboarding.add_staff(
-            email=email, name=name, role=role, branch_names=branch, password=password
-        ),
-        tenant=tenant,
-    )
+    staff, token = run(lambda: staff_service.invite(email, name, role, branch, password), tenant=tenant)
     typer.echo(f"added {staff.email} as {staff.role}")
     if token:
         base = settings_or_fail().public_url

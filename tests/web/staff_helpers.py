@@ -22,6 +22,14 @@ def csrf_of(page: str) -> str:
     return match.group(1)
 
 
+def form_action(row: str, suffix: str) -> str:
+    """The action of the form in ``row`` (a piece of a page) whose address ends with ``suffix``."""
+    actions = re.findall(r'action="([^"]+)"', row)
+    matching = [action for action in actions if action.endswith(suffix)]
+    assert matching, f"a form ending with {suffix!r} among {actions}"
+    return matching[0]
+
+
 async def add_person(world, role: str, *, locale: str | None = None) -> str:
     """A staff member of ``role`` in the world's branch; their e-mail."""
     email = f"{role}-{uuid.uuid4().hex[:6]}@{world.slug}.example"

@@ -7,7 +7,7 @@ from litestar.testing import AsyncTestClient
 
 from salonkeep.web.app import create_app
 
-from .staff_helpers import ROLES, add_client, add_person, csrf_of, sign_in
+from .staff_helpers import ROLES, add_client, add_person, csrf_of, form_action, sign_in
 
 HEALTH_MARKS = ("ALLERGY-MARK", "HEALTH-MARK")
 #: Per role: (sees needs, sees health, may edit, may record, nav entries).
@@ -175,7 +175,7 @@ async def test_owner_manages_branches_and_staff(backend, tenant_a):
         assert f"/t/{tenant_a.slug}/set-password/" in link
         row = invited.text.split('data-staff="mia@example.com"', 1)[1].split("</tr>", 1)[0]
         assert "Harbour" in row and "invited" in row
-        role_action = row.split('action="', 1)[1].split('"', 1)[0]
+        role_action = form_action(row, "/role")
         changed = await client.post(role_action, data={"role": "practitioner", "_csrf_token": token})
         row = changed.text.split('data-staff="mia@example.com"', 1)[1].split("</tr>", 1)[0]
         assert '<option value="practitioner" selected>' in row

@@ -20,6 +20,7 @@ from .staff_helpers import (
     as_browser,
     csrf,
     csrf_of,
+    form_action,
     set_tenant_settings,
     sign_in,
 )
@@ -295,9 +296,8 @@ async def test_deactivated_staff_lose_their_session(backend, tenant_a):
         desk = as_browser(client, None)
         await sign_in(client, tenant_a.slug, f"owner@{tenant_a.slug}.example")
         page = await client.get("/app/admin/staff")
-        row = page.text.split(f'data-staff="{reception}"', 1)[1]
-        action = row.split('action="', 2)[2].split('"', 1)[0]
-        assert action.endswith("/active")
+        row = page.text.split(f'data-staff="{reception}"', 1)[1].split("</tr>", 1)[0]
+        action = form_action(row, "/active")
         await client.post(action, data={"active": "0", "_csrf_token": csrf_of(page.text)})
         assert "deactivated" in (await client.get("/app/admin/staff")).text
         as_browser(client, desk)

@@ -9,16 +9,33 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from salonkeep.core import staff as staff_service
-from salonkeep.core.access import Action, require
+from salonkeep.core.access import (
+    Action,
+    StaffAdminForbidden,
+    StaffRefusal,
+    can,
+    grantable_roles,
+    require,
+)
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import Conflict, ValidationFailed
-from salonkeep.tenants.tables import ROLES
 from salonkeep.web.auth.guard import signed
+from salonkeep.web.i18n import gettext as _
 from salonkeep.web.pages import Form, render
 
 
-def _assignable_roles() -> tuple[str, ...]:
-    return ROLES if current().role == "owner" else tuple(r for r in ROLES if r != "owner")
+def refusal_message(reason: StaffRefusal) -> str:
+    """The sentence shown when a staff action is refused (in the person's language)."""
+    messages = {
+        StaffRefusal.NOT_A_STAFF_ADMIN: _("Your role does not administer staff."),
+        StaffRefusal.OWN_ACCOUNT: _("Nobody can change their own role, branches or active state."),
+        StaffRefusal.TARGET_ROLE: _("Your role may not change staff with this role."),
+        StaffRefusal.GRANTED_ROLE: _("Your role may not give this role."),
+        StaffRefusal.TARGET_BRANCHES: _("This person works outside your branches."),
+        StaffRefusal.GRANTED_BRANCHES: _("You may only assign your own branches (at least one)."),
+        StaffRefusal.LAST_OWNER: _("The organisation would be left without an active owner."),
+    }
+    return messages[reason]
 
 
 async def _staff_page(
@@ -27,6 +44,7 @@ async def _staff_page(
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     invite_link: str = "",
+    refused: str = "",
     status: int = 200,
 ) -> Template:
     return render(
@@ -34,15 +52,23 @@ async def _staff_page(
         "admin/staff.html",
         {
             "staff": await staff_service.staff_rows(),
-            "branches": await staff_service.branches(),
-            "roles": _assignable_roles(),
+            "branches": await staff_service.assignable_branches(),
+            "roles": grantable_roles(current()),
             "errors": errors or {},
             "values": values or {},
             "invite_link": invite_link,
-            "me": signed(request).staff.staff_id,
+            "refused": refused,
         },
         status_code=status,
     )
+
+
+async def _refused(request: Request[Any, Any, Any], exc: StaffAdminForbidden) -> Template:
+    """The staff page with the reason of the refusal, status 403 (nothing was changed); for a
+    role without the staff page, the reason alone."""
+    if not can(current(), Action.STAFF_MANAGE):
+        return render(request, "app_message.html", {"message": refusal_message(exc.reason)}, status_code=403)
+    return await _staff_page(request, refused=refusal_message(exc.reason), status=403)
 
 
 @get("/admin/staff", include_in_schema=False)
@@ -60,7 +86,9 @@ async def invite_staff(request: Request[Any, Any, Any]) -> Template:
     data = {key: str(form.get(key, "")) for key in ("email", "name", "role")}
     chosen = [str(value) for value in form.getall("branch")] if "branch" in form else []
     try:
-        _, token = await staff_service.invite(data["email"], data["name"], data["role"], chosen)
+        _staff, token = await staff_service.invite(data["email"], data["name"], data["role"], chosen)
+    except StaffAdminForbidden as exc:
+        return await _refused(request, exc)
     except ValidationFailed as exc:
         return await _staff_page(request, errors=exc.errors, values=data, status=422)
     except Conflict as exc:
@@ -73,16 +101,34 @@ async def invite_staff(request: Request[Any, Any, Any]) -> Template:
 
 
 @post("/admin/staff/{staff_id:uuid}/role", include_in_schema=False)
-async def change_role(staff_id: UUID, data: Form) -> Redirect:
+async def change_role(request: Request[Any, Any, Any], staff_id: UUID, data: Form) -> Response[Any]:
     """Change someone's role (their sessions end)."""
-    await staff_service.change_role(staff_id, data.get("role", ""))
+    try:
+        await staff_service.change_role(staff_id, data.get("role", ""))
+    except StaffAdminForbidden as exc:
+        return await _refused(request, exc)
+    return Redirect("/app/admin/staff", status_code=303)
+
+
+@post("/admin/staff/{staff_id:uuid}/branches", include_in_schema=False)
+async def change_branches(request: Request[Any, Any, Any], staff_id: UUID) -> Response[Any]:
+    """Set the branches someone works in."""
+    form = await request.form()
+    chosen = [str(value) for value in form.getall("branch")] if "branch" in form else []
+    try:
+        await staff_service.change_branches(staff_id, chosen)
+    except StaffAdminForbidden as exc:
+        return await _refused(request, exc)
     return Redirect("/app/admin/staff", status_code=303)
 
 
 @post("/admin/staff/{staff_id:uuid}/active", include_in_schema=False)
-async def set_active(staff_id: UUID, data: Form) -> Redirect:
+async def set_active(request: Request[Any, Any, Any], staff_id: UUID, data: Form) -> Response[Any]:
     """Deactivate or reactivate someone."""
-    await staff_service.set_active(staff_id, data.get("active") == "1")
+    try:
+        await staff_service.set_active(staff_id, data.get("active") == "1")
+    except StaffAdminForbidden as exc:
+        return await _refused(request, exc)
     return Redirect("/app/admin/staff", status_code=303)
 
 
@@ -149,6 +195,7 @@ routes = [
     staff_page,
     invite_staff,
     change_role,
+    change_branches,
     set_active,
     branches_page,
     add_branch,
