@@ -29,7 +29,7 @@ from salonkeep.core.access import (
 )
 from salonkeep.tenants import scoped, validation
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.db import get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import add_branch, add_staff, get_tenant, list_branches
 from salonkeep.tenants.signin import tenant_settings
@@ -140,12 +140,13 @@ async def _keep_an_active_owner(staff_id: UUID) -> None:
     active owner. The active owners' rows stay locked (PostgreSQL) until the transaction ends,
     so two owners demoting each other at once cannot both succeed."""
     owners = (
-        await scoped.select(StaffMember, StaffMember.id)
+        scoped.select(StaffMember, StaffMember.id)
         .where((StaffMember.role == "owner") & (StaffMember.active.eq(True)))
         .order_by(StaffMember.id)
-        .lock_rows()
     )
-    ids = {row["id"] for row in owners}
+    if is_postgres(get_engine()):  # SQLite has one writer at a time and no row locks
+        owners = owners.lock_rows()
+    ids = {row["id"] for row in await owners}
     if ids == {staff_id}:
         raise StaffAdminForbidden(StaffRefusal.LAST_OWNER)
 
