@@ -180,7 +180,7 @@ async def change_role(staff_id: UUID, role: str) -> None:
             await _keep_an_active_owner(staff.id)
         await scoped.update(
             StaffMember,
-            {StaffMember.role: role, StaffMember.session_version: (staff.session_version or 1) + 1},
+            {StaffMember.role: role, StaffMember.session_version: StaffMember.session_version + 1},
         ).where(StaffMember.id == staff.id)
 
 
@@ -210,7 +210,7 @@ async def set_active(staff_id: UUID, active: bool) -> None:
             await _keep_an_active_owner(staff.id)
         await scoped.update(
             StaffMember,
-            {StaffMember.active: active, StaffMember.session_version: (staff.session_version or 1) + 1},
+            {StaffMember.active: active, StaffMember.session_version: StaffMember.session_version + 1},
         ).where(StaffMember.id == staff.id)
 
 
