@@ -13,7 +13,7 @@ import functools
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -21,7 +21,7 @@ from piccolo.columns import Text, Varchar
 from piccolo.columns.combination import Where
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
 from salonkeep.tenants.context import TenantContext, current
@@ -42,6 +42,15 @@ def make_engine(url: str) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
         return SQLiteEngine(path=str(path), timeout=30)
     return PostgresEngine(config={"dsn": url}, log_queries=False)
+
+
+def _transaction(engine: Engine) -> Any:
+    """A transaction on ``engine``. On SQLite it takes the write lock at BEGIN (IMMEDIATE): a
+    deferred transaction that reads and then writes fails at once with "database is locked"
+    when another connection wrote meanwhile, instead of waiting for the busy timeout."""
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -150,7 +159,7 @@ async def unit_of_work(ctx: TenantContext | None = None) -> AsyncIterator[Tenant
     tenant is set again only when it differs, and the outer tenant is restored afterwards.
     """
     ctx = ctx or current()
-    async with get_engine().transaction() as transaction:
+    async with _transaction(get_engine()) as transaction:
         outer = _scoped_transaction.get()
         if outer is not None and outer[0] is transaction and outer[1] == ctx.tenant_id:
             yield ctx
@@ -182,5 +191,5 @@ async def read_request_transaction(tenant_id: UUID) -> AsyncIterator[None]:
 @asynccontextmanager
 async def directory_transaction() -> AsyncIterator[None]:
     """A transaction on the tenant directory (tables without tenant_id), no tenant set."""
-    async with get_engine().transaction():
+    async with _transaction(get_engine()):
         yield
