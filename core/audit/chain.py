@@ -35,12 +35,16 @@ from piccolo.engine.base import Engine
 from piccolo.querystring import QueryString
 
 from salonkeep.core.audit import export, heads, signing
+from salonkeep.core.audit.service import record
 from salonkeep.tenants import clock, db
+from salonkeep.tenants.context import TenantContext
 from salonkeep.tenants.errors import SalonkeepError
 from salonkeep.tenants.settings import Settings
 
 log = logging.getLogger("salonkeep.audit")
 GENESIS = "0" * 64
+#: The audit action written when an operator accepts the chain as it is.
+ACCEPTED_ACTION = "audit.chain_accepted"
 #: Rows committed this much later than their timestamp are still sealed in order; older
 #: unsealed rows inside the sealed range are reported as inserted.
 SEAL_TOLERANCE = timedelta(minutes=5)
@@ -219,10 +223,18 @@ async def _check_extends_signed_head(
     return seq, prev
 
 
-async def seal_tenant(engine: Engine, settings: Settings, tenant_id: UUID, key: Ed25519PrivateKey) -> int:
+async def seal_tenant(
+    engine: Engine,
+    settings: Settings,
+    tenant_id: UUID,
+    key: Ed25519PrivateKey,
+    *,
+    accept_current: bool = False,
+) -> int:
     """Seal the tenant's unsealed rows (as the owner) and sign the new head; returns how many
     rows were sealed. Raises :class:`ChainTampered` (sealing nothing) when the stored chain
-    no longer extends the last signed head."""
+    no longer extends the last signed head, unless ``accept_current`` (see
+    :func:`accept_current_chain`)."""
     sealed = 0
     postgres = db.is_postgres(engine)
     async with engine.transaction():
@@ -230,8 +242,14 @@ async def seal_tenant(engine: Engine, settings: Settings, tenant_id: UUID, key: 
             await _q(engine, "select set_config('salonkeep.tenant_id', {}, true)", str(tenant_id))
             await _q(engine, "select pg_advisory_xact_lock(hashtext({}))", f"audit:{tenant_id}")
         signed = heads.read_signed_head(settings, tenant_id)
-        seq, prev = await _check_extends_signed_head(engine, settings, tenant_id, signed, key.public_key())
         last = await _last_link(engine, tenant_id)
+        if accept_current:
+            seq, prev = (int(last["seq"]), str(last["hash"])) if last else (0, GENESIS)
+            signed = None
+        else:
+            seq, prev = await _check_extends_signed_head(
+                engine, settings, tenant_id, signed, key.public_key()
+            )
         floor = _when(last["occurred_at"]) - SEAL_TOLERANCE if last else None
         now = clock.now()
         while True:
@@ -318,6 +336,33 @@ async def seal(settings: Settings, tenant_id: UUID | None = None) -> SealReport:
             if signed is not None and "signature" in signed:
                 await export.publish(settings, tid, signed)
     return report
+
+
+async def accept_current_chain(settings: Settings, tenant_id: UUID, reason: str) -> int:
+    """The way out after an incident has been investigated (or the signing key was lost):
+    record an ``audit.chain_accepted`` event naming the reason and the standing alert, then
+    seal and sign the chain as it is now, without checking it against the old head. Heads
+    exported before still tell the story (``verify --against`` one of them fails), and the
+    event itself is part of the chain. Returns the number of rows sealed."""
+    standing = heads.read_alert(settings, tenant_id) or {}
+    old = heads.read_signed_head(settings, tenant_id) or {}
+    note = (
+        f"{reason.strip()} (old head: link {old.get('seq', '-')}; alert: {standing.get('problem', 'none')})"
+    )
+    await record(
+        ACCEPTED_ACTION,
+        subject="audit_chain",
+        reason=note,
+        ctx=TenantContext(tenant_id=tenant_id, actor_label="cli: audit seal --accept-current-chain"),
+    )
+    key = signing.private_key(settings)
+    async with owner_engine(settings) as engine:
+        sealed = await seal_tenant(engine, settings, tenant_id, key, accept_current=True)
+    log.warning("audit chain of tenant %s accepted as it is and signed again: %s", tenant_id, note)
+    signed = heads.read_signed_head(settings, tenant_id)
+    if signed is not None:
+        await export.publish(settings, tenant_id, signed)
+    return sealed
 
 
 @dataclass(frozen=True)

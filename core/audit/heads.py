@@ -82,7 +82,6 @@ def raise_alert(settings: Settings, tenant_id: UUID, problem: str) -> None:
             "tenant_id": str(tenant_id),
             "problem": problem,
             "detected_at": standing.get("detected_at") or clock.now().isoformat(),
-            "last_checked_at": clock.now().isoformat(),
         },
     )
 

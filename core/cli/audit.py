@@ -21,11 +21,31 @@ TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")
 
 
 @audit_app.command("seal")
-def seal(tenant: str = typer.Option("", "--tenant", "-t", help="One tenant (default: all).")) -> None:
+def seal(
+    tenant: str = typer.Option("", "--tenant", "-t", help="One tenant (default: all)."),
+    accept_current_chain: bool = typer.Option(
+        False,
+        "--accept-current-chain",
+        help="After an investigated incident: sign the chain as it is now (needs -t and --reason).",
+    ),
+    reason: str = typer.Option("", "--reason", help="Why the current chain is accepted (recorded)."),
+) -> None:
     """Hash the unsealed audit rows into each tenant's chain (as the table owner), sign and
     export the new heads. Refuses (exit 1) for a tenant whose chain no longer extends its
     signed head."""
     settings = settings_or_fail()
+    if accept_current_chain:
+        if not tenant:
+            fail("tenant: --accept-current-chain needs --tenant")
+        if not reason.strip():
+            fail("reason: say why the current chain is accepted")
+
+        async def accept() -> int:
+            return await chain.accept_current_chain(settings, current().tenant_id, reason)
+
+        sealed = run(accept, tenant=tenant)
+        typer.echo(f"audit chain of {tenant} accepted as it is and signed ({sealed} rows sealed)")
+        return
 
     async def work() -> chain.SealReport:
         return await chain.seal(settings, current().tenant_id if tenant else None)

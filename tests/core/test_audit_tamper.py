@@ -28,6 +28,7 @@ from salonkeep.core.audit.tables import AuditEvent
 from salonkeep.core.cli.main import app
 from salonkeep.tenants import clock, db
 from salonkeep.tenants.db import unit_of_work
+from salonkeep.workers.privacy_jobs import seal_audit_chains
 
 from .privacy_helpers import owner_sql
 
@@ -169,9 +170,11 @@ async def test_tampering_is_caught_and_sealing_refuses(
         k: v for k, v in before.items() if k != "files"
     }  # nothing sealed on top of the forgery
     assert heads.read_signed_head(backend.settings, tid)["seq"] == ROWS  # nor signed
-    # The seal job refuses the same way, and keeps sealing the other tenants.
-    report = await chain.seal(backend.settings)
-    assert tid in report.refused and tid not in report.sealed
+    # The seal cron job refuses the same way (and goes on with the other tenants).
+    caplog.clear()
+    await seal_audit_chains({"settings": backend.settings})
+    assert any(str(tid) in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
+    assert await state(backend, tid) == after
 
 
 async def test_a_stolen_key_re_signing_the_local_head_is_caught_by_an_exported_head(
@@ -372,3 +375,49 @@ def test_head_export_settings(monkeypatch, tmp_path):
     monkeypatch.setenv("SALONKEEP_AUDIT_HEAD_WEBHOOK", "ftp://heads.example/in")
     with pytest.raises(SettingsError, match="SALONKEEP_AUDIT_HEAD_WEBHOOK"):
         load_settings()
+
+
+async def test_an_operator_accepts_the_current_chain_on_the_record(
+    backend, tenant_a, sealed_chain, monkeypatch
+):
+    """After the incident is investigated: the chain is signed as it is, the acceptance is an
+    audit event in the chain, and the heads exported before still show the break."""
+    tid, slug = tenant_a.ctx.tenant_id, tenant_a.slug
+    await truncate_tail(backend, tid)
+    assert (await chain.seal(backend.settings, tid)).refused
+    accept = ("audit", "seal", "-t", slug, "--accept-current-chain")
+    for incomplete in (accept, ("audit", "seal", "--accept-current-chain", "--reason", "x")):
+        answer = await run_cli(backend, monkeypatch, *incomplete)
+        assert answer.exit_code == 2 and answer.stderr.startswith("error: ")
+    assert heads.read_alert(backend.settings, tid) is not None
+    done = await run_cli(backend, monkeypatch, *accept, "--reason", "rows lost in restore, ticket 42")
+    assert done.exit_code == 0, done.output
+    assert heads.read_alert(backend.settings, tid) is None
+    assert heads.read_signed_head(backend.settings, tid)["seq"] == ROWS - 50 + 1
+    event = await owner_sql(
+        backend, tid, "select * from audit_event where tenant_id = $1 and seq = $2", tid, 111
+    )
+    assert event[0]["action"] == chain.ACCEPTED_ACTION and "ticket 42" in event[0]["reason"]
+    assert "old head: link 160" in event[0]["reason"] and "were deleted" in event[0]["reason"]
+    assert (await run_cli(backend, monkeypatch, "audit", "verify", "-t", slug)).exit_code == 0
+    args = ("audit", "verify", "-t", slug, "--against", str(sealed_chain))
+    assert (await run_cli(backend, monkeypatch, *args)).exit_code == 1
+
+
+async def test_a_head_of_the_hmac_era_is_the_starting_point_of_the_next_seal(backend, tenant_a, sealed_chain):
+    import hashlib
+    import hmac
+
+    from salonkeep.core.keys import master
+
+    tid = tenant_a.ctx.tenant_id
+    head = heads.read_signed_head(backend.settings, tid)
+    legacy = {k: head[k] for k in ("tenant_id", "seq", "hash", "sealed_at")}
+    message = f"{legacy['tenant_id']}|{legacy['seq']}|{legacy['hash']}|{legacy['sealed_at']}".encode()
+    mac = hmac.new(master.derive("salonkeep:audit-head"), message, hashlib.sha256).hexdigest()
+    heads.write_signed_head(backend.settings, tid, {**legacy, "mac": "0" * 64})
+    assert (await chain.seal(backend.settings, tid)).refused  # a forged legacy head is refused
+    heads.write_signed_head(backend.settings, tid, {**legacy, "mac": mac})
+    assert (await chain.verify(backend.settings, tid)).ok
+    assert not (await chain.seal(backend.settings, tid)).refused
+    assert heads.read_signed_head(backend.settings, tid)["signature"]  # replaced by a signed head
