@@ -421,3 +421,18 @@ async def test_a_head_of_the_hmac_era_is_the_starting_point_of_the_next_seal(bac
     assert (await chain.verify(backend.settings, tid)).ok
     assert not (await chain.seal(backend.settings, tid)).refused
     assert heads.read_signed_head(backend.settings, tid)["signature"]  # replaced by a signed head
+
+
+@pytest.mark.parametrize(
+    "edit",
+    ["reason = 'edited'", "prev_hash = null", "prev_hash = 'not hex'"],
+    ids=["content", "null", "junk"],
+)
+async def test_an_edit_of_the_signed_link_itself_is_refused(backend, tenant_a, sealed_chain, edit):
+    tid = tenant_a.ctx.tenant_id
+    await owner_sql(
+        backend, tid, f"update audit_event set {edit} where tenant_id = $1 and seq = $2", tid, ROWS
+    )
+    report = await chain.seal(backend.settings, tid)
+    assert "does not match its hash" in report.refused[tid]
+    assert not (await chain.verify(backend.settings, tid)).ok
