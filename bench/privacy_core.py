@@ -210,7 +210,7 @@ async def main() -> None:
                 for _ in range(1000):
                     await record(AuditAction.VIEW, client_id=client.id, fields=["first_name"])
     start = time.perf_counter()
-    sealed = (await chain.seal(settings, tenant.id))[tenant.id]
+    sealed = (await chain.seal(settings, tenant.id)).sealed[tenant.id]
     seal_time = time.perf_counter() - start
     start = time.perf_counter()
     result = await chain.verify(settings, tenant.id)

@@ -10,6 +10,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from salonkeep.core.aftercare import host
 from salonkeep.core.apps import all_tables
+from salonkeep.core.audit import signing
 from salonkeep.core.keys import master
 from salonkeep.tenants import db
 from salonkeep.tenants.isolation import AppRole, secure_database
@@ -53,6 +54,7 @@ async def migrate(settings: Settings) -> None:
     """Run every app's migrations as the table owner, then (on PostgreSQL) enforce RLS."""
     os.environ["PICCOLO_CONF"] = "salonkeep.core.piccolo_conf"
     master.configure(settings, create=True)
+    signing.create_signing_key(settings)
     from piccolo.apps.migrations.commands.forwards import run_forwards
     from piccolo.engine import engine_finder
 

@@ -30,6 +30,12 @@ class Settings:
     base_url: str = ""
     log_level: str = "info"
     db_pool_size: int = 10
+    #: ``SALONKEEP_AUDIT_SIGNING_KEY_FILE`` (unset: ``$DATA_DIR/audit-signing.key``).
+    audit_signing_key: Path | None = None
+    #: ``SALONKEEP_AUDIT_HEAD_DIR`` (unset: ``$DATA_DIR/audit-head-export``).
+    audit_head_folder: Path | None = None
+    #: ``SALONKEEP_AUDIT_HEAD_WEBHOOK``: every new signed chain head is POSTed there as JSON.
+    audit_head_webhook: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -46,6 +52,16 @@ class Settings:
     def public_url(self) -> str:
         """The address people open in a browser."""
         return self.base_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def audit_signing_key_file(self) -> Path:
+        """The Ed25519 key that signs audit chain heads (kept outside the database)."""
+        return self.audit_signing_key or self.data_dir / "audit-signing.key"
+
+    @property
+    def audit_head_dir(self) -> Path:
+        """The folder every new signed audit chain head is exported to."""
+        return self.audit_head_folder or self.data_dir / "audit-head-export"
 
     @property
     def embedded_redis_db(self) -> Path:
@@ -85,6 +101,9 @@ def load_settings() -> Settings:
     pool_text = _env("DB_POOL_SIZE", "10") or "10"
     if not pool_text.isdigit() or int(pool_text) < 1:
         raise SettingsError(f"SALONKEEP_DB_POOL_SIZE must be a positive number (got {pool_text!r})")
+    webhook = _env("AUDIT_HEAD_WEBHOOK", "") or ""
+    if webhook and urlsplit(webhook).scheme not in {"http", "https"}:
+        raise SettingsError("SALONKEEP_AUDIT_HEAD_WEBHOOK must start with http:// or https://")
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -98,4 +117,12 @@ def load_settings() -> Settings:
         base_url=(_env("BASE_URL", "") or "").rstrip("/"),
         log_level=(_env("LOG_LEVEL", "info") or "info").lower(),
         db_pool_size=int(pool_text),
+        audit_signing_key=_path_or_none("AUDIT_SIGNING_KEY_FILE"),
+        audit_head_folder=_path_or_none("AUDIT_HEAD_DIR"),
+        audit_head_webhook=webhook,
     )
+
+
+def _path_or_none(name: str) -> Path | None:
+    value = _env(name)
+    return Path(value).expanduser().resolve() if value else None

@@ -15,6 +15,7 @@ from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 
 from salonkeep.core.access import Action, Forbidden, can
+from salonkeep.core.audit import heads
 from salonkeep.tenants.context import current_or_none
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.web import i18n
@@ -38,6 +39,7 @@ def common_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
     signed = request.scope.get("state", {}).get("signed")
     ctx = current_or_none()
     return {
+        "audit_alert": audit_alert(request) if signed is not None else None,
         "lang": i18n.current_language(),
         "csrf_token": csrf_token(request),
         "signed": signed,
@@ -45,6 +47,16 @@ def common_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "can": (lambda action: ctx is not None and can(ctx, Action(action))),
         "path": request.url.path,
     }
+
+
+def audit_alert(request: Request[Any, Any, Any]) -> dict[str, Any] | None:
+    """The tenant's standing audit-chain alert (sealing refused: the chain no longer extends
+    its signed head), for the people who answer for the audit trail (``audit.view``)."""
+    ctx = current_or_none()
+    settings = getattr(request.app.state, "settings", None)
+    if ctx is None or ctx.role is None or settings is None or not can(ctx, Action.AUDIT_VIEW):
+        return None
+    return heads.read_alert(settings, ctx.tenant_id)
 
 
 @dataclass

@@ -13,8 +13,10 @@ from salonkeep.tenants.onboarding import list_tenants
 
 
 async def seal_audit_chains(ctx: dict[str, Any]) -> int:
-    """Seal every tenant's unsealed audit rows (needs SALONKEEP_MIGRATION_DATABASE_URL on
-    PostgreSQL: sealing runs as the table owner). Returns the number of rows sealed."""
+    """Seal every tenant's unsealed audit rows, sign and export the new heads (needs
+    SALONKEEP_MIGRATION_DATABASE_URL on PostgreSQL: sealing runs as the table owner). Returns
+    the number of rows sealed. A tenant whose chain no longer extends its signed head is not
+    sealed: :func:`chain.seal` logs the error and keeps the alert shown on staff pages."""
     settings = ctx["settings"]
     if settings.is_postgres and settings.migration_database_url == settings.database_url:
         # The app role may not update audit rows (append-only): sealing needs the owner URL.
@@ -23,8 +25,8 @@ async def seal_audit_chains(ctx: dict[str, Any]) -> int:
             file=sys.stderr,
         )
         return 0
-    sealed = await chain.seal(settings)
-    return sum(sealed.values())
+    report = await chain.seal(settings)
+    return sum(report.sealed.values())
 
 
 async def privacy_retention(ctx: dict[str, Any], tenant_id: str, apply: bool = False) -> dict[str, Any]:

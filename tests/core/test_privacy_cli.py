@@ -56,10 +56,13 @@ def cli_client(sqlite_backend):
 def test_audit_verify_head_history_and_key_rotation(sqlite_backend, cli_client):
     env = sqlite_backend.env
     slug, client_id = cli_client
+    assert "no signed head yet" in run_cli("audit", "verify", "-t", slug, env=env, check=True).stdout
+    assert run_cli("audit", "head", "-t", slug, env=env).returncode == 2  # nothing sealed yet
+    run_cli("audit", "seal", "-t", slug, env=env, check=True)
     verified = run_cli("audit", "verify", "-t", slug, env=env, check=True).stdout
-    assert "verified" in verified and "checked against the signed head" in verified
+    assert "verified" in verified and "extends the signed head" in verified
     head = json.loads(run_cli("audit", "head", "-t", slug, env=env, check=True).stdout)
-    assert set(head) == {"tenant_id", "seq", "hash", "sealed_at", "mac"}
+    assert set(head) == {"format", "tenant_id", "seq", "hash", "sealed_at", "key_id", "signature"}
     history = run_cli("audit", "history", "-t", slug, "--client", client_id, env=env, check=True).stdout
     assert "create" in history and "allergies" in history and "Pollen" not in history
     rotated = run_cli("keys", "rotate", "-t", slug, env=env, check=True).stdout
