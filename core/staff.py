@@ -57,6 +57,12 @@ async def branches() -> list[Branch]:
     return await list_branches()
 
 
+def branch_time_zones(rows: Sequence[Branch]) -> dict[UUID, str]:
+    """The branches among ``rows`` with a time zone of their own: their records are shown in
+    it (the others' in the tenant's, the display scope's default)."""
+    return {b.id: b.time_zone for b in rows if b.time_zone}
+
+
 async def create_branch(name: str, address: str = "", phone: str = "") -> Branch:
     """Add a branch (owners)."""
     require(current(), Action.BRANCH_MANAGE)

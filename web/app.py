@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from redis.asyncio import Redis
 
 from salonkeep.core import database
+from salonkeep.core.formatting import install_filters
 from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.secrets_store import read_or_create
@@ -48,6 +49,7 @@ def _jinja_environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True
     )
+    install_filters(env, i18n.current_language)
     return env
 
 

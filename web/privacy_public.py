@@ -47,6 +47,7 @@ async def privacy_notice(request: Request[Any, Any, Any], slug: str, lang: str |
             "questions": QUESTIONS,
             "languages": languages,
             "lang": shown.locale if shown else tenant.default_locale,
+            "time_zone": tenant.time_zone,
         },
     )
 

@@ -22,6 +22,7 @@ from salonkeep.core.aftercare.programmes import tenant_programmes
 from salonkeep.core.aftercare.tables import CallLogEntry, CallPreference, Touchpoint
 from salonkeep.core.clients.service import get_client
 from salonkeep.core.clients.tables import Client
+from salonkeep.core.formatting import display
 from salonkeep.core.plugins.api import (
     ABNORMAL_REACTION,
     NO_ANSWER,
@@ -411,6 +412,7 @@ async def client_panels(client_id: UUID) -> list[Panel]:
     client = await get_client(client_id)
     async with unit_of_work(ctx):
         plan = await host.build_plan(ctx.tenant_id, client.id)
+        plan.locale = display().locale  # panels are read by the person, in their language
         panels = await get_plugins().client_panels(plan)
     return [p for p in panels if plan.enabled(p.programme)]
 

@@ -130,6 +130,7 @@ async def build_plan(tenant_id: UUID, client_id: UUID, branch_id: UUID | None = 
         _touchpoints=touchpoints,
         _consent=consent,
         _referrer=referrer,
+        locale=tenant.default_locale,
     )
 
 

@@ -8,6 +8,7 @@ import typer
 
 from salonkeep.core.apikeys import service
 from salonkeep.core.cli.runner import echo_rows, fail, run
+from salonkeep.core.formatting import format_datetime
 from salonkeep.tenants.tables import ROLES
 
 apikey_app = typer.Typer(
@@ -33,21 +34,21 @@ def apikey_create(
 @apikey_app.command("list")
 def apikey_list(tenant: str = TenantOption) -> None:
     """List a tenant's keys (never the secrets)."""
-    keys = run(service.list_api_keys, tenant=tenant)
-    echo_rows(
-        [
+
+    async def work() -> list[tuple[str, ...]]:
+        return [
             (
                 str(k.id),
                 k.name,
                 k.role,
                 k.prefix,
                 "revoked" if k.revoked_at else "active",
-                k.last_used_at.isoformat(timespec="seconds") if k.last_used_at else "never",
+                format_datetime(k.last_used_at, show_zone=True) if k.last_used_at else "never",
             )
-            for k in keys
-        ],
-        ("ID", "NAME", "ROLE", "PREFIX", "STATUS", "LAST USED"),
-    )
+            for k in await service.list_api_keys()
+        ]
+
+    echo_rows(run(work, tenant=tenant), ("ID", "NAME", "ROLE", "PREFIX", "STATUS", "LAST USED"))
 
 
 @apikey_app.command("revoke")

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from salonkeep.core.audit import chain, heads, signing
 from salonkeep.core.audit.service import client_history
 from salonkeep.core.cli.runner import echo_rows, fail, run, settings_or_fail
+from salonkeep.core.formatting import format_datetime
 from salonkeep.tenants.context import current
 
 audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
@@ -151,11 +152,11 @@ def history(
         client_id = UUID(client)
     except ValueError:
         fail("client: not a client id")
-    entries = run(lambda: client_history(client_id), tenant=tenant)
-    echo_rows(
-        [
+
+    async def work() -> list[tuple[str, ...]]:
+        return [
             (
-                e.occurred_at.strftime("%Y-%m-%d %H:%M"),
+                format_datetime(e.occurred_at, show_zone=True),
                 e.actor_label,
                 e.role or "-",
                 e.action,
@@ -163,7 +164,7 @@ def history(
                 ",".join(e.fields) or "-",
                 e.reason or "-",
             )
-            for e in entries
-        ],
-        ("WHEN", "WHO", "ROLE", "ACTION", "WHAT", "FIELDS", "WHY"),
-    )
+            for e in await client_history(client_id)
+        ]
+
+    echo_rows(run(work, tenant=tenant), ("WHEN", "WHO", "ROLE", "ACTION", "WHAT", "FIELDS", "WHY"))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -13,6 +14,7 @@ from salonkeep.core import consent
 from salonkeep.core.cli.runner import echo_rows, fail, run, settings_or_fail
 from salonkeep.core.consent import links
 from salonkeep.core.consent.policy import QUESTIONS, PolicyText, publish_policy
+from salonkeep.core.formatting import display, format_datetime
 from salonkeep.tenants.context import current
 
 consent_app = typer.Typer(help="Clients' consent.", no_args_is_help=True)
@@ -46,20 +48,20 @@ def link(tenant: str = TenantOption, client: str = ClientOption) -> None:
 def show(tenant: str = TenantOption, client: str = ClientOption) -> None:
     """The client's consent as it stands (derived from the ledger)."""
     client_id = client_id_or_fail(client)
-    state = run(lambda: consent.current_state(client_id), tenant=tenant)
-    echo_rows(
-        [
+
+    async def work() -> list[tuple[str, ...]]:
+        return [
             (
                 s.purpose,
                 s.scope or "-",
                 "granted" if s.granted else "withdrawn",
-                s.since.isoformat(),
+                format_datetime(s.since, show_zone=True),
                 s.channel,
             )
-            for s in state.values()
-        ],
-        ("PURPOSE", "SCOPE", "STATE", "SINCE", "CHANNEL"),
-    )
+            for s in (await consent.current_state(client_id)).values()
+        ]
+
+    echo_rows(run(work, tenant=tenant), ("PURPOSE", "SCOPE", "STATE", "SINCE", "CHANNEL"))
 
 
 @policy_app.command("publish")
@@ -78,13 +80,17 @@ def publish(
         }
     except (OSError, ValueError, AttributeError) as exc:
         fail(f"file: {exc}")
-    when = None
+    day = None
     if effective:
         try:
-            when = datetime.fromisoformat(effective).replace(tzinfo=UTC)
+            day = date.fromisoformat(effective)
         except ValueError:
             fail("effective: use YYYY-MM-DD")
-    version = run(
-        lambda: publish_policy(texts, effective_from=when, override_notice=override_notice), tenant=tenant
-    )
+
+    async def work() -> int:
+        # The day starts at midnight in the tenant's time zone (the display scope's), not UTC.
+        when = datetime.combine(day, time.min, tzinfo=ZoneInfo(display().zone)) if day else None
+        return await publish_policy(texts, effective_from=when, override_notice=override_notice)
+
+    version = run(work, tenant=tenant)
     typer.echo(f"published privacy policy version {version} in {', '.join(sorted(texts))}")

@@ -9,6 +9,7 @@ import typer
 
 from salonkeep.core.cli.consent import client_id_or_fail
 from salonkeep.core.cli.runner import echo_rows, fail, run
+from salonkeep.core.formatting import format_date, format_datetime
 from salonkeep.core.privacy import rights
 
 privacy_app = typer.Typer(help="Clients' rights, sharing register, retention.", no_args_is_help=True)
@@ -26,10 +27,15 @@ def export(
     if format not in ("json", "html"):
         fail("format: choose json or html")
     client_id = client_id_or_fail(client)
-    data = run(lambda: rights.export_client(client_id), tenant=tenant)
-    typer.echo(
-        json.dumps(data, indent=2, ensure_ascii=False) if format == "json" else rights.export_html(data)
-    )
+
+    async def work() -> str:
+        data = await rights.export_client(client_id)
+        # The HTML (for people) is rendered in the tenant's display scope: local times, named.
+        if format == "json":
+            return json.dumps(data, indent=2, ensure_ascii=False)
+        return rights.export_html(data)
+
+    typer.echo(run(work, tenant=tenant))
 
 
 @privacy_app.command("erase")
@@ -66,21 +72,21 @@ def requests(
     tenant: str = TenantOption, all_: bool = typer.Option(False, "--all", help="Closed requests too.")
 ) -> None:
     """The privacy-requests board, most urgent first."""
-    rows = run(lambda: rights.list_requests(None if all_ else "open"), tenant=tenant)
-    echo_rows(
-        [
+
+    async def work() -> list[tuple[str, ...]]:
+        return [
             (
                 str(r.id),
                 str(r.client_id),
                 r.kind,
                 r.status + (" (OVERDUE)" if r.overdue else ""),
-                r.received_at.date().isoformat(),
-                r.due_at.date().isoformat(),
+                format_date(r.received_at),
+                format_date(r.due_at),
             )
-            for r in rows
-        ],
-        ("REQUEST", "CLIENT", "KIND", "STATUS", "RECEIVED", "DUE"),
-    )
+            for r in await rights.list_requests(None if all_ else "open")
+        ]
+
+    echo_rows(run(work, tenant=tenant), ("REQUEST", "CLIENT", "KIND", "STATUS", "RECEIVED", "DUE"))
 
 
 @privacy_app.command("request")
@@ -92,8 +98,12 @@ def request(
 ) -> None:
     """Log a request received from a client (deadline: 30 days)."""
     client_id = client_id_or_fail(client)
-    made = run(lambda: rights.open_request(client_id, kind, channel=channel), tenant=tenant)
-    typer.echo(f"logged {made.kind} request {made.id}, due {made.due_at.date().isoformat()}")
+
+    async def work() -> str:
+        made = await rights.open_request(client_id, kind, channel=channel)
+        return f"logged {made.kind} request {made.id}, due {format_date(made.due_at)}"
+
+    typer.echo(run(work, tenant=tenant))
 
 
 @privacy_app.command("partner-add")
@@ -128,21 +138,21 @@ def disclosures(tenant: str = TenantOption, client: str = typer.Option("", "--cl
     from salonkeep.core.privacy import sharing
 
     client_id = client_id_or_fail(client) if client else None
-    rows = run(lambda: sharing.disclosures(client_id), tenant=tenant)
-    echo_rows(
-        [
+
+    async def work() -> list[tuple[str, ...]]:
+        return [
             (
-                d.disclosed_at.isoformat(),
+                format_datetime(d.disclosed_at, show_zone=True),
                 str(d.client_id),
                 str(d.partner_id),
                 ",".join(d.fields),
                 d.purpose,
                 str(d.consent_event_id),
             )
-            for d in rows
-        ],
-        ("WHEN", "CLIENT", "PARTNER", "FIELDS", "PURPOSE", "CONSENT"),
-    )
+            for d in await sharing.disclosures(client_id)
+        ]
+
+    echo_rows(run(work, tenant=tenant), ("WHEN", "CLIENT", "PARTNER", "FIELDS", "PURPOSE", "CONSENT"))
 
 
 @privacy_app.command("retention")
@@ -157,23 +167,23 @@ def retention(
     """Report the clients the retention policy would erase; erase them only with --apply."""
     from salonkeep.core.privacy import retention as policy
 
-    async def work() -> policy.RetentionReport:
+    async def work() -> tuple[policy.RetentionReport, str, list[tuple[str, ...]]]:
         if years >= 0:
             await policy.set_retention_policy(years, auto_apply)
-        return await policy.run_retention(apply=apply)
+        found = await policy.run_retention(apply=apply)
+        rows: list[tuple[str, ...]] = [
+            (str(c.client_id), str(c.branch_id), format_date(c.last_activity)) for c in found.candidates
+        ]
+        return found, format_date(found.cutoff), rows
 
-    report = run(work, tenant=tenant)
+    report, cutoff, rows = run(work, tenant=tenant)
     if report.cutoff is None:
         typer.echo("retention is off for this tenant (retention_inactive_years = 0)")
         return
     typer.echo(
-        f"retention policy: erase clients inactive for {report.years} years "
-        f"(no activity since {report.cutoff.date().isoformat()})"
+        f"retention policy: erase clients inactive for {report.years} years (no activity since {cutoff})"
     )
-    echo_rows(
-        [(str(c.client_id), str(c.branch_id), c.last_activity.date().isoformat()) for c in report.candidates],
-        ("CLIENT", "BRANCH", "LAST ACTIVITY"),
-    )
+    echo_rows(rows, ("CLIENT", "BRANCH", "LAST ACTIVITY"))
     if apply:
         typer.echo(f"erased {report.erased} clients")
     else:

@@ -3,17 +3,15 @@ branch call list, from the command line."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import typer
 
 from salonkeep.core.aftercare import calls, programmes
 from salonkeep.core.aftercare.programmes import ProgrammeState
 from salonkeep.core.cli.runner import echo_rows, run
+from salonkeep.core.formatting import format_datetime
 from salonkeep.core.plugins.manager import get_plugins
-from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import NotFound
-from salonkeep.tenants.onboarding import get_tenant, list_branches
+from salonkeep.tenants.onboarding import list_branches
 
 programme_app = typer.Typer(help="Aftercare programmes of a tenant.", no_args_is_help=True)
 TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")
@@ -87,22 +85,22 @@ def calls_command(
 ) -> None:
     """Print the branch's call list: calls and tasks due today, overdue and urgent first."""
 
-    async def work() -> tuple[list[calls.CallItem], str]:
+    async def work() -> tuple[list[calls.CallItem], list[str]]:
         found = [b for b in await list_branches() if b.name == branch]
         if not found:
             raise NotFound(f"no branch called {branch!r}")
-        zone = found[0].time_zone or (await get_tenant(current().tenant_id)).time_zone
-        return await calls.due_calls(found[0].id), zone
+        items = await calls.due_calls(found[0].id)
+        # In the branch's zone (else the tenant's, the display scope's), the tenant's locale.
+        return items, [format_datetime(i.due_at, found[0].time_zone, width="short") for i in items]
 
-    items, zone = run(work, tenant=tenant)
+    items, due = run(work, tenant=tenant)
     if not items:
         typer.echo("no calls due")
         return
-    tz = ZoneInfo(zone)
     echo_rows(
         [
             (
-                item.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                when,
                 "URGENT" if item.urgency == "urgent" else ("OVERDUE" if item.overdue else ""),
                 item.kind,
                 item.programme,
@@ -111,7 +109,7 @@ def calls_command(
                 item.preferred_time,
                 item.title,
             )
-            for item in items
+            for item, when in zip(items, due, strict=True)
         ],
         ("DUE", "FLAG", "KIND", "PROGRAMME", "CLIENT", "PHONE", "PREFERRED", "TITLE"),
     )

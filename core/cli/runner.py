@@ -10,6 +10,7 @@ from typing import NoReturn, TypeVar
 import typer
 
 from salonkeep.core import database
+from salonkeep.core.formatting import display_scope
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.errors import SalonkeepError, ValidationFailed
 from salonkeep.tenants.onboarding import find_tenant
@@ -34,7 +35,8 @@ def settings_or_fail() -> Settings:
 
 
 def run(work: Callable[[], Awaitable[T]], tenant: str | None = None) -> T:
-    """Connect, optionally enter ``--tenant``'s context, run ``work``, disconnect."""
+    """Connect, optionally enter ``--tenant``'s context, run ``work``, disconnect. With a
+    tenant, dates are formatted (:mod:`salonkeep.core.formatting`) in its zone and locale."""
     settings = settings_or_fail()
     if not settings.is_postgres and not settings.sqlite_path.exists():
         fail(f"no database at {settings.sqlite_path}; run `salonkeep migrate` first")
@@ -45,7 +47,10 @@ def run(work: Callable[[], Awaitable[T]], tenant: str | None = None) -> T:
             if tenant is None:
                 return await work()
             record = await find_tenant(tenant)
-            with tenant_scope(TenantContext(tenant_id=record.id, actor_label="cli")):
+            with (
+                tenant_scope(TenantContext(tenant_id=record.id, actor_label="cli")),
+                display_scope(record.time_zone, record.default_locale),
+            ):
                 return await work()
         finally:
             await database.stop(engine)

@@ -29,6 +29,7 @@ from salonkeep.core.access import (
 )
 from salonkeep.core.clients.search import MAX_TERM, client_terms, normalise, query_words, upper_bound
 from salonkeep.core.clients.tables import CLIENT_KINDS, Client, ClientSearchTerm, client_row
+from salonkeep.core.formatting import local_date
 from salonkeep.core.keys.service import decrypt_fields, encrypt_fields
 from salonkeep.tenants import clock, read_request, validation
 from salonkeep.tenants.context import TenantContext, current
@@ -211,7 +212,7 @@ async def _validated(ctx: TenantContext, data: ClientInput) -> dict[str, Any]:
             errors.update(exc.errors)
     if data.kind not in CLIENT_KINDS:
         errors["kind"] = f"choose one of {', '.join(CLIENT_KINDS)}"
-    if data.date_of_birth and data.date_of_birth > clock.now().date():
+    if data.date_of_birth and data.date_of_birth > local_date(clock.now(), tenant.time_zone):
         errors["date_of_birth"] = "is in the future"
     for name in _FREE_TEXT:
         value = getattr(data, name)

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pluggy
 
+from salonkeep.core import formatting
 from salonkeep.core.access import Action, Forbidden, require
 from salonkeep.core.clients.tables import Client
 from salonkeep.core.events import (
@@ -330,6 +331,9 @@ class Plan:
     _touchpoints: ClientTouchpoints
     _consent: ConsentCheck
     _referrer: ClientReferrer
+    #: The locale dates in texts are written for: the tenant's default for what the host
+    #: stores (scripts, messages), the reader's for client panels.
+    locale: str = "en"
 
     def settings(self, programme: str) -> Mapping[str, Any]:
         """The tenant's settings of ``programme`` (defaults merged with the owner's edits)."""
@@ -363,6 +367,15 @@ class Plan:
         """``months`` calendar months after the local date of ``moment`` (clamped to month
         ends), at the call time."""
         return self.at(add_months(self.local_date(moment), months), programme, at)
+
+    def format_date(self, value: date | datetime) -> str:
+        """A date for a text (``26.11.2026`` in Finnish, ``Nov 26, 2026`` in English); a moment
+        gives its local date. Never format dates with ``strftime`` in a plugin."""
+        return formatting.format_date(value, self.time_zone, self.locale)
+
+    def format_time(self, moment: datetime) -> str:
+        """The local time of day of ``moment`` for a text (``0.30`` in Finnish)."""
+        return formatting.format_time(moment, self.time_zone, self.locale)
 
     def working_days_after(self, day: date, count: int) -> date:
         """``count`` working days after ``day`` in the tenant's country."""

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from salonkeep.core.access import Action, Forbidden, require
 from salonkeep.core.clients.tables import Client
+from salonkeep.core.formatting import local_date
 from salonkeep.core.privacy.rights import erase_client
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import current
@@ -123,10 +124,10 @@ async def run_retention(apply: bool = False) -> RetentionReport:
     candidates = await find_candidates(cutoff)
     erased = 0
     if apply:
+        zone = (await get_tenant(ctx.tenant_id)).time_zone
         for candidate in candidates:
-            await erase_client(
-                candidate.client_id,
-                reason=f"retention: inactive since {candidate.last_activity.date().isoformat()}",
-            )
+            # The reason is stored (and read in the client's access report): the tenant's date.
+            since = local_date(candidate.last_activity, zone).isoformat()
+            await erase_client(candidate.client_id, reason=f"retention: inactive since {since}")
             erased += 1
     return RetentionReport(years, cutoff, candidates, erased, apply)

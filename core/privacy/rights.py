@@ -29,6 +29,7 @@ from salonkeep.core.access import Action, require
 from salonkeep.core.apps import all_tables
 from salonkeep.core.clients.service import ENCRYPTED_COLUMNS, ClientInput, update_client
 from salonkeep.core.clients.tables import Client, client_row
+from salonkeep.core.formatting import format_datetime, install_filters
 from salonkeep.core.keys.service import PREFIX, decrypt_column, decrypt_fields, shred_client_key
 from salonkeep.core.privacy.tables import REQUEST_KINDS, REQUEST_STATUSES, PrivacyRequest
 from salonkeep.tenants import clock
@@ -291,11 +292,33 @@ _templates = Environment(
     extensions=["jinja2.ext.i18n"],
 )
 _templates.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+install_filters(_templates)
+
+
+def _stored_moment(value: Any) -> datetime | None:
+    """A moment as the export writes it (ISO 8601 with its UTC offset), else None."""
+    if not isinstance(value, str) or len(value) < 19 or value[10:11] != "T":
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _readable(value: Any) -> Any:
+    """A value of the export for the HTML page: moments in the reader's zone, named."""
+    moment = _stored_moment(value)
+    return format_datetime(moment, show_zone=True) if moment else value
+
+
+_templates.filters["readable"] = _readable
 
 
 def export_html(data: dict[str, Any]) -> str:
-    """The export as a readable, printable HTML page."""
-    return _templates.get_template("export.html").render(data=data)
+    """The export as a readable, printable HTML page: the JSON export's moments (UTC) shown in
+    the display scope's zone and locale, with the zone named."""
+    return _templates.get_template("export.html").render(data=data, moment=_stored_moment)
 
 
 # --- rectification and restriction ------------------------------------------------------

@@ -83,7 +83,8 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
                     title="Appointment reminder",
                     body=(
                         f"Hello {plan.client.first_name}, a reminder of your {event.service} on "
-                        f"{local_start:%d.%m.%Y} at {local_start:%H:%M}. We look forward to seeing you!"
+                        f"{plan.format_date(event.starts_at)} at {plan.format_time(event.starts_at)}. "
+                        "We look forward to seeing you!"
                     ),
                 )
             )

@@ -126,10 +126,10 @@ async def salonkeep_client_panels(plan: Plan) -> list[Panel]:
     touchpoints = [t for t in await plan.touchpoints() if t.programme == NAME]
     missed = [t for t in touchpoints if t.missed]
     rows = (
-        ("Procedure", f"{latest.service}, {performed:%d.%m.%Y}"),
+        ("Procedure", f"{latest.service}, {plan.format_date(performed)}"),
         (
             "Aftercare period",
-            f"until {until:%d.%m.%Y}" + ("" if active else " (ended: aftercare may be charged)"),
+            f"until {plan.format_date(until)}" + ("" if active else " (ended: aftercare may be charged)"),
         ),
         ("Free within it", str(settings["free_within"])),
         ("Check-ins done", str(sum(1 for t in touchpoints if t.kind == "call" and t.status == "done"))),

@@ -75,7 +75,8 @@ def _slimming(event: ProductSold, plan: Plan) -> list[Planned]:
             )
             script = (
                 f"How does {event.product} feel? If anything is abnormal, record 'abnormal reaction': "
-                f"someone goes to see the client. Offer to book the treatment due on {book_on:%d.%m.%Y}."
+                "someone goes to see the client. Offer to book the treatment due on "
+                f"{plan.format_date(book_on)}."
             )
         calls.append(
             PlannedCall(

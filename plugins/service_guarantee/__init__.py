@@ -48,7 +48,7 @@ async def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
     done_on = plan.local_date(latest.performed_at)
     within = event.received_on - done_on <= timedelta(days=window)
     if within:
-        title = f"Free correction of {latest.service} ({done_on:%d.%m.%Y})"
+        title = f"Free correction of {latest.service} ({plan.format_date(done_on)})"
         body = f"Reported via {event.channel}: {event.reason}. Book the correction free of charge."
     else:
         title = f"Complaint about {latest.service} outside the {window}-day guarantee"

@@ -125,9 +125,9 @@ async def salonkeep_client_panels(plan: Plan) -> list[Panel]:
         return []
     lines = tuple(
         (
-            f"{w.product} ({w.sold_on:%d.%m.%Y})",
-            f"warranty until {w.warranty_until:%d.%m.%Y}"
-            + (f", returns until {w.return_until:%d.%m.%Y}" if w.return_until >= today else ""),
+            f"{w.product} ({plan.format_date(w.sold_on)})",
+            f"warranty until {plan.format_date(w.warranty_until)}"
+            + (f", returns until {plan.format_date(w.return_until)}" if w.return_until >= today else ""),
         )
         for w in rows
     )

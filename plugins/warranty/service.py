@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from salonkeep.core.formatting import format_date
 from salonkeep.core.plugins.api import (
     Action,
     NotFound,
@@ -134,7 +135,9 @@ async def triage(claim_id: UUID, *, exclusion_reason: str | None = None) -> Warr
         if late and exclusion_reason is None:
             exclusion_reason = "out_of_period"
         if exclusion_reason == "out_of_period" and not late:
-            raise ValidationFailed({"exclusion_reason": f"the claim is within the period (until {limit})"})
+            raise ValidationFailed(
+                {"exclusion_reason": f"the claim is within the period (until {format_date(limit)})"}
+            )
         claim.status = "excluded" if exclusion_reason else "in_scope"
         claim.exclusion_reason = exclusion_reason
         await claim.save()

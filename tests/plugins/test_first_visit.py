@@ -29,7 +29,7 @@ async def test_reminder_the_day_before_across_the_autumn_dst_change(salonkeep_cl
     # 25 October 10:00 is already winter time (UTC+2).
     assert (reminder.kind, reminder.status, reminder.purpose) == ("message", "queued", "service")
     assert reminder.due_at == datetime(2026, 10, 25, 8, 0, tzinfo=UTC)
-    assert "26.10.2026 at 14:00" in reminder.script
+    assert "Oct 26, 2026 at 2:00\u202fPM" in reminder.script  # the tenant's locale (en), local time
 
 
 @pytest.mark.parametrize("salonkeep_tenant_place", [("CN", "Asia/Shanghai")])

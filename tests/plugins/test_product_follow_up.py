@@ -19,7 +19,7 @@ async def test_slimming_day_2_and_5_offering_the_treatment_two_days_later(salonk
         ("Slimming day 5: Slim gel", datetime(2026, 3, 30, 7, 0, tzinfo=UTC)),
     ]
     assert "started using" in calls[0].script
-    assert "How does Slim gel feel" in calls[1].script and "01.04.2026" in calls[1].script
+    assert "How does Slim gel feel" in calls[1].script and "Apr 1, 2026" in calls[1].script
 
 
 async def test_treatment_products_day_3_then_every_15_days(

@@ -18,7 +18,7 @@ async def test_report_within_three_days_opens_a_correction_task(salonkeep_clock,
         "urgent",
         salonkeep_clock(),
     )
-    assert task.title == "Free correction of Eyebrow tint (25.03.2026)"
+    assert task.title == "Free correction of Eyebrow tint (Mar 25, 2026)"
     assert "uneven colour" in task.script
 
 
@@ -33,4 +33,4 @@ async def test_later_report_is_outside_the_guarantee_unless_the_setting_allows(
     await salonkeep_configure("service_guarantee", report_within_days=7)
     await emit(ComplaintReceived, channel="web", reason="chipped again", received_on=date(2026, 3, 30))
     titles = [t.title for t in await planned(programme="service_guarantee")]
-    assert "Free correction of Manicure (25.03.2026)" in titles
+    assert "Free correction of Manicure (Mar 25, 2026)" in titles

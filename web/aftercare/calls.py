@@ -14,7 +14,7 @@ from salonkeep.core.plugins.api import OUTCOMES
 from salonkeep.core.staff import staff_rows
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import NotFound, ValidationFailed
-from salonkeep.web.aftercare.common import choose_branch, local_formatter, parse_uuid
+from salonkeep.web.aftercare.common import choose_branch, parse_uuid
 from salonkeep.web.auth.guard import signed
 from salonkeep.web.pages import Form, is_htmx, render
 
@@ -34,7 +34,7 @@ async def followups_context(request: Request[Any, Any, Any], branch: str = "") -
         "mine": mine,
         "followups": [i for i in items if i not in mine],
         "branch": choice,
-        "local": local_formatter(choice.zone),
+        "time_zone": choice.zone,
         "outcomes": OUTCOMES,
     }
 
@@ -70,7 +70,7 @@ async def record_outcome(request: Request[Any, Any, Any], touchpoint_id: UUID, d
     return render(
         request,
         "aftercare/row_recorded.html",
-        {"view": view, "local": local_formatter(choice.zone)},
+        {"view": view, "time_zone": choice.zone},
     )
 
 
@@ -97,7 +97,7 @@ async def staff_log(request: Request[Any, Any, Any], staff: str = "") -> Templat
             "people": people,
             "staff_id": wanted,
             "staff_name": names.get(wanted, me.name if wanted == me.staff_id else ""),
-            "local": local_formatter(choice.zone),
+            "time_zone": choice.zone,
         },
     )
 

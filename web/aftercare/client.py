@@ -12,22 +12,18 @@ from litestar.response import Redirect, Template
 from salonkeep.core.access import Action, can
 from salonkeep.core.aftercare import calls
 from salonkeep.core.clients.service import get_client
+from salonkeep.core.staff import branch_time_zones, branches
 from salonkeep.plugins.warranty import service as warranty
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import NotFound
-from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.web.aftercare.common import local_formatter
 from salonkeep.web.pages import Form, render
 
 MEDICAL = "medical_aftercare"
 
 
-async def _zone() -> str:
-    return (await get_tenant(current().tenant_id)).time_zone
-
-
-async def load_panel(client_id: UUID) -> dict[str, Any]:
-    """What the aftercare profile panel shows (the profile adds it to its context)."""
+async def load_panel(client_id: UUID, branch_id: UUID) -> dict[str, Any]:
+    """What the aftercare profile panel shows (the profile adds it to its context): times in
+    the zone of the client's branch ``branch_id``."""
     ctx = current()
     plugin_panels = await calls.client_panels(client_id)
     return {
@@ -37,7 +33,7 @@ async def load_panel(client_id: UUID) -> dict[str, Any]:
         "warranties": await warranty.warranties_of(client_id),
         "claims": await warranty.claims_of(client_id),
         "preferred_time": await calls.preferred_time(client_id),
-        "local": local_formatter(await _zone()),
+        "time_zone": branch_time_zones(await branches()).get(branch_id),
     }
 
 
@@ -45,7 +41,7 @@ async def load_panel(client_id: UUID) -> dict[str, Any]:
 async def aftercare_panel(request: Request[Any, Any, Any], client_id: UUID) -> Template:
     """The aftercare panel of the client page, loaded by htmx after the profile itself."""
     client = await get_client(client_id)
-    context = {"client": client, **await load_panel(client.id)}
+    context = {"client": client, **await load_panel(client.id, client.branch_id)}
     return render(request, "aftercare/panel.html", context, block="panel")
 
 

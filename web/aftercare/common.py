@@ -1,13 +1,10 @@
-"""Shared pieces of the aftercare screens: branch choice and local times."""
+"""Shared pieces of the aftercare screens: the branch choice (and so the zone times are shown in)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from litestar import Request
 
@@ -45,16 +42,6 @@ async def choose_branch(request: Request[Any, Any, Any], wanted: str = "") -> Br
     )
     zone = (chosen.time_zone if chosen else "") or who.tenant.time_zone
     return BranchChoice(choices, chosen, zone)
-
-
-def local_formatter(zone: str) -> Callable[[datetime | None], str]:
-    """A function showing a UTC moment as ``YYYY-MM-DD HH:MM`` in ``zone``."""
-    tz = ZoneInfo(zone)
-
-    def show(moment: datetime | None) -> str:
-        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-    return show
 
 
 def parse_uuid(text: str) -> UUID | None:

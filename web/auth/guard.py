@@ -24,6 +24,7 @@ from litestar.types import (
     Send,
 )
 
+from salonkeep.core.formatting import display_scope
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.errors import NotFound
 from salonkeep.tenants.onboarding import get_tenant
@@ -171,5 +172,6 @@ class StaffGuard(ASGIMiddleware):
             ip=request.client.host if request.client else None,
             branch_ids=staff.branch_ids,
         )
-        with tenant_scope(ctx), i18n.language_scope(i18n.choose(staff.locale, tenant.default_locale)):
+        language = i18n.choose(staff.locale, tenant.default_locale)
+        with tenant_scope(ctx), i18n.language_scope(language), display_scope(tenant.time_zone, language):
             await next_app(scope, receive, _no_store(send))

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from salonkeep.core.access import Action, branch_scope, require
 from salonkeep.core.clients import service as clients
 from salonkeep.core.clients.tables import CLIENT_KINDS
-from salonkeep.core.staff import branches
+from salonkeep.core.staff import branch_time_zones, branches
 from salonkeep.core.visits import service as visits
 from salonkeep.core.visits.tables import PRODUCT_CATEGORIES, SERVICE_CATEGORIES
 from salonkeep.tenants.context import current
@@ -97,7 +97,8 @@ async def _profile(
 ) -> Template:
     client = await clients.get_client(client_id)
     history = await visits.client_history(client_id)
-    names = {b.id: b.name for b in await branches()}
+    branch_rows = await branches()
+    names = {b.id: b.name for b in branch_rows}
     panels = visible_panels(current())
     extra: dict[str, Any] = {}
     for panel in panels:
@@ -111,6 +112,7 @@ async def _profile(
             "history": history,
             "branch_name": names.get(client.branch_id, ""),
             "branch_names": names,
+            "branch_zones": branch_time_zones(branch_rows),
             "panels": panels,
             "service_categories": SERVICE_CATEGORIES,
             "product_categories": PRODUCT_CATEGORIES,
