@@ -15,7 +15,9 @@ with foreign keys to :class:`Tenant`, :class:`Branch`, :class:`Client`, :class:`
 
 Dates: use :meth:`Plan.day` / :meth:`Plan.month` (or :func:`local_at`), which put a contact
 at a local hour in the branch's (else the tenant's) time zone, correct across DST changes
-and month ends.
+and month ends. Show dates with :meth:`Plan.format_date` / :meth:`Plan.format_time`, or outside
+a hook with :func:`format_date` / :func:`format_datetime` / :func:`format_time` (the request's
+zone and language).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from salonkeep.core.events import (
     ReferralRecorded,
     ServicePerformed,
 )
+from salonkeep.core.formatting import format_date, format_datetime, format_time
 from salonkeep.core.visits.tables import Sale, Visit
 from salonkeep.tenants.clock import now
 from salonkeep.tenants.context import TenantContext, current
@@ -443,6 +446,9 @@ __all__ = [
     "add_months",
     "current",
     "fetch_objects",
+    "format_date",
+    "format_datetime",
+    "format_time",
     "hookimpl",
     "local_at",
     "local_date",

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from salonkeep.core.formatting import format_date
 from salonkeep.core.plugins.api import (
     Action,
     NotFound,
     ValidationFailed,
     current,
     fetch_objects,
+    format_date,
     local_date,
     now,
     require,
