@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import phonenumbers
 from babel import Locale, UnknownLocaleError
 from email_validator import EmailNotValidError, validate_email
 
+from salonkeep.tenants import clock
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.tables import ROLES
 
+_Day = TypeVar("_Day", bound=date)
 SUPPORTED_LOCALES = ("en", "zh", "ru", "fi")
+#: Dates and times are refused before this year ...
+EARLIEST_YEAR = 1900
+#: ... and more than this many years ahead of now.
+YEARS_AHEAD = 10
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
@@ -93,4 +101,15 @@ def role(value: str, field: str = "role") -> str:
     value = (value or "").strip()
     if value not in ROLES:
         raise ValidationFailed({field: f"unknown role {value!r}; choose one of {', '.join(ROLES)}"})
+    return value
+
+
+def plausible_year(value: _Day, field: str) -> _Day:
+    """A date (or date and time) from :data:`EARLIEST_YEAR` up to :data:`YEARS_AHEAD` years
+    from now: earlier or later ones are typing mistakes (``0990`` for ``1990``)."""
+    latest = clock.now().year + YEARS_AHEAD
+    if value.year < EARLIEST_YEAR:
+        raise ValidationFailed({field: f"must be in {EARLIEST_YEAR} or later"})
+    if value.year > latest:
+        raise ValidationFailed({field: f"must be in {latest} or earlier"})
     return value

@@ -12,6 +12,7 @@ from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -24,12 +25,14 @@ from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.secrets_store import read_or_create
 from salonkeep.tenants.settings import Settings, load_settings
-from salonkeep.web import i18n
+from salonkeep.web import i18n, logs
 from salonkeep.web.api.router import API_PATH, SECURITY_SCHEME, api_router
+from salonkeep.web.edge import Edge
 from salonkeep.web.health import healthz
 from salonkeep.web.privacy.router import privacy_router
 from salonkeep.web.privacy_public import consent_page, consent_submit, privacy_notice
 from salonkeep.web.public import home, set_password_form, set_password_submit
+from salonkeep.web.server_error import server_error
 from salonkeep.web.staff_ui import public_routes, staff_router
 
 HERE = Path(__file__).parent
@@ -64,6 +67,7 @@ def _invalid(request: Request[Any, Any, Any], exc: ValidationFailed) -> Response
 def create_app(settings: Settings | None = None) -> Litestar:
     """The web application for ``settings`` (read from the environment by default)."""
     settings = settings or load_settings()
+    logs.configure(settings.log_level)
     secret = read_or_create(settings.data_dir / "secret.key")
 
     @asynccontextmanager
@@ -79,7 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 await app.state.redis.aclose()
             await database.stop(engine)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             healthz,
             home,
@@ -98,6 +102,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             title="Salonkeep API",
             version="1",
             path=f"{API_PATH}/schema",
+            # Only the schema itself (JSON, also at the root): the documentation UIs would load
+            # their JavaScript from a CDN, which the content security policy forbids anyway.
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
             components=Components(
                 security_schemes={
                     SECURITY_SCHEME: SecurityScheme(type="http", scheme="bearer", description="sk_… API key")
@@ -118,9 +125,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NotFound: _not_found,
             NotFoundException: _not_found,
             ValidationFailed: _invalid,
+            500: server_error,
         },
         debug=False,
     )
+    # The edge layer sits in front of routing, so 404s and refused input get the request id
+    # and the security headers too (see salonkeep.web.edge).
+    app.asgi_handler = Edge(app.asgi_handler, settings)
+    return app
 
 
 __all__ = ["HTTPException", "create_app"]

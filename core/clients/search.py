@@ -67,4 +67,8 @@ def upper_bound(word: str) -> str:
     last = ord(word[-1])
     if last >= 0x10FFFF:  # pragma: no cover - no normalised word ends with the last code point
         return word + "\U0010ffff"
-    return word[:-1] + chr(last + 1)
+    following = last + 1
+    if 0xD800 <= following <= 0xDFFF:
+        # Surrogates are no characters (no database stores them): U+D7FF's successor is U+E000.
+        following = 0xE000
+    return word[:-1] + chr(following)

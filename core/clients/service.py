@@ -214,6 +214,11 @@ async def _validated(ctx: TenantContext, data: ClientInput) -> dict[str, Any]:
         errors["kind"] = f"choose one of {', '.join(CLIENT_KINDS)}"
     if data.date_of_birth and data.date_of_birth > local_date(clock.now(), tenant.time_zone):
         errors["date_of_birth"] = "is in the future"
+    elif data.date_of_birth:
+        try:
+            validation.plausible_year(data.date_of_birth, "date_of_birth")
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
     for name in _FREE_TEXT:
         value = getattr(data, name)
         if value is None:

@@ -21,6 +21,10 @@ from salonkeep.tenants.db import fetch_objects, unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 
 PROCEDURE_CATEGORIES = frozenset({"medical_aesthetics"})
+#: The most a single sale may cost: one million in the tenant's currency.
+MAX_PRICE_CENTS = 100_000_000
+#: The most items of one product in one sale.
+MAX_QUANTITY = 1000
 
 
 def _when(value: datetime | None, field: str) -> datetime:
@@ -29,7 +33,7 @@ def _when(value: datetime | None, field: str) -> datetime:
         return now
     if value.tzinfo is None:
         raise ValidationFailed({field: "needs a time zone"})
-    return value
+    return validation.plausible_year(value, field)
 
 
 def _category(value: str, allowed: tuple[str, ...]) -> str:
@@ -126,10 +130,12 @@ async def record_sale(
         errors.update(exc.errors)
     if category not in PRODUCT_CATEGORIES:
         errors["category"] = f"choose one of {', '.join(PRODUCT_CATEGORIES)}"
-    if not 1 <= quantity <= 1000:
-        errors["quantity"] = "must be between 1 and 1000"
+    if not 1 <= quantity <= MAX_QUANTITY:
+        errors["quantity"] = f"must be between 1 and {MAX_QUANTITY}"
     if price_cents < 0:
         errors["price_cents"] = "cannot be negative"
+    elif price_cents > MAX_PRICE_CENTS:
+        errors["price_cents"] = f"must be at most {MAX_PRICE_CENTS}"
     if errors:
         raise ValidationFailed(errors)
     when = _when(sold_at, "sold_at")
@@ -180,6 +186,7 @@ async def book_appointment(client_id: UUID, *, service: str, starts_at: datetime
     name = validation.required_text(service, "service")
     if starts_at.tzinfo is None:
         raise ValidationFailed({"starts_at": "needs a time zone"})
+    validation.plausible_year(starts_at, "starts_at")
     if starts_at < clock.now():
         raise ValidationFailed({"starts_at": "is in the past"})
     client = await load_visible(client_id)

@@ -15,6 +15,7 @@ from salonkeep.core.clients import service as clients
 from salonkeep.core.visits import service as visits
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import NotFound
+from salonkeep.web.api.errors import BODY_ERROR_RESPONSES, ERROR_RESPONSES
 from salonkeep.web.api.schemas import (
     AppointmentIn,
     AppointmentOut,
@@ -31,6 +32,7 @@ from salonkeep.web.api.schemas import (
     client_out,
     history_out,
     sale_out,
+    utc,
     visit_out,
 )
 
@@ -48,7 +50,7 @@ class ClientController(Controller):
     path = "/clients"
     tags = ["clients"]
 
-    @get("/", summary="Search clients by name or phone")
+    @get("/", summary="Search clients by name or phone", responses=ERROR_RESPONSES)
     async def search(
         self,
         q: Annotated[str, Parameter(max_length=100, description="Part of a name or phone number.")] = "",
@@ -57,7 +59,7 @@ class ClientController(Controller):
         """Clients the key's role and branch may see, by name."""
         return [client_out(view) for view in await clients.search_clients(q, limit)]
 
-    @post("/", summary="Register a client")
+    @post("/", summary="Register a client", responses=BODY_ERROR_RESPONSES)
     async def create(self, data: ClientCreate) -> ClientOut:
         """Create a client; 422 names each field that was refused."""
         view = await clients.create_client(
@@ -76,12 +78,12 @@ class ClientController(Controller):
         )
         return client_out(view)
 
-    @get("/{client_id:str}", summary="One client")
+    @get("/{client_id:str}", summary="One client", responses=ERROR_RESPONSES)
     async def read(self, client_id: str) -> ClientOut:
         """A client (404 for any id the key may not see, other tenants' included)."""
         return client_out(await clients.get_client(_client_id(client_id)))
 
-    @patch("/{client_id:str}", summary="Change a client")
+    @patch("/{client_id:str}", summary="Change a client", responses=BODY_ERROR_RESPONSES)
     async def change(self, client_id: str, data: ClientPatch) -> ClientOut:
         """Change the fields sent; the others stay as they are."""
         now = await clients.get_client(_client_id(client_id))
@@ -102,22 +104,28 @@ class ClientController(Controller):
         )
         return client_out(await clients.update_client(now.id, merged))
 
-    @get("/{client_id:str}/history", summary="A client's visits, purchases and appointments")
+    @get(
+        "/{client_id:str}/history",
+        summary="A client's visits, purchases and appointments",
+        responses=ERROR_RESPONSES,
+    )
     async def history(self, client_id: str) -> HistoryOut:
         """Everything recorded for the client, newest first."""
         return history_out(await visits.client_history(_client_id(client_id)), current())
 
-    @get("/{client_id:str}/consent", summary="A client's consent, per purpose")
+    @get("/{client_id:str}/consent", summary="A client's consent, per purpose", responses=ERROR_RESPONSES)
     async def consent_state(self, client_id: str) -> list[ConsentOut]:
         """The consent as it stands now: the latest ledger event per purpose (and scope)."""
         found = await clients.load_visible(_client_id(client_id))
         state = await consent.current_state(found.id)
         return [
-            ConsentOut(purpose=s.purpose, scope=s.scope, granted=s.granted, since=s.since, channel=s.channel)
+            ConsentOut(
+                purpose=s.purpose, scope=s.scope, granted=s.granted, since=utc(s.since), channel=s.channel
+            )
             for s in sorted(state.values(), key=lambda s: (s.purpose, s.scope))
         ]
 
-    @post("/{client_id:str}/services", summary="Record a service performed")
+    @post("/{client_id:str}/services", summary="Record a service performed", responses=BODY_ERROR_RESPONSES)
     async def record_service(self, client_id: str, data: ServiceIn) -> VisitOut:
         """Record a service performed for the client."""
         visit = await visits.record_service(
@@ -129,7 +137,7 @@ class ClientController(Controller):
         )
         return visit_out(visit, current())
 
-    @post("/{client_id:str}/sales", summary="Record a product sold")
+    @post("/{client_id:str}/sales", summary="Record a product sold", responses=BODY_ERROR_RESPONSES)
     async def record_sale(self, client_id: str, data: SaleIn) -> SaleOut:
         """Record a product sold to the client."""
         sale = await visits.record_sale(
@@ -142,7 +150,7 @@ class ClientController(Controller):
         )
         return sale_out(sale)
 
-    @post("/{client_id:str}/appointments", summary="Book an appointment")
+    @post("/{client_id:str}/appointments", summary="Book an appointment", responses=BODY_ERROR_RESPONSES)
     async def book(self, client_id: str, data: AppointmentIn) -> AppointmentOut:
         """Book an appointment for the client."""
         appointment = await visits.book_appointment(

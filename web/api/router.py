@@ -1,4 +1,5 @@
-"""The ``/api/v1`` router: API key authentication, the endpoints and their error mapping."""
+"""The ``/api/v1`` router: API key authentication, strict JSON bodies, the endpoints and their
+error mapping."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from litestar import Router
 from litestar.openapi.spec import SecurityRequirement
 
 from salonkeep.web.api.auth import ApiKeyMiddleware
+from salonkeep.web.api.bodies import JsonBodies
 from salonkeep.web.api.clients import ClientController
 from salonkeep.web.api.errors import API_EXCEPTION_HANDLERS
 
@@ -20,7 +22,8 @@ def api_router() -> Router:
     return Router(
         path=API_PATH,
         route_handlers=[ClientController],
-        middleware=[ApiKeyMiddleware()],
+        # The key first (401 before anything else is said), then the body (415, strict 422).
+        middleware=[ApiKeyMiddleware(), JsonBodies()],
         exception_handlers=API_EXCEPTION_HANDLERS,
         security=security,
         tags=["api"],

@@ -2,12 +2,16 @@
 
 Fields a role may not see are left out of the response (``UNSET`` is never encoded), so a
 reception key's JSON has no health keys at all.
+
+Bounds are part of the types (``msgspec.Meta``), so the OpenAPI schema states them and a body
+outside them is refused with 422 naming the field. Times sent must carry a zone; times
+returned are ISO 8601 in UTC with the ``Z`` offset (``2026-03-27T09:00:00Z``).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
@@ -15,39 +19,48 @@ from msgspec import UNSET, UnsetType
 
 from salonkeep.core.access import HEALTH_FIELDS, visible_client_fields
 from salonkeep.core.clients.service import ClientView
-from salonkeep.core.visits.service import History
+from salonkeep.core.visits.service import MAX_PRICE_CENTS, MAX_QUANTITY, History
 from salonkeep.core.visits.tables import Appointment, Sale, Visit
 from salonkeep.tenants.context import TenantContext
+
+Name = Annotated[str, msgspec.Meta(max_length=100)]
+Line = Annotated[str, msgspec.Meta(max_length=200)]
+Contact = Annotated[str, msgspec.Meta(max_length=320)]
+LongText = Annotated[str, msgspec.Meta(max_length=5000)]
+#: A moment sent to the API: ISO 8601 with a zone (``Z`` or ``+02:00``).
+Moment = Annotated[datetime, msgspec.Meta(tz=True)]
+Quantity = Annotated[int, msgspec.Meta(ge=1, le=MAX_QUANTITY)]
+PriceCents = Annotated[int, msgspec.Meta(ge=0, le=MAX_PRICE_CENTS)]
 
 
 class ClientCreate(msgspec.Struct, forbid_unknown_fields=True):
     """A new client. Health fields only for roles that may edit them."""
 
     branch_id: UUID
-    first_name: str
-    last_name: str = ""
+    first_name: Name
+    last_name: Name = ""
     date_of_birth: date | None = None
-    phone: str = ""
-    email: str = ""
-    kind: str = "new"
-    needs: str | None = None
-    allergies: str | None = None
-    health_notes: str | None = None
+    phone: Contact = ""
+    email: Contact = ""
+    kind: Name = "new"
+    needs: LongText | None = None
+    allergies: LongText | None = None
+    health_notes: LongText | None = None
 
 
 class ClientPatch(msgspec.Struct, forbid_unknown_fields=True):
     """Changes to a client: only the fields sent are changed."""
 
     branch_id: UUID | UnsetType = UNSET
-    first_name: str | UnsetType = UNSET
-    last_name: str | UnsetType = UNSET
+    first_name: Name | UnsetType = UNSET
+    last_name: Name | UnsetType = UNSET
     date_of_birth: date | UnsetType | None = UNSET
-    phone: str | UnsetType = UNSET
-    email: str | UnsetType = UNSET
-    kind: str | UnsetType = UNSET
-    needs: str | UnsetType = UNSET
-    allergies: str | UnsetType = UNSET
-    health_notes: str | UnsetType = UNSET
+    phone: Contact | UnsetType = UNSET
+    email: Contact | UnsetType = UNSET
+    kind: Name | UnsetType = UNSET
+    needs: LongText | UnsetType = UNSET
+    allergies: LongText | UnsetType = UNSET
+    health_notes: LongText | UnsetType = UNSET
 
 
 class ClientOut(msgspec.Struct, omit_defaults=True):
@@ -91,36 +104,41 @@ def client_out(view: ClientView) -> ClientOut:
         branch_id=view.branch_id,
         first_name=view.first_name,
         last_name=view.last_name,
-        created_at=view.created_at,
-        updated_at=view.updated_at,
+        created_at=utc(view.created_at),
+        updated_at=utc(view.updated_at),
         **shown,
     )
+
+
+def utc(moment: datetime) -> datetime:
+    """``moment`` in UTC (a naive one is taken as UTC: that is how the database stores it)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class ServiceIn(msgspec.Struct, forbid_unknown_fields=True):
     """A service performed for the client."""
 
-    service: str
-    category: str
-    performed_at: datetime | None = None
-    notes: str = ""
+    service: Line
+    category: Name
+    performed_at: Moment | None = None
+    notes: LongText = ""
 
 
 class SaleIn(msgspec.Struct, forbid_unknown_fields=True):
     """A product sold to the client."""
 
-    product: str
-    category: str
-    quantity: int = 1
-    price_cents: int = 0
-    sold_at: datetime | None = None
+    product: Line
+    category: Name
+    quantity: Quantity = 1
+    price_cents: PriceCents = 0
+    sold_at: Moment | None = None
 
 
 class AppointmentIn(msgspec.Struct, forbid_unknown_fields=True):
     """An appointment booked for the client."""
 
-    service: str
-    starts_at: datetime
+    service: Line
+    starts_at: Moment
 
 
 class VisitOut(msgspec.Struct, omit_defaults=True):
@@ -179,7 +197,7 @@ def visit_out(visit: Visit, ctx: TenantContext) -> VisitOut:
         branch_id=visit.branch_id,
         service=visit.service,
         category=visit.category,
-        performed_at=visit.performed_at,
+        performed_at=utc(visit.performed_at),
         notes=visit.notes if sees_health(ctx) else UNSET,
     )
 
@@ -194,7 +212,7 @@ def sale_out(sale: Sale) -> SaleOut:
         category=sale.category,
         quantity=sale.quantity,
         price_cents=sale.price_cents,
-        sold_at=sale.sold_at,
+        sold_at=utc(sale.sold_at),
     )
 
 
@@ -205,7 +223,7 @@ def appointment_out(appointment: Appointment) -> AppointmentOut:
         client_id=appointment.client_id,
         branch_id=appointment.branch_id,
         service=appointment.service,
-        starts_at=appointment.starts_at,
+        starts_at=utc(appointment.starts_at),
     )
 
 
@@ -227,3 +245,12 @@ class ConsentOut(msgspec.Struct):
     granted: bool
     since: datetime
     channel: str
+
+
+class ErrorBody(msgspec.Struct, omit_defaults=True):
+    """What every error response of the API carries: a summary, the fields refused (422, 400,
+    409) with what is wrong with each, and the request id to quote to support."""
+
+    detail: str
+    errors: dict[str, str] | UnsetType = UNSET
+    request_id: str | UnsetType = UNSET

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from litestar import Request
 
+from salonkeep.tenants import validation
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.web.auth.guard import signed
 from salonkeep.web.i18n import gettext as _
@@ -39,4 +40,5 @@ def start_of_day(request: Request[Any, Any, Any], value: str, field: str) -> dat
         day = date.fromisoformat(value)
     except ValueError:
         raise ValidationFailed({field: _("use the form YYYY-MM-DD")}) from None
+    validation.plausible_year(day, field)
     return datetime.combine(day, time.min, tzinfo=tenant_zone(request))
