@@ -128,6 +128,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             500: server_error,
         },
         debug=False,
+        # Logging is ours (salonkeep.web.logs, configured above): litestar's default config would
+        # replace the root logger's handlers.
+        logging_config=None,
     )
     # The edge layer sits in front of routing, so 404s and refused input get the request id
     # and the security headers too (see salonkeep.web.edge).

@@ -24,7 +24,7 @@ from salonkeep.web.i18n import gettext as _
 
 API_PREFIX = "/api/"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_REPLACED = frozenset({b"cache-control", b"x-request-id"})
+_REPLACED = frozenset({b"cache-control", b"x-request-id", *security_headers.EDGE_OWNED})
 
 
 def is_api(scope: Any) -> bool:
@@ -73,7 +73,12 @@ class Edge:
                     for name, value in given
                     if name.lower() not in _REPLACED or (keep_cache and name.lower() == b"cache-control")
                 ]
-                headers.extend(self.headers)
+                # A response may bring its own content security policy (a self-contained
+                # document); every other security header is the edge's.
+                own_policy = b"content-security-policy" in names
+                headers.extend(
+                    h for h in self.headers if not (own_policy and h[0] == b"content-security-policy")
+                )
                 headers.append((b"x-request-id", request_id.encode()))
                 if not keep_cache and not static:
                     headers.append((b"cache-control", b"no-store"))

@@ -28,6 +28,24 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=(), interest-cohort=()"
 )
+#: For a self-contained document with its own inline styles and no script at all (the privacy
+#: export shown in the browser): nothing is loaded, nothing runs.
+SELF_CONTAINED_DOCUMENT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+#: Headers the edge always sets itself (a response's own are dropped); a response may set
+#: its own content security policy.
+EDGE_OWNED = frozenset(
+    {
+        b"x-content-type-options",
+        b"x-frame-options",
+        b"referrer-policy",
+        b"permissions-policy",
+        b"cross-origin-opener-policy",
+        b"strict-transport-security",
+    }
+)
 #: Two years, the subdomains too: only sent when the public address is https.
 HSTS = "max-age=63072000; includeSubDomains"
 

@@ -26,6 +26,7 @@ from salonkeep.web.navigation import NavItem
 from salonkeep.web.navigation import register as register_nav
 from salonkeep.web.pages import Form, render
 from salonkeep.web.privacy.common import optional_uuid, start_of_day
+from salonkeep.web.security_headers import SELF_CONTAINED_DOCUMENT_CSP
 
 
 def N_(message: str) -> str:
@@ -126,7 +127,7 @@ async def export(request: Request[Any, Any, Any], client_id: UUID, data: Form) -
             rights.export_html(exported),
             media_type="text/html; charset=utf-8",
             status_code=200,
-            headers={"Cache-Control": "no-store"},
+            headers={"Cache-Control": "no-store", "Content-Security-Policy": SELF_CONTAINED_DOCUMENT_CSP},
         )
     return Response(
         json.dumps(exported, ensure_ascii=False, indent=2),

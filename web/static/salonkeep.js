@@ -1,4 +1,31 @@
-// Salonkeep staff workspace: the idle screen lock.
+// Salonkeep staff workspace. No script lives in the pages (the content security policy forbids
+// inline script and on... handlers): behaviour is attached here by data attributes.
+//   data-print           a button that prints the page
+//   data-copy-from="ID"  a button that copies the value of the element ID (then shows data-done)
+//   data-swap-422        htmx swaps 422 answers inside this element too (forms with field errors)
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    var print = target && target.closest("[data-print]");
+    if (print) { window.print(); return; }
+    var copy = target && target.closest("[data-copy-from]");
+    if (copy) {
+      var source = document.getElementById(copy.getAttribute("data-copy-from"));
+      if (source && navigator.clipboard) { navigator.clipboard.writeText(source.value); }
+      if (copy.dataset.done) { copy.textContent = copy.dataset.done; }
+    }
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (event.detail.xhr.status === 422 && target && target.closest("[data-swap-422]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+})();
+
+// The idle screen lock.
 // After the tenant's idle time without activity the page content is removed from the DOM
 // (not hidden) and the session is locked on the server; activity is reported so the
 // server-side idle clock (which locks on its own too) restarts.
