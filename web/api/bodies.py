@@ -9,6 +9,7 @@ import re
 import msgspec
 from litestar.exceptions import ClientException
 from litestar.middleware import ASGIMiddleware
+from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from salonkeep.tenants.errors import ValidationFailed
@@ -48,3 +49,25 @@ class JsonBodies(ASGIMiddleware):
         except msgspec.DecodeError:
             pass  # not JSON at all: litestar's own 422 names the body
         await next_app(scope, replay, send)
+
+
+class AllowedMethods(ASGIMiddleware):
+    """``OPTIONS`` answered with every method of the path. (Litestar builds its OPTIONS
+    handler with the first route registered for a path, so a path whose GET and POST come from
+    two handlers would list only one of them.)"""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        """Answer OPTIONS with the route's ``Allow``; pass everything else on."""
+        if scope.get("method") != "OPTIONS":
+            return await next_app(scope, receive, send)
+        handler = scope["route_handler"]
+        methods = set().union(
+            *(
+                route.methods
+                for route in scope["litestar_app"].routes
+                if isinstance(route, HTTPRoute) and handler in route.route_handlers
+            )
+        )
+        allow = ", ".join(sorted(methods)).encode()
+        await send({"type": "http.response.start", "status": 204, "headers": [(b"allow", allow)]})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})

@@ -7,7 +7,7 @@ from litestar import Router
 from litestar.openapi.spec import SecurityRequirement
 
 from salonkeep.web.api.auth import ApiKeyMiddleware
-from salonkeep.web.api.bodies import JsonBodies
+from salonkeep.web.api.bodies import AllowedMethods, JsonBodies
 from salonkeep.web.api.clients import ClientController
 from salonkeep.web.api.errors import API_EXCEPTION_HANDLERS
 
@@ -22,8 +22,9 @@ def api_router() -> Router:
     return Router(
         path=API_PATH,
         route_handlers=[ClientController],
-        # The key first (401 before anything else is said), then the body (415, strict 422).
-        middleware=[ApiKeyMiddleware(), JsonBodies()],
+        # OPTIONS needs no key; then the key (401 before anything else is said), then the body
+        # (415, strict 422).
+        middleware=[AllowedMethods(), ApiKeyMiddleware(), JsonBodies()],
         exception_handlers=API_EXCEPTION_HANDLERS,
         security=security,
         tags=["api"],
