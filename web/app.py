@@ -25,7 +25,7 @@ from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.secrets_store import read_or_create
 from salonkeep.tenants.settings import Settings, load_settings
-from salonkeep.web import i18n, logs
+from salonkeep.web import i18n, logs, request_ids
 from salonkeep.web.api.router import API_PATH, SECURITY_SCHEME, api_router
 from salonkeep.web.edge import Edge
 from salonkeep.web.health import healthz
@@ -57,11 +57,12 @@ def _jinja_environment() -> Environment:
 
 
 def _not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, str]]:
-    return Response({"detail": "Not found"}, status_code=404)
+    return Response({"detail": "Not found", "request_id": request_ids.of(request)}, status_code=404)
 
 
 def _invalid(request: Request[Any, Any, Any], exc: ValidationFailed) -> Response[dict[str, Any]]:
-    return Response({"detail": "Invalid input", "errors": exc.errors}, status_code=422)
+    body = {"detail": "Invalid input", "errors": exc.errors, "request_id": request_ids.of(request)}
+    return Response(body, status_code=422)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

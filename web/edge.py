@@ -18,11 +18,12 @@ import structlog
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from salonkeep.tenants.settings import Settings
-from salonkeep.web import input_guard, request_ids, security_headers
+from salonkeep.web import input_guard, logs, request_ids, security_headers
 from salonkeep.web.asgi_body import read_body
 from salonkeep.web.i18n import gettext as _
 
 API_PREFIX = "/api/"
+_log = logs.logger("edge")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _REPLACED = frozenset({b"cache-control", b"x-request-id", *security_headers.EDGE_OWNED})
 
@@ -57,7 +58,14 @@ class Edge:
                 )
             if refusal is not None:
                 return await _refuse(scope, send, refusal, request_id)
-            await self.app(scope, receive, send)
+            try:
+                await self.app(scope, receive, send)
+            except Exception:
+                # Litestar turns errors of the routes into 500 pages (salonkeep.web.server_error);
+                # one escaping even that is logged here, with the request id, before the server
+                # answers 500 itself.
+                _log.exception("unhandled error outside the routes", path=scope.get("path", ""))
+                raise
 
     def _decorate(self, scope: Scope, send: Send, request_id: str) -> Send:
         api = is_api(scope)

@@ -22,6 +22,9 @@ def test_terms_are_folded_words_and_phone_digits() -> None:
     assert query_words("+358 40-123") == ["35840123"]
     assert query_words("040 123 4567") == ["0401234567"]
     assert upper_bound("ella") == "ellb"
+    # The character after U+D7FF is U+E000: the surrogates between are no characters at all.
+    assert upper_bound("a\ud7ff") == "a\ue000"
+    assert upper_bound("a\ud7ff").encode("utf-8")
 
 
 async def _names(query: str) -> list[str]:
