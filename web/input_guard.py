@@ -3,7 +3,8 @@
 Every text that arrives — the path, each query parameter, each field of a form body, each key
 and string of a JSON body — must be valid UTF-8 without NUL characters or lone surrogates;
 JSON may nest at most :data:`MAX_JSON_DEPTH` levels and its integers must fit in 64 bits;
-a body may have at most :data:`MAX_BODY_BYTES`. A refusal names the field (``path``,
+a body may have at most :data:`MAX_BODY_BYTES`; multipart bodies are refused (no route
+takes uploads). A refusal names the field (``path``,
 ``body``, the parameter's name, or the dotted path of a JSON value).
 """
 
@@ -149,4 +150,7 @@ def check_body(scope: Any, body: bytes) -> Refusal | None:
         return check_json(body)
     if media == "application/x-www-form-urlencoded":
         return check_pairs(body, "body")
+    if media.startswith("multipart/"):
+        # No route takes uploads; litestar would read such a body as a form, unchecked.
+        return Refusal(415, "body", "multipart bodies are not accepted (send a urlencoded form)")
     return None

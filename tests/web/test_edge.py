@@ -266,6 +266,14 @@ async def test_bad_input_of_every_class_on_every_route_is_refused_naming_the_fie
                     headers={**headers, "content-type": "application/x-www-form-urlencoded"},
                 )
                 await refused(response, "probe", (400,), f"{method} {path} form invalid UTF-8")
+                response = await client.request(
+                    method,
+                    path,
+                    files={"probe": ("a.txt", b"a\x00b")},
+                    data={"_csrf_token": token},
+                    headers=headers,
+                )
+                await refused(response, "body", (415,), f"{method} {path} multipart")
         assert checked > 300
     rebind_test_engine(request, backend)
     assert await tenant_rows(tenant_a) == before  # nothing written, not even an audit row
@@ -359,6 +367,10 @@ async def test_api_body_types_are_strict_and_bounded(backend, tenant_a, frozen_c
             },
         )
         assert form.status_code == 422 and "date_of_birth" in form.text
+        # A date filter of year 9999 used to overflow (a 500) when a day was added to it.
+        for query in ("until=9999-12-31", "since=0001-01-01"):
+            audit_page = await client.get(f"/app/privacy/audit?{query}")
+            assert audit_page.status_code == 422 and query.split("=")[0] in audit_page.text, query
 
 
 async def test_a_search_for_the_last_code_point_before_the_surrogates_works(backend, tenant_a):
