@@ -18,7 +18,7 @@ from salonkeep.core.access import Action, Forbidden, can
 from salonkeep.core.audit import heads
 from salonkeep.tenants.context import current_or_none
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
-from salonkeep.web import i18n
+from salonkeep.web import i18n, request_ids
 from salonkeep.web.i18n import gettext as _
 from salonkeep.web.navigation import visible_items
 
@@ -91,7 +91,8 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 
 
 def _message(request: Request[Any, Any, Any], message: str, status: int) -> Template:
-    return render(request, "app_message.html", {"message": message}, status_code=status)
+    context = {"message": message, "request_id": request_ids.of(request)}
+    return render(request, "app_message.html", context, status_code=status)
 
 
 def _forbidden(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

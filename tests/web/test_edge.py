@@ -171,6 +171,10 @@ async def test_every_response_carries_the_security_headers(backend, tenant_a):
             "locked": await client.get("/app/lock", follow_redirects=False),
         }
         assert errors["500 page"].status_code == 500 and errors["422 api"].status_code == 422
+        for shown in ("404 staff", "500 page", "400 edge"):  # pages name their request id
+            assert errors[shown].headers["x-request-id"] in errors[shown].text, shown
+        for shown in ("404 api", "422 api", "401 api", "415 api"):
+            assert errors[shown].json()["request_id"] == errors[shown].headers["x-request-id"], shown
         responses.extend(errors.items())
         for what, response in responses:
             assert response.status_code != 500 or what == "500 page", (what, response.text[:300])
