@@ -6,7 +6,7 @@
    pages and 404s included; ``Cache-Control: no-store`` on every API response and on every
    other response that does not set its own caching, static files excepted.
 3. Input that no route can use is refused here (:mod:`salonkeep.web.input_guard`): 400 (or
-   413/422) naming the field, JSON under ``/api/``, a page elsewhere. Nothing is written.
+   413/415/422) naming the field, JSON under ``/api/``, a page elsewhere. Nothing is written.
 """
 
 from __future__ import annotations
