@@ -26,7 +26,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
-    "payment=(), usb=(), interest-cohort=()"
+    "payment=(), usb=()"
 )
 #: For a self-contained document with its own inline styles and no script at all (the privacy
 #: export shown in the browser): nothing is loaded, nothing runs.
