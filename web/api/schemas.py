@@ -64,7 +64,7 @@ class ClientPatch(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ClientOut(msgspec.Struct, omit_defaults=True):
-    """A client as the key's role may see it (hidden fields are absent)."""
+    """A client as the key's role may see it (hidden fields are absent). Times in UTC."""
 
     id: UUID
     branch_id: UUID
@@ -142,7 +142,8 @@ class AppointmentIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class VisitOut(msgspec.Struct, omit_defaults=True):
-    """A service performed (its notes only for roles that see health information)."""
+    """A service performed (its notes only for roles that see health information).
+    ``performed_at`` is ISO 8601 in UTC (``Z``)."""
 
     id: UUID
     client_id: UUID
@@ -154,7 +155,7 @@ class VisitOut(msgspec.Struct, omit_defaults=True):
 
 
 class SaleOut(msgspec.Struct):
-    """A product sold."""
+    """A product sold. ``sold_at`` is ISO 8601 in UTC (``Z``)."""
 
     id: UUID
     client_id: UUID
@@ -167,7 +168,7 @@ class SaleOut(msgspec.Struct):
 
 
 class AppointmentOut(msgspec.Struct):
-    """An appointment."""
+    """An appointment. ``starts_at`` is ISO 8601 in UTC (``Z``)."""
 
     id: UUID
     client_id: UUID
