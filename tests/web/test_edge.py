@@ -204,7 +204,7 @@ async def test_the_schema_is_served_without_any_cdn(backend):
 def _named(response: Any, field: str) -> bool:
     if response.headers.get("content-type", "").startswith("application/json"):
         return field in response.json().get("errors", {})
-    return field in response.text
+    return f"{field}: " in response.text  # the page says "field: what is wrong"
 
 
 async def test_bad_input_of_every_class_on_every_route_is_refused_naming_the_field(
@@ -241,18 +241,19 @@ async def test_bad_input_of_every_class_on_every_route_is_refused_naming_the_fie
                 await refused(response, "path", (400,), f"{method} {poisoned} path {what}")
             if method not in ("POST", "PATCH", "PUT"):
                 continue
+            # JSON bodies are read at the edge whatever the route (staff forms included).
+            json_headers = {**headers, "content-type": "application/json"}
+            bodies = {
+                "NUL in a string": (json.dumps({"probe": "a\x00b"}), "probe", (400,)),
+                "lone surrogate": ('{"probe": "\\ud800"}', "probe", (400,)),
+                "10,000-deep": ("[" * 10_000 + "]" * 10_000, "body", (400,)),
+                "integer of 10^23": (json.dumps({"price_cents": 10**23}), "price_cents", (422,)),
+                "invalid UTF-8": (b'{"probe": "\xff"}', "body", (400,)),
+            }
+            for what, (body, field, statuses) in bodies.items():
+                response = await client.request(method, path, content=body, headers=json_headers)
+                await refused(response, field, statuses, f"{method} {path} {what}")
             if path.startswith("/api/"):
-                json_headers = {**world.auth, "content-type": "application/json"}
-                bodies = {
-                    "NUL in a string": (json.dumps({"probe": "a\x00b"}), "probe", (400,)),
-                    "lone surrogate": ('{"probe": "\\ud800"}', "probe", (400,)),
-                    "10,000-deep": ("[" * 10_000 + "]" * 10_000, "body", (400,)),
-                    "integer of 10^23": (json.dumps({"price_cents": 10**23}), "price_cents", (422,)),
-                    "invalid UTF-8": (b'{"probe": "\xff"}', "body", (400,)),
-                }
-                for what, (body, field, statuses) in bodies.items():
-                    response = await client.request(method, path, content=body, headers=json_headers)
-                    await refused(response, field, statuses, f"{method} {path} {what}")
                 for media, body in (("text/plain", '{"first_name": "X"}'), ("application/xml", "<a/>")):
                     response = await client.request(
                         method, path, content=body, headers={**world.auth, "content-type": media}
