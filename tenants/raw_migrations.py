@@ -21,9 +21,11 @@ def sql_migration(
     description: str,
     both: Sequence[str] = (),
     postgres_only: Sequence[str] = (),
+    sqlite_only: Sequence[str] = (),
 ) -> Callable[[], Awaitable[MigrationManager]]:
-    """The ``forwards`` function of a migration that runs ``both`` on every database and
-    ``postgres_only`` on PostgreSQL, in order, inside the migration's transaction."""
+    """The ``forwards`` function of a migration that runs ``both`` on every database, then
+    ``postgres_only`` on PostgreSQL or ``sqlite_only`` on SQLite (column types differ), in
+    order, inside the migration's transaction."""
 
     async def forwards() -> MigrationManager:
         manager = MigrationManager(migration_id=migration_id, app_name=app_name, description=description)
@@ -32,7 +34,8 @@ def sql_migration(
             engine = engine_finder()
             if engine is None:
                 raise RuntimeError("piccolo found no engine: set PICCOLO_CONF (salonkeep migrate does)")
-            statements = [*both, *(postgres_only if isinstance(engine, PostgresEngine) else ())]
+            own = postgres_only if isinstance(engine, PostgresEngine) else sqlite_only
+            statements = [*both, *own]
             for sql in statements:
                 await engine.run_ddl(sql)
 

@@ -154,14 +154,64 @@ async def rows(
     return await db.execute(_sql("select", _name(table), columns, where, tail), tenant_id(), *args)
 
 
-async def update_rows(table: type[Table] | str, assignments: str, where: str = "", *args: object) -> None:
+async def update_rows(
+    table: type[Table] | str,
+    assignments: str,
+    where: str = "",
+    *args: object,
+    assignment_args: tuple[object, ...] = (),
+) -> None:
     """``update table set assignments`` on the current tenant's rows meeting ``where``
-    (``assignments`` may not use placeholders; pass values in ``where`` only)."""
+    (``{}`` placeholders in ``assignments`` take ``assignment_args``, those in ``where``
+    take ``args``)."""
     if "tenant_id" in assignments:
         raise ValueError("a row's tenant cannot be changed")
-    await db.execute(_sql("update", _name(table), assignments, where, ""), tenant_id(), *args)
+    sql = _sql("update", _name(table), assignments, where, "")
+    await db.execute(sql, *assignment_args, tenant_id(), *args)
 
 
 async def delete_rows(table: type[Table] | str, where: str = "", *args: object) -> None:
     """``delete from table`` on the current tenant's rows meeting ``where``."""
     await db.execute(_sql("delete", _name(table), "", where, ""), tenant_id(), *args)
+
+
+@functools.lru_cache(maxsize=64)
+def _claim_sql(table: str, assignments: str, where: str, order_by: str, limit: int, postgres: bool) -> str:
+    pick = f'select id from "{table}" where {_scoped_where(where)} order by {order_by} limit {int(limit)}'  # noqa: S608
+    if postgres:
+        # ``for update skip locked`` lets two workers claim side by side without waiting for
+        # (or taking) each other's rows; the CTE is evaluated once (a sub-select in ``in (…)``
+        # may run again and lock further rows).
+        return (
+            f"with picked as ({pick} for update skip locked) "  # noqa: S608
+            f'update "{table}" set {assignments} from picked '
+            f'where "{table}".id = picked.id and "{table}".tenant_id = {{}} returning "{table}".*'
+        )
+    # SQLite has one writer at a time: the update itself is the lock.
+    return f'update "{table}" set {assignments} where id in ({pick}) and tenant_id = {{}} returning *'  # noqa: S608
+
+
+async def claim(
+    table: type[TableT],
+    assignments: str,
+    assignment_args: tuple[object, ...],
+    where: str,
+    *args: object,
+    order_by: str,
+    limit: int,
+) -> list[TableT]:
+    """Claim up to ``limit`` of the current tenant's rows meeting ``where`` (oldest by
+    ``order_by`` first) in one statement: ``update … set assignments … returning *``, the
+    updated rows as piccolo objects. Placeholders ``{}`` in ``assignments`` take
+    ``assignment_args``, those in ``where`` take ``args``. Rows another transaction holds are
+    skipped on PostgreSQL (``for update skip locked``); right-hand sides of ``assignments``
+    see the row *before* the update (``flag = (status = 'sending')``)."""
+    if "tenant_id" in assignments:
+        raise ValueError("a row's tenant cannot be changed")
+    scope = tenant_id()
+    sql = _claim_sql(_name(table), assignments, where, order_by, limit, db.is_postgres(db.get_engine()))
+    postgres = db.is_postgres(db.get_engine())
+    ordered = (scope, *args, *assignment_args, scope) if postgres else (*assignment_args, scope, *args, scope)
+    found = await db.execute(sql, *ordered)
+    names = {column._meta.db_column_name: column._meta.name for column in table._meta.columns}
+    return [table(_exists_in_db=True, **{names.get(k, k): v for k, v in row.items()}) for row in found]  # type: ignore[arg-type]

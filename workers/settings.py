@@ -10,6 +10,7 @@ from arq.cron import CronJob, cron
 from salonkeep.core import database
 from salonkeep.tenants.settings import load_settings
 from salonkeep.workers.aftercare import aftercare_sweep, plan_ahead_sweep
+from salonkeep.workers.delivery import deliver_tenant, delivery_sweep
 from salonkeep.workers.heartbeat import heartbeat
 from salonkeep.workers.privacy_jobs import privacy_retention, retention_sweep, seal_audit_chains
 
@@ -41,6 +42,8 @@ class WorkerSettings:
         seal_audit_chains,
         privacy_retention,
         retention_sweep,
+        delivery_sweep,
+        deliver_tenant,
     ]
     cron_jobs: ClassVar[list[CronJob]] = [
         cron(heartbeat, second=0, run_at_startup=True, unique=True, timeout=30),
@@ -48,6 +51,8 @@ class WorkerSettings:
         cron(plan_ahead_sweep, hour=3, minute=15, second=0, unique=True, timeout=3600),
         cron(seal_audit_chains, second=30, unique=True, timeout=300),
         cron(retention_sweep, hour=3, minute=45, second=0, unique=True, timeout=3600),
+        # Every 15 seconds: reminders go out within a sweep of their due time.
+        cron(delivery_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=120),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -13,6 +13,7 @@ Rules applied to whatever a plugin returns (plugins need not remember them):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -156,7 +157,17 @@ def _values(item: Planned, tenant_id: UUID, client_id: UUID, branch_id: UUID) ->
             "miss_after": item.miss_after,
         }
     if isinstance(item, PlannedMessage):
-        return {**common, "kind": "message", "script": item.body, "purpose": item.purpose, "status": "queued"}
+        return {
+            **common,
+            "kind": "message",
+            "script": item.body,
+            "purpose": item.purpose,
+            "status": "queued",
+            "channel": item.channel,
+            "next_attempt_at": item.due_at,
+            "template": item.template,
+            "template_vars": json.dumps(dict(item.template_vars), ensure_ascii=False),
+        }
     return {
         **common,
         "kind": "task",

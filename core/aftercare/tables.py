@@ -15,8 +15,11 @@ from salonkeep.core.clients.tables import Client
 from salonkeep.tenants.tables import Branch, StaffMember, Tenant
 
 KINDS = ("call", "message", "task")
-#: planned (calls, tasks) / queued (messages) → done | cancelled | failed
-STATUSES = ("planned", "queued", "done", "cancelled", "failed")
+#: calls, tasks: planned → done | cancelled | failed
+#: messages (the delivery outbox): queued → sending → sent | suppressed | failed | cancelled
+STATUSES = ("planned", "queued", "sending", "sent", "suppressed", "done", "cancelled", "failed")
+#: Statuses of a message that may still be sent.
+OPEN_MESSAGE_STATUSES = ("queued", "sending")
 URGENCIES = ("normal", "urgent")
 
 
@@ -50,6 +53,24 @@ class Touchpoint(Table, tablename="touchpoint"):
     miss_after = Timestamptz(null=True, default=None)
     missed = Boolean(default=False)
     created_at = Timestamptz()
+    # --- delivery (messages only; see salonkeep.core.delivery) ---------------------------
+    #: ``email`` / ``sms`` / ``letter`` / a plugin channel; ``None``: chosen at send time.
+    channel = Varchar(length=16, null=True, default=None)
+    #: When the workers may next try (the due time, moved by quiet hours and back-off).
+    next_attempt_at = Timestamptz(null=True, default=None)
+    #: A claim: the worker that holds the row in ``sending`` and until when.
+    lease_until = Timestamptz(null=True, default=None)
+    claimed_by = Varchar(length=64, null=True, default=None)
+    #: True when the last claim took the row over from a worker whose lease expired.
+    claim_recovered = Boolean(default=False)
+    #: Sends after a crash through a channel that cannot deduplicate (may have arrived twice).
+    possible_duplicates = Integer(default=0)
+    last_error = Text(default="")
+    provider_ref = Varchar(length=128, default="")
+    #: The message template (``programme/name``) rendered at send time in the client's
+    #: language, and its values; ``None``: the planned title and text are sent as they are.
+    template = Varchar(length=100, null=True, default=None)
+    template_vars = JSON(default="{}")
 
 
 class CallLogEntry(Table, tablename="call_log"):

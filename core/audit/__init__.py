@@ -6,10 +6,20 @@ the rows into a per-tenant chain in batches (:mod:`salonkeep.core.audit.chain`).
 
 from salonkeep.core.audit.service import (
     AuditAction,
+    AuditItem,
     client_history,
     latest_client_events,
     record,
+    record_many,
     search_events,
 )
 
-__all__ = ["AuditAction", "client_history", "latest_client_events", "record", "search_events"]
+__all__ = [
+    "AuditAction",
+    "AuditItem",
+    "client_history",
+    "latest_client_events",
+    "record",
+    "record_many",
+    "search_events",
+]

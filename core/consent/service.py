@@ -14,6 +14,7 @@ takes effect at once; a restricted or erased client allows nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -23,7 +24,7 @@ from salonkeep.core import audit, events
 from salonkeep.core.access import Action, Forbidden, can
 from salonkeep.core.clients.tables import Client, client_row
 from salonkeep.core.consent.tables import ConsentEvent, PolicyVersion
-from salonkeep.tenants import clock
+from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import execute, fetch_objects, unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
@@ -243,6 +244,34 @@ async def allows(client_id: UUID, purpose: Purpose | str, scope: str = "") -> bo
 
 
 has_consent = allows
+
+
+async def allowed_pairs(pairs: Iterable[tuple[UUID, str]]) -> set[tuple[UUID, str]]:
+    """The gate for a batch (the delivery workers): which ``(client_id, purpose)`` pairs are
+    allowed now, by the same rule as :func:`allows` for general (unscoped) consent, with two
+    queries for the whole batch. Call inside a unit of work."""
+    wanted = {(client_id, _purpose(str(purpose)).value) for client_id, purpose in pairs}
+    if not wanted:
+        return set()
+    clients = sorted({client_id for client_id, _ in wanted}, key=str)
+    marks = ", ".join(["{}"] * len(clients))
+    blocked = {
+        row["id"]
+        for row in await scoped.rows(
+            Client, "id", f"id in ({marks}) and (restricted or erased_at is not null)", *clients
+        )
+    }
+    latest: dict[tuple[UUID, str], bool] = {}
+    events = await scoped.rows(
+        ConsentEvent,
+        "client_id, purpose, granted",
+        f"scope = '' and client_id in ({marks})",
+        *clients,
+        order_by="occurred_at",
+    )
+    for event in events:  # later events replace earlier ones
+        latest[(event["client_id"], str(event["purpose"]))] = bool(event["granted"])  # type: ignore[index]
+    return {pair for pair in wanted if pair[0] not in blocked and latest.get(pair, False)}
 
 
 async def require_consent(client_id: UUID, purpose: Purpose | str, scope: str = "") -> ConsentEvent:

@@ -36,6 +36,7 @@ import pluggy
 from salonkeep.core import formatting
 from salonkeep.core.access import Action, Forbidden, require
 from salonkeep.core.clients.tables import Client
+from salonkeep.core.delivery.channel import Channel, OutgoingMessage, SendResult
 from salonkeep.core.events import (
     AppointmentBooked,
     ClientRegistered,
@@ -194,6 +195,16 @@ class PlannedMessage:
     body: str
     purpose: str = SERVICE
     client_id: UUID | None = None
+    #: ``"email"``, ``"sms"``, ``"letter"`` (printed and posted by staff) or a plugin channel;
+    #: ``None`` lets the delivery workers choose (e-mail when the client has an address,
+    #: else SMS; ``marketing_sms`` goes by SMS, ``marketing_email`` by e-mail).
+    channel: str | None = None
+    #: A message template (``programme/name``, see docs/delivery.md) rendered when the message
+    #: is sent, in the client's language (else the tenant's); ``title``/``body`` are then the
+    #: English text staff see on the client page. ``template_vars`` are its values (text);
+    #: ``first_name`` and ``salon`` are always there.
+    template: str | None = None
+    template_vars: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -414,6 +425,7 @@ __all__ = [
     "Action",
     "AppointmentBooked",
     "Branch",
+    "Channel",
     "Client",
     "ClientFacts",
     "ClientRegistered",
@@ -424,6 +436,7 @@ __all__ = [
     "DomainEvent",
     "Forbidden",
     "NotFound",
+    "OutgoingMessage",
     "Panel",
     "Plan",
     "Planned",
@@ -435,6 +448,7 @@ __all__ = [
     "Programme",
     "ReferralRecorded",
     "Sale",
+    "SendResult",
     "ServicePerformed",
     "Setting",
     "Tenant",

@@ -16,7 +16,16 @@ from collections.abc import Awaitable
 
 import pluggy
 
-from salonkeep.core.plugins.api import PROJECT, DomainEvent, Panel, Plan, Planned, Programme, TouchpointFact
+from salonkeep.core.plugins.api import (
+    PROJECT,
+    Channel,
+    DomainEvent,
+    Panel,
+    Plan,
+    Planned,
+    Programme,
+    TouchpointFact,
+)
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 
@@ -85,6 +94,34 @@ def salonkeep_translation_dirs() -> list[str]:
         @hookimpl
         def salonkeep_translation_dirs():
             return [str(Path(__file__).parent / "locale")]
+    """
+
+
+@hookspec
+def salonkeep_delivery_channels() -> list[Channel]:
+    """Contribute delivery channels: ways the workers reach clients.
+
+    Called when a worker builds its channels (once per delivery batch). Return objects with
+    ``name`` (what ``PlannedMessage.channel`` names), ``idempotent`` (True when sending a
+    message again with the same ``idempotency_key`` cannot reach the client twice) and
+    ``async def send(messages) -> list[SendResult]`` (one result per message: ``sent``,
+    ``retry`` for a transient failure, ``failed`` with a reason). A channel named like a
+    built-in one (``email``, ``sms``, ``letter``) replaces it. The workers have already
+    re-checked consent and quiet hours; the channel only transports.
+
+    Example::
+
+        @hookimpl
+        def salonkeep_delivery_channels():
+            class Pager:
+                name, idempotent = "pager", True
+
+                async def send(self, messages):
+                    for m in messages:
+                        await page(m.to, m.body, key=m.idempotency_key)
+                    return [SendResult(m.id, "sent") for m in messages]
+
+            return [Pager()]
     """
 
 

@@ -23,6 +23,7 @@ import pluggy
 from salonkeep.core.plugins import hookspecs
 from salonkeep.core.plugins.api import (
     PROJECT,
+    Channel,
     DomainEvent,
     Panel,
     Plan,
@@ -84,6 +85,10 @@ class Plugins:
     def translation_dirs(self) -> list[str]:
         """Translation folders plugins contribute."""
         return [path for batch in self.pm.hook.salonkeep_translation_dirs() for path in batch or []]
+
+    def delivery_channels(self) -> list[Channel]:
+        """Delivery channels plugins contribute."""
+        return [channel for batch in self.pm.hook.salonkeep_delivery_channels() for channel in batch or []]
 
     async def event(self, event: DomainEvent, plan: Plan) -> list[Planned]:
         """Touchpoints every plugin plans for ``event``."""

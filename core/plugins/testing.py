@@ -18,8 +18,9 @@ Fixtures: ``salonkeep_settings`` (session: a migrated SQLite database), ``salonk
 (binds it for the test), ``salonkeep_clock`` (the frozen application clock, 2026-03-25
 08:00 UTC; ``.advance(timedelta)`` moves it), ``salonkeep_tenant`` (tenant in Europe/Helsinki,
 country FI, with a branch; override ``salonkeep_tenant_place`` to change),
-``salonkeep_client``, ``emit``, ``planned``, ``salonkeep_outcome``, ``salonkeep_configure``
-and ``salonkeep_consent``.
+``salonkeep_client``, ``emit``, ``planned``, ``salonkeep_outcome``, ``salonkeep_configure``,
+``salonkeep_consent`` and ``salonkeep_deliver`` (runs the delivery workers' pipeline for the
+tenant and returns what each channel was handed, plugin channels included).
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ from salonkeep.core import consent, database, events
 from salonkeep.core.aftercare import calls, programmes
 from salonkeep.core.aftercare.calls import TouchpointView
 from salonkeep.core.clients.service import ClientInput, ClientView, create_client
+from salonkeep.core.delivery.channel import Channel, OutgoingMessage, SendResult
+from salonkeep.core.delivery.config import DeliveryConfig
+from salonkeep.core.delivery.registry import channels as delivery_channels
+from salonkeep.core.delivery.service import deliver_due
 from salonkeep.core.visits import service as visits
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import TenantContext, tenant_scope
@@ -279,3 +284,51 @@ def salonkeep_consent(
             )
 
     return decide
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """One message a channel was handed by ``salonkeep_deliver``, and what it answered."""
+
+    channel: str
+    message: OutgoingMessage
+    result: SendResult
+
+
+class _Recording:
+    """Wraps a channel and remembers what it was handed."""
+
+    def __init__(self, inner: Channel, seen: list[Delivered]) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.idempotent = inner.idempotent
+        self.seen = seen
+
+    async def send(self, messages: Any) -> list[SendResult]:
+        results = await self.inner.send(messages)
+        by_id = {m.id: m for m in messages}
+        self.seen.extend(
+            Delivered(self.name, by_id[r.message_id], r) for r in results if r.message_id in by_id
+        )
+        return results
+
+
+@pytest.fixture
+def salonkeep_deliver(
+    salonkeep_tenant: KitTenant, salonkeep_db: Settings
+) -> Callable[[], Awaitable[list[Delivered]]]:
+    """``await salonkeep_deliver()`` delivers every message of the tenant that is due now (move
+    ``salonkeep_clock`` first), as the workers would: consent re-checked, quiet hours,
+    templates, then the channels: the built-in ones (no SMTP or SMS provider: files under the
+    kit's data folder) and your plugin's (``salonkeep_delivery_channels``). Returns what the
+    channels were handed, with their answers."""
+
+    async def deliver() -> list[Delivered]:
+        seen: list[Delivered] = []
+        config = DeliveryConfig()
+        found = delivery_channels(config, salonkeep_db.data_dir)
+        recording: dict[str, Channel] = {name: _Recording(ch, seen) for name, ch in found.items()}
+        await deliver_due(salonkeep_tenant.ctx, recording, config)
+        return seen
+
+    return deliver

@@ -23,6 +23,7 @@ def test_the_contract_has_the_hooks_of_the_issue():
         "salonkeep_event",
         "salonkeep_touchpoint_outcome",
         "salonkeep_client_panels",
+        "salonkeep_delivery_channels",
     }
 
 
