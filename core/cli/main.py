@@ -70,9 +70,11 @@ def web() -> None:
 
 
 @app.command()
-def worker() -> None:
-    """Run one arq worker only (needs SALONKEEP_REDIS_URL)."""
-    run_module("salonkeep.workers")
+def worker(
+    burst: bool = typer.Option(False, "--burst", help="Process everything due now, then exit."),
+) -> None:
+    """Run one arq worker (needs SALONKEEP_REDIS_URL); several may run side by side."""
+    run_module("salonkeep.workers", *(["--burst"] if burst else []))
 
 
 @tenant_app.command("create")

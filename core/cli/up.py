@@ -23,9 +23,9 @@ from salonkeep.tenants.onboarding import list_tenants
 from salonkeep.tenants.settings import Settings
 
 
-def run_module(module: str) -> NoReturn:
-    """Replace this process with ``python -m module`` (signals then reach it directly)."""
-    os.execv(sys.executable, [sys.executable, "-m", module])  # noqa: S606 - our own interpreter
+def run_module(module: str, *args: str) -> NoReturn:
+    """Replace this process with ``python -m module args…`` (signals then reach it directly)."""
+    os.execv(sys.executable, [sys.executable, "-m", module, *args])  # noqa: S606 - our own interpreter
 
 
 async def _prepare(settings: Settings, with_demo: bool) -> bool:

@@ -18,6 +18,7 @@ Per tenant, ``tenant.settings["delivery"]``::
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -179,3 +180,19 @@ def tenant_delivery(
         quiet_hours=quiet,
         sms_per_minute=per_minute,
     )
+
+
+async def update_tenant_delivery(tenant_id: Any, changes: Mapping[str, Any]) -> None:
+    """Merge ``changes`` into ``tenant.settings["delivery"]`` (validated first; raises
+    ValidationFailed naming the bad key). The callers check the role (owner)."""
+    from salonkeep.tenants.db import directory_transaction
+    from salonkeep.tenants.onboarding import get_tenant
+    from salonkeep.tenants.signin import tenant_settings
+    from salonkeep.tenants.tables import Tenant
+
+    async with directory_transaction():
+        tenant = await get_tenant(tenant_id)
+        settings = tenant_settings(tenant)
+        settings["delivery"] = {**(settings.get("delivery") or {}), **changes}
+        tenant_delivery(settings, name=tenant.name, slug=tenant.slug, fallback_from="")
+        await Tenant.update({Tenant.settings: json.dumps(settings)}).where(Tenant.id == tenant.id)
