@@ -12,6 +12,7 @@ from salonkeep.core.cli.apikeys import apikey_app
 from salonkeep.core.cli.audit import audit_app
 from salonkeep.core.cli.consent import consent_app, policy_app
 from salonkeep.core.cli.keys import keys_app
+from salonkeep.core.cli.outbox import outbox
 from salonkeep.core.cli.privacy import privacy_app
 from salonkeep.core.cli.programmes import calls_command, programme_app
 from salonkeep.core.cli.runner import echo_rows, fail, is_interactive, run, settings_or_fail
@@ -39,6 +40,7 @@ app.add_typer(privacy_app, name="privacy")
 app.add_typer(apikey_app, name="apikey")
 app.command(help="Run everything on this machine: migrate, embedded Redis, web and worker.")(up)
 app.add_typer(programme_app, name="programme")
+app.command(help="List a tenant's messages (the delivery outbox) and their states.")(outbox)
 app.command("calls")(calls_command)
 
 TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")

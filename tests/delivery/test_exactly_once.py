@@ -193,5 +193,6 @@ async def test_every_message_arrives_exactly_once_through_kills_and_a_redis_rest
     assert await _statuses(worlds) == {"sent": TOTAL}
     resent = sum(copies.values()) - TOTAL
     print(
-        f"{TOTAL} messages, {kills} SIGKILLs, Redis restarted; copies re-sent with the same Message-ID: {resent}"
+        f"{TOTAL} messages, {kills} SIGKILLs, Redis restarted; "
+        f"copies re-sent with the same Message-ID: {resent}"
     )
