@@ -80,16 +80,17 @@ def render_message(
     return render(str(row.template), values, languages, overrides)
 
 
+#: Values of the sample client a preview renders with (every value a built-in message uses).
 SAMPLE = {
     "first_name": "Maija",
     "salon": "Aurora Beauty",
-    "offer": "20% off",
+    "offer": "A birthday treat: 20% off one treatment this month.",
     "holiday": "New Year",
     "service": "Facial",
-    "product": "Serum",
+    "instructions": "Keep the treated area clean and out of the sun for a week.",
     "guest": "Anna",
-    "days": "3",
-    "when": "25.3. 10:00",
+    "date": "25.03.2026",
+    "time": "10:00",
 }
 
 

@@ -86,6 +86,12 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
                         f"{plan.format_date(event.starts_at)} at {plan.format_time(event.starts_at)}. "
                         "We look forward to seeing you!"
                     ),
+                    template=f"{REMINDER}/reminder",
+                    template_vars={
+                        "service": event.service,
+                        "date": f"{local_start:%d.%m.%Y}",
+                        "time": f"{local_start:%H:%M}",
+                    },
                 )
             )
     return planned

@@ -86,19 +86,27 @@ def _birthdays(plan: Plan) -> list[Planned]:
     name = plan.client.first_name
     first_of_month = birthday.replace(day=1)
     offer_day = max(first_of_month, today)
-    items: list[tuple[str, date, str, str, str]] = [
+    items: list[tuple[str, date, str, str, str, dict[str, str]]] = [
         (
             "card",
             birthday - timedelta(days=int(settings["days_before"])),
             "Birthday card",
             f"Dear {name}, your birthday is coming: warm wishes from all of us!",
             "greetings",
+            {},
         ),
-        ("day", birthday, "Happy birthday", f"Happy birthday, {name}!", "greetings"),
-        ("offer", offer_day, "Birthday-month offer", f"{name}, {settings['offer']}", "marketing_email"),
+        ("day", birthday, "Happy birthday", f"Happy birthday, {name}!", "greetings", {}),
+        (
+            "offer",
+            offer_day,
+            "Birthday-month offer",
+            f"{name}, {settings['offer']}",
+            "marketing_email",
+            {"offer": str(settings["offer"])},
+        ),
     ]
     planned: list[Planned] = []
-    for label, day, title, body, purpose in items:
+    for label, day, title, body, purpose, values in items:
         due = plan.at(day, BIRTHDAY)
         if due < plan.now and label != "offer":
             continue
@@ -110,6 +118,10 @@ def _birthdays(plan: Plan) -> list[Planned]:
                 title=title,
                 body=body,
                 purpose=purpose,
+                # The card is printed and posted by staff (a task on the call list).
+                channel="letter" if label == "card" else None,
+                template=f"{BIRTHDAY}/{label}",
+                template_vars=values,
             )
         )
     return planned
@@ -160,6 +172,8 @@ def _holidays(plan: Plan) -> list[Planned]:
                 title=title,
                 body=f"Dear {plan.client.first_name}, warm wishes for {title} from all of us!",
                 purpose="greetings",
+                template=f"{HOLIDAY}/holiday",
+                template_vars={"holiday": title},
             )
         )
     return planned

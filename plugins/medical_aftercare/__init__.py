@@ -85,6 +85,8 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
             title=f"Aftercare instructions: {event.service}",
             body=str(settings["instructions"]),
             purpose="health_data",
+            template=f"{NAME}/instructions",
+            template_vars={"service": event.service, "instructions": str(settings["instructions"])},
         )
     ]
     moments = [

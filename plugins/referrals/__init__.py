@@ -64,5 +64,7 @@ async def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
             body=f"Dear {referrer.first_name}, thank you for recommending us to {guest.first_name}!",
             purpose="marketing_email",
             client_id=referrer.id,
+            template=f"{NAME}/thank_you",
+            template_vars={"guest": guest.first_name},
         ),
     ]
