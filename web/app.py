@@ -29,6 +29,7 @@ from salonkeep.web import i18n, logs, request_ids
 from salonkeep.web.api.router import API_PATH, SECURITY_SCHEME, api_router
 from salonkeep.web.edge import Edge
 from salonkeep.web.health import healthz
+from salonkeep.web.metrics import metrics_endpoint
 from salonkeep.web.privacy.router import privacy_router
 from salonkeep.web.privacy_public import consent_page, consent_submit, privacy_notice
 from salonkeep.web.public import home, set_password_form, set_password_submit
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             healthz,
+            metrics_endpoint,
             home,
             *public_routes,
             staff_router(),
@@ -120,7 +122,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             header_name="x-csrftoken",
             cookie_secure=settings.public_url.startswith("https"),
             cookie_samesite="strict",
-            exclude=["/healthz", "^/api/"],
+            exclude=["/healthz", "/metrics", "^/api/"],
         ),
         exception_handlers={
             NotFound: _not_found,

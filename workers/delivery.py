@@ -19,14 +19,13 @@ from uuid import UUID
 from salonkeep.core.aftercare.tables import Touchpoint
 from salonkeep.core.delivery import metrics
 from salonkeep.core.delivery.config import DeliveryConfig
+from salonkeep.core.delivery.messages import LAST_SWEEP_KEY
 from salonkeep.core.delivery.registry import channels
 from salonkeep.core.delivery.service import deliver_batch
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.onboarding import list_tenants
-
-LAST_SWEEP_KEY = "salonkeep:delivery:last_sweep"
 
 
 def _setup(ctx: dict[str, Any]) -> tuple[DeliveryConfig, dict[str, Any]]:

@@ -13,6 +13,8 @@ from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 
 MESSAGE_STATUSES = ("queued", "sending", "sent", "suppressed", "failed", "cancelled")
+#: Where the workers' sweep leaves its summary in Redis (the Reminders page reads it).
+LAST_SWEEP_KEY = "salonkeep:delivery:last_sweep"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,15 @@ async def list_messages(status: str | None = None, limit: int = 200) -> list[Mes
             query = query.where(Touchpoint.status == status)
         rows = await query.order_by(Touchpoint.due_at, ascending=False).limit(max(1, min(limit, 5000)))
     return [_row(r) for r in rows]
+
+
+async def get_message(message_id: UUID) -> MessageRow:
+    """One of the current tenant's messages; raises NotFound."""
+    async with unit_of_work():
+        found = await scoped.fetch(Touchpoint, "kind = 'message' and id = {}", message_id)
+    if not found:
+        raise NotFound("no such message")
+    return _row(found[0])
 
 
 async def _failed(message_id: UUID) -> Touchpoint:

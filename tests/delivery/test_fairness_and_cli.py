@@ -11,9 +11,9 @@ from arq import create_pool
 from arq.worker import Worker
 
 from salonkeep.core.delivery.config import update_tenant_delivery
+from salonkeep.core.delivery.messages import LAST_SWEEP_KEY
 from salonkeep.core.delivery.registry import built_in_channels
 from salonkeep.tenants import clock
-from salonkeep.workers.delivery import LAST_SWEEP_KEY
 from salonkeep.workers.settings import WorkerSettings, redis_settings
 
 from ..conftest import make_tenant, run_cli
