@@ -1,7 +1,7 @@
 """Aftercare cron jobs: per tenant, flag check-up calls still open past their deadline
 (missed check-ups of the medical aftercare year) and, daily, plan the coming year for
-clients whose anniversary is a month away. Both idempotent; message delivery is a later
-issue and is not done here."""
+clients whose anniversary is a month away. Both idempotent; messages are delivered by
+:mod:`salonkeep.workers.delivery`."""
 
 from __future__ import annotations
 

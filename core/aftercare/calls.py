@@ -1,8 +1,8 @@
 """The call list and the call log: staff work through due touchpoints and record outcomes.
 
 Staff touchpoints (calls and tasks) need no worker: they appear on their branch's call list
-when due. Messages to clients stay queued (visible on the client page) until the delivery
-workers send them.
+when due. Messages to clients are queued (visible on the client page) until the delivery
+workers send them (:mod:`salonkeep.core.delivery`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Aftercare tables (tenant tables): touchpoints (the outbox), call log, programme settings.
 
 A touchpoint is one planned contact: a staff ``call`` (lands on the branch's call list when
-due), a ``message`` to the client (queued until the delivery workers send it) or a staff
+due), a ``message`` to the client (the delivery outbox: queued until the workers send it,
+see :mod:`salonkeep.core.delivery`) or a staff
 ``task``. ``dedupe_key`` is unique per tenant, so a re-delivered event plans nothing twice.
 """
 
