@@ -41,7 +41,8 @@ async def _zone() -> str:
 async def reminders(request: Request[Any, Any, Any]) -> Template:
     """Queue depth now, the last sweep and the outcomes of the last 7 days per channel."""
     require(current(), Action.PROGRAMMES_MANAGE)
-    status = await messages.delivery_status(days=7)
+    zone = await _zone()
+    status = await messages.delivery_status(days=7, zone=zone)
     last_sweep = None
     redis = getattr(request.app.state, "redis", None)
     if redis is not None:
@@ -54,7 +55,7 @@ async def reminders(request: Request[Any, Any, Any]) -> Template:
         "delivery/reminders.html",
         {
             "status": status,
-            "last_sweep_at": local_formatter(await _zone())(
+            "last_sweep_at": local_formatter(zone)(
                 datetime.fromisoformat(last_sweep["at"]) if last_sweep and last_sweep.get("at") else None
             ),
             "days": days,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from salonkeep.core.aftercare.tables import Touchpoint
 from salonkeep.tenants import clock, scoped
@@ -121,12 +122,12 @@ class DeliveryStatus:
     queued_due: int
     queued_later: int
     sending: int
-    #: (day, channel, status) → count, for the last ``days`` days (UTC dates).
+    #: (local day, channel, status) → count, for the last ``days`` days.
     per_day: dict[tuple[str, str, str], int]
 
 
-async def delivery_status(days: int = 7) -> DeliveryStatus:
-    """The current tenant's delivery figures (four statements)."""
+async def delivery_status(days: int = 7, zone: str = "UTC") -> DeliveryStatus:
+    """The current tenant's delivery figures (four statements); days are dates in ``zone``."""
     now = clock.now()
     async with unit_of_work():
         open_rows = await _open_counts(now)
@@ -139,7 +140,7 @@ async def delivery_status(days: int = 7) -> DeliveryStatus:
     per_day: dict[tuple[str, str, str], int] = {}
     for row in done:
         at = row["completed_at"]
-        day = at.date().isoformat() if isinstance(at, datetime) else str(at)[:10]
+        day = at.astimezone(ZoneInfo(zone)).date().isoformat() if isinstance(at, datetime) else str(at)[:10]
         key = (day, str(row["channel"] or "-"), str(row["status"]))
         per_day[key] = per_day.get(key, 0) + 1
     return DeliveryStatus(
