@@ -101,7 +101,8 @@ def salonkeep_translation_dirs() -> list[str]:
 def salonkeep_delivery_channels() -> list[Channel]:
     """Contribute delivery channels: ways the workers reach clients.
 
-    Called when a worker builds its channels (once per delivery batch). Return objects with
+    Called when a worker builds its channels (at its first delivery job) and by the test
+    kit's ``salonkeep_deliver``. Return objects with
     ``name`` (what ``PlannedMessage.channel`` names), ``idempotent`` (True when sending a
     message again with the same ``idempotency_key`` cannot reach the client twice) and
     ``async def send(messages) -> list[SendResult]`` (one result per message: ``sent``,

@@ -3,6 +3,11 @@ real Redis, the ``salonkeep worker --burst`` and ``salonkeep outbox`` commands."
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+import urllib.request
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +23,7 @@ from salonkeep.workers.settings import WorkerSettings, redis_settings
 
 from ..conftest import make_tenant, run_cli
 from .helpers import add_client, config, messages, queue
+from .smtp_sink import free_port
 
 
 class Recorder:
@@ -100,3 +106,30 @@ async def test_worker_burst_sends_what_is_due_and_outbox_lists_it(backend, tenan
     assert str(due) in only_sent and str(later) not in only_sent
     bad = run_cli("outbox", "-t", tenant_a.slug, "--status", "lost", env=backend.env)
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: status:")
+
+
+def test_worker_serves_prometheus_metrics_on_its_port(sqlite_backend):
+    port = free_port()
+    env = {**os.environ, **sqlite_backend.env, "SALONKEEP_WORKER_METRICS_PORT": str(port)}
+    worker = subprocess.Popen([sys.executable, "-m", "salonkeep.workers"], env=env, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        body = ""
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=1) as response:
+                    body = response.read().decode()
+                if (
+                    "salonkeep_delivery_last_sweep_timestamp" in body
+                    and "salonkeep_delivery_sweep_seconds_count 1" in body
+                ):
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+    assert "salonkeep_delivery_sweep_seconds_count 1" in body  # the startup sweep ran
+    bad = run_cli("worker", "--nope", env=sqlite_backend.env)
+    assert bad.returncode != 0
