@@ -296,9 +296,8 @@ async def main() -> None:
         label = f"pipeline, {k} worker{'s' if k > 1 else ''}"
         ratios = f"{r['rate'] / raw:.0%} of raw, {r['rate'] / arq_rate:.1f} x bare arq"
         drained = f"{r['seconds']:.1f} s{'' if r['complete'] else ' (INCOMPLETE)'}"
-        print(
-            f"| {label} | {r['rate']:,.0f} ({ratios}) | {drained} | {r['rss_mb']:.0f} MB | {r['fair_s']:.1f} s |"
-        )
+        rate = f"{r['rate']:,.0f} ({ratios})"
+        print(f"| {label} | {rate} | {drained} | {r['rss_mb']:.0f} MB | {r['fair_s']:.1f} s |")
     print(f"\nload average after: {os.getloadavg()}")
 
 
