@@ -3,7 +3,8 @@
 A built-in template is ``core/delivery/message_templates/<programme>/<name>.<language>.txt``: its first
 line is ``Subject: …``, the rest is the body. Every built-in message ships in English,
 Chinese, Russian and Finnish (a test checks it). The client's language is tried first, then
-the tenant's, then English. An owner may override a template's text per tenant and language
+the tenant's, then English. A plugin ships its own the same way in a folder it names with
+``salonkeep_template_dirs``. An owner may override a template's text per tenant and language
 (``tenant.settings["message_templates"]["<programme>/<name>"]["<language>"]``), checked
 by :func:`validate` before it is saved. Everything renders in a sandbox
 (``SandboxedEnvironment``): a template can use its values and filters, nothing else.
@@ -11,6 +12,7 @@ by :func:`validate` before it is saved. Everything renders in a sandbox
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,16 +22,22 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateNot
 from jinja2.sandbox import SandboxedEnvironment
 
 from salonkeep.core.aftercare.tables import Touchpoint
+from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants.errors import ValidationFailed
 
 FOLDER = Path(__file__).parent / "message_templates"
 LANGUAGES = ("en", "zh", "ru", "fi")
-_ENV = SandboxedEnvironment(
-    loader=FileSystemLoader(str(FOLDER)),
-    autoescape=False,
-    undefined=StrictUndefined,
-    keep_trailing_newline=False,
-)
+_SANDBOX: dict[str, Any] = {"autoescape": False, "undefined": StrictUndefined, "keep_trailing_newline": False}
+#: For owners' texts (no files).
+_ENV = SandboxedEnvironment(**_SANDBOX)
+
+
+@functools.lru_cache(maxsize=1)
+def _files() -> SandboxedEnvironment:
+    """The built-in templates, then those in the plugins' template folders (a plugin ships
+    ``<programme>/<name>.<language>.txt`` in a folder of ``salonkeep_template_dirs``)."""
+    folders = [str(FOLDER), *get_plugins().template_dirs()]
+    return SandboxedEnvironment(loader=FileSystemLoader(folders), **_SANDBOX)
 
 
 def _split(text: str) -> tuple[str, str]:
@@ -59,7 +67,7 @@ def render(
             template = _ENV.from_string(str(own[language]))
         else:
             try:
-                template = _ENV.get_template(f"{name}.{language}.txt")
+                template = _files().get_template(f"{name}.{language}.txt")
             except TemplateNotFound:
                 continue
         subject, body = _split(template.render(**values))

@@ -161,3 +161,36 @@ async def test_birthday_card_becomes_a_print_and_post_task_three_days_ahead(
     assert [d.message.subject for d in letters] == ["Birthday card for Helmi"]
     tasks = await planned(kind="task", client_id=client.id)
     assert [(t.title, t.status) for t in tasks] == [("Print and post: Birthday card for Helmi", "planned")]
+
+
+def test_a_plugin_ships_message_templates_in_its_template_folder(tmp_path):
+    import pluggy
+
+    from salonkeep.core.plugins import hookspecs
+    from salonkeep.core.plugins.api import PROJECT, hookimpl
+    from salonkeep.core.plugins.manager import Plugins, use_plugins
+
+    (tmp_path / "hydration").mkdir()
+    (tmp_path / "hydration" / "check.fi.txt").write_text(
+        "Subject: Iho?\nHei {{ first_name }}, miltä iho tuntuu?"
+    )
+
+    class HydrationTemplates:
+        @hookimpl
+        def salonkeep_template_dirs(self):
+            return [str(tmp_path)]
+
+    pm = pluggy.PluginManager(PROJECT)
+    pm.add_hookspecs(hookspecs)
+    pm.register(HydrationTemplates(), name="hydration")
+    use_plugins(Plugins(pm, []))
+    templates._files.cache_clear()
+    try:
+        assert templates.render("hydration/check", {"first_name": "Aino"}, ["fi"]) == (
+            "Iho?",
+            "Hei Aino, miltä iho tuntuu?",
+            "fi",
+        )
+    finally:
+        use_plugins(None)
+        templates._files.cache_clear()
