@@ -71,13 +71,13 @@ class BatchReport:
     deferred: int = 0
     recovered: int = 0
     by_channel: dict[str, int] = field(default_factory=dict)
+    #: The claim's limit: a batch that took this many may have left due rows behind.
+    batch_size: int = 0
 
     @property
     def full(self) -> bool:
         """True when the claim may have left due rows behind (it took a whole batch)."""
-        return self.claimed > 0 and self._limit <= self.claimed
-
-    _limit: int = 0
+        return self.claimed > 0 and self.batch_size <= self.claimed
 
 
 @dataclass
@@ -310,7 +310,7 @@ async def deliver_batch(
     ctx: TenantContext, channels: Mapping[str, Channel], config: DeliveryConfig
 ) -> BatchReport:
     """Claim and deliver one batch of the tenant's due messages; returns what happened."""
-    report = BatchReport(_limit=config.batch_size)
+    report = BatchReport(batch_size=config.batch_size)
     token = claim_token()
     now = clock.now()
     with tenant_scope(ctx):
@@ -351,7 +351,7 @@ async def deliver_batch(
     log.info(
         "delivery.batch",
         tenant=context.tenant_slug,
-        **{k: v for k, v in vars(report).items() if not k.startswith("_")},
+        **{k: v for k, v in vars(report).items() if k != "batch_size"},
     )
     return report
 
@@ -372,7 +372,7 @@ async def deliver_due(
     max_batches: int | None = None,
 ) -> BatchReport:
     """Deliver batch after batch until nothing is due (or ``max_batches``); the total."""
-    total = BatchReport(_limit=config.batch_size)
+    total = BatchReport(batch_size=config.batch_size)
     done = 0
     while max_batches is None or done < max_batches:
         report = await deliver_batch(ctx, channels, config)

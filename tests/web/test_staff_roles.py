@@ -25,6 +25,7 @@ EXPECTED = {
             "branches",
             "settings",
             "programmes",
+            "reminders",
             "account",
             "privacy",
             "privacy_policy",
