@@ -20,6 +20,7 @@ from salonkeep.core.aftercare.tables import Touchpoint
 from salonkeep.core.delivery import metrics
 from salonkeep.core.delivery.config import DeliveryConfig
 from salonkeep.core.delivery.messages import LAST_SWEEP_KEY
+from salonkeep.core.delivery.rates import provider_limits, redis_reserve
 from salonkeep.core.delivery.registry import channels
 from salonkeep.core.delivery.service import deliver_batch
 from salonkeep.tenants import clock, scoped
@@ -32,6 +33,8 @@ def _setup(ctx: dict[str, Any]) -> tuple[DeliveryConfig, dict[str, Any]]:
     if "delivery_config" not in ctx:
         ctx["delivery_config"] = DeliveryConfig.from_env()
         ctx["delivery_channels"] = channels(ctx["delivery_config"], ctx["settings"].data_dir)
+    if "delivery_reserve" not in ctx:
+        ctx["delivery_reserve"] = redis_reserve(ctx["redis"], provider_limits())
     return ctx["delivery_config"], ctx["delivery_channels"]
 
 
@@ -76,7 +79,7 @@ async def deliver_tenant(ctx: dict[str, Any], tenant_id: str, sweep: str, batch:
     """Deliver one batch for the tenant; queue the next batch (at the back) when it was full."""
     config, found = _setup(ctx)
     tenant_ctx = TenantContext(tenant_id=UUID(tenant_id), actor_label="worker:delivery")
-    report = await deliver_batch(tenant_ctx, found, config)
+    report = await deliver_batch(tenant_ctx, found, config, ctx["delivery_reserve"])
     if report.full:
         await ctx["redis"].enqueue_job(
             "deliver_tenant", tenant_id, sweep, batch + 1, _job_id=f"deliver:{tenant_id}:{sweep}:{batch + 1}"

@@ -45,6 +45,7 @@ from salonkeep.core.delivery.channel import (
 )
 from salonkeep.core.delivery.config import DeliveryConfig, TenantDelivery, tenant_delivery
 from salonkeep.core.delivery.quiet_hours import next_allowed
+from salonkeep.core.delivery.rates import Reserve
 from salonkeep.core.plugins.api import SERVICE
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, tenant_scope
@@ -307,9 +308,13 @@ _AUDIT = {
 
 
 async def deliver_batch(
-    ctx: TenantContext, channels: Mapping[str, Channel], config: DeliveryConfig
+    ctx: TenantContext,
+    channels: Mapping[str, Channel],
+    config: DeliveryConfig,
+    reserve: Reserve | None = None,
 ) -> BatchReport:
-    """Claim and deliver one batch of the tenant's due messages; returns what happened."""
+    """Claim and deliver one batch of the tenant's due messages; returns what happened.
+    ``reserve`` applies the per-provider rates (:mod:`.rates`); what does not fit waits a second."""
     report = BatchReport(batch_size=config.batch_size)
     token = claim_token()
     now = clock.now()
@@ -325,6 +330,16 @@ async def deliver_batch(
         by_id = {row.id: row for row in rows}
         for name, items in to_send.items():
             channel = channels[name]
+            if reserve is not None:
+                granted = await reserve(name, len(items))
+                later = now + timedelta(seconds=1)
+                decided += [
+                    outbox.Outcome(row.id, "deferred", f"{name} provider rate", next_attempt_at=later)
+                    for row, _ in items[granted:]
+                ]
+                items = items[:granted]
+                if not items:
+                    continue
             for result in await _send(channel, items):
                 row = by_id.get(result.message_id)
                 if row is not None:
@@ -370,12 +385,13 @@ async def deliver_due(
     channels: Mapping[str, Channel],
     config: DeliveryConfig,
     max_batches: int | None = None,
+    reserve: Reserve | None = None,
 ) -> BatchReport:
     """Deliver batch after batch until nothing is due (or ``max_batches``); the total."""
     total = BatchReport(batch_size=config.batch_size)
     done = 0
     while max_batches is None or done < max_batches:
-        report = await deliver_batch(ctx, channels, config)
+        report = await deliver_batch(ctx, channels, config, reserve)
         done += 1
         for name in ("claimed", "sent", "suppressed", "failed", "retried", "deferred", "recovered"):
             setattr(total, name, getattr(total, name) + getattr(report, name))

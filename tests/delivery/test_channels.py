@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -196,3 +197,34 @@ async def test_a_crash_between_sending_and_sent_is_resent_and_counted_where_the_
     rows = await messages(tenant_a)
     assert (rows[paged].status, rows[paged].possible_duplicates) == ("sent", 1)  # pager: not idempotent
     assert (rows[mailed].status, rows[mailed].possible_duplicates) == ("sent", 0)  # same Message-ID
+
+
+async def test_the_provider_rate_is_shared_by_all_tenants_through_redis(
+    backend, tenant_a, tenant_b, frozen_clock
+):
+    from redis.asyncio import Redis
+
+    from salonkeep.core.delivery.rates import redis_reserve
+
+    frozen_clock.at = DAYTIME
+    redis = Redis.from_url(backend.settings.redis_url)
+    second = 1_000_000_000 + int(uuid.uuid4().int % 1_000_000)  # a window of this test only
+    reserve = redis_reserve(redis, {"sms": 3}, now=lambda: second)
+    found = built_in_channels(config(), backend.settings.data_dir)
+    ids = {}
+    try:
+        for world in (tenant_a, tenant_b):
+            client = await add_client(world, phone="+358401234567")
+            ids[world.slug] = await queue(world, client.id, channel="sms", count=2)
+        first = await deliver_due(tenant_a.ctx, found, config(), reserve=reserve)
+        other = await deliver_due(tenant_b.ctx, found, config(), reserve=reserve)
+        unlimited = await reserve("email", 50)
+    finally:
+        await redis.aclose()
+    assert (first.sent, first.deferred) == (2, 0)
+    assert (other.sent, other.deferred) == (1, 1)  # 3 per second for both tenants together
+    assert unlimited == 50
+    waiting = [m for m in (await messages(tenant_b)).values() if m.status == "queued"]
+    assert [(m.last_error, m.next_attempt_at) for m in waiting] == [
+        ("sms provider rate", DAYTIME + timedelta(seconds=1))
+    ]
