@@ -7,7 +7,7 @@ Every screen needs ``Action.PROGRAMMES_MANAGE`` (owners)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -24,7 +24,6 @@ from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.signin import tenant_settings
 from salonkeep.tenants.tables import Tenant
 from salonkeep.web import navigation
-from salonkeep.web.aftercare.common import local_formatter
 from salonkeep.web.pages import Form, render
 
 
@@ -55,9 +54,8 @@ async def reminders(request: Request[Any, Any, Any]) -> Template:
         "delivery/reminders.html",
         {
             "status": status,
-            "last_sweep_at": local_formatter(zone)(
-                datetime.fromisoformat(last_sweep["at"]) if last_sweep and last_sweep.get("at") else None
-            ),
+            "last_sweep_at": datetime.fromtimestamp(float(last_sweep["at"]), UTC) if last_sweep else None,
+            "time_zone": zone,
             "days": days,
             "channels": channels,
             "count": lambda day, channel, outcome: status.per_day.get((day, channel, outcome), 0),
@@ -81,7 +79,7 @@ async def message_list(request: Request[Any, Any, Any], status: str = "failed") 
     return render(
         request,
         "delivery/messages.html",
-        {"rows": rows, "status": status, "files": files, "local": local_formatter(await _zone())},
+        {"rows": rows, "status": status, "files": files, "time_zone": await _zone()},
     )
 
 

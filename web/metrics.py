@@ -4,7 +4,6 @@ workers' last sweep (read from Redis), so one scrape of the web shows the queue 
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from litestar import Request, get
@@ -28,5 +27,5 @@ async def metrics_endpoint(request: Request[Any, Any, Any]) -> Response[bytes]:
         if raw:
             summary = json.loads(raw)
             metrics.QUEUE_DEPTH.set(int(summary.get("depth", 0)))
-            metrics.LAST_SWEEP.set(datetime.fromisoformat(summary["at"]).timestamp())
+            metrics.LAST_SWEEP.set(float(summary["at"]))
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})

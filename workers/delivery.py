@@ -55,7 +55,7 @@ async def delivery_sweep(ctx: dict[str, Any]) -> dict[str, int]:
     """Queue one delivery job for every active tenant with due messages; returns the due
     counts by tenant slug."""
     started = time.perf_counter()
-    sweep = clock.now().strftime("%Y%m%dT%H%M%S")
+    sweep = str(int(clock.now().timestamp()))  # job ids: one sweep per second at most
     due: dict[str, int] = {}
     for tenant in await list_tenants():
         if tenant.status != "active":
@@ -70,7 +70,7 @@ async def delivery_sweep(ctx: dict[str, Any]) -> dict[str, int]:
     metrics.QUEUE_DEPTH.set(depth)
     metrics.LAST_SWEEP.set(time.time())
     metrics.SWEEP_SECONDS.observe(time.perf_counter() - started)
-    summary = {"at": clock.now().isoformat(), "depth": depth, "tenants": len(due), "due": due}
+    summary = {"at": clock.now().timestamp(), "depth": depth, "tenants": len(due), "due": due}
     await ctx["redis"].set(LAST_SWEEP_KEY, json.dumps(summary), ex=7 * 24 * 3600)
     return due
 

@@ -166,7 +166,7 @@ def _values(item: Planned, tenant_id: UUID, client_id: UUID, branch_id: UUID) ->
             "channel": item.channel,
             "next_attempt_at": item.due_at,
             "template": item.template,
-            "template_vars": json.dumps(dict(item.template_vars), ensure_ascii=False),
+            "template_vars": json.dumps(dict(item.template_vars), ensure_ascii=False, default=str),
         }
     return {
         **common,

@@ -6,6 +6,7 @@ import typer
 
 from salonkeep.core.cli.runner import echo_rows, run
 from salonkeep.core.delivery import messages
+from salonkeep.core.formatting import format_datetime
 
 
 def outbox(
@@ -20,7 +21,7 @@ def outbox(
     echo_rows(
         [
             (
-                r.due_at.strftime("%Y-%m-%d %H:%M"),
+                format_datetime(r.due_at, "UTC", "en", width="short"),
                 r.status,
                 r.channel or "-",
                 r.programme,

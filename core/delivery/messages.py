@@ -4,11 +4,11 @@ of failed messages, and the figures of the owner's Reminders page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from salonkeep.core.aftercare.tables import Touchpoint
+from salonkeep.core.formatting import local_date
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
@@ -123,7 +123,7 @@ class DeliveryStatus:
     queued_later: int
     sending: int
     #: (local day, channel, status) → count, for the last ``days`` days.
-    per_day: dict[tuple[str, str, str], int]
+    per_day: dict[tuple[date, str, str], int]
 
 
 async def delivery_status(days: int = 7, zone: str = "UTC") -> DeliveryStatus:
@@ -137,11 +137,12 @@ async def delivery_status(days: int = 7, zone: str = "UTC") -> DeliveryStatus:
             "kind = 'message' and status in ('sent', 'suppressed', 'failed') and completed_at >= {}",
             now - timedelta(days=days),
         )
-    per_day: dict[tuple[str, str, str], int] = {}
+    per_day: dict[tuple[date, str, str], int] = {}
     for row in done:
         at = row["completed_at"]
-        day = at.astimezone(ZoneInfo(zone)).date().isoformat() if isinstance(at, datetime) else str(at)[:10]
-        key = (day, str(row["channel"] or "-"), str(row["status"]))
+        if not isinstance(at, datetime):
+            continue
+        key = (local_date(at, zone), str(row["channel"] or "-"), str(row["status"]))
         per_day[key] = per_day.get(key, 0) + 1
     return DeliveryStatus(
         queued_due=open_rows.get("due", 0),

@@ -219,7 +219,7 @@ def _decide(
         languages = [str(code) for code in (client.get("preferred_locale"), context.tenant_locale) if code]
         try:
             subject, body, language = templates.render_message(
-                row, client, languages, context.tenant_name, context.templates
+                row, client, languages, context.tenant_name, context.templates, zone
             )
         except Exception as exc:  # a broken template fails this message, not the batch
             decided.append(outbox.Outcome(row.id, "failed", f"template: {type(exc).__name__}: {exc}"[:500]))

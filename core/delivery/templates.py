@@ -12,9 +12,11 @@ by :func:`validate` before it is saved. Everything renders in a sandbox
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateNot
 from jinja2.sandbox import SandboxedEnvironment
 
 from salonkeep.core.aftercare.tables import Touchpoint
+from salonkeep.core.formatting import install_filters
 from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants.errors import ValidationFailed
 
@@ -30,6 +33,7 @@ LANGUAGES = ("en", "zh", "ru", "fi")
 _SANDBOX: dict[str, Any] = {"autoescape": False, "undefined": StrictUndefined, "keep_trailing_newline": False}
 #: For owners' texts (no files).
 _ENV = SandboxedEnvironment(**_SANDBOX)
+install_filters(_ENV)
 
 
 @functools.lru_cache(maxsize=1)
@@ -37,7 +41,9 @@ def _files() -> SandboxedEnvironment:
     """The built-in templates, then those in the plugins' template folders (a plugin ships
     ``<programme>/<name>.<language>.txt`` in a folder of ``salonkeep_template_dirs``)."""
     folders = [str(FOLDER), *get_plugins().template_dirs()]
-    return SandboxedEnvironment(loader=FileSystemLoader(folders), **_SANDBOX)
+    env = SandboxedEnvironment(loader=FileSystemLoader(folders), **_SANDBOX)
+    install_filters(env)
+    return env
 
 
 def _split(text: str) -> tuple[str, str]:
@@ -57,10 +63,15 @@ def built_in_names() -> list[str]:
 
 
 def render(
-    name: str, values: Mapping[str, Any], languages: list[str], overrides: Mapping[str, Any] | None = None
+    name: str,
+    values: Mapping[str, Any],
+    languages: list[str],
+    overrides: Mapping[str, Any] | None = None,
+    zone: str = "UTC",
 ) -> tuple[str, str, str]:
     """(subject, body, language) of template ``name`` in the first of ``languages`` it
-    exists in (English last); a tenant override wins over the built-in text."""
+    exists in (English last); a tenant override wins over the built-in text. Moments show in
+    ``zone`` and the chosen language (``|date``, ``|time``, ``|datetime``)."""
     own = (overrides or {}).get(name) or {}
     for language in [*dict.fromkeys(_language(code) for code in languages), "en"]:
         if own.get(language):
@@ -70,13 +81,28 @@ def render(
                 template = _files().get_template(f"{name}.{language}.txt")
             except TemplateNotFound:
                 continue
-        subject, body = _split(template.render(**values))
+        subject, body = _split(template.render(**values, lang=language, time_zone=zone))
         return subject, body, language
     raise TemplateNotFound(name)
 
 
+def _moments(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored values, with moments (keys ending in ``_at``) as datetimes again."""
+    found = dict(values)
+    for key, value in values.items():
+        if key.endswith("_at") and isinstance(value, str):
+            with contextlib.suppress(ValueError):  # not a moment after all: shown as text
+                found[key] = datetime.fromisoformat(value)
+    return found
+
+
 def render_message(
-    row: Touchpoint, client: Mapping[str, Any], languages: list[str], salon: str, overrides: Mapping[str, Any]
+    row: Touchpoint,
+    client: Mapping[str, Any],
+    languages: list[str],
+    salon: str,
+    overrides: Mapping[str, Any],
+    zone: str = "UTC",
 ) -> tuple[str, str, str]:
     """Subject, body and language of a claimed message for ``client``; a message planned
     without a template goes out with its planned title and text."""
@@ -84,8 +110,8 @@ def render_message(
         return str(row.title), str(row.script), _language(languages[0] if languages else "en")
     raw = row.template_vars
     stored = json.loads(raw) if isinstance(raw, str) else dict(raw or {})
-    values = {**stored, "first_name": client.get("first_name") or "", "salon": salon}
-    return render(str(row.template), values, languages, overrides)
+    values = {**_moments(stored), "first_name": client.get("first_name") or "", "salon": salon}
+    return render(str(row.template), values, languages, overrides, zone)
 
 
 #: Values of the sample client a preview renders with (every value a built-in message uses).
@@ -97,8 +123,7 @@ SAMPLE = {
     "service": "Facial",
     "instructions": "Keep the treated area clean and out of the sun for a week.",
     "guest": "Anna",
-    "date": "25.03.2026",
-    "time": "10:00",
+    "starts_at": datetime(2026, 3, 25, 8, 0, tzinfo=UTC),
 }
 
 
@@ -108,7 +133,7 @@ def validate(text: str, values: Mapping[str, Any] | None = None) -> tuple[str, s
     if len(text) > 5000:
         raise ValidationFailed({"template": "at most 5000 characters"})
     try:
-        rendered = _ENV.from_string(text).render(**(values or SAMPLE))
+        rendered = _ENV.from_string(text).render(**(values or SAMPLE), lang="en", time_zone="UTC")
     except TemplateError as exc:
         raise ValidationFailed({"template": f"cannot render: {exc}"}) from None
     return _split(rendered)

@@ -201,10 +201,11 @@ class PlannedMessage:
     channel: str | None = None
     #: A message template (``programme/name``, see docs/delivery.md) rendered when the message
     #: is sent, in the client's language (else the tenant's); ``title``/``body`` are then the
-    #: English text staff see on the client page. ``template_vars`` are its values (text);
-    #: ``first_name`` and ``salon`` are always there.
+    #: English text staff see on the client page. ``template_vars`` are its values: text, or
+    #: moments (keys ending in ``_at``, shown with ``|date`` / ``|time`` in the client's language
+    #: and the branch's zone); ``first_name`` and ``salon`` are always there.
     template: str | None = None
-    template_vars: Mapping[str, str] = field(default_factory=dict)
+    template_vars: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -87,11 +87,7 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
                         "We look forward to seeing you!"
                     ),
                     template=f"{REMINDER}/reminder",
-                    template_vars={
-                        "service": event.service,
-                        "date": f"{local_start:%d.%m.%Y}",
-                        "time": f"{local_start:%H:%M}",
-                    },
+                    template_vars={"service": event.service, "starts_at": event.starts_at},
                 )
             )
     return planned

@@ -97,10 +97,10 @@ async def test_reminders_go_out_in_the_clients_language_else_the_tenants_else_en
     salonkeep_clock.advance(timedelta(days=4))  # past the day-before reminders, in daytime
     sent = {d.message.client_name: d.message for d in await salonkeep_deliver() if d.channel == "email"}
     assert sent["Li"].language == "zh" and sent["Li"].subject == "预约提醒"
-    assert "Facial在30.03.2026 12:00" in sent["Li"].body
+    assert "Facial在2026年3月30日 12:00" in sent["Li"].body
     assert sent["Olga"].language == "ru" and sent["Olga"].subject == "Напоминание о записи"  # noqa: RUF001
     assert sent["Aino"].language == "fi" and sent["Aino"].body.startswith(
-        "Hei Aino, muistutus: Facial 30.03.2026 klo 12:00"
+        "Hei Aino, muistutus: Facial 30.3.2026 klo 12.00"
     )
     assert sent["Sven"].language == "fi"
     assert all(m.body.rstrip().endswith(f"Salon {world.slug}") for m in sent.values())
@@ -112,7 +112,7 @@ async def test_an_owners_override_is_used_for_that_tenant_and_language(
     import json
 
     world = salonkeep_tenant
-    override = "Subject: Muistathan!\nHei {{ first_name }}, nähdään {{ date }} klo {{ time }}. T. {{ salon }}"
+    override = "Subject: Muistathan!\nHei {{ first_name }}, nähdään {{ starts_at|date }} klo {{ starts_at|time }}. T. {{ salon }}"
     templates.validate(override)
     async with directory_transaction():
         await Tenant.update(
@@ -132,7 +132,7 @@ async def test_an_owners_override_is_used_for_that_tenant_and_language(
     sent = {d.message.client_name: d.message for d in await salonkeep_deliver()}
     assert (sent["Aino"].subject, sent["Aino"].body) == (
         "Muistathan!",
-        f"Hei Aino, nähdään 30.03.2026 klo 12:00. T. Salon {world.slug}",
+        f"Hei Aino, nähdään 30.3.2026 klo 12.00. T. Salon {world.slug}",
     )
     assert sent["Li"].subject == "预约提醒"  # no Chinese override: the built-in text
 
