@@ -112,7 +112,10 @@ async def test_an_owners_override_is_used_for_that_tenant_and_language(
     import json
 
     world = salonkeep_tenant
-    override = "Subject: Muistathan!\nHei {{ first_name }}, nähdään {{ starts_at|date }} klo {{ starts_at|time }}. T. {{ salon }}"
+    override = (
+        "Subject: Muistathan!\n"
+        "Hei {{ first_name }}, nähdään {{ starts_at|date }} klo {{ starts_at|time }}. T. {{ salon }}"
+    )
     templates.validate(override)
     async with directory_transaction():
         await Tenant.update(
