@@ -7,14 +7,22 @@ them for every role.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
 from uuid import UUID
 
+from piccolo.columns import Column
+from piccolo.query.methods.count import Count
+from piccolo.query.methods.exists import Exists
+from piccolo.query.methods.objects import Objects
+from piccolo.query.methods.select import Select
+
 from salonkeep.tenants.context import TenantContext
-from salonkeep.tenants.errors import SalonkeepError
+from salonkeep.tenants.errors import NotFound, SalonkeepError
 from salonkeep.tenants.tables import ROLES
+from salonkeep.tenants.tenant_settings import TenantSettings, load_tenant_settings
 
 
 class Forbidden(SalonkeepError):
@@ -121,11 +129,61 @@ def sees_health_data(ctx: TenantContext) -> bool:
     return visible_client_fields(ctx) >= HEALTH_FIELDS
 
 
-def branch_scope(ctx: TenantContext, share_chain_wide: bool) -> frozenset[UUID] | None:
-    """The branches whose clients the context sees, or ``None`` for all of them."""
-    if ctx.role is None or ctx.role in CHAIN_WIDE_ROLES or share_chain_wide:
-        return None
-    return ctx.branch_ids
+#: Stands in for "no branch at all" in an ``IN (…)`` list (no row has the nil id).
+_NO_BRANCH = UUID(int=0)
+QueryT = TypeVar("QueryT", bound="Select | Objects[Any] | Count | Exists")
+
+
+@dataclass(frozen=True)
+class BranchScope:
+    """The branches whose clients a person sees: ``branch_ids``, or every branch (``None``).
+
+    Make it with :func:`branch_scope` (or :func:`current_branch_scope`); apply it with
+    :meth:`restrict` (a query on a table with a branch column), :meth:`check` (one row read)
+    or :func:`salonkeep.core.clients.tables.restrict_to_clients` (a table keyed by client).
+    """
+
+    branch_ids: frozenset[UUID] | None
+
+    @property
+    def chain_wide(self) -> bool:
+        """True when every branch is in scope."""
+        return self.branch_ids is None
+
+    def allows(self, branch_id: UUID | None) -> bool:
+        """True when ``branch_id`` is in scope."""
+        return self.branch_ids is None or branch_id in self.branch_ids
+
+    def allows_any(self, branch_ids: Iterable[UUID]) -> bool:
+        """True when one of ``branch_ids`` is in scope (or every branch is)."""
+        return self.branch_ids is None or not self.branch_ids.isdisjoint(branch_ids)
+
+    def check(self, branch_id: UUID | None, what: str = "client") -> None:
+        """Raise NotFound (the answer for an unknown id, so nothing tells the row exists)
+        unless ``branch_id`` is in scope."""
+        if not self.allows(branch_id):
+            raise NotFound(f"no such {what}")
+
+    def restrict(self, query: QueryT, branch_column: Column) -> QueryT:
+        """``query`` limited to rows whose ``branch_column`` is in scope."""
+        if self.branch_ids is None:
+            return query
+        ids = sorted(self.branch_ids) or [_NO_BRANCH]
+        return query.where(branch_column.is_in(ids))  # type: ignore[return-value]
+
+
+def branch_scope(ctx: TenantContext, settings: TenantSettings) -> BranchScope:
+    """The branch-scope rule, the only statement of it: system contexts and chain-wide roles
+    see every branch's clients, and so does everyone when the tenant shares clients chain-wide;
+    the other roles see the clients of the branches they work in."""
+    if ctx.role is None or ctx.role in CHAIN_WIDE_ROLES or settings.share_clients_chain_wide:
+        return BranchScope(None)
+    return BranchScope(frozenset(ctx.branch_ids))
+
+
+async def current_branch_scope(ctx: TenantContext) -> BranchScope:
+    """:func:`branch_scope` of ``ctx`` under its tenant's settings."""
+    return branch_scope(ctx, await load_tenant_settings(ctx.tenant_id))
 
 
 # --- Staff administration -------------------------------------------------------------------

@@ -10,7 +10,6 @@ deactivating them ends their sessions. The web admin pages and the CLI call thes
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +18,11 @@ from uuid import UUID
 from salonkeep.core.access import (
     BRANCH_BOUND_STAFF_ADMINS,
     Action,
+    BranchScope,
     StaffAdminForbidden,
     StaffRefusal,
     StaffTarget,
+    current_branch_scope,
     require,
     require_staff_action,
     require_staff_admin,
@@ -31,9 +32,9 @@ from salonkeep.tenants import scoped, validation
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
-from salonkeep.tenants.onboarding import add_branch, add_staff, get_tenant, list_branches
-from salonkeep.tenants.signin import tenant_settings
-from salonkeep.tenants.tables import ROLES, Branch, StaffBranch, StaffMember, Tenant
+from salonkeep.tenants.onboarding import add_branch, add_staff, list_branches
+from salonkeep.tenants.tables import ROLES, Branch, StaffBranch, StaffMember
+from salonkeep.tenants.tenant_settings import load_tenant_settings, update_tenant_settings
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,12 @@ def branch_time_zones(rows: Sequence[Branch]) -> dict[UUID, str]:
     """The branches among ``rows`` with a time zone of their own: their records are shown in
     it (the others' in the tenant's, the display scope's default)."""
     return {b.id: b.time_zone for b in rows if b.time_zone}
+
+
+async def branches_in_scope() -> list[Branch]:
+    """The branches whose clients the signed-in person sees (their branch scope)."""
+    scope = await current_branch_scope(current())
+    return [b for b in await branches() if scope.allows(b.id)]
 
 
 async def create_branch(name: str, address: str = "", phone: str = "") -> Branch:
@@ -107,6 +114,22 @@ async def staff_rows() -> list[StaffRow]:
             )
         )
     return rows
+
+
+async def staff_in_reach() -> list[StaffRow]:
+    """The staff whose call logs the person may pick (owners and branch managers): those who
+    work in a branch of the person's branch scope (everyone when it is chain-wide)."""
+    scope = await current_branch_scope(current())
+    return [row for row in await staff_rows() if scope.allows_any(row.branch_ids)]
+
+
+async def staff_in_scope(scope: BranchScope, staff_id: UUID) -> bool:
+    """True when ``staff_id`` is a staff member of the tenant who works in a branch of
+    ``scope`` (any of the tenant's staff when the scope is chain-wide). Inside a unit of work."""
+    if scope.chain_wide:
+        return await scoped.exists(StaffMember, StaffMember.id == staff_id)
+    links = scope.restrict(scoped.select(StaffBranch, StaffBranch.id), StaffBranch.branch_id)
+    return bool(await links.where(StaffBranch.staff_id == staff_id).first())
 
 
 async def assignable_branches() -> list[Branch]:
@@ -222,23 +245,22 @@ async def set_active(staff_id: UUID, active: bool) -> None:
 
 async def security_settings() -> dict[str, Any]:
     """The tenant's idle-lock time and second-factor rule."""
-    tenant = await get_tenant(current().tenant_id)
-    settings = tenant_settings(tenant)
+    settings = await load_tenant_settings(current().tenant_id)
     return {
-        "idle_lock_seconds": int(settings.get("idle_lock_seconds", 300)),
-        "require_totp_for_managers": bool(settings.get("require_totp_for_managers")),
+        "idle_lock_seconds": settings.idle_lock_seconds,
+        "require_totp_for_managers": settings.require_totp_for_managers,
     }
 
 
 async def update_security_settings(idle_lock_seconds: str, require_totp_for_managers: bool) -> None:
-    """Change the idle-lock time (30 to 3600 seconds) and whether managers need a second factor."""
+    """Change the idle-lock time (30 to 3600 seconds) and whether managers need a second factor;
+    ValidationFailed names each refused setting and nothing is saved."""
     ctx = current()
     require(ctx, Action.SETTINGS_MANAGE)
-    text = (idle_lock_seconds or "").strip()
-    if not text.isdigit() or not 30 <= int(text) <= 3600:
-        raise ValidationFailed({"idle_lock_seconds": "use a number of seconds from 30 to 3600"})
-    tenant = await get_tenant(ctx.tenant_id)
-    settings = tenant_settings(tenant)
-    settings["idle_lock_seconds"] = int(text)
-    settings["require_totp_for_managers"] = bool(require_totp_for_managers)
-    await Tenant.update({Tenant.settings: json.dumps(settings)}).where(Tenant.id == ctx.tenant_id)
+    await update_tenant_settings(
+        ctx.tenant_id,
+        {
+            "idle_lock_seconds": (idle_lock_seconds or "").strip(),
+            "require_totp_for_managers": bool(require_totp_for_managers),
+        },
+    )

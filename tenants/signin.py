@@ -8,10 +8,8 @@ oldest of them is 15 minutes old; a correct password then is refused too.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 from uuid import UUID
 
 from salonkeep.tenants import clock
@@ -21,10 +19,10 @@ from salonkeep.tenants.errors import NotFound, SalonkeepError
 from salonkeep.tenants.onboarding import find_tenant, get_tenant
 from salonkeep.tenants.passwords import _hasher, check_policy, hash_password, verify_password
 from salonkeep.tenants.tables import SignInFailure, StaffMember, Tenant
+from salonkeep.tenants.tenant_settings import settings_of
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
-DEFAULT_IDLE_LOCK_SECONDS = 300
 #: Roles that an owner can oblige to use a second factor.
 MANAGER_ROLES = frozenset({"owner", "branch_manager"})
 # A real hash to verify against when the e-mail is unknown, so both cases take as long.
@@ -69,26 +67,14 @@ class StaffSession:
     has_pin: bool
 
 
-def tenant_settings(tenant: Tenant) -> dict[str, Any]:
-    """The tenant's ``settings`` JSON as a dict."""
-    raw = tenant.settings
-    if isinstance(raw, str):
-        return dict(json.loads(raw or "{}"))
-    return dict(raw or {})
-
-
 def idle_lock_seconds(tenant: Tenant) -> int:
     """Seconds of inactivity before the screen locks (tenant setting, default 300)."""
-    value = tenant_settings(tenant).get("idle_lock_seconds", DEFAULT_IDLE_LOCK_SECONDS)
-    try:
-        return max(1, int(value))
-    except (TypeError, ValueError):
-        return DEFAULT_IDLE_LOCK_SECONDS
+    return settings_of(tenant).idle_lock_seconds
 
 
 def totp_required(tenant: Tenant, role: str) -> bool:
     """True when the tenant obliges ``role`` to use a second factor."""
-    return bool(tenant_settings(tenant).get("require_totp_for_managers")) and role in MANAGER_ROLES
+    return settings_of(tenant).require_totp_for_managers and role in MANAGER_ROLES
 
 
 async def _recent_failures(tenant_id: UUID, email: str) -> int:

@@ -7,21 +7,20 @@ workers send them (:mod:`salonkeep.core.delivery`).
 
 from __future__ import annotations
 
-import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID, uuid4
 
 from piccolo.columns.combination import Combinable
 
 from salonkeep.core import consent
-from salonkeep.core.access import Action, branch_scope, require, visible_client_fields
+from salonkeep.core.access import Action, current_branch_scope, require, visible_client_fields
 from salonkeep.core.aftercare import host, notes
 from salonkeep.core.aftercare.programmes import tenant_programmes
 from salonkeep.core.aftercare.tables import CallLogEntry, CallPreference, Touchpoint
 from salonkeep.core.clients.service import get_client
-from salonkeep.core.clients.tables import Client
+from salonkeep.core.clients.tables import Client, restrict_to_clients
 from salonkeep.core.formatting import display
 from salonkeep.core.plugins.api import (
     ABNORMAL_REACTION,
@@ -35,7 +34,8 @@ from salonkeep.core.plugins.api import (
     local_date,
 )
 from salonkeep.core.plugins.manager import get_plugins
-from salonkeep.tenants import clock
+from salonkeep.core.staff import staff_in_scope
+from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import execute, fetch_objects, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
@@ -130,13 +130,6 @@ def touchpoint_view(
     )
 
 
-async def _scope(ctx: TenantContext) -> frozenset[UUID] | None:
-    tenant = await get_tenant(ctx.tenant_id)
-    raw: Any = tenant.settings
-    settings = json.loads(raw or "{}") if isinstance(raw, str) else dict(raw or {})
-    return branch_scope(ctx, bool(settings.get("share_clients_chain_wide")))
-
-
 async def _branch_zone(ctx: TenantContext, branch_id: UUID) -> str:
     branch = (
         await Branch.objects().where((Branch.tenant_id == ctx.tenant_id) & (Branch.id == branch_id)).first()
@@ -152,9 +145,8 @@ async def due_calls(branch_id: UUID, now: datetime | None = None) -> list[CallIt
     ctx = current()
     require(ctx, Action.CALLS_WORK)
     now = now or clock.now()
-    scope = await _scope(ctx)
-    if scope is not None and branch_id not in scope:
-        raise NotFound("no such branch")
+    scope = await current_branch_scope(ctx)
+    scope.check(branch_id, "branch")
     async with unit_of_work(ctx):
         zone = await _branch_zone(ctx, branch_id)
         today = local_date(now, zone)
@@ -162,7 +154,7 @@ async def due_calls(branch_id: UUID, now: datetime | None = None) -> list[CallIt
         end_of_day = local_at(today + timedelta(days=1), "00:00", zone)
         start_of_day = local_at(today, "00:00", zone)
         rows = (
-            await Touchpoint.objects()
+            await restrict_to_clients(scope, Touchpoint.objects(), Touchpoint.client_id)
             .where(
                 (Touchpoint.tenant_id == ctx.tenant_id)
                 & (Touchpoint.branch_id == branch_id)
@@ -241,11 +233,13 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
         raise ValidationFailed({"outcome": f"choose one of {', '.join(OUTCOMES)}"})
     if len(note) > 5000:
         raise ValidationFailed({"note": "must be at most 5000 characters"})
-    scope = await _scope(ctx)
+    scope = await current_branch_scope(ctx)
     async with unit_of_work(ctx):
         where: Combinable = (Touchpoint.tenant_id == ctx.tenant_id) & (Touchpoint.id == touchpoint_id)
-        row = await Touchpoint.objects().where(where).first()
-        if row is None or (scope is not None and row.branch_id not in scope):
+        row = (
+            await restrict_to_clients(scope, Touchpoint.objects(), Touchpoint.client_id).where(where).first()
+        )
+        if row is None or not scope.allows(row.branch_id):
             raise NotFound("no such call")
         if row.kind not in STAFF_KINDS:
             raise ValidationFailed({"outcome": "messages are sent by the workers, not recorded by staff"})
@@ -324,9 +318,14 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
     return touchpoint_view(row, note=notes.shown(ctx, note))
 
 
-async def _log(ctx: TenantContext, where: str, *args: object) -> list[LogEntry]:
-    """Log entries for ``where`` (SQL on call_log, ``{}`` placeholders), with names and titles."""
+async def _log(
+    ctx: TenantContext, where: str, *args: object, only_clients: Collection[UUID] | None = None
+) -> list[LogEntry]:
+    """Log entries for ``where`` (SQL on call_log, ``{}`` placeholders), with names and titles;
+    with ``only_clients``, only the entries about those clients (nothing else is decrypted)."""
     rows = await fetch_objects(CallLogEntry, where, *args, order_by="recorded_at desc")
+    if only_clients is not None:
+        rows = [r for r in rows if r.client_id in only_clients]
     if not rows:
         return []
     staff_ids = [r.staff_id for r in rows if r.staff_id]
@@ -379,13 +378,26 @@ async def call_log(client_id: UUID) -> list[LogEntry]:
 
 
 async def staff_call_log(staff_id: UUID) -> list[LogEntry]:
-    """Every outcome a staff member recorded, newest first (their own, or any for managers)."""
+    """Every outcome a staff member recorded, newest first: one's own, or (managers) those of
+    a person who shares one of the branches in the manager's scope; either way only the
+    entries about clients in the reader's branch scope."""
     ctx = current()
     require(ctx, Action.CALLS_WORK)
     if staff_id != ctx.actor_id:
         require(ctx, Action.REPORTS_VIEW)
+    scope = await current_branch_scope(ctx)
     async with unit_of_work(ctx):
-        return await _log(ctx, "tenant_id = {} and staff_id = {}", ctx.tenant_id, staff_id)
+        if staff_id != ctx.actor_id and not await staff_in_scope(scope, staff_id):
+            raise NotFound("no such staff member")
+        visible = None
+        if not scope.chain_wide:
+            about = restrict_to_clients(
+                scope, scoped.select(CallLogEntry, CallLogEntry.client_id), CallLogEntry.client_id
+            )
+            visible = {r["client_id"] for r in await about.where(CallLogEntry.staff_id == staff_id)}
+        return await _log(
+            ctx, "tenant_id = {} and staff_id = {}", ctx.tenant_id, staff_id, only_clients=visible
+        )
 
 
 async def client_touchpoints(client_id: UUID) -> list[TouchpointView]:

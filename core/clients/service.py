@@ -7,7 +7,6 @@ hold only the fields the role may see (the others are ``None`` and listed in ``h
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,22 +20,23 @@ from salonkeep.core.access import (
     SENSITIVE_FIELDS,
     TREATMENT_FIELDS,
     Action,
+    BranchScope,
     Forbidden,
-    branch_scope,
     can,
+    current_branch_scope,
     require,
     visible_client_fields,
 )
 from salonkeep.core.clients.search import MAX_TERM, client_terms, normalise, query_words, upper_bound
-from salonkeep.core.clients.tables import CLIENT_KINDS, Client, ClientSearchTerm, client_row
+from salonkeep.core.clients.tables import CLIENT_KINDS, Client, ClientSearchTerm, visible_client_row
 from salonkeep.core.formatting import local_date
 from salonkeep.core.keys.service import decrypt_fields, encrypt_fields
-from salonkeep.tenants import clock, read_request, validation
+from salonkeep.tenants import clock, read_request, scoped, validation
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import execute, get_engine, is_postgres, unit_of_work
-from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.tables import Branch, Tenant
+from salonkeep.tenants.tables import Branch
 
 
 @dataclass
@@ -162,27 +162,6 @@ async def _view(ctx: TenantContext, client: Client) -> ClientView:
     return to_view(client, ctx, await clear_fields(ctx, client))
 
 
-def _settings_of(tenant: Tenant) -> dict[str, Any]:
-    raw = tenant.settings
-    if isinstance(raw, str):
-        return dict(json.loads(raw or "{}"))
-    return dict(raw or {})
-
-
-async def _scope(ctx: TenantContext) -> frozenset[UUID] | None:
-    tenant = await get_tenant(ctx.tenant_id)
-    return branch_scope(ctx, bool(_settings_of(tenant).get("share_clients_chain_wide")))
-
-
-def _scoped(ctx: TenantContext, scope: frozenset[UUID] | None) -> Combinable:
-    """The branch scope as a piccolo condition (search); :func:`_load` checks the same rule
-    on the one row it reads."""
-    where: Combinable = Client.tenant_id == ctx.tenant_id
-    if scope is not None:
-        where = where & Client.branch_id.is_in(list(scope) or [ctx.tenant_id])
-    return where
-
-
 async def _validated(ctx: TenantContext, data: ClientInput) -> dict[str, Any]:
     tenant = await get_tenant(ctx.tenant_id)
     errors: dict[str, str] = {}
@@ -252,9 +231,8 @@ async def _write_terms(ctx: TenantContext, client: Client, *, replace: bool) -> 
         )
 
 
-async def _check_branch(ctx: TenantContext, branch_id: UUID, scope: frozenset[UUID] | None) -> None:
-    exists = await Branch.exists().where((Branch.tenant_id == ctx.tenant_id) & (Branch.id == branch_id))
-    if not exists or (scope is not None and branch_id not in scope):
+async def _check_branch(branch_id: UUID, scope: BranchScope) -> None:
+    if not scope.allows(branch_id) or not await scoped.exists(Branch, Branch.id == branch_id):
         raise ValidationFailed({"branch_id": "no such branch"})
 
 
@@ -263,9 +241,9 @@ async def create_client(data: ClientInput) -> ClientView:
     ctx = current()
     require(ctx, Action.CLIENT_CREATE)
     clean = await _validated(ctx, data)
-    scope = await _scope(ctx)
+    scope = await current_branch_scope(ctx)
     async with unit_of_work(ctx):
-        await _check_branch(ctx, data.branch_id, scope)
+        await _check_branch(data.branch_id, scope)
         now = clock.now()
         client_id = uuid4()
         plain = {k: v for k, v in clean.items() if k not in SENSITIVE_FIELDS}
@@ -301,15 +279,6 @@ async def create_client(data: ClientInput) -> ClientView:
     return view
 
 
-async def _load(ctx: TenantContext, client_id: UUID, scope: frozenset[UUID] | None) -> Client:
-    client = await client_row(ctx.tenant_id, client_id)
-    if scope is not None and client.branch_id not in scope:
-        # A branch-scoped person sees only clients of their branches: the same answer as an
-        # unknown id, so nothing tells them the client exists.
-        raise NotFound("no such client")
-    return client
-
-
 async def get_client(client_id: UUID) -> ClientView:
     """One client of the current tenant; NotFound for any other id or one out of scope.
 
@@ -339,7 +308,7 @@ async def _visible(ctx: TenantContext, client_id: UUID) -> ClientView:
     key = ("client.view", ctx.tenant_id, ctx.actor_id, ctx.role, ctx.branch_ids, client_id)
     if request is not None and key in request.memo:
         return request.memo[key]
-    client = await _load(ctx, client_id, await _scope(ctx))
+    client = await visible_client_row(ctx, client_id)
     view = await _view(ctx, client)
     if request is not None:
         request.memo[key] = view
@@ -358,13 +327,11 @@ def visible_field_names() -> frozenset[str]:
     )
 
 
-def _starting_with(ctx: TenantContext, word: str) -> Combinable:
+def _starting_with(word: str) -> Combinable:
     """Clients with a search term starting with ``word``: a range on the term index, with
     leakproof comparisons only, so PostgreSQL uses the index under row-level security."""
-    terms = ClientSearchTerm.select(ClientSearchTerm.client_id).where(
-        (ClientSearchTerm.tenant_id == ctx.tenant_id)
-        & (ClientSearchTerm.term >= word)
-        & (ClientSearchTerm.term < upper_bound(word))
+    terms = scoped.select(ClientSearchTerm, ClientSearchTerm.client_id).where(
+        (ClientSearchTerm.term >= word) & (ClientSearchTerm.term < upper_bound(word))
     )
     return Client.id.is_in(terms)
 
@@ -375,24 +342,20 @@ async def search_clients(query: str = "", limit: int = 20) -> list[ClientView]:
     form), by name."""
     ctx = current()
     require(ctx, Action.CLIENT_VIEW)
-    scope = await _scope(ctx)
-    where = _scoped(ctx, scope)
+    scope = await current_branch_scope(ctx)
     q = query.strip()
-    if q:
-        for word in query_words(q) or [normalise(q)[:MAX_TERM]]:
-            where = where & _starting_with(ctx, word)
     async with unit_of_work(ctx):
+        found = scope.restrict(scoped.objects(Client), Client.branch_id)
+        if q:
+            for word in query_words(q) or [normalise(q)[:MAX_TERM]]:
+                found = found.where(_starting_with(word))
         if q and is_postgres(get_engine()):
             # A plan for the actual words: a generic plan (which PostgreSQL picks for a
             # prepared statement after a few runs) cannot tell "ella" (8,000 clients, walk the
             # name index) from "virtanen1234" (one client, start from the term index).
             await execute("select set_config('plan_cache_mode', 'force_custom_plan', true)")
         rows = (
-            await Client.objects()
-            .where(where)
-            .order_by(Client.last_name)
-            .order_by(Client.first_name)
-            .limit(max(1, min(limit, 200)))
+            await found.order_by(Client.last_name).order_by(Client.first_name).limit(max(1, min(limit, 200)))
         )
         # One event for the search (never the query text, which may be a name or a phone).
         await audit.record(
@@ -410,12 +373,12 @@ async def update_client(client_id: UUID, data: ClientInput) -> ClientView:
     ctx = current()
     require(ctx, Action.CLIENT_EDIT)
     clean = await _validated(ctx, data)
-    scope = await _scope(ctx)
+    scope = await current_branch_scope(ctx)
     async with unit_of_work(ctx):
-        client = await _load(ctx, client_id, scope)
+        client = await visible_client_row(ctx, client_id)
         if client.erased_at is not None:
             raise ValidationFailed({"client": "this client's data was erased"})
-        await _check_branch(ctx, data.branch_id, scope)
+        await _check_branch(data.branch_id, scope)
         secret = {k: v for k, v in clean.items() if k in SENSITIVE_FIELDS}
         old = await decrypt_fields(ctx, client.id, {k: getattr(client, ENCRYPTED_COLUMNS[k]) for k in secret})
         changed = [k for k, v in clean.items() if (old[k] if k in secret else getattr(client, k)) != v]

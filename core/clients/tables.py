@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from piccolo.columns import UUID, Boolean, Date, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Boolean, Column, Date, ForeignKey, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
+from salonkeep.core.access import BranchScope, QueryT, current_branch_scope
+from salonkeep.tenants import scoped
+from salonkeep.tenants.context import TenantContext
 from salonkeep.tenants.db import fetch_objects
 from salonkeep.tenants.errors import NotFound
 from salonkeep.tenants.tables import Branch, Tenant
@@ -66,3 +69,21 @@ async def client_row(tenant_id: object, client_id: object) -> Client:
     if not found:
         raise NotFound("no such client")
     return found[0]
+
+
+async def visible_client_row(ctx: TenantContext, client_id: object) -> Client:
+    """The tenant's client row with ``client_id`` if ``ctx`` may see its branch (the branch
+    scope, :func:`salonkeep.core.access.branch_scope`); NotFound otherwise, the same answer as
+    for an unknown id. No field filtering: services do that. Call inside a unit of work."""
+    client = await client_row(ctx.tenant_id, client_id)
+    (await current_branch_scope(ctx)).check(client.branch_id)
+    return client
+
+
+def restrict_to_clients(scope: BranchScope, query: QueryT, client_column: Column) -> QueryT:
+    """``query`` (on a table keyed by client) limited to the rows of clients in ``scope``.
+    Build it inside the unit of work that runs it."""
+    if scope.chain_wide:
+        return query
+    in_scope = scope.restrict(scoped.select(Client, Client.id), Client.branch_id)
+    return query.where(client_column.is_in(in_scope))  # type: ignore[return-value]

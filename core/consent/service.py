@@ -22,7 +22,7 @@ from uuid import UUID
 
 from salonkeep.core import audit, events
 from salonkeep.core.access import Action, Forbidden, can
-from salonkeep.core.clients.tables import Client, client_row
+from salonkeep.core.clients.tables import Client, visible_client_row
 from salonkeep.core.consent.tables import ConsentEvent, PolicyVersion
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
@@ -103,7 +103,7 @@ _OF_CLIENT = "tenant_id = {} and client_id = {}"
 
 
 async def _client(ctx: TenantContext, client_id: UUID) -> Client:
-    return await client_row(ctx.tenant_id, client_id)
+    return await visible_client_row(ctx, client_id)
 
 
 async def record_consent(

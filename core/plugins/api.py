@@ -12,6 +12,8 @@ Plugins that keep tables of their own (``salonkeep_piccolo_apps``) write them wi
 time from :func:`now`; all three are re-exported here. Their tables reference Salonkeep's
 with foreign keys to :class:`Tenant`, :class:`Branch`, :class:`Client`, :class:`Sale` and
 :class:`Visit` (re-exported for that; read clients and sales through the services and hooks).
+A plugin service that returns rows about a client to a person checks first, with
+:func:`visible_client_row`, that the client is in that person's branch scope.
 
 Dates: use :meth:`Plan.day` / :meth:`Plan.month` (or :func:`local_at`), which put a contact
 at a local hour in the branch's (else the tenant's) time zone, correct across DST changes
@@ -35,7 +37,7 @@ import pluggy
 
 from salonkeep.core import formatting
 from salonkeep.core.access import Action, Forbidden, require
-from salonkeep.core.clients.tables import Client
+from salonkeep.core.clients.tables import Client, visible_client_row
 from salonkeep.core.delivery.channel import Channel, OutgoingMessage, SendResult
 from salonkeep.core.events import (
     AppointmentBooked,
@@ -470,5 +472,6 @@ __all__ = [
     "now",
     "require",
     "unit_of_work",
+    "visible_client_row",
     "working_days_after",
 ]

@@ -2,13 +2,13 @@
 dry-run report, and only when asked to apply (``salonkeep privacy retention --apply``) or when
 the tenant opted into automatic application (``retention_auto_apply``).
 
-Tenant settings (``tenant.settings`` JSON): ``retention_inactive_years`` (default 6; 0 turns
-retention off) and ``retention_auto_apply`` (default false).
+Tenant settings (:class:`salonkeep.tenants.tenant_settings.TenantSettings`):
+``retention_inactive_years`` (default 6; 0 turns retention off) and ``retention_auto_apply``
+(default false).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,12 +20,11 @@ from salonkeep.core.formatting import local_date
 from salonkeep.core.privacy.rights import erase_client
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import directory_transaction, execute, unit_of_work
+from salonkeep.tenants.db import execute, unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.tables import Tenant
+from salonkeep.tenants.tenant_settings import load_tenant_settings, update_tenant_settings
 
-DEFAULT_YEARS = 6
 #: Tables whose rows show a client was active, and the column that dates them.
 ACTIVITY_COLUMNS = {
     "visit": "performed_at",
@@ -35,17 +34,10 @@ ACTIVITY_COLUMNS = {
 }
 
 
-def _settings(tenant: Tenant) -> dict[str, Any]:
-    raw = tenant.settings
-    return dict(json.loads(raw or "{}")) if isinstance(raw, str) else dict(raw or {})
-
-
 async def retention_policy() -> tuple[int, bool]:
     """The current tenant's (years, auto_apply)."""
-    settings = _settings(await get_tenant(current().tenant_id))
-    return int(settings.get("retention_inactive_years", DEFAULT_YEARS)), bool(
-        settings.get("retention_auto_apply")
-    )
+    settings = await load_tenant_settings(current().tenant_id)
+    return settings.retention_inactive_years, settings.retention_auto_apply
 
 
 async def set_retention_policy(years: int, auto_apply: bool = False) -> None:
@@ -53,12 +45,14 @@ async def set_retention_policy(years: int, auto_apply: bool = False) -> None:
     ctx = current()
     if ctx.role not in (None, "owner"):
         raise Forbidden("only the owner may change the retention policy")
-    if not 0 <= years <= 100:
-        raise ValidationFailed({"years": "must be between 0 (off) and 100"})
-    tenant = await get_tenant(ctx.tenant_id)
-    settings = {**_settings(tenant), "retention_inactive_years": years, "retention_auto_apply": auto_apply}
-    async with directory_transaction():
-        await Tenant.update({Tenant.settings: json.dumps(settings)}).where(Tenant.id == ctx.tenant_id)
+    try:
+        await update_tenant_settings(
+            ctx.tenant_id, {"retention_inactive_years": years, "retention_auto_apply": auto_apply}
+        )
+    except ValidationFailed as exc:
+        if "retention_inactive_years" in exc.errors:
+            raise ValidationFailed({"years": "must be between 0 (off) and 100"}) from None
+        raise
 
 
 @dataclass(frozen=True)

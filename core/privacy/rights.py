@@ -28,7 +28,7 @@ from salonkeep.core import audit
 from salonkeep.core.access import Action, require
 from salonkeep.core.apps import all_tables
 from salonkeep.core.clients.service import ENCRYPTED_COLUMNS, ClientInput, update_client
-from salonkeep.core.clients.tables import Client, client_row
+from salonkeep.core.clients.tables import Client, visible_client_row
 from salonkeep.core.formatting import format_datetime, install_filters
 from salonkeep.core.keys.service import PREFIX, decrypt_column, decrypt_fields, shred_client_key
 from salonkeep.core.privacy.tables import REQUEST_KINDS, REQUEST_STATUSES, PrivacyRequest
@@ -92,7 +92,7 @@ def _request_view(row: PrivacyRequest) -> RequestView:
 
 
 async def _client_row(ctx: TenantContext, client_id: UUID) -> Client:
-    return await client_row(ctx.tenant_id, client_id)
+    return await visible_client_row(ctx, client_id)
 
 
 async def open_request(

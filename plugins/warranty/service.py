@@ -24,6 +24,7 @@ from salonkeep.core.plugins.api import (
     now,
     require,
     unit_of_work,
+    visible_client_row,
     working_days_after,
 )
 from salonkeep.plugins.warranty.tables import (
@@ -56,6 +57,7 @@ async def warranties_of(client_id: UUID) -> list[ProductWarranty]:
     ctx = current()
     require(ctx, Action.CLIENT_VIEW)
     async with unit_of_work(ctx):
+        await visible_client_row(ctx, client_id)  # NotFound outside the person's branch scope
         return await fetch_objects(
             ProductWarranty, _OF_CLIENT, ctx.tenant_id, client_id, order_by="sold_on desc"
         )
@@ -69,6 +71,7 @@ async def _warranty(tenant_id: UUID, warranty_id: UUID) -> ProductWarranty:
     )
     if row is None:
         raise NotFound("no such warranty")
+    await visible_client_row(current(), row.client_id)  # NotFound outside the branch scope
     return row
 
 
@@ -209,6 +212,7 @@ async def claims_of(client_id: UUID) -> list[WarrantyClaim]:
     ctx = current()
     require(ctx, Action.CLIENT_VIEW)
     async with unit_of_work(ctx):
+        await visible_client_row(ctx, client_id)  # NotFound outside the person's branch scope
         return await fetch_objects(
             WarrantyClaim, _OF_CLIENT, ctx.tenant_id, client_id, order_by="created_at desc"
         )

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from salonkeep.core.access import Action, can, require
 from salonkeep.core.aftercare import calls
 from salonkeep.core.plugins.api import OUTCOMES
-from salonkeep.core.staff import staff_rows
+from salonkeep.core.staff import staff_in_reach
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.web.aftercare.common import choose_branch, parse_uuid
@@ -76,14 +76,15 @@ async def record_outcome(request: Request[Any, Any, Any], touchpoint_id: UUID, d
 
 @get("/calls/log", include_in_schema=False)
 async def staff_log(request: Request[Any, Any, Any], staff: str = "") -> Template:
-    """The outcomes a staff member recorded: one's own, or (owners, managers) anyone's."""
+    """The outcomes a staff member recorded: one's own, or (owners, managers) those of anyone
+    in a branch of their scope; only entries about clients in their scope either way."""
     ctx = current()
     require(ctx, Action.CALLS_WORK)
     me = signed(request).staff
     wanted = parse_uuid(staff) if staff else me.staff_id
     if wanted is None:
         raise NotFound("no such staff member")
-    people = await staff_rows() if can(ctx, Action.STAFF_MANAGE) and can(ctx, Action.REPORTS_VIEW) else []
+    people = await staff_in_reach() if can(ctx, Action.STAFF_MANAGE) and can(ctx, Action.REPORTS_VIEW) else []
     if wanted != me.staff_id and people and wanted not in {p.id for p in people}:
         raise NotFound("no such staff member")
     entries = await calls.staff_call_log(wanted)

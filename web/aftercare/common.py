@@ -8,10 +8,8 @@ from uuid import UUID
 
 from litestar import Request
 
-from salonkeep.core.access import branch_scope
-from salonkeep.core.staff import branches
+from salonkeep.core.staff import branches_in_scope
 from salonkeep.tenants.context import current
-from salonkeep.tenants.signin import tenant_settings
 from salonkeep.tenants.tables import Branch
 from salonkeep.web.auth.guard import signed
 
@@ -30,8 +28,7 @@ async def choose_branch(request: Request[Any, Any, Any], wanted: str = "") -> Br
     session's branch, else the first of the person's own branches, else the first visible."""
     ctx = current()
     who = signed(request)
-    scope = branch_scope(ctx, bool(tenant_settings(who.tenant).get("share_clients_chain_wide")))
-    choices = [b for b in await branches() if scope is None or b.id in scope]
+    choices = await branches_in_scope()
     by_id = {str(b.id): b for b in choices}
     own = [b for b in choices if b.id in who.staff.branch_ids]
     chosen = (

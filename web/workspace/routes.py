@@ -8,26 +8,22 @@ from uuid import UUID
 from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
-from salonkeep.core.access import Action, branch_scope, require
+from salonkeep.core.access import Action, require
 from salonkeep.core.clients import service as clients
 from salonkeep.core.clients.tables import CLIENT_KINDS
-from salonkeep.core.staff import branch_time_zones, branches
+from salonkeep.core.staff import branch_time_zones, branches, branches_in_scope
 from salonkeep.core.visits import service as visits
 from salonkeep.core.visits.tables import PRODUCT_CATEGORIES, SERVICE_CATEGORIES
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import ValidationFailed
-from salonkeep.tenants.signin import tenant_settings
 from salonkeep.web.aftercare.calls import followups_context
-from salonkeep.web.auth.guard import signed
 from salonkeep.web.pages import Form, render
 from salonkeep.web.workspace import forms
 from salonkeep.web.workspace.panels import visible_panels
 
 
 async def _branch_choices(request: Request[Any, Any, Any]) -> list[Any]:
-    ctx = current()
-    scope = branch_scope(ctx, bool(tenant_settings(signed(request).tenant).get("share_clients_chain_wide")))
-    return [b for b in await branches() if scope is None or b.id in scope]
+    return await branches_in_scope()
 
 
 @get("/", include_in_schema=False)

@@ -1,0 +1,169 @@
+"""The tenant's own settings (the ``settings`` JSON of its row in the tenant directory), typed.
+
+:class:`TenantSettings` is the one reading of that JSON: every key with its type, default and
+limits. Read it with :func:`settings_of` (a tenant row) or :func:`load_tenant_settings` (an
+id); change it with :func:`update_tenant_settings`, which checks every value first and raises
+:class:`ValidationFailed` naming each refused key (the admin form shows these as a 422).
+
+Reading never fails: a stored value of the wrong type or out of its limits (written by hand,
+or by an older version) reads as the default, so a bad row cannot take a tenant's pages down,
+and a doubtful ``share_clients_chain_wide`` reads as ``False`` (branch scope kept: fail closed).
+Keys unknown to this version are kept as they are when the settings are written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from salonkeep.tenants.db import directory_transaction
+from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.onboarding import get_tenant
+from salonkeep.tenants.tables import Tenant
+
+_TRUE = frozenset({"true", "1", "on", "yes"})
+_FALSE = frozenset({"false", "0", "off", "no", ""})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a whole-number setting accepts: ``read`` when stored, ``write`` when changed."""
+
+    read: tuple[int, int]
+    write: tuple[int, int]
+
+
+#: Bounds of the whole-number settings. The stored idle-lock time may be below the form's 30
+#: seconds (tests and demos set a few seconds straight in the row).
+INT_LIMITS: dict[str, Limits] = {
+    "idle_lock_seconds": Limits(read=(1, 86_400), write=(30, 3600)),
+    "retention_inactive_years": Limits(read=(0, 100), write=(0, 100)),
+}
+
+
+@dataclass(frozen=True)
+class TenantSettings:
+    """A tenant's settings, each with its default."""
+
+    #: Branch-scoped roles see every branch's clients (else only their own branches').
+    share_clients_chain_wide: bool = False
+    #: Seconds of inactivity before a staff screen locks.
+    idle_lock_seconds: int = 300
+    #: Owners and branch managers must use a second factor (TOTP).
+    require_totp_for_managers: bool = False
+    #: Clients inactive this many years are erased by the retention run (0: never).
+    retention_inactive_years: int = 6
+    #: The retention run erases on its own (else it only reports).
+    retention_auto_apply: bool = False
+
+
+DEFAULTS = TenantSettings()
+#: Every key of the settings JSON this version knows, with its type.
+FIELDS: dict[str, type] = {
+    f.name: type(getattr(DEFAULTS, f.name)) for f in dataclasses.fields(TenantSettings)
+}
+
+
+def _as_bool(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    return None
+
+
+def _as_int(value: object, bounds: tuple[int, int]) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and bounds[0] <= value <= bounds[1]:
+        return value
+    return None
+
+
+def _checked(name: str, value: object, *, writing: bool) -> bool | int | None:
+    """``value`` as setting ``name`` holds it, or ``None`` when refused."""
+    if FIELDS[name] is bool:
+        return _as_bool(value)
+    limits = INT_LIMITS[name]
+    return _as_int(value, limits.write if writing else limits.read)
+
+
+def _message(name: str) -> str:
+    if FIELDS[name] is bool:
+        return "must be true or false"
+    low, high = INT_LIMITS[name].write
+    return f"use a whole number from {low} to {high}"
+
+
+def _raw(settings_json: object) -> dict[str, Any]:
+    if isinstance(settings_json, Mapping):
+        return dict(settings_json)
+    try:
+        loaded = json.loads(str(settings_json or "{}"))
+    except ValueError:
+        return {}
+    return dict(loaded) if isinstance(loaded, dict) else {}
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_text(text: str) -> TenantSettings:
+    raw = _raw(text)
+    values: dict[str, Any] = {}
+    for name in FIELDS:
+        if name in raw:
+            checked = _checked(name, raw[name], writing=False)
+            if checked is not None:
+                values[name] = checked
+    return TenantSettings(**values)
+
+
+def parse_settings(settings_json: object) -> TenantSettings:
+    """The typed settings of a tenant row's ``settings`` value (JSON text or a dict)."""
+    if isinstance(settings_json, Mapping):
+        settings_json = json.dumps(settings_json, sort_keys=True, default=str)
+    return _parse_text(str(settings_json or "{}"))
+
+
+def settings_of(tenant: Tenant) -> TenantSettings:
+    """The typed settings of ``tenant``."""
+    return parse_settings(tenant.settings)
+
+
+async def load_tenant_settings(tenant_id: UUID) -> TenantSettings:
+    """The typed settings of the tenant ``tenant_id`` (its row read once per read request)."""
+    return settings_of(await get_tenant(tenant_id))
+
+
+def validate_changes(changes: Mapping[str, object]) -> dict[str, bool | int]:
+    """``changes`` as stored values; raises ValidationFailed naming every refused key."""
+    errors: dict[str, str] = {}
+    clean: dict[str, bool | int] = {}
+    for name, value in changes.items():
+        if name not in FIELDS:
+            errors[name] = "is not a tenant setting"
+            continue
+        checked = _checked(name, value, writing=True)
+        if checked is None:
+            errors[name] = _message(name)
+        else:
+            clean[name] = checked
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+async def update_tenant_settings(tenant_id: UUID, changes: Mapping[str, object]) -> TenantSettings:
+    """Check ``changes`` (all or nothing) and merge them into the tenant's settings JSON."""
+    clean = validate_changes(changes)
+    async with directory_transaction():
+        row = await Tenant.select(Tenant.settings).where(Tenant.id == tenant_id).first()
+        merged = {**_raw(row["settings"] if row else None), **clean}
+        await Tenant.update({Tenant.settings: json.dumps(merged)}).where(Tenant.id == tenant_id)
+    return parse_settings(merged)
