@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 
 import pytest
 
-from salonkeep.core.access import HEALTH_FIELDS, ROLE_ACTIONS, Action, Forbidden
+from salonkeep.core.access import (
+    CHAIN_WIDE_ROLES,
+    HEALTH_FIELDS,
+    ROLE_ACTIONS,
+    Action,
+    BranchScope,
+    Forbidden,
+    branch_scope,
+)
 from salonkeep.core.clients.service import (
     ClientInput,
     create_client,
@@ -14,10 +23,11 @@ from salonkeep.core.clients.service import (
     search_clients,
     update_client,
 )
-from salonkeep.tenants.context import tenant_scope
+from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.onboarding import add_branch
 from salonkeep.tenants.tables import Tenant
+from salonkeep.tenants.tenant_settings import TenantSettings
 
 EXPECTED_HIDDEN = {
     "owner": set(),
@@ -99,3 +109,28 @@ async def test_branch_scoped_roles_see_only_their_branches(tenant_a, client_a):
 def test_every_role_has_a_rule_and_only_owner_has_everything():
     assert set(ROLE_ACTIONS) == set(EXPECTED_HIDDEN)
     assert [role for role, actions in ROLE_ACTIONS.items() if actions == frozenset(Action)] == ["owner"]
+
+
+@pytest.mark.parametrize("role", [None, *ROLE_ACTIONS])
+@pytest.mark.parametrize("shared", [False, True])
+def test_the_branch_scope_rule_for_every_role(role, shared):
+    """System contexts and chain-wide roles see every branch; the others their own branches,
+    unless the tenant shares clients chain-wide."""
+    own, other = uuid.uuid4(), uuid.uuid4()
+    ctx = TenantContext(tenant_id=uuid.uuid4(), role=role, branch_ids=frozenset({own}))
+    scope = branch_scope(ctx, TenantSettings(share_clients_chain_wide=shared))
+    everywhere = role is None or role in CHAIN_WIDE_ROLES or shared
+    assert scope == BranchScope(None if everywhere else frozenset({own}))
+    assert scope.allows(own) and scope.allows(other) is everywhere
+    assert scope.allows_any({other, own}) and scope.allows_any({other}) is everywhere
+    nowhere = dataclasses.replace(ctx, branch_ids=frozenset())
+    # A branch role working in no branch sees no client.
+    assert branch_scope(nowhere, TenantSettings()).allows(own) is (role is None or role in CHAIN_WIDE_ROLES)
+
+
+def test_roles_of_the_privacy_screens_are_chain_wide():
+    """The audit trail, the requests board and the sharing register are not branch-scoped (a
+    privacy officer answers for the whole chain): only chain-wide roles may open them."""
+    for role, actions in ROLE_ACTIONS.items():
+        if actions & {Action.AUDIT_VIEW, Action.PRIVACY_REQUESTS}:
+            assert role in CHAIN_WIDE_ROLES, role
