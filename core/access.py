@@ -182,7 +182,10 @@ def branch_scope(ctx: TenantContext, settings: TenantSettings) -> BranchScope:
 
 
 async def current_branch_scope(ctx: TenantContext) -> BranchScope:
-    """:func:`branch_scope` of ``ctx`` under its tenant's settings."""
+    """:func:`branch_scope` of ``ctx`` under its tenant's settings (read only when the rule
+    depends on them: not for system contexts and chain-wide roles)."""
+    if ctx.role is None or ctx.role in CHAIN_WIDE_ROLES:
+        return branch_scope(ctx, TenantSettings())
     return branch_scope(ctx, await load_tenant_settings(ctx.tenant_id))
 
 
