@@ -53,10 +53,7 @@ class Scene:
     """Two branches, a client in each, and everything recorded about them."""
 
     slug: str
-    tenant_id: uuid.UUID
-    branch_a: uuid.UUID
     branch_b: uuid.UUID
-    own_client: uuid.UUID
     other_client: uuid.UUID
     other_staff: uuid.UUID  #: works at branch B only
     shared_staff: uuid.UUID  #: works at branches A and B
@@ -209,10 +206,7 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
         await calls.record_outcome(own_calls[0].id, "reached", "OWNNOTE by both")
     return Scene(
         slug=world.slug,
-        tenant_id=world.ctx.tenant_id,
-        branch_a=world.branch_id,
         branch_b=other.id,
-        own_client=own.id,
         other_client=theirs.id,
         other_staff=only_b.id,
         shared_staff=both.id,
