@@ -10,7 +10,7 @@ deactivating them ends their sessions. The web admin pages and the CLI call thes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -243,24 +243,22 @@ async def set_active(staff_id: UUID, active: bool) -> None:
         ).where(StaffMember.id == staff.id)
 
 
+#: The tenant settings the admin settings form changes (``/app/admin/settings``).
+FORM_SETTINGS = ("idle_lock_seconds", "require_totp_for_managers", "share_clients_chain_wide")
+
+
 async def security_settings() -> dict[str, Any]:
-    """The tenant's idle-lock time and second-factor rule."""
+    """The settings the admin form shows: idle-lock time, second-factor rule, client sharing."""
     settings = await load_tenant_settings(current().tenant_id)
-    return {
-        "idle_lock_seconds": settings.idle_lock_seconds,
-        "require_totp_for_managers": settings.require_totp_for_managers,
-    }
+    return {name: getattr(settings, name) for name in FORM_SETTINGS}
 
 
-async def update_security_settings(idle_lock_seconds: str, require_totp_for_managers: bool) -> None:
-    """Change the idle-lock time (30 to 3600 seconds) and whether managers need a second factor;
-    ValidationFailed names each refused setting and nothing is saved."""
+async def update_security_settings(changes: Mapping[str, object]) -> None:
+    """Change the settings of the admin form (idle lock 30 to 3600 seconds, true or false for
+    the others), all or nothing: ValidationFailed names each refused setting."""
     ctx = current()
     require(ctx, Action.SETTINGS_MANAGE)
-    await update_tenant_settings(
-        ctx.tenant_id,
-        {
-            "idle_lock_seconds": (idle_lock_seconds or "").strip(),
-            "require_totp_for_managers": bool(require_totp_for_managers),
-        },
-    )
+    unknown = sorted(set(changes) - set(FORM_SETTINGS))
+    if unknown:
+        raise ValidationFailed(dict.fromkeys(unknown, "is not set here"))
+    await update_tenant_settings(ctx.tenant_id, changes)

@@ -125,6 +125,3 @@ def test_only_the_typed_settings_read_the_tenant_settings_json():
         if path not in (owner, ROOT / "tenants" / "tables.py") and by_hand.search(path.read_text())
     ]
     assert offenders == []
-    # The branch-scope switch is read as ``settings.share_clients_chain_wide``, never by key.
-    by_key = re.compile(r"[\"']share_clients_chain_wide[\"']")
-    assert [str(p.relative_to(ROOT)) for p in _sources() if p != owner and by_key.search(p.read_text())] == []

@@ -9,6 +9,7 @@ import pyotp
 from litestar.testing import AsyncTestClient
 
 from salonkeep.core import audit
+from salonkeep.core import staff as staff_service
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.web.app import create_app
 from salonkeep.web.auth.sessions import COOKIE
@@ -286,6 +287,44 @@ async def test_owner_can_require_totp_for_managers(backend, tenant_a):
     async with AsyncTestClient(create_app(backend.settings)) as client:
         await sign_in(client, tenant_a.slug, reception)
         assert (await client.get("/app/clients", follow_redirects=False)).status_code == 200
+
+
+async def test_settings_form_refuses_bad_values_by_field_and_saves_nothing(backend, tenant_a):
+    owner = f"owner@{tenant_a.slug}.example"
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, owner)
+        page = await client.get("/app/admin/settings")
+        assert 'name="share_clients_chain_wide"' in page.text and "checked" not in page.text
+        token = await csrf(client)
+        refused = await client.post(
+            "/app/admin/settings",
+            data={
+                "idle_lock_seconds": "90",
+                "require_totp_for_managers": "perhaps",
+                "share_clients_chain_wide": "maybe",
+                "_csrf_token": token,
+            },
+        )
+        assert refused.status_code == 422
+        assert 'id="require_totp_for_managers-error"' in refused.text
+        assert 'id="share_clients_chain_wide-error"' in refused.text
+        assert 'id="idle_lock_seconds-error"' not in refused.text and 'value="90"' in refused.text
+    with tenant_scope(tenant_a.ctx):
+        assert await staff_service.security_settings() == {
+            "idle_lock_seconds": 300,
+            "require_totp_for_managers": False,
+            "share_clients_chain_wide": False,
+        }
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, owner)
+        token = await csrf(client)
+        saved = await client.post(
+            "/app/admin/settings",
+            data={"idle_lock_seconds": "90", "share_clients_chain_wide": "1", "_csrf_token": token},
+        )
+        assert saved.status_code == 200 and 'name="share_clients_chain_wide" value="1" checked' in saved.text
+    with tenant_scope(tenant_a.ctx):
+        assert (await staff_service.security_settings())["share_clients_chain_wide"] is True
 
 
 async def test_deactivated_staff_lose_their_session(backend, tenant_a):

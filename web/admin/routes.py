@@ -175,16 +175,14 @@ async def settings_page(request: Request[Any, Any, Any]) -> Template:
 
 @post("/admin/settings", include_in_schema=False)
 async def save_settings(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-    """Save the idle-lock time and the second-factor rule."""
+    """Save the idle-lock time, the second-factor rule and client sharing (all or nothing;
+    a refused value is a 422 with the message beside its field)."""
+    # An unticked box is not sent at all; a ticked one sends its value, checked as given.
+    changes = {name: data.get(name, "0") for name in staff_service.FORM_SETTINGS}
     try:
-        await staff_service.update_security_settings(
-            data.get("idle_lock_seconds", ""), data.get("require_totp_for_managers") == "1"
-        )
+        await staff_service.update_security_settings(changes)
     except ValidationFailed as exc:
-        values = {
-            "idle_lock_seconds": data.get("idle_lock_seconds", ""),
-            "require_totp_for_managers": data.get("require_totp_for_managers") == "1",
-        }
+        values = {**changes, **{k: v == "1" for k, v in changes.items() if k != "idle_lock_seconds"}}
         return render(
             request, "admin/settings.html", {"values": values, "errors": exc.errors}, status_code=422
         )
