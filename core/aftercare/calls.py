@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from piccolo.columns.combination import Combinable
-
 from salonkeep.core import consent
 from salonkeep.core.access import Action, current_branch_scope, require, visible_client_fields
 from salonkeep.core.aftercare import host, notes
@@ -154,10 +152,9 @@ async def due_calls(branch_id: UUID, now: datetime | None = None) -> list[CallIt
         end_of_day = local_at(today + timedelta(days=1), "00:00", zone)
         start_of_day = local_at(today, "00:00", zone)
         rows = (
-            await restrict_to_clients(scope, Touchpoint.objects(), Touchpoint.client_id)
+            await restrict_to_clients(scope, scoped.objects(Touchpoint), Touchpoint.client_id)
             .where(
-                (Touchpoint.tenant_id == ctx.tenant_id)
-                & (Touchpoint.branch_id == branch_id)
+                (Touchpoint.branch_id == branch_id)
                 & Touchpoint.kind.is_in(list(STAFF_KINDS))
                 & (Touchpoint.status == "planned")
                 & (Touchpoint.due_at < end_of_day)
@@ -235,10 +232,8 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
         raise ValidationFailed({"note": "must be at most 5000 characters"})
     scope = await current_branch_scope(ctx)
     async with unit_of_work(ctx):
-        where: Combinable = (Touchpoint.tenant_id == ctx.tenant_id) & (Touchpoint.id == touchpoint_id)
-        row = (
-            await restrict_to_clients(scope, Touchpoint.objects(), Touchpoint.client_id).where(where).first()
-        )
+        in_scope = restrict_to_clients(scope, scoped.objects(Touchpoint), Touchpoint.client_id)
+        row = await in_scope.where(Touchpoint.id == touchpoint_id).first()
         if row is None or not scope.allows(row.branch_id):
             raise NotFound("no such call")
         if row.kind not in STAFF_KINDS:
