@@ -37,7 +37,7 @@ from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.onboarding import add_branch, add_staff
 from salonkeep.web.app import create_app
 
-from .staff_helpers import PASSWORD, add_person, set_tenant_settings, sign_in
+from .staff_helpers import PASSWORD, add_person, csrf_of, set_tenant_settings, sign_in
 
 BRANCH_ROLES = ("branch_manager", "practitioner", "reception")
 #: What must never reach a person of branch A: branch B's client's name, phone (E.164 and its
@@ -310,3 +310,22 @@ async def test_a_manager_picks_only_colleagues_of_their_branches_and_sees_only_t
         # The dashboard's call list leaves out her calls still planned at branch A.
         dashboard = await client.get("/app")
         assert "Mine Ownbranch" in dashboard.text and "Leakmarker" not in dashboard.text
+
+
+async def test_a_call_of_a_client_of_another_branch_cannot_be_recorded(backend, tenant_a, frozen_clock):
+    """Her call is still planned at branch A, but she is B's client now: 404, nothing written."""
+    scene = await _scene(tenant_a, frozen_clock)
+    email = await add_person(tenant_a, "reception")
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, scene.slug, email)
+        token = csrf_of((await client.get("/app")).text)
+        response = await client.post(
+            f"/app/calls/{scene.other_touchpoint}/outcome",
+            data={"outcome": "reached", "note": "NOTEMARK", "_csrf_token": token},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 404 and "Leakmarker" not in response.text
+    with tenant_scope(tenant_a.ctx):
+        touchpoints = await calls.client_touchpoints(scene.other_client)
+    [still] = [t for t in touchpoints if t.id == scene.other_touchpoint]
+    assert still.status == "planned" and still.attempts == 1  # the colleague's "no answer" only
