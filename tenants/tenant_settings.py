@@ -167,3 +167,16 @@ async def update_tenant_settings(tenant_id: UUID, changes: Mapping[str, object])
         merged = {**_raw(row["settings"] if row else None), **clean}
         await Tenant.update({Tenant.settings: json.dumps(merged)}).where(Tenant.id == tenant_id)
     return parse_settings(merged)
+
+
+def raw_settings(tenant: Tenant) -> dict[str, Any]:
+    """The whole settings JSON as a dict, for the sections that have parsers of their own
+    (``delivery``, ``message_templates``); the keys of :class:`TenantSettings` are read with
+    :func:`settings_of` only."""
+    return _raw(tenant.settings)
+
+
+async def store_raw_settings(tenant_id: UUID, settings: Mapping[str, Any]) -> None:
+    """Write the whole settings JSON back (a section changed by its own parser, which checked
+    it; run inside the caller's directory transaction)."""
+    await Tenant.update({Tenant.settings: json.dumps(dict(settings))}).where(Tenant.id == tenant_id)

@@ -21,8 +21,7 @@ from salonkeep.tenants.context import current
 from salonkeep.tenants.db import directory_transaction
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.signin import tenant_settings
-from salonkeep.tenants.tables import Tenant
+from salonkeep.tenants.tenant_settings import raw_settings, store_raw_settings
 from salonkeep.web import navigation
 from salonkeep.web.pages import Form, render
 
@@ -113,7 +112,7 @@ async def message_action(request: Request[Any, Any, Any], message_id: UUID, verb
 
 
 async def _overrides() -> dict[str, Any]:
-    return dict(tenant_settings(await get_tenant(current().tenant_id)).get("message_templates") or {})
+    return dict(raw_settings(await get_tenant(current().tenant_id)).get("message_templates") or {})
 
 
 @get("/admin/templates", include_in_schema=False)
@@ -188,7 +187,7 @@ async def _store(name: str, language: str, text: str | None) -> None:
         raise ValidationFailed({"language": f"use one of {', '.join(templates.LANGUAGES)}"})
     async with directory_transaction():
         tenant = await get_tenant(current().tenant_id)
-        settings = tenant_settings(tenant)
+        settings = raw_settings(tenant)
         own = dict(settings.get("message_templates") or {})
         texts = dict(own.get(name) or {})
         if text is None:
@@ -197,7 +196,7 @@ async def _store(name: str, language: str, text: str | None) -> None:
             texts[language] = text
         own[name] = texts
         settings["message_templates"] = {key: value for key, value in own.items() if value}
-        await Tenant.update({Tenant.settings: json.dumps(settings)}).where(Tenant.id == tenant.id)
+        await store_raw_settings(tenant.id, settings)
 
 
 routes = [reminders, message_list, message_file, message_action, template_list, template_save]

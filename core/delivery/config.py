@@ -18,7 +18,6 @@ Per tenant, ``tenant.settings["delivery"]``::
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -187,12 +186,11 @@ async def update_tenant_delivery(tenant_id: Any, changes: Mapping[str, Any]) -> 
     ValidationFailed naming the bad key). The callers check the role (owner)."""
     from salonkeep.tenants.db import directory_transaction
     from salonkeep.tenants.onboarding import get_tenant
-    from salonkeep.tenants.signin import tenant_settings
-    from salonkeep.tenants.tables import Tenant
+    from salonkeep.tenants.tenant_settings import raw_settings, store_raw_settings
 
     async with directory_transaction():
         tenant = await get_tenant(tenant_id)
-        settings = tenant_settings(tenant)
+        settings = raw_settings(tenant)
         settings["delivery"] = {**(settings.get("delivery") or {}), **changes}
         tenant_delivery(settings, name=tenant.name, slug=tenant.slug, fallback_from="")
-        await Tenant.update({Tenant.settings: json.dumps(settings)}).where(Tenant.id == tenant.id)
+        await store_raw_settings(tenant.id, settings)

@@ -51,8 +51,8 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.signin import tenant_settings
 from salonkeep.tenants.tables import Branch
+from salonkeep.tenants.tenant_settings import raw_settings
 
 log = structlog.get_logger("salonkeep.delivery")
 
@@ -129,7 +129,7 @@ def _address(channel: str, client: Mapping[str, Any]) -> str:
 
 async def _load(rows: Sequence[Touchpoint], tenant_id: UUID, now: datetime) -> _Context:
     tenant = await get_tenant(tenant_id)
-    settings = tenant_settings(tenant)
+    settings = raw_settings(tenant)
     delivery = tenant_delivery(
         settings, name=tenant.name, slug=tenant.slug, fallback_from=os.environ.get("SALONKEEP_SMTP_FROM", "")
     )

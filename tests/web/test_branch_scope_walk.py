@@ -69,6 +69,8 @@ def _parameters(scene: Scene) -> dict[str, str]:
         "client_id": str(scene.other_client),
         "staff_id": str(scene.other_staff),
         "touchpoint_id": str(scene.other_touchpoint),
+        # Outgoing messages are touchpoints too (kind "message"); one of hers stands in.
+        "message_id": str(scene.other_touchpoint),
         "claim_id": str(scene.other_claim),
         "request_id": str(scene.other_request),
         "slug": scene.slug,
