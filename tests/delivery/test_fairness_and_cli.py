@@ -62,10 +62,14 @@ async def test_small_tenants_reminder_goes_out_in_the_first_sweep_round(backend,
             "email": Recorder(built_in_channels(settings, backend.settings.data_dir)["email"], order)
         }
 
-    pool = await create_pool(redis_settings(backend.settings.redis_url))
+    # A queue of its own (the sweep fans out onto the pool's default queue): jobs other tests
+    # left in the shared Redis are not this worker's to run.
+    queue_name = f"arq:test:{uuid.uuid4().hex}"
+    pool = await create_pool(redis_settings(backend.settings.redis_url), default_queue_name=queue_name)
     try:
         await pool.enqueue_job("delivery_sweep", _job_id=f"sweep-{uuid.uuid4().hex}")
         worker = Worker(
+            queue_name=queue_name,
             functions=WorkerSettings.functions,
             on_startup=startup,
             on_shutdown=WorkerSettings.on_shutdown,

@@ -15,10 +15,14 @@ from salonkeep.workers.settings import WorkerSettings, redis_settings
 
 
 async def _run_sweep(backend, job_id: str) -> Worker:
-    pool = await create_pool(redis_settings(backend.settings.redis_url))
+    # A queue of its own: jobs other tests left in the shared Redis (cron jobs of a running
+    # worker) are not this worker's to run.
+    queue = f"arq:test:{job_id}"
+    pool = await create_pool(redis_settings(backend.settings.redis_url), default_queue_name=queue)
     try:
         await pool.enqueue_job("aftercare_sweep", _job_id=job_id)
         worker = Worker(
+            queue_name=queue,
             functions=WorkerSettings.functions,
             on_startup=WorkerSettings.on_startup,
             on_shutdown=WorkerSettings.on_shutdown,

@@ -12,11 +12,13 @@ from salonkeep.workers.settings import WorkerSettings, redis_settings
 async def test_worker_runs_the_heartbeat(backend, frozen_clock, monkeypatch):
     for key, value in backend.env.items():
         monkeypatch.setenv(key, value)
-    pool = await create_pool(redis_settings(backend.settings.redis_url))
+    queue = f"arq:test:heartbeat:{backend.name}"  # not the queue other tests' workers use
+    pool = await create_pool(redis_settings(backend.settings.redis_url), default_queue_name=queue)
     try:
         await pool.delete(HEARTBEAT_KEY)
         await pool.enqueue_job("heartbeat", _job_id=f"hb-test-{backend.name}")
         worker = Worker(
+            queue_name=queue,
             functions=WorkerSettings.functions,
             on_startup=WorkerSettings.on_startup,
             on_shutdown=WorkerSettings.on_shutdown,
