@@ -11,6 +11,7 @@ from salonkeep.core import staff as staff_service
 from salonkeep.core.cli.apikeys import apikey_app
 from salonkeep.core.cli.audit import audit_app
 from salonkeep.core.cli.consent import consent_app, policy_app
+from salonkeep.core.cli.health import healthcheck
 from salonkeep.core.cli.keys import keys_app
 from salonkeep.core.cli.outbox import outbox
 from salonkeep.core.cli.privacy import privacy_app
@@ -42,6 +43,7 @@ app.command(help="Run everything on this machine: migrate, embedded Redis, web a
 app.add_typer(programme_app, name="programme")
 app.command(help="List a tenant's messages (the delivery outbox) and their states.")(outbox)
 app.command("calls")(calls_command)
+app.command("healthcheck")(healthcheck)
 
 TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")
 
