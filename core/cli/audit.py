@@ -70,7 +70,7 @@ def _read_head_file(path: Path) -> dict[str, Any]:
     return head
 
 
-def _read_public_key(value: str) -> Ed25519PublicKey:
+def read_public_key(value: str) -> Ed25519PublicKey:
     text = value
     if "BEGIN PUBLIC KEY" not in value:
         try:
@@ -98,7 +98,7 @@ def verify(
     """Recompute the tenant's chain (reads only, seals nothing); names the first broken link (exit 1)."""
     settings = settings_or_fail()
     exported = _read_head_file(against) if against is not None else None
-    public = _read_public_key(public_key) if public_key else None
+    public = read_public_key(public_key) if public_key else None
 
     async def work() -> chain.Verification:
         return await chain.verify(settings, current().tenant_id, against=exported, public=public)

@@ -10,6 +10,7 @@ from salonkeep.core import database
 from salonkeep.core import staff as staff_service
 from salonkeep.core.cli.apikeys import apikey_app
 from salonkeep.core.cli.audit import audit_app
+from salonkeep.core.cli.backup import backup, restore
 from salonkeep.core.cli.consent import consent_app, policy_app
 from salonkeep.core.cli.health import healthcheck
 from salonkeep.core.cli.keys import keys_app
@@ -44,6 +45,8 @@ app.add_typer(programme_app, name="programme")
 app.command(help="List a tenant's messages (the delivery outbox) and their states.")(outbox)
 app.command("calls")(calls_command)
 app.command("healthcheck")(healthcheck)
+app.command("backup")(backup)
+app.command("restore")(restore)
 
 TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")
 
