@@ -13,6 +13,7 @@ from salonkeep.core.cli.audit import audit_app
 from salonkeep.core.cli.backup import backup, restore
 from salonkeep.core.cli.consent import consent_app, policy_app
 from salonkeep.core.cli.health import healthcheck
+from salonkeep.core.cli.imports import import_app
 from salonkeep.core.cli.keys import keys_app
 from salonkeep.core.cli.outbox import outbox
 from salonkeep.core.cli.privacy import privacy_app
@@ -46,6 +47,7 @@ app.command(help="List a tenant's messages (the delivery outbox) and their state
 app.command("calls")(calls_command)
 app.command("healthcheck")(healthcheck)
 app.command("backup")(backup)
+app.add_typer(import_app, name="import")
 app.command("restore")(restore)
 
 TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")

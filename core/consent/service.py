@@ -49,6 +49,9 @@ class Channel(StrEnum):
     PAPER_SCANNED = "paper_scanned"
     #: Told to staff by phone (e.g. "no more calls or offers" during a follow-up call).
     PHONE_CALL = "phone_call"
+    #: Carried over by a client import from another system's record (the file's column and
+    #: value are kept as the wording shown).
+    IMPORTED = "imported"
 
 
 #: Purposes whose messages are marketing (blocked by a withdrawal, a restriction or erasure).
