@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from salonkeep.core.heartbeat import HEARTBEAT_KEY, HEARTBEAT_TTL_SECONDS
 from salonkeep.tenants import clock
 
-HEARTBEAT_KEY = "salonkeep:worker:heartbeat"
-HEARTBEAT_TTL_SECONDS = 180
+__all__ = ["HEARTBEAT_KEY", "HEARTBEAT_TTL_SECONDS", "heartbeat"]
 
 
 async def heartbeat(ctx: dict[str, Any]) -> str:

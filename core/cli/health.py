@@ -17,7 +17,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from salonkeep.core.cli.runner import fail, settings_or_fail
-from salonkeep.workers.heartbeat import HEARTBEAT_KEY
+from salonkeep.core.heartbeat import HEARTBEAT_KEY
 
 UNHEALTHY = 1
 
