@@ -61,11 +61,11 @@ def main() -> None:
         for i in range(args.rows):
             status = ("Subscribed", "Unsubscribed", "Unknown")[i % 3]
             out.write(
-                f"Client{i},Bench,c{i}@example.com,+35840{i:07d},1980-01-{1 + i % 28:02d},"
-                f"note {i},{status}\n"
+                f"Client{i},Bench,c{i}@example.com,+35840{i:07d},1980-01-{1 + i % 28:02d},note {i},{status}\n"
             )
-    dry = _cli(env, "import", "clients", "-t", "bench", "--file", str(csv_path), "--preset", "square", "--dry-run")
-    real = _cli(env, "import", "clients", "-t", "bench", "--file", str(csv_path), "--preset", "square")
+    command = ("import", "clients", "-t", "bench", "--file", str(csv_path), "--preset", "square")
+    dry = _cli(env, *command, "--dry-run")
+    real = _cli(env, *command)
     print(f"| {args.rows} rows | dry run {dry:.1f} s | import {real:.1f} s | {args.rows / real:.0f} rows/s |")
 
 

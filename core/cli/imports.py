@@ -25,7 +25,11 @@ def _overrides(pairs: list[str]) -> dict[str, str]:
 @import_app.command("clients")
 def clients(
     tenant: str = typer.Option(..., "--tenant", "-t", help="The tenant's slug."),
-    file: Path = typer.Option(..., "--file", help="A CSV file, first row the column names."),
+    file: Path = typer.Option(
+        ...,
+        "--file",
+        help="A CSV file or an Excel workbook (.xlsx, first sheet), first row the column names.",
+    ),
     preset: str = typer.Option(
         "", "--preset", help=f"The exporting system's layout: {', '.join(importer.PRESETS)}."
     ),

@@ -1,4 +1,4 @@
-"""Client import from another system's export (CSV): column mapping, presets, per-row errors,
+"""Client import from another system's export (CSV or XLSX): column mapping, presets, per-row errors,
 duplicates, consent only where the file proves it, all or nothing per file.
 
 Every row is checked before anything is written; one bad row and nothing is imported. Valid
@@ -140,6 +140,46 @@ def read_csv(data: bytes) -> tuple[list[str], list[list[str]]]:
     return [cell.strip() for cell in rows[0]], rows[1:]
 
 
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(data: bytes) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the first sheet of an Excel workbook (dates as YYYY-MM-DD)."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ValidationFailed({"file": f"not a readable Excel workbook ({exc})"}) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise ValidationFailed({"file": "the first sheet is empty (no header row)"})
+    return [cell.strip() for cell in rows[0]], rows[1:]
+
+
+def read_table(data: bytes) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a CSV file or an Excel workbook (told apart by their first bytes)."""
+    return read_xlsx(data) if data.startswith(XLSX_MAGIC) else read_csv(data)
+
+
 def mapping_for(header: list[str], preset: str | None, overrides: Mapping[str, str]) -> dict[int, str]:
     """Column index → field: the preset's, else headers named like our fields, then overrides."""
     errors: dict[str, str] = {}
@@ -202,7 +242,7 @@ async def plan_import(
     branch: str | None = None,
 ) -> ImportPlan:
     """Read and check every row against the tenant and its existing clients; write nothing."""
-    header, rows = read_csv(data)
+    header, rows = read_table(data)
     mapping = mapping_for(header, preset, overrides or {})
     chosen = PRESETS.get(preset or "")
     formats = chosen.date_formats if chosen else GENERIC_DATE_FORMATS

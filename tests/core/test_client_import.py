@@ -165,3 +165,41 @@ async def test_bad_options_are_one_line_and_exit_2(backend, tenant_a, monkeypatc
     assert result.exit_code == 2 and message in result.output
     assert result.output.startswith("error: ") and len(result.output.strip().splitlines()) == 1
     assert await clients_of(tenant_a) == []
+
+
+async def test_an_excel_workbook_in_the_square_layout_imports_like_its_csv(
+    backend, tenant_a, monkeypatch, tmp_path
+):
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(
+        ["First Name", "Last Name", "Email Address", "Phone Number", "Birthday", "Email Subscription Status"]
+    )
+    sheet.append(
+        ["Aino", "Virtanen", "aino@example.com", "+358401112222", datetime(1990, 4, 1), "Subscribed"]
+    )
+    sheet.append(["Eero", "Laine", "bad-address", "", None, ""])
+    path = tmp_path / "square.xlsx"
+    book.save(path)
+    refused = await run_import(backend, monkeypatch, tenant_a, path, "--preset", "square")
+    assert refused.exit_code == 2 and "row 3: email:" in refused.output
+    assert await clients_of(tenant_a) == []
+    sheet.delete_rows(3)
+    book.save(path)
+    result = await run_import(backend, monkeypatch, tenant_a, path, "--preset", "square")
+    assert result.exit_code == 0, result.output
+    [aino] = await clients_of(tenant_a)
+    assert str(aino.date_of_birth) == "1990-04-01" and aino.phone == "+358401112222"
+
+
+async def test_a_file_that_is_neither_csv_nor_a_workbook_is_one_error(
+    backend, tenant_a, monkeypatch, tmp_path
+):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    result = await run_import(backend, monkeypatch, tenant_a, path)
+    assert result.exit_code == 2 and "file: not a readable Excel workbook" in result.output
