@@ -147,7 +147,7 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.date().isoformat()
+        value = value.date()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
