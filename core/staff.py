@@ -81,18 +81,9 @@ async def staff_rows() -> list[StaffRow]:
     ctx = current()
     require(ctx, Action.STAFF_MANAGE)
     async with unit_of_work(ctx):
-        staff = (
-            await StaffMember.objects()
-            .where(StaffMember.tenant_id == ctx.tenant_id)
-            .order_by(StaffMember.name)
-        )
-        links = await StaffBranch.select(StaffBranch.staff_id, StaffBranch.branch_id).where(
-            StaffBranch.tenant_id == ctx.tenant_id
-        )
-        names = {
-            row["id"]: row["name"]
-            for row in await Branch.select(Branch.id, Branch.name).where(Branch.tenant_id == ctx.tenant_id)
-        }
+        staff = await scoped.objects(StaffMember).order_by(StaffMember.name)
+        links = await scoped.select(StaffBranch, StaffBranch.staff_id, StaffBranch.branch_id)
+        names = {row["id"]: row["name"] for row in await scoped.select(Branch, Branch.id, Branch.name)}
     by_staff: dict[UUID, set[UUID]] = {}
     for link in links:
         by_staff.setdefault(link["staff_id"], set()).add(link["branch_id"])
@@ -157,7 +148,7 @@ async def _branch_ids(branch_names: Sequence[str]) -> frozenset[UUID]:
 
 async def _target(staff_id: UUID) -> tuple[StaffMember, StaffTarget]:
     """The staff member ``staff_id`` of the current tenant and what the access table needs."""
-    staff = await scoped.objects(StaffMember).where(StaffMember.id == staff_id).first()
+    staff = await scoped.get(StaffMember, staff_id)
     if staff is None:
         raise NotFound("no such staff member")
     links = await scoped.select(StaffBranch, StaffBranch.branch_id).where(StaffBranch.staff_id == staff_id)

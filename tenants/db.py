@@ -22,15 +22,15 @@ from piccolo.columns.combination import Where
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
 from piccolo.table import Table
 
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.tables import Tenant
 
 _engine: Engine | None = None
-#: The open transaction of this task and the tenant its ``salonkeep.tenant_id`` is set to, so
-#: a unit of work nested in another one for the same tenant costs no extra statement.
-_scoped_transaction: contextvars.ContextVar[tuple[object, object] | None] = contextvars.ContextVar(
+#: The open transaction of this task, the tenant its ``salonkeep.tenant_id`` is set to and its
+#: engine, so a unit of work nested in another one for the same tenant costs no extra statement.
+_scoped_transaction: contextvars.ContextVar[tuple[object, UUID, Engine] | None] = contextvars.ContextVar(
     "salonkeep_scoped_transaction", default=None
 )
 
@@ -87,14 +87,23 @@ def _numbered(sql: str) -> str:
     return "".join(part + (f"${n}" if n < len(parts) else "") for n, part in enumerate(parts, start=1))
 
 
+def _engine_of_scope() -> Engine:
+    """The engine of the open unit of work (the table owner's for maintenance jobs such as
+    sealing the audit chain), else the bound engine."""
+    scope = _scoped_transaction.get()
+    if scope is not None and scope[2].current_transaction.get() is scope[0]:
+        return scope[2]
+    return get_engine()
+
+
 async def execute(sql: str, *args: object) -> list[dict[str, object]]:
-    """Run one SQL statement with ``{}`` placeholders on the bound engine (inside the current
-    transaction, if any); the rows as dicts.
+    """Run one SQL statement with ``{}`` placeholders on the engine of the open unit of work
+    (else the bound engine), inside its current transaction if any; the rows as dicts.
 
     On PostgreSQL the statement goes straight to asyncpg (prepared and cached per connection),
     which costs a fraction of building it through piccolo: hot read paths use this.
     """
-    engine = get_engine()
+    engine = _engine_of_scope()
     if isinstance(engine, PostgresEngine):
         transaction = engine.current_transaction.get()
         if transaction is not None:
@@ -103,9 +112,9 @@ async def execute(sql: str, *args: object) -> list[dict[str, object]]:
             async with engine.pool.acquire() as connection:
                 records = await connection.fetch(_numbered(sql), *args)
         else:
-            return list(await Tenant.raw(sql, *args).run() or [])
+            return [dict(row) for row in await engine.run_querystring(QueryString(sql, *args)) or []]
         return [dict(record) for record in records]
-    return list(await Tenant.raw(sql, *args).run() or [])
+    return [dict(row) for row in await engine.run_querystring(QueryString(sql, *args)) or []]
 
 
 TableT = TypeVar("TableT", bound=Table)
@@ -139,34 +148,40 @@ def current_scope() -> UUID | None:
     scope = _scoped_transaction.get()
     if scope is None:
         return None
-    transaction, tenant_id = scope
-    if get_engine().current_transaction.get() is not transaction:
+    transaction, tenant_id, engine = scope
+    if engine.current_transaction.get() is not transaction:
         return None  # the unit of work has ended (a context copied into another task)
-    return tenant_id  # type: ignore[return-value]
+    return tenant_id
 
 
 async def set_tenant_for_rls(tenant_id: object) -> None:
     """Scope the current PostgreSQL transaction to ``tenant_id`` (a no-op on SQLite)."""
-    if is_postgres(get_engine()):
+    if is_postgres(_engine_of_scope()):
         await execute("select set_config('salonkeep.tenant_id', {}, true)", str(tenant_id))
 
 
 @asynccontextmanager
-async def unit_of_work(ctx: TenantContext | None = None) -> AsyncIterator[TenantContext]:
+async def unit_of_work(
+    ctx: TenantContext | None = None, engine: Engine | None = None
+) -> AsyncIterator[TenantContext]:
     """One transaction for the current tenant; fails closed with no tenant set.
+
+    ``engine`` is for maintenance jobs that run as the table owner (sealing the audit chain);
+    the hand-written SQL of :mod:`salonkeep.tenants.scoped` then runs on it.
 
     Nested in another unit of work it joins the outer transaction (piccolo's nesting): the
     tenant is set again only when it differs, and the outer tenant is restored afterwards.
     """
     ctx = ctx or current()
-    async with _transaction(get_engine()) as transaction:
+    engine = engine or get_engine()
+    async with _transaction(engine) as transaction:
         outer = _scoped_transaction.get()
         if outer is not None and outer[0] is transaction and outer[1] == ctx.tenant_id:
             yield ctx
             return
-        await set_tenant_for_rls(ctx.tenant_id)
-        token = _scoped_transaction.set((transaction, ctx.tenant_id))
+        token = _scoped_transaction.set((transaction, ctx.tenant_id, engine))
         try:
+            await set_tenant_for_rls(ctx.tenant_id)
             yield ctx
         finally:
             _scoped_transaction.reset(token)
@@ -185,11 +200,4 @@ async def read_request_transaction(tenant_id: UUID) -> AsyncIterator[None]:
         yield
         return
     async with unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="request")):
-        yield
-
-
-@asynccontextmanager
-async def directory_transaction() -> AsyncIterator[None]:
-    """A transaction on the tenant directory (tables without tenant_id), no tenant set."""
-    async with _transaction(get_engine()):
         yield

@@ -19,6 +19,15 @@ DIRECTORY_TABLES = frozenset({"tenant"})
 #: The setting that the unit of work sets per transaction and the policies read.
 TENANT_SETTING = "salonkeep.tenant_id"
 POLICY_NAME = "tenant_isolation"
+#: The directory's policies: everyone may read it (sign-in resolves a slug before any tenant
+#: is set), but a row is added or changed only by the unit of work of that very tenant.
+DIRECTORY_POLICIES = {
+    "directory_read": "FOR SELECT USING (true)",
+    "directory_insert": "FOR INSERT WITH CHECK ({own})",
+    "directory_update": "FOR UPDATE USING ({own}) WITH CHECK ({own})",
+}
+#: What the app role may do to the directory (no DELETE: a tenant is never removed by the app).
+DIRECTORY_PRIVILEGES = "SELECT, INSERT, UPDATE"
 #: A table class with ``append_only = True`` is granted SELECT and INSERT only to the app role
 #: (ledgers such as the audit trail and the consent ledger: history cannot be rewritten).
 APPEND_ONLY_ATTRIBUTE = "append_only"
@@ -40,9 +49,23 @@ def app_privileges(table: type[Table]) -> str:
     return "SELECT, INSERT" if is_append_only(table) else "SELECT, INSERT, UPDATE, DELETE"
 
 
-def policy_expression() -> str:
-    """The SQL condition rows must meet: fail closed when no tenant is set."""
-    return f"tenant_id = nullif(current_setting('{TENANT_SETTING}', true), '')::uuid"
+def policy_expression(column: str = "tenant_id") -> str:
+    """The SQL condition rows must meet: ``column`` is the tenant set for the transaction;
+    fail closed when no tenant is set."""
+    return f"{column} = nullif(current_setting('{TENANT_SETTING}', true), '')::uuid"
+
+
+async def _secure_directory(engine: Engine, name: str, role: AppRole | None) -> None:
+    """Row-level security on the directory: readable by all, writable only for its own row."""
+    await engine.run_ddl(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
+    await engine.run_ddl(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY")
+    own = policy_expression("id")
+    for policy, rule in DIRECTORY_POLICIES.items():
+        await engine.run_ddl(f"DROP POLICY IF EXISTS {policy} ON {name}")
+        await engine.run_ddl(f"CREATE POLICY {policy} ON {name} {rule.format(own=own)}")
+    if role is not None:
+        await engine.run_ddl(f"REVOKE ALL ON TABLE {name} FROM {role.name}")
+        await engine.run_ddl(f"GRANT {DIRECTORY_PRIVILEGES} ON TABLE {name} TO {role.name}")
 
 
 @dataclass(frozen=True)
@@ -70,7 +93,8 @@ def _quote_literal(value: str) -> str:
 
 
 async def secure_database(engine: Engine, tables: Iterable[type[Table]], role: AppRole | None) -> None:
-    """Force RLS with a tenant policy on every tenant table; create and grant the app role.
+    """Force RLS with a tenant policy on every tenant table and the directory policies on the
+    directory; create and grant the app role.
 
     ``role`` is ``None`` when the app connects as the owner itself (not recommended: the
     policies still apply, as RLS is forced, but the owner could switch them off).
@@ -90,8 +114,7 @@ async def secure_database(engine: Engine, tables: Iterable[type[Table]], role: A
         name = table._meta.tablename
         await engine.run_ddl(f"REVOKE ALL ON TABLE {name} FROM PUBLIC")
         if name in DIRECTORY_TABLES:
-            if role is not None:
-                await engine.run_ddl(f"GRANT SELECT, INSERT, UPDATE ON TABLE {name} TO {role.name}")
+            await _secure_directory(engine, name, role)
             continue
         await engine.run_ddl(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
         await engine.run_ddl(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY")

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from datetime import timedelta
 from uuid import UUID
 
-from salonkeep.tenants import clock, read_request, validation
-from salonkeep.tenants.context import current
-from salonkeep.tenants.db import directory_transaction, fetch_objects, unit_of_work
+from salonkeep.tenants import clock, read_request, scoped, validation
+from salonkeep.tenants.context import TenantContext, current
+from salonkeep.tenants.db import fetch_objects, unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.tenants.passwords import hash_password
 from salonkeep.tenants.tables import Branch, StaffBranch, StaffMember, Tenant
@@ -38,17 +38,19 @@ async def create_tenant(
             errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
-    async with directory_transaction():
+    tenant = Tenant(
+        slug=values["slug"],
+        name=values["name"],
+        time_zone=values["time_zone"],
+        country=values["country"],
+        default_locale=values["default_locale"],
+        created_at=clock.now(),
+    )
+    # The directory row is written as the new tenant itself: on PostgreSQL the app role may
+    # add or change a directory row only in a unit of work of that tenant.
+    async with unit_of_work(TenantContext(tenant_id=tenant.id, actor_label="onboarding")):
         if await Tenant.exists().where(Tenant.slug == values["slug"]):
             raise Conflict("slug", f"a tenant with the slug {values['slug']!r} already exists")
-        tenant = Tenant(
-            slug=values["slug"],
-            name=values["name"],
-            time_zone=values["time_zone"],
-            country=values["country"],
-            default_locale=values["default_locale"],
-            created_at=clock.now(),
-        )
         await tenant.save()
     return tenant
 
@@ -107,20 +109,17 @@ async def add_branch(
     if errors:
         raise ValidationFailed(errors)
     async with unit_of_work(ctx):
-        duplicate = await Branch.exists().where(
-            (Branch.tenant_id == ctx.tenant_id) & (Branch.name == clean["name"])
-        )
-        if duplicate:
+        if await scoped.exists(Branch, Branch.name == clean["name"]):
             raise Conflict("name", f"this tenant already has a branch called {clean['name']!r}")
-        branch = Branch(
-            tenant_id=ctx.tenant_id,
+        branch = scoped.new(
+            Branch,
             name=clean["name"],
             address=clean["address"],
             phone=clean["phone"],
             time_zone=clean["time_zone"],
             created_at=clock.now(),
         )
-        await branch.save()
+        await scoped.insert(branch)
     return branch
 
 
@@ -128,7 +127,7 @@ async def list_branches() -> list[Branch]:
     """The current tenant's branches, by name."""
     ctx = current()
     async with unit_of_work(ctx):
-        return await fetch_objects(Branch, "tenant_id = {}", ctx.tenant_id, order_by="name")
+        return await scoped.fetch(Branch, order_by="name")
 
 
 def _token_hash(token: str) -> str:
@@ -172,17 +171,14 @@ async def add_staff(
         raise ValidationFailed(errors)
     token = None if password_hash else secrets.token_urlsafe(32)
     async with unit_of_work(ctx):
-        branches = await Branch.objects().where(Branch.tenant_id == ctx.tenant_id)
-        by_name = {b.name: b for b in branches}
+        by_name = {b.name: b for b in await scoped.objects(Branch)}
         unknown = [n for n in branch_names if n not in by_name]
         if unknown:
             raise ValidationFailed({"branch": f"no branch called {', '.join(map(repr, unknown))}"})
-        if await StaffMember.exists().where(
-            (StaffMember.tenant_id == ctx.tenant_id) & (StaffMember.email == clean["email"])
-        ):
+        if await scoped.exists(StaffMember, StaffMember.email == clean["email"]):
             raise Conflict("email", f"{clean['email']} is already a staff member of this tenant")
-        staff = StaffMember(
-            tenant_id=ctx.tenant_id,
+        staff = scoped.new(
+            StaffMember,
             password_hash=password_hash,
             set_password_token_hash=_token_hash(token) if token else None,
             set_password_expires_at=clock.now() + SET_PASSWORD_VALIDITY if token else None,
@@ -191,11 +187,9 @@ async def add_staff(
             name=clean["name"],
             role=clean["role"],
         )
-        await staff.save()
+        await scoped.insert(staff)
         for branch_name in dict.fromkeys(branch_names):
-            await StaffBranch(
-                tenant_id=ctx.tenant_id, staff_id=staff.id, branch_id=by_name[branch_name].id
-            ).save()
+            await scoped.insert(scoped.new(StaffBranch, staff_id=staff.id, branch_id=by_name[branch_name].id))
     return staff, token
 
 
@@ -203,11 +197,7 @@ async def list_staff() -> list[StaffMember]:
     """The current tenant's staff, by e-mail."""
     ctx = current()
     async with unit_of_work(ctx):
-        return (
-            await StaffMember.objects()
-            .where(StaffMember.tenant_id == ctx.tenant_id)
-            .order_by(StaffMember.email)
-        )
+        return await scoped.objects(StaffMember).order_by(StaffMember.email)
 
 
 async def set_password_with_token(token: str, password: str) -> StaffMember:
@@ -216,11 +206,8 @@ async def set_password_with_token(token: str, password: str) -> StaffMember:
     new_hash = hash_password(password)
     async with unit_of_work(ctx):
         staff = (
-            await StaffMember.objects()
-            .where(
-                (StaffMember.tenant_id == ctx.tenant_id)
-                & (StaffMember.set_password_token_hash == _token_hash(token))
-            )
+            await scoped.objects(StaffMember)
+            .where(StaffMember.set_password_token_hash == _token_hash(token))
             .first()
         )
         expires = staff.set_password_expires_at if staff else None

@@ -10,13 +10,18 @@ Piccolo queries::
 
     async with unit_of_work(ctx):
         rows = await scoped.objects(Client).where(Client.id == client_id)
+        client = await scoped.get(Client, client_id)  # None: no such row for this tenant
         await scoped.update(Client, {Client.phone: "+358…"}).where(Client.id == client_id)
         await scoped.insert(scoped.new(Visit, client_id=client.id, service="Facial"))
+        await scoped.update_tenant({Tenant.settings: "{…}"})  # the tenant's own directory row
 
-Hand-written SQL (hot read paths, tables named from the catalog)::
+Hand-written SQL (hot paths, tables named from the catalog)::
 
     rows = await scoped.fetch(Touchpoint, "client_id = {}", client_id, order_by="due_at")
     zones = await scoped.rows("branch", "time_zone", "id = {}", branch_id)
+    await scoped.update_rows("visit", "notes = ''", "client_id = {}", client_id)
+    await scoped.delete_rows("call_preference", "client_id = {}", client_id)
+    await scoped.insert_values(AuditEvent, {"id": uuid4(), "action": "view", …})
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from piccolo.table import Table
 
 from salonkeep.tenants import db
 from salonkeep.tenants.errors import NoTenantContext
+from salonkeep.tenants.tables import Tenant
 
 TableT = TypeVar("TableT", bound=Table)
 
@@ -57,6 +63,13 @@ def objects(table: type[TableT]) -> Objects[TableT]:
     return table.objects().where(_column(table) == tenant_id())
 
 
+async def get(table: type[TableT], row_id: object) -> TableT | None:
+    """The current tenant's row of ``table`` with primary key ``row_id`` (``None``: no such row,
+    or another tenant's)."""
+    primary_key = table._meta.primary_key
+    return await objects(table).where(primary_key == row_id).first()
+
+
 def select(table: type[Table], *columns: Any) -> Select:
     """``table.select(*columns)`` of the current tenant."""
     return table.select(*columns).where(_column(table) == tenant_id())
@@ -69,6 +82,14 @@ def update(table: type[Table], values: dict[Any, Any] | None = None, **kwargs: A
     if "tenant_id" in names:
         raise ValueError("a row's tenant cannot be changed")
     return table.update(values, **kwargs).where(_column(table) == tenant_id())
+
+
+def update_tenant(values: dict[Any, Any]) -> Update:
+    """``Tenant.update(values)`` of the current tenant's own directory row (its settings,
+    locale…): on PostgreSQL row-level security lets the app role change no other row."""
+    if "id" in {getattr(k, "_meta", None) and k._meta.name for k in values}:
+        raise ValueError("a tenant's id cannot be changed")
+    return Tenant.update(values).where(Tenant.id == tenant_id())
 
 
 def delete(table: type[Table]) -> Delete:
@@ -105,6 +126,26 @@ async def insert(*rows: Table) -> None:
         if getattr(row, "tenant_id", None) != scope:
             raise NoTenantContext()
     await type(rows[0]).insert(*rows)
+
+
+@functools.lru_cache(maxsize=128)
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{column}"' for column in ("tenant_id", *columns))
+    placeholders = ", ".join("{}" for _ in range(len(columns) + 1))
+    # Identifiers from the caller's code (checked), values only as parameters.
+    return f'insert into "{table}" ({names}) values ({placeholders})'  # noqa: S608
+
+
+async def insert_values(table: type[Table], values: dict[str, object]) -> None:
+    """One plain ``INSERT`` of a row of ``table`` for the current tenant, built once and cached:
+    for write paths every request takes (the audit trail). ``values`` by column name."""
+    if "tenant_id" in values:
+        raise ValueError("the tenant of a new row comes from the unit of work")
+    _column(table)
+    columns = tuple(values)
+    for column in columns:
+        _name(column)
+    await db.execute(_insert_sql(_name(table), columns), tenant_id(), *values.values())
 
 
 def _name(table: type[Table] | str) -> str:
@@ -146,10 +187,15 @@ async def rows(
     *args: object,
     group_by: str = "",
     order_by: str = "",
-) -> list[dict[str, object]]:
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
     """``select columns from table`` for the current tenant, as dicts (``{}`` placeholders in
     ``where``). ``table`` may be a name read from the catalog (privacy export and erasure)."""
-    clauses = (group_by and f"group by {group_by}", order_by and f"order by {order_by}")
+    clauses = (
+        group_by and f"group by {group_by}",
+        order_by and f"order by {order_by}",
+        limit is not None and f"limit {int(limit)}",
+    )
     tail = " ".join(part for part in clauses if part)
     return await db.execute(_sql("select", _name(table), columns, where, tail), tenant_id(), *args)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
-from salonkeep.tenants import clock
+from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import execute, unit_of_work
 from salonkeep.tenants.errors import NotFound, SalonkeepError
@@ -77,28 +77,22 @@ def totp_required(tenant: Tenant, role: str) -> bool:
     return settings_of(tenant).require_totp_for_managers and role in MANAGER_ROLES
 
 
-async def _recent_failures(tenant_id: UUID, email: str) -> int:
+async def _recent_failures(email: str) -> int:
     since = clock.now() - FAILURE_WINDOW
-    return int(
-        await SignInFailure.count().where(
-            (SignInFailure.tenant_id == tenant_id)
-            & (SignInFailure.email == email)
-            & (SignInFailure.failed_at > since)
-        )
+    return await scoped.count(
+        SignInFailure, (SignInFailure.email == email) & (SignInFailure.failed_at > since)
     )
 
 
 async def _record_failure(ctx: TenantContext, email: str, ip: str | None) -> None:
     async with unit_of_work(ctx):
-        await SignInFailure(
-            tenant_id=ctx.tenant_id, email=email, ip=(ip or "")[:64], failed_at=clock.now()
-        ).save()
+        await scoped.insert(scoped.new(SignInFailure, email=email, ip=(ip or "")[:64], failed_at=clock.now()))
 
 
 async def is_locked_out(tenant_id: UUID, email: str) -> bool:
     """True when ``email`` has had too many failures recently."""
     async with unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="sign-in")):
-        return await _recent_failures(tenant_id, email) >= MAX_FAILURES
+        return await _recent_failures(email) >= MAX_FAILURES
 
 
 async def authenticate(slug: str, email: str, password: str, ip: str | None = None) -> StaffSession:
@@ -113,22 +107,16 @@ async def authenticate(slug: str, email: str, password: str, ip: str | None = No
         raise SignInRefused()
     ctx = TenantContext(tenant_id=tenant.id, actor_label=f"sign-in {email}", ip=ip)
     async with unit_of_work(ctx):
-        staff = (
-            await StaffMember.objects()
-            .where((StaffMember.tenant_id == tenant.id) & (StaffMember.email == email))
-            .first()
-        )
+        staff = await scoped.objects(StaffMember).where(StaffMember.email == email).first()
         staff_id, role = (staff.id, staff.role) if staff is not None else (None, None)
-        if await _recent_failures(tenant.id, email) >= MAX_FAILURES:
+        if await _recent_failures(email) >= MAX_FAILURES:
             raise SignInRefused(locked=True, tenant_id=tenant.id, staff_id=staff_id, role=role)
     usable = staff is not None and staff.active and staff.password_hash
     if not verify_password(staff.password_hash if usable and staff else _DUMMY_HASH, password) or not usable:
         await _record_failure(ctx, email, ip)
         raise SignInRefused(tenant_id=tenant.id, staff_id=staff_id, role=role)
     async with unit_of_work(ctx):
-        await SignInFailure.delete().where(
-            (SignInFailure.tenant_id == tenant.id) & (SignInFailure.email == email)
-        )
+        await scoped.delete(SignInFailure).where(SignInFailure.email == email)
     assert staff is not None
     return await load_session(tenant.id, staff.id)
 
@@ -169,11 +157,7 @@ async def load_session(tenant_id: UUID, staff_id: UUID) -> StaffSession:
 
 
 async def _me(ctx: TenantContext) -> StaffMember:
-    staff = (
-        await StaffMember.objects()
-        .where((StaffMember.tenant_id == ctx.tenant_id) & (StaffMember.id == ctx.actor_id))
-        .first()
-    )
+    staff = await scoped.get(StaffMember, ctx.actor_id)
     if staff is None:
         raise NotFound("no such staff member")
     return staff
@@ -187,7 +171,7 @@ async def check_unlock(secret: str, ip: str | None = None) -> None:
     ctx = current()
     async with unit_of_work(ctx):
         staff = await _me(ctx)
-        if await _recent_failures(ctx.tenant_id, staff.email) >= MAX_FAILURES:
+        if await _recent_failures(staff.email) >= MAX_FAILURES:
             raise SignInRefused(locked=True)
     ok = verify_password(staff.password_hash, secret) or (
         bool(staff.pin_hash) and verify_password(staff.pin_hash, secret)
@@ -272,11 +256,7 @@ async def sign_out_everywhere(staff_id: UUID | None = None) -> int:
     """End every session of a staff member (the acting one by default); the new version."""
     ctx = current()
     async with unit_of_work(ctx):
-        staff = (
-            await StaffMember.objects()
-            .where((StaffMember.tenant_id == ctx.tenant_id) & (StaffMember.id == (staff_id or ctx.actor_id)))
-            .first()
-        )
+        staff = await scoped.get(StaffMember, staff_id or ctx.actor_id)
         if staff is None:
             raise NotFound("no such staff member")
         staff.session_version = (staff.session_version or 1) + 1

@@ -35,7 +35,7 @@ from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.core.staff import staff_in_scope
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import execute, fetch_objects, unit_of_work
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Branch, StaffMember
@@ -129,9 +129,7 @@ def touchpoint_view(
 
 
 async def _branch_zone(ctx: TenantContext, branch_id: UUID) -> str:
-    branch = (
-        await Branch.objects().where((Branch.tenant_id == ctx.tenant_id) & (Branch.id == branch_id)).first()
-    )
+    branch = await scoped.get(Branch, branch_id)
     if branch is None:
         raise NotFound("no such branch")
     return branch.time_zone or (await get_tenant(ctx.tenant_id)).time_zone
@@ -165,21 +163,18 @@ async def due_calls(branch_id: UUID, now: datetime | None = None) -> list[CallIt
         clients = {
             c["id"]: c
             for c in (
-                await Client.select(Client.id, Client.first_name, Client.last_name, Client.phone).where(
-                    (Client.tenant_id == ctx.tenant_id) & Client.id.is_in(client_ids or [ctx.tenant_id])
-                )
+                await scoped.select(
+                    Client, Client.id, Client.first_name, Client.last_name, Client.phone
+                ).where(Client.id.is_in(client_ids or [ctx.tenant_id]))
             )
         }
         preferences = {
             p["client_id"]: p["preferred_time"]
-            for p in await CallPreference.select(
-                CallPreference.client_id, CallPreference.preferred_time
-            ).where(
-                (CallPreference.tenant_id == ctx.tenant_id)
-                & CallPreference.client_id.is_in(client_ids or [ctx.tenant_id])
-            )
+            for p in await scoped.select(
+                CallPreference, CallPreference.client_id, CallPreference.preferred_time
+            ).where(CallPreference.client_id.is_in(client_ids or [ctx.tenant_id]))
         }
-        titles = {s.programme.name: s.programme.title for s in await tenant_programmes(ctx.tenant_id)}
+        titles = {s.programme.name: s.programme.title for s in await tenant_programmes()}
         details = {
             r.id: await notes.reveal(ctx, r.client_id, "touchpoint", "detail", r.id, r.detail) for r in rows
         }
@@ -241,23 +236,25 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
         if row.status != "planned":
             raise ValidationFailed({"outcome": f"this {row.kind} is already {row.status}"})
         now = clock.now()
-        states = {s.programme.name: s for s in await tenant_programmes(ctx.tenant_id)}
+        states = {s.programme.name: s for s in await tenant_programmes()}
         state = states.get(row.programme)
         settings = state.settings if state else {"retry_after_hours": 24, "max_attempts": 3}
         note = note.strip()
         # The note can carry health information: encrypted (salonkeep.core.aftercare.notes).
         entry_id = uuid4()
-        await CallLogEntry(
-            id=entry_id,
-            tenant_id=ctx.tenant_id,
-            touchpoint_id=row.id,
-            client_id=row.client_id,
-            staff_id=ctx.actor_id,
-            programme=row.programme,
-            outcome=outcome,
-            note=await notes.seal(ctx, row.client_id, "call_log", "note", entry_id, note),
-            recorded_at=now,
-        ).save()
+        await scoped.insert(
+            scoped.new(
+                CallLogEntry,
+                id=entry_id,
+                touchpoint_id=row.id,
+                client_id=row.client_id,
+                staff_id=ctx.actor_id,
+                programme=row.programme,
+                outcome=outcome,
+                note=await notes.seal(ctx, row.client_id, "call_log", "note", entry_id, note),
+                recorded_at=now,
+            )
+        )
         row.attempts += 1
         row.outcome = outcome
         row.note = await notes.seal(ctx, row.client_id, "touchpoint", "note", row.id, note)
@@ -268,7 +265,7 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
             row.completed_by = ctx.actor_id
             row.completed_at = now
         await row.save()
-        plan = await host.build_plan(ctx.tenant_id, row.client_id, row.branch_id)
+        plan = await host.build_plan(row.client_id, row.branch_id)
         escalations = []
         if outcome == ABNORMAL_REACTION:
             escalations.append(
@@ -296,9 +293,7 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
             )
         elif outcome == OPTED_OUT:
             # Calls and messages stop; staff tasks (an escalation, a booking) stay.
-            await host.cancel_open(
-                ctx.tenant_id, row.client_id, programme=row.programme, kinds=("call", "message")
-            )
+            await host.cancel_open(row.client_id, programme=row.programme, kinds=("call", "message"))
             if state is not None:
                 for purpose in state.programme.marketing_purposes:
                     await consent.withdraw(
@@ -318,7 +313,7 @@ async def _log(
 ) -> list[LogEntry]:
     """Log entries for ``where`` (SQL on call_log, ``{}`` placeholders), with names and titles;
     with ``only_clients``, only the entries about those clients (nothing else is decrypted)."""
-    rows = await fetch_objects(CallLogEntry, where, *args, order_by="recorded_at desc")
+    rows = await scoped.fetch(CallLogEntry, where, *args, order_by="recorded_at desc")
     if only_clients is not None:
         rows = [r for r in rows if r.client_id in only_clients]
     if not rows:
@@ -328,20 +323,20 @@ async def _log(
     tp_ids = [r.touchpoint_id for r in rows]
     staff = {
         s["id"]: s["name"]
-        for s in await StaffMember.select(StaffMember.id, StaffMember.name).where(
-            (StaffMember.tenant_id == ctx.tenant_id) & StaffMember.id.is_in(staff_ids or [ctx.tenant_id])
+        for s in await scoped.select(StaffMember, StaffMember.id, StaffMember.name).where(
+            StaffMember.id.is_in(staff_ids or [ctx.tenant_id])
         )
     }
     clients = {
         c["id"]: f"{c['first_name']} {c['last_name']}".strip()
-        for c in await Client.select(Client.id, Client.first_name, Client.last_name).where(
-            (Client.tenant_id == ctx.tenant_id) & Client.id.is_in(client_ids or [ctx.tenant_id])
+        for c in await scoped.select(Client, Client.id, Client.first_name, Client.last_name).where(
+            Client.id.is_in(client_ids or [ctx.tenant_id])
         )
     }
     titles = {
         t["id"]: t["title"]
-        for t in await Touchpoint.select(Touchpoint.id, Touchpoint.title).where(
-            (Touchpoint.tenant_id == ctx.tenant_id) & Touchpoint.id.is_in(tp_ids or [ctx.tenant_id])
+        for t in await scoped.select(Touchpoint, Touchpoint.id, Touchpoint.title).where(
+            Touchpoint.id.is_in(tp_ids or [ctx.tenant_id])
         )
     }
     entries = []
@@ -369,7 +364,7 @@ async def call_log(client_id: UUID) -> list[LogEntry]:
     require(ctx, Action.CALLS_WORK)
     client = await get_client(client_id)
     async with unit_of_work(ctx):
-        return await _log(ctx, "tenant_id = {} and client_id = {}", ctx.tenant_id, client.id)
+        return await _log(ctx, "client_id = {}", client.id)
 
 
 async def staff_call_log(staff_id: UUID) -> list[LogEntry]:
@@ -391,7 +386,7 @@ async def staff_call_log(staff_id: UUID) -> list[LogEntry]:
             )
             visible = {r["client_id"] for r in await about.where(CallLogEntry.staff_id == staff_id)}
         return await _log(
-            ctx, "tenant_id = {} and staff_id = {}", ctx.tenant_id, staff_id, only_clients=visible
+            ctx, "staff_id = {}", staff_id, only_clients=visible
         )
 
 
@@ -400,9 +395,7 @@ async def client_touchpoints(client_id: UUID) -> list[TouchpointView]:
     ctx = current()
     client = await get_client(client_id)
     async with unit_of_work(ctx):
-        rows = await fetch_objects(
-            Touchpoint, "tenant_id = {} and client_id = {}", ctx.tenant_id, client.id, order_by="due_at"
-        )
+        rows = await scoped.fetch(Touchpoint, "client_id = {}", client.id, order_by="due_at")
         return [
             touchpoint_view(
                 r,
@@ -418,7 +411,7 @@ async def client_panels(client_id: UUID) -> list[Panel]:
     ctx = current()
     client = await get_client(client_id)
     async with unit_of_work(ctx):
-        plan = await host.build_plan(ctx.tenant_id, client.id)
+        plan = await host.build_plan(client.id)
         plan.locale = display().locale  # panels are read by the person, in their language
         panels = await get_plugins().client_panels(plan)
     return [p for p in panels if plan.enabled(p.programme)]
@@ -433,13 +426,9 @@ async def set_preferred_time(client_id: UUID, preferred_time: str) -> None:
         raise ValidationFailed({"preferred_time": "must be at most 100 characters"})
     client = await get_client(client_id)
     async with unit_of_work(ctx):
-        row = (
-            await CallPreference.objects()
-            .where((CallPreference.tenant_id == ctx.tenant_id) & (CallPreference.client_id == client.id))
-            .first()
-        )
+        row = await scoped.objects(CallPreference).where(CallPreference.client_id == client.id).first()
         if row is None:
-            row = CallPreference(tenant_id=ctx.tenant_id, client_id=client.id)
+            row = scoped.new(CallPreference, client_id=client.id)
         row.preferred_time = text
         row.updated_at = clock.now()
         await row.save()
@@ -450,11 +439,7 @@ async def preferred_time(client_id: UUID) -> str:
     ctx = current()
     client = await get_client(client_id)
     async with unit_of_work(ctx):
-        rows = await execute(
-            "select preferred_time from call_preference where tenant_id = {} and client_id = {}",
-            ctx.tenant_id,
-            client.id,
-        )
+        rows = await scoped.rows(CallPreference, "preferred_time", "client_id = {}", client.id)
     return str(rows[0]["preferred_time"] or "") if rows else ""
 
 
@@ -465,15 +450,14 @@ async def flag_missed(now: datetime | None = None) -> int:
     now = now or clock.now()
     async with unit_of_work(ctx):
         where = (
-            (Touchpoint.tenant_id == ctx.tenant_id)
-            & (Touchpoint.status == "planned")
+            (Touchpoint.status == "planned")
             & (Touchpoint.missed == False)  # noqa: E712 - piccolo column comparison
             & Touchpoint.miss_after.is_not_null()
             & (Touchpoint.miss_after < now)
         )
-        rows = await Touchpoint.select(Touchpoint.id).where(where)
+        rows = await scoped.select(Touchpoint, Touchpoint.id).where(where)
         if rows:
-            await Touchpoint.update({Touchpoint.missed: True}).where(
+            await scoped.update(Touchpoint, {Touchpoint.missed: True}).where(
                 Touchpoint.id.is_in([r["id"] for r in rows])
             )
     return len(rows)

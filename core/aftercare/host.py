@@ -37,11 +37,12 @@ from salonkeep.core.plugins.api import (
     VisitFact,
 )
 from salonkeep.core.plugins.manager import get_plugins
-from salonkeep.tenants import clock
+from salonkeep.core.visits.tables import Visit
+from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current_or_none
-from salonkeep.tenants.db import execute, fetch_objects
-from salonkeep.tenants.errors import NotFound
+from salonkeep.tenants.errors import NoTenantContext, NotFound
 from salonkeep.tenants.onboarding import get_tenant
+from salonkeep.tenants.tables import Branch
 
 
 def to_fact(row: Touchpoint, note: str = "") -> TouchpointFact:
@@ -75,31 +76,23 @@ def _facts(client: Client) -> ClientFacts:
     )
 
 
-async def build_plan(tenant_id: UUID, client_id: UUID, branch_id: UUID | None = None) -> Plan:
-    """The :class:`Plan` for a client (call inside a unit of work of the tenant)."""
+async def build_plan(client_id: UUID, branch_id: UUID | None = None) -> Plan:
+    """The :class:`Plan` for a client of the current tenant (call inside a unit of work)."""
+    tenant_id = scoped.tenant_id()
     tenant = await get_tenant(tenant_id)
-    client = await client_row(tenant_id, client_id)
-    branch = await execute(
-        "select time_zone from branch where tenant_id = {} and id = {}",
-        tenant_id,
-        branch_id or client.branch_id,
-    )
+    client = await client_row(client_id)
+    branch = await scoped.rows(Branch, "time_zone", "id = {}", branch_id or client.branch_id)
     zone = str((branch[0]["time_zone"] if branch else None) or tenant.time_zone)
-    states = await tenant_programmes(tenant_id)
+    states = await tenant_programmes()
 
     async def visits() -> list[VisitFact]:
-        rows = await execute(
-            "select service, category, performed_at from visit where tenant_id = {} and client_id = {} "
-            "order by performed_at",
-            tenant_id,
-            client_id,
+        rows = await scoped.rows(
+            Visit, "service, category, performed_at", "client_id = {}", client_id, order_by="performed_at"
         )
-        return [VisitFact(str(r["service"]), str(r["category"]), r["performed_at"]) for r in rows]  # type: ignore[arg-type]
+        return [VisitFact(str(r["service"]), str(r["category"]), r["performed_at"]) for r in rows]
 
     async def touchpoints() -> list[TouchpointFact]:
-        rows = await fetch_objects(
-            Touchpoint, "tenant_id = {} and client_id = {}", tenant_id, client_id, order_by="due_at"
-        )
+        rows = await scoped.fetch(Touchpoint, "client_id = {}", client_id, order_by="due_at")
         # Notes in clear only when the acting role may read them (plugin panels are shown).
         ctx = current_or_none() or TenantContext(tenant_id=tenant_id)
         return [
@@ -111,11 +104,11 @@ async def build_plan(tenant_id: UUID, client_id: UUID, branch_id: UUID | None = 
         return await consent_gate.allows(client_id, purpose)
 
     async def referrer() -> ClientFacts | None:
-        referrer_id = await referrer_of(tenant_id, client_id)
+        referrer_id = await referrer_of(client_id)
         if referrer_id is None:
             return None
         try:
-            return _facts(await client_row(tenant_id, referrer_id))
+            return _facts(await client_row(referrer_id))
         except NotFound:
             return None
 
@@ -135,9 +128,8 @@ async def build_plan(tenant_id: UUID, client_id: UUID, branch_id: UUID | None = 
     )
 
 
-def _values(item: Planned, tenant_id: UUID, client_id: UUID, branch_id: UUID) -> dict[str, Any]:
+def _values(item: Planned, client_id: UUID, branch_id: UUID) -> dict[str, Any]:
     common: dict[str, Any] = {
-        "tenant_id": tenant_id,
         "client_id": client_id,
         "branch_id": branch_id,
         "programme": item.programme,
@@ -225,11 +217,10 @@ async def write_planned(
                 raise ValueError(f"{item.programme}:{item.key}: unknown purpose {item.purpose!r}")
             if not await consent_gate.allows(client_id, item.purpose):
                 continue
-        values = _values(item, plan.tenant_id, client_id, branch_id)
-        exists = await Touchpoint.exists().where(
-            (Touchpoint.tenant_id == plan.tenant_id) & (Touchpoint.dedupe_key == values["dedupe_key"])
-        )
-        if exists:
+        if plan.tenant_id != scoped.tenant_id():
+            raise NoTenantContext()  # a plan of another tenant than the unit of work's
+        values = _values(item, client_id, branch_id)
+        if await scoped.exists(Touchpoint, Touchpoint.dedupe_key == values["dedupe_key"]):
             continue
         values["id"] = uuid4()
         values["detail"] = await notes.seal(
@@ -240,13 +231,12 @@ async def write_planned(
             values["id"],
             values.get("detail", ""),
         )
-        await Touchpoint.insert(Touchpoint(**values)).on_conflict(action="DO NOTHING")
+        await Touchpoint.insert(scoped.new(Touchpoint, **values)).on_conflict(action="DO NOTHING")
         written += 1
     return written
 
 
 async def cancel_open(
-    tenant_id: UUID,
     client_id: UUID,
     *,
     programme: str | None = None,
@@ -254,10 +244,9 @@ async def cancel_open(
     kinds: tuple[str, ...] = ("call", "message", "task"),
 ) -> int:
     """Cancel a client's open touchpoints of ``kinds`` (of one programme, or queued messages
-    of one purpose)."""
+    of one purpose), for the current tenant."""
     where = (
-        (Touchpoint.tenant_id == tenant_id)
-        & (Touchpoint.client_id == client_id)
+        (Touchpoint.client_id == client_id)
         & Touchpoint.status.is_in(["planned", "queued"])
         & Touchpoint.kind.is_in(list(kinds))
     )
@@ -265,19 +254,22 @@ async def cancel_open(
         where = where & (Touchpoint.programme == programme)
     if purpose is not None:
         where = where & (Touchpoint.purpose == purpose) & (Touchpoint.kind == "message")
-    rows = await Touchpoint.select(Touchpoint.id).where(where)
+    rows = await scoped.select(Touchpoint, Touchpoint.id).where(where)
     if rows:
-        await Touchpoint.update({Touchpoint.status: "cancelled", Touchpoint.completed_at: clock.now()}).where(
-            Touchpoint.id.is_in([r["id"] for r in rows])
-        )
+        await scoped.update(
+            Touchpoint, {Touchpoint.status: "cancelled", Touchpoint.completed_at: clock.now()}
+        ).where(Touchpoint.id.is_in([r["id"] for r in rows]))
     return len(rows)
 
 
 async def on_event(event: events.DomainEvent) -> None:
-    """Hand ``event`` to the plugins and write what they plan (in the caller's unit of work)."""
+    """Hand ``event`` to the plugins and write what they plan (in the caller's unit of work,
+    which must be the event's tenant's)."""
+    if event.tenant_id != scoped.tenant_id():
+        raise NoTenantContext()
     if isinstance(event, events.ConsentWithdrawn):
-        await cancel_open(event.tenant_id, event.client_id, purpose=event.purpose)
-    plan = await build_plan(event.tenant_id, event.client_id, event.branch_id)
+        await cancel_open(event.client_id, purpose=event.purpose)
+    plan = await build_plan(event.client_id, event.branch_id)
     planned = await get_plugins().event(event, plan)
     await write_planned(planned, plan, event.branch_id)
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from salonkeep.core import events
 from salonkeep.core.clients.tables import Client
-from salonkeep.tenants import clock
+from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.onboarding import get_tenant
@@ -41,9 +41,9 @@ async def plan_ahead() -> int:
     now = clock.now()
     today = now.astimezone(ZoneInfo(tenant.time_zone)).date()
     async with unit_of_work(ctx):
-        rows = await Client.select(
-            Client.id, Client.branch_id, Client.date_of_birth, Client.created_at
-        ).where(Client.tenant_id == ctx.tenant_id)
+        rows = await scoped.select(
+            Client, Client.id, Client.branch_id, Client.date_of_birth, Client.created_at
+        )
     due = []
     for row in rows:
         anchor = row["date_of_birth"] or row["created_at"].astimezone(ZoneInfo(tenant.time_zone)).date()

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
 from salonkeep.core.access import Action, require
 from salonkeep.core.aftercare.tables import ProgrammeSetting
 from salonkeep.core.plugins.api import Programme
 from salonkeep.core.plugins.manager import get_plugins
-from salonkeep.tenants import clock
+from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import fetch_objects, unit_of_work
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 
 
@@ -32,8 +31,8 @@ def _loads(raw: Any) -> dict[str, Any]:
     return dict(raw or {})
 
 
-async def _rows(tenant_id: UUID) -> dict[str, ProgrammeSetting]:
-    rows = await fetch_objects(ProgrammeSetting, "tenant_id = {}", tenant_id)
+async def _rows() -> dict[str, ProgrammeSetting]:
+    rows = await scoped.fetch(ProgrammeSetting)
     return {row.programme: row for row in rows}
 
 
@@ -49,9 +48,9 @@ def _merged(programme: Programme, stored: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-async def tenant_programmes(tenant_id: UUID) -> list[ProgrammeState]:
-    """Every installed programme with the tenant's choice (call inside a unit of work)."""
-    rows = await _rows(tenant_id)
+async def tenant_programmes() -> list[ProgrammeState]:
+    """Every installed programme with the current tenant's choice (call inside a unit of work)."""
+    rows = await _rows()
     states = []
     for name, programme in sorted(get_plugins().programmes().items()):
         row = rows.get(name)
@@ -62,9 +61,9 @@ async def tenant_programmes(tenant_id: UUID) -> list[ProgrammeState]:
     return states
 
 
-async def enabled_settings(tenant_id: UUID) -> dict[str, dict[str, Any]]:
-    """Settings of the tenant's enabled programmes, by programme (inside a unit of work)."""
-    return {s.programme.name: s.settings for s in await tenant_programmes(tenant_id) if s.enabled}
+async def enabled_settings() -> dict[str, dict[str, Any]]:
+    """Settings of the current tenant's enabled programmes, by programme (inside a unit of work)."""
+    return {s.programme.name: s.settings for s in await tenant_programmes() if s.enabled}
 
 
 async def list_programmes() -> list[ProgrammeState]:
@@ -72,7 +71,7 @@ async def list_programmes() -> list[ProgrammeState]:
     ctx = current()
     require(ctx, Action.PROGRAMMES_MANAGE)
     async with unit_of_work(ctx):
-        return await tenant_programmes(ctx.tenant_id)
+        return await tenant_programmes()
 
 
 def _programme(name: str) -> Programme:
@@ -87,10 +86,10 @@ async def _save(name: str, enabled: bool | None, settings: dict[str, Any] | None
     require(ctx, Action.PROGRAMMES_MANAGE)
     programme = _programme(name)
     async with unit_of_work(ctx):
-        row = (await _rows(ctx.tenant_id)).get(name)
+        row = (await _rows()).get(name)
         if row is None:
-            row = ProgrammeSetting(
-                tenant_id=ctx.tenant_id, programme=name, enabled=programme.enabled_by_default, settings="{}"
+            row = scoped.new(
+                ProgrammeSetting, programme=name, enabled=programme.enabled_by_default, settings="{}"
             )
         if enabled is not None:
             row.enabled = enabled

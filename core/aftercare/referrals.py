@@ -8,9 +8,9 @@ from salonkeep.core import events
 from salonkeep.core.access import Action, require
 from salonkeep.core.aftercare.tables import Referral
 from salonkeep.core.clients.service import get_client
-from salonkeep.tenants import clock
+from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import execute, unit_of_work
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, ValidationFailed
 
 
@@ -26,14 +26,10 @@ async def record_referral(guest_id: UUID, referrer_id: UUID) -> None:
     if referrer.kind is not None and referrer.kind != "member":
         raise ValidationFailed({"referrer_id": "only members can refer guests"})
     async with unit_of_work(ctx):
-        if await Referral.exists().where(
-            (Referral.tenant_id == ctx.tenant_id) & (Referral.guest_id == guest.id)
-        ):
+        if await scoped.exists(Referral, Referral.guest_id == guest.id):
             raise Conflict("guest_id", "this guest's referral is already recorded")
         now = clock.now()
-        await Referral(
-            tenant_id=ctx.tenant_id, guest_id=guest.id, referrer_id=referrer.id, recorded_at=now
-        ).save()
+        await scoped.insert(scoped.new(Referral, guest_id=guest.id, referrer_id=referrer.id, recorded_at=now))
         await events.publish(
             events.ReferralRecorded(
                 tenant_id=ctx.tenant_id,
@@ -45,9 +41,7 @@ async def record_referral(guest_id: UUID, referrer_id: UUID) -> None:
         )
 
 
-async def referrer_of(tenant_id: UUID, guest_id: UUID) -> UUID | None:
+async def referrer_of(guest_id: UUID) -> UUID | None:
     """The member who referred ``guest_id`` (inside a unit of work), or ``None``."""
-    rows = await execute(
-        "select referrer_id from referral where tenant_id = {} and guest_id = {}", tenant_id, guest_id
-    )
+    rows = await scoped.rows(Referral, "referrer_id", "guest_id = {}", guest_id)
     return UUID(str(rows[0]["referrer_id"])) if rows else None

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from salonkeep.core.access import CHAIN_WIDE_ROLES, Action, require
 from salonkeep.core.apikeys.tables import ApiKey
-from salonkeep.tenants import clock, validation
+from salonkeep.tenants import clock, scoped, validation
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
@@ -55,18 +55,14 @@ async def create_api_key(name: str, role: str, branch_name: str = "") -> tuple[A
     async with unit_of_work(ctx):
         branch_id = None
         if branch_name.strip():
-            branch = (
-                await Branch.objects()
-                .where((Branch.tenant_id == ctx.tenant_id) & (Branch.name == branch_name.strip()))
-                .first()
-            )
+            branch = await scoped.objects(Branch).where(Branch.name == branch_name.strip()).first()
             if branch is None:
                 raise ValidationFailed({"branch": f"no branch called {branch_name.strip()!r}"})
             branch_id = branch.id
         prefix = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
-        key = ApiKey(
-            tenant_id=ctx.tenant_id,
+        key = scoped.new(
+            ApiKey,
             branch_id=branch_id,
             name=clean_name,
             role=role,
@@ -74,7 +70,7 @@ async def create_api_key(name: str, role: str, branch_name: str = "") -> tuple[A
             secret_hash=_hash(secret),
             created_at=clock.now(),
         )
-        await key.save()
+        await scoped.insert(key)
     return key, f"{KEY_SCHEME}_{ctx.tenant_id.hex}_{prefix}_{secret}"
 
 
@@ -83,9 +79,7 @@ async def list_api_keys() -> list[ApiKey]:
     ctx = current()
     require(ctx, Action.API_KEYS_MANAGE)
     async with unit_of_work(ctx):
-        return list(
-            await ApiKey.objects().where(ApiKey.tenant_id == ctx.tenant_id).order_by(ApiKey.created_at)
-        )
+        return list(await scoped.objects(ApiKey).order_by(ApiKey.created_at))
 
 
 async def revoke_api_key(key_id: UUID) -> ApiKey:
@@ -93,9 +87,7 @@ async def revoke_api_key(key_id: UUID) -> ApiKey:
     ctx = current()
     require(ctx, Action.API_KEYS_MANAGE)
     async with unit_of_work(ctx):
-        key = (
-            await ApiKey.objects().where((ApiKey.tenant_id == ctx.tenant_id) & (ApiKey.id == key_id)).first()
-        )
+        key = await scoped.get(ApiKey, key_id)
         if key is None:
             raise NotFound("no such API key")
         if key.revoked_at is None:
@@ -135,18 +127,14 @@ async def authenticate(token: str) -> TenantContext | None:
         return None
     probe = TenantContext(tenant_id=tenant_id, actor_label="api key check")
     async with unit_of_work(probe):
-        key = (
-            await ApiKey.objects().where((ApiKey.tenant_id == tenant_id) & (ApiKey.prefix == prefix)).first()
-        )
+        key = await scoped.objects(ApiKey).where(ApiKey.prefix == prefix).first()
         if key is None or key.revoked_at is not None:
             return None
         if not hmac.compare_digest(key.secret_hash, _hash(secret)):
             return None
         now = clock.now()
         if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
-            await ApiKey.update({ApiKey.last_used_at: now}).where(
-                (ApiKey.tenant_id == tenant_id) & (ApiKey.id == key.id)
-            )
+            await scoped.update(ApiKey, {ApiKey.last_used_at: now}).where(ApiKey.id == key.id)
     branches = frozenset({key.branch_id}) if key.branch_id else frozenset()
     return TenantContext(
         tenant_id=tenant_id,

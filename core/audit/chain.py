@@ -36,7 +36,8 @@ from piccolo.querystring import QueryString
 
 from salonkeep.core.audit import export, heads, signing
 from salonkeep.core.audit.service import record
-from salonkeep.tenants import clock, db
+from salonkeep.core.audit.tables import AuditEvent
+from salonkeep.tenants import clock, db, scoped
 from salonkeep.tenants.context import TenantContext
 from salonkeep.tenants.errors import SalonkeepError
 from salonkeep.tenants.settings import Settings
@@ -114,31 +115,27 @@ async def _tenant_ids(engine: Engine) -> list[UUID]:
     return [UUID(str(r["id"])) for r in await _q(engine, "select id from tenant order by slug")]
 
 
-async def _last_link(engine: Engine, tenant_id: UUID) -> dict[str, Any] | None:
-    rows = await _q(
-        engine,
-        "select seq, hash, occurred_at from audit_event where tenant_id = {} and seq is not null "
-        "order by seq desc limit 1",
-        tenant_id,
+# The reads below run in a unit of work of the tenant (on the owner's engine when sealing):
+# salonkeep.tenants.scoped adds the tenant filter.
+
+
+async def _last_link() -> dict[str, Any] | None:
+    rows = await scoped.rows(
+        AuditEvent, "seq, hash, occurred_at", "seq is not null", order_by="seq desc", limit=1
     )
     return rows[0] if rows else None
 
 
-async def _row_at(engine: Engine, tenant_id: UUID, seq: int) -> dict[str, Any] | None:
-    rows = await _q(engine, "select * from audit_event where tenant_id = {} and seq = {}", tenant_id, seq)
+async def _row_at(seq: int) -> dict[str, Any] | None:
+    rows = await scoped.rows(AuditEvent, "*", "seq = {}", seq)
     return rows[0] if rows else None
 
 
-async def _links_after(engine: Engine, tenant_id: UUID, seq: int) -> AsyncIterator[dict[str, Any]]:
+async def _links_after(seq: int) -> AsyncIterator[dict[str, Any]]:
     """The sealed links after ``seq``, in order (read in batches)."""
     while True:
-        rows = await _q(
-            engine,
-            "select * from audit_event where tenant_id = {} and seq is not null and seq > {} "
-            "order by seq limit {}",
-            tenant_id,
-            seq,
-            BATCH,
+        rows = await scoped.rows(
+            AuditEvent, "*", "seq is not null and seq > {}", seq, order_by="seq", limit=BATCH
         )
         if not rows:
             return
@@ -192,7 +189,7 @@ def _hashes_to_itself(row: dict[str, Any], seq: int) -> bool:
 
 
 async def _check_extends_signed_head(
-    engine: Engine, settings: Settings, tenant_id: UUID, head: dict[str, Any] | None, public: Ed25519PublicKey
+    settings: Settings, tenant_id: UUID, head: dict[str, Any] | None, public: Ed25519PublicKey
 ) -> tuple[int, str]:
     """Raise :class:`ChainTampered` unless the stored chain extends ``head``; returns the last
     link ``(seq, hash)`` (``(0, GENESIS)`` for an empty chain).
@@ -200,7 +197,7 @@ async def _check_extends_signed_head(
     Reads the link at the head's ``seq`` and the links after it (usually none), not the
     whole chain: a change anywhere before the head either breaks a link, which verification
     finds, or changes the hash at the head, which is refused here."""
-    last = await _last_link(engine, tenant_id)
+    last = await _last_link()
     end_seq = int(last["seq"]) if last else 0
     if head is None:
         if end_seq:
@@ -214,7 +211,7 @@ async def _check_extends_signed_head(
     if problem:
         raise ChainTampered(tenant_id, problem)
     head_seq, head_hash = int(head["seq"]), str(head["hash"])
-    row = await _row_at(engine, tenant_id, head_seq)
+    row = await _row_at(head_seq)
     if row is not None and not _hashes_to_itself(row, head_seq):
         raise ChainTampered(tenant_id, f"link {head_seq} does not match its hash (the row was edited)")
     problem = head_problem(
@@ -223,7 +220,7 @@ async def _check_extends_signed_head(
     if problem:
         raise ChainTampered(tenant_id, problem)
     seq, prev = head_seq, head_hash
-    async for link in _links_after(engine, tenant_id, head_seq):
+    async for link in _links_after(head_seq):
         problem = link_problem(link, seq + 1, prev)
         if problem:
             raise ChainTampered(tenant_id, f"after the signed head: {problem}")
@@ -245,28 +242,21 @@ async def seal_tenant(
     :func:`accept_current_chain`)."""
     sealed = 0
     postgres = db.is_postgres(engine)
-    async with engine.transaction():
+    async with db.unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="audit seal"), engine=engine):
         if postgres:
-            await _q(engine, "select set_config('salonkeep.tenant_id', {}, true)", str(tenant_id))
-            await _q(engine, "select pg_advisory_xact_lock(hashtext({}))", f"audit:{tenant_id}")
+            await db.execute("select pg_advisory_xact_lock(hashtext({}))", f"audit:{tenant_id}")
         signed = heads.read_signed_head(settings, tenant_id)
-        last = await _last_link(engine, tenant_id)
+        last = await _last_link()
         if accept_current:
             seq, prev = (int(last["seq"]), str(last["hash"])) if last else (0, GENESIS)
             signed = None
         else:
-            seq, prev = await _check_extends_signed_head(
-                engine, settings, tenant_id, signed, key.public_key()
-            )
+            seq, prev = await _check_extends_signed_head(settings, tenant_id, signed, key.public_key())
         floor = _when(last["occurred_at"]) - SEAL_TOLERANCE if last else None
         now = clock.now()
         while True:
-            sql = "select * from audit_event where tenant_id = {} and seq is null"
-            args: list[Any] = [tenant_id]
-            if floor is not None:
-                sql += " and occurred_at >= {}"
-                args.append(floor)
-            rows = await _q(engine, sql + " order by occurred_at, id limit {}", *args, BATCH)
+            where, args = ("seq is null and occurred_at >= {}", [floor]) if floor else ("seq is null", [])
+            rows = await scoped.rows(AuditEvent, "*", where, *args, order_by="occurred_at, id", limit=BATCH)
             if not rows:
                 break
             updates: list[tuple[str, int, str, str]] = []
@@ -275,7 +265,7 @@ async def seal_tenant(
                 digest = link_hash(prev, row, seq)
                 updates.append((str(row["id"]), seq, prev, digest))
                 prev = digest
-            await _write_links(engine, tenant_id, updates, now)
+            await _write_links(postgres, updates, now)
             sealed += len(updates)
     already_signed = signed is not None and "signature" in signed and signed["seq"] == seq
     if seq and not already_signed:
@@ -286,26 +276,23 @@ async def seal_tenant(
     return sealed
 
 
-async def _write_links(
-    engine: Engine, tenant_id: UUID, updates: list[tuple[str, int, str, str]], now: datetime
-) -> None:
-    if db.is_postgres(engine):
-        await _q(
-            engine,
+async def _write_links(postgres: bool, updates: list[tuple[str, int, str, str]], now: datetime) -> None:
+    """Write the links, by the ids of rows just read in the tenant's unit of work (row-level
+    security set to that tenant applies on PostgreSQL)."""
+    if postgres:
+        await db.execute(
             "update audit_event a set seq = v.seq, prev_hash = v.prev, hash = v.h, sealed_at = {} "
             "from unnest({}::uuid[], {}::bigint[], {}::text[], {}::text[]) as v(id, seq, prev, h) "
-            "where a.id = v.id and a.tenant_id = {}",
+            "where a.id = v.id",
             now,
             [u[0] for u in updates],
             [u[1] for u in updates],
             [u[2] for u in updates],
             [u[3] for u in updates],
-            tenant_id,
         )
         return
     for row_id, row_seq, row_prev, digest in updates:
-        await _q(
-            engine,
+        await db.execute(
             "update audit_event set seq = {}, prev_hash = {}, hash = {}, sealed_at = {} where id = {}",
             row_seq,
             row_prev,
@@ -424,10 +411,8 @@ async def verify(
     wanted = {int(head["seq"]) for _, head in checks if head is not None}
     hashes: dict[int, str] = {}
     last_when: datetime | None = None
-    engine = db.get_engine()
-    async with engine.transaction():
-        await db.set_tenant_for_rls(tenant_id)
-        async for row in _links_after(engine, tenant_id, 0):
+    async with db.unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="audit verify")):
+        async for row in _links_after(0):
             problem = link_problem(row, expected_seq + 1, prev)
             if problem:
                 return broken(expected_seq + 1, problem)
@@ -437,12 +422,13 @@ async def verify(
             if expected_seq in wanted:
                 hashes[expected_seq] = prev
         if last_when is not None:
-            stray = await _q(
-                engine,
-                "select id, occurred_at from audit_event where tenant_id = {} and seq is null "
-                "and occurred_at < {} order by occurred_at limit 1",
-                tenant_id,
+            stray = await scoped.rows(
+                AuditEvent,
+                "id, occurred_at",
+                "seq is null and occurred_at < {}",
                 last_when - SEAL_TOLERANCE,
+                order_by="occurred_at",
+                limit=1,
             )
             if stray:
                 return broken(
@@ -450,9 +436,7 @@ async def verify(
                     f"row {stray[0]['id']} dated {_text(_when(stray[0]['occurred_at']))} was inserted "
                     "into the sealed range",
                 )
-        unsealed = await _q(
-            engine, "select count(*) as n from audit_event where tenant_id = {} and seq is null", tenant_id
-        )
+        unsealed = await scoped.rows(AuditEvent, "count(*) as n", "seq is null")
     for label, head in checks:
         if head is None:
             continue

@@ -17,9 +17,9 @@ from piccolo.columns.combination import Combinable
 
 from salonkeep.core.access import Action, Forbidden, can
 from salonkeep.core.audit.tables import AuditEvent
-from salonkeep.tenants import clock, read_request
+from salonkeep.tenants import clock, read_request, scoped
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import execute, fetch_objects, get_engine, unit_of_work
+from salonkeep.tenants.db import current_scope, unit_of_work
 
 
 class AuditAction(StrEnum):
@@ -44,13 +44,6 @@ class AuditAction(StrEnum):
     SIGN_OUT = "sign_out"
     KEY_ROTATION = "keys.rotate"
     POLICY_PUBLISH = "policy.publish"
-
-
-_INSERT = (
-    "insert into audit_event (id, tenant_id, occurred_at, actor_id, actor_label, role, branch_id, ip, "
-    "action, subject, subject_id, client_id, fields, reason) "
-    "values ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
-)
 
 
 def _clean_fields(fields: Iterable[str]) -> str:
@@ -134,28 +127,27 @@ async def _insert(
     ctx: TenantContext,
     occurred_at: datetime,
 ) -> None:
-    values = (
-        uuid4(),
-        ctx.tenant_id,
-        occurred_at,
-        ctx.actor_id,
-        ctx.actor_label[:200],
-        ctx.role,
-        ctx.branch_id,
-        (ctx.ip or None) and ctx.ip[:64],
-        action,
-        subject,
-        subject_id if subject_id is not None else client_id,
-        client_id,
-        _clean_fields(fields),
-        reason[:200],
-    )
-    if get_engine().current_transaction.get() is not None:
+    values = {
+        "id": uuid4(),
+        "occurred_at": occurred_at,
+        "actor_id": ctx.actor_id,
+        "actor_label": ctx.actor_label[:200],
+        "role": ctx.role,
+        "branch_id": ctx.branch_id,
+        "ip": (ctx.ip or None) and ctx.ip[:64],
+        "action": action,
+        "subject": subject,
+        "subject_id": subject_id if subject_id is not None else client_id,
+        "client_id": client_id,
+        "fields": _clean_fields(fields),
+        "reason": reason[:200],
+    }
+    if current_scope() == ctx.tenant_id:
         # Inside the caller's unit of work (tenant already set for RLS): one INSERT, no more.
-        await execute(_INSERT, *values)
+        await scoped.insert_values(AuditEvent, values)
         return
     async with unit_of_work(ctx):
-        await execute(_INSERT, *values)
+        await scoped.insert_values(AuditEvent, values)
 
 
 @dataclass(frozen=True)
@@ -260,21 +252,21 @@ async def search_events(
     """Audit events of the current tenant, newest first (privacy officer and owner only)."""
     ctx = current()
     _require_reader(ctx)
-    where: Combinable = AuditEvent.tenant_id == ctx.tenant_id
+    where: list[Combinable] = []
     if client_id is not None:
-        where = where & (AuditEvent.client_id == client_id)
+        where.append(AuditEvent.client_id == client_id)
     if actor_id is not None:
-        where = where & (AuditEvent.actor_id == actor_id)
+        where.append(AuditEvent.actor_id == actor_id)
     if action:
-        where = where & (AuditEvent.action == action)
+        where.append(AuditEvent.action == action)
     if since is not None:
-        where = where & (AuditEvent.occurred_at >= since)
+        where.append(AuditEvent.occurred_at >= since)
     if until is not None:
-        where = where & (AuditEvent.occurred_at < until)
+        where.append(AuditEvent.occurred_at < until)
     async with unit_of_work(ctx):
         rows = (
-            await AuditEvent.objects()
-            .where(where)
+            await scoped.objects(AuditEvent)
+            .where(*where)
             .order_by(AuditEvent.occurred_at, ascending=False)
             .limit(max(1, min(limit, 5000)))
         )
@@ -293,7 +285,5 @@ async def client_history(client_id: UUID) -> list[AuditEntry]:
     ctx = current()
     _require_reader(ctx)
     async with unit_of_work(ctx):
-        rows = await fetch_objects(
-            AuditEvent, "tenant_id = {} and client_id = {}", ctx.tenant_id, client_id, order_by="occurred_at"
-        )
+        rows = await scoped.fetch(AuditEvent, "client_id = {}", client_id, order_by="occurred_at")
     return sorted((_entry(r) for r in rows), key=lambda e: (e.occurred_at, e.seq or 0))

@@ -218,17 +218,11 @@ async def _validated(ctx: TenantContext, data: ClientInput) -> dict[str, Any]:
 async def _write_terms(ctx: TenantContext, client: Client, *, replace: bool) -> None:
     """(Re)write the search terms of ``client`` (inside the unit of work that writes it)."""
     if replace:
-        await ClientSearchTerm.delete().where(
-            (ClientSearchTerm.tenant_id == ctx.tenant_id) & (ClientSearchTerm.client_id == client.id)
-        )
+        await scoped.delete(ClientSearchTerm).where(ClientSearchTerm.client_id == client.id)
     terms = client_terms(client.first_name, client.last_name or "", client.phone or "")
-    if terms:
-        await ClientSearchTerm.insert(
-            *[
-                ClientSearchTerm(tenant_id=ctx.tenant_id, client_id=client.id, term=term)
-                for term in sorted(terms)
-            ]
-        )
+    await scoped.insert(
+        *[scoped.new(ClientSearchTerm, client_id=client.id, term=term) for term in sorted(terms)]
+    )
 
 
 async def _check_branch(branch_id: UUID, scope: BranchScope) -> None:
@@ -248,15 +242,8 @@ async def create_client(data: ClientInput) -> ClientView:
         client_id = uuid4()
         plain = {k: v for k, v in clean.items() if k not in SENSITIVE_FIELDS}
         secret = {k: v for k, v in clean.items() if k in SENSITIVE_FIELDS}
-        values: dict[str, Any] = {
-            **plain,
-            "id": client_id,
-            "tenant_id": ctx.tenant_id,
-            "created_at": now,
-            "updated_at": now,
-        }
-        client = Client(**values)
-        await client.save()
+        client = scoped.new(Client, **plain, id=client_id, created_at=now, updated_at=now)
+        await scoped.insert(client)
         await _write_terms(ctx, client, replace=False)
         if any(secret.values()):
             # The client's data key refers to the client row, so it comes second.

@@ -11,7 +11,6 @@ from piccolo.table import Table
 from salonkeep.core.access import BranchScope, QueryT, current_branch_scope
 from salonkeep.tenants import scoped
 from salonkeep.tenants.context import TenantContext
-from salonkeep.tenants.db import fetch_objects
 from salonkeep.tenants.errors import NotFound
 from salonkeep.tenants.tables import Branch, Tenant
 
@@ -62,10 +61,10 @@ class ClientSearchTerm(Table, tablename="client_search_term"):
     term = Varchar(length=100, required=True)
 
 
-async def client_row(tenant_id: object, client_id: object) -> Client:
-    """The tenant's client row with ``client_id`` (no role check: services do that); raises
-    NotFound. Call inside a unit of work."""
-    found = await fetch_objects(Client, "tenant_id = {} and id = {}", tenant_id, client_id)
+async def client_row(client_id: object) -> Client:
+    """The current tenant's client row with ``client_id`` (no role check: services do that);
+    raises NotFound. Call inside a unit of work."""
+    found = await scoped.fetch(Client, "id = {}", client_id)
     if not found:
         raise NotFound("no such client")
     return found[0]
@@ -75,7 +74,7 @@ async def visible_client_row(ctx: TenantContext, client_id: object) -> Client:
     """The tenant's client row with ``client_id`` if ``ctx`` may see its branch (the branch
     scope, :func:`salonkeep.core.access.branch_scope`); NotFound otherwise, the same answer as
     for an unknown id. No field filtering: services do that. Call inside a unit of work."""
-    client = await client_row(ctx.tenant_id, client_id)
+    client = await client_row(client_id)
     (await current_branch_scope(ctx)).check(client.branch_id)
     return client
 

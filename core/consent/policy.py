@@ -10,9 +10,9 @@ from uuid import UUID
 from salonkeep.core import audit
 from salonkeep.core.access import Action, Forbidden, require
 from salonkeep.core.consent.tables import PolicyVersion
-from salonkeep.tenants import clock, validation
+from salonkeep.tenants import clock, scoped, validation
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import fetch_objects, unit_of_work
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 
@@ -71,21 +71,21 @@ async def publish_policy(
     if errors:
         raise ValidationFailed(errors)
     async with unit_of_work(ctx):
-        rows = await PolicyVersion.select(PolicyVersion.version).where(
-            PolicyVersion.tenant_id == ctx.tenant_id
-        )
+        rows = await scoped.select(PolicyVersion, PolicyVersion.version)
         version = max((r["version"] for r in rows), default=0) + 1
         for locale, text in texts.items():
-            await PolicyVersion(
-                tenant_id=ctx.tenant_id,
-                version=version,
-                locale=locale,
-                published_at=now,
-                effective_from=when,
-                published_by=ctx.actor_label,
-                notice_overridden=when < now + NOTICE,
-                **{name: getattr(text, name).strip() for name in QUESTIONS},
-            ).save()
+            await scoped.insert(
+                scoped.new(
+                    PolicyVersion,
+                    version=version,
+                    locale=locale,
+                    published_at=now,
+                    effective_from=when,
+                    published_by=ctx.actor_label,
+                    notice_overridden=when < now + NOTICE,
+                    **{name: getattr(text, name).strip() for name in QUESTIONS},
+                )
+            )
         await audit.record(
             audit.AuditAction.POLICY_PUBLISH, subject="privacy_policy", reason=f"version {version}", ctx=ctx
         )
@@ -109,9 +109,7 @@ async def current_policy(locale: str | None = None) -> PolicyVersion | None:
     """The version in force now, in ``locale`` (else the tenant's language, else any)."""
     ctx = current()
     async with unit_of_work(ctx):
-        rows = await fetch_objects(
-            PolicyVersion, "tenant_id = {} and effective_from <= {}", ctx.tenant_id, clock.now()
-        )
+        rows = await scoped.fetch(PolicyVersion, "effective_from <= {}", clock.now())
     return await _pick(rows, locale)
 
 
@@ -119,9 +117,7 @@ async def upcoming_policy(locale: str | None = None) -> PolicyVersion | None:
     """A published version that is not in force yet (the announced change), if any."""
     ctx = current()
     async with unit_of_work(ctx):
-        rows = await PolicyVersion.objects().where(
-            (PolicyVersion.tenant_id == ctx.tenant_id) & (PolicyVersion.effective_from > clock.now())
-        )
+        rows = await scoped.objects(PolicyVersion).where(PolicyVersion.effective_from > clock.now())
     return await _pick(list(rows), locale)
 
 
@@ -129,11 +125,7 @@ async def policy_languages() -> list[str]:
     """The languages the tenant's policies exist in."""
     ctx = current()
     async with unit_of_work(ctx):
-        rows = (
-            await PolicyVersion.select(PolicyVersion.locale)
-            .where(PolicyVersion.tenant_id == ctx.tenant_id)
-            .distinct()
-        )
+        rows = await scoped.select(PolicyVersion, PolicyVersion.locale).distinct()
     return sorted(r["locale"] for r in rows)
 
 
@@ -148,5 +140,5 @@ async def list_versions() -> list[PolicyVersion]:
     ctx = current()
     require(ctx, Action.PRIVACY_REQUESTS)
     async with unit_of_work(ctx):
-        rows = await PolicyVersion.objects().where(PolicyVersion.tenant_id == ctx.tenant_id)
+        rows = await scoped.objects(PolicyVersion)
     return sorted(rows, key=lambda r: (-r.version, r.locale))

@@ -26,7 +26,7 @@ from salonkeep.core.clients.tables import Client, visible_client_row
 from salonkeep.core.consent.tables import ConsentEvent, PolicyVersion
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import execute, fetch_objects, unit_of_work
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 
 
@@ -102,9 +102,6 @@ def _purpose(value: str) -> Purpose:
         raise ValidationFailed({"purpose": f"choose one of {', '.join(p.value for p in Purpose)}"}) from None
 
 
-_OF_CLIENT = "tenant_id = {} and client_id = {}"
-
-
 async def _client(ctx: TenantContext, client_id: UUID) -> Client:
     return await visible_client_row(ctx, client_id)
 
@@ -139,22 +136,22 @@ async def record_consent(
         client = await _client(ctx, client_id)
         if client.erased_at is not None:
             raise ValidationFailed({"client": "this client's data was erased"})
-        if policy_version_id is not None and not await PolicyVersion.exists().where(
-            (PolicyVersion.tenant_id == ctx.tenant_id) & (PolicyVersion.id == policy_version_id)
+        if policy_version_id is not None and not await scoped.exists(
+            PolicyVersion, PolicyVersion.id == policy_version_id
         ):
             raise ValidationFailed({"policy_version_id": "no such policy version"})
         now = clock.now()
         latest = (
-            await ConsentEvent.select(ConsentEvent.occurred_at)
-            .where((ConsentEvent.tenant_id == ctx.tenant_id) & (ConsentEvent.client_id == client.id))
+            await scoped.select(ConsentEvent, ConsentEvent.occurred_at)
+            .where(ConsentEvent.client_id == client.id)
             .order_by(ConsentEvent.occurred_at, ascending=False)
             .first()
         )
         if latest is not None and latest["occurred_at"] >= now:
             # The ledger's order is its time order: keep it strict even within a microsecond.
             now = latest["occurred_at"] + timedelta(microseconds=1)
-        event = ConsentEvent(
-            tenant_id=ctx.tenant_id,
+        event = scoped.new(
+            ConsentEvent,
             client_id=client.id,
             purpose=chosen.value,
             scope=scope,
@@ -166,7 +163,7 @@ async def record_consent(
             recorded_by=ctx.actor_label,
             occurred_at=now,
         )
-        await ConsentEvent.insert(event)
+        await scoped.insert(event)
         await audit.record(
             audit.AuditAction.CONSENT_GRANT if granted else audit.AuditAction.CONSENT_WITHDRAW,
             client_id=client.id,
@@ -205,7 +202,7 @@ async def current_state(client_id: UUID) -> dict[tuple[str, str], ConsentState]:
     """The latest event per (purpose, scope) of a client: the consent as it stands now."""
     ctx = current()
     async with unit_of_work(ctx):
-        rows = await fetch_objects(ConsentEvent, _OF_CLIENT, ctx.tenant_id, client_id, order_by="occurred_at")
+        rows = await scoped.fetch(ConsentEvent, "client_id = {}", client_id, order_by="occurred_at")
     state: dict[tuple[str, str], ConsentState] = {}
     for row in rows:  # later events replace earlier ones
         state[(row.purpose, row.scope)] = ConsentState(
@@ -224,10 +221,9 @@ async def consent_event_for(client_id: UUID, purpose: Purpose | str, scope: str 
             return None
         for candidate in dict.fromkeys([scope, ""]):
             latest = (
-                await ConsentEvent.objects()
+                await scoped.objects(ConsentEvent)
                 .where(
-                    (ConsentEvent.tenant_id == ctx.tenant_id)
-                    & (ConsentEvent.client_id == client_id)
+                    (ConsentEvent.client_id == client_id)
                     & (ConsentEvent.purpose == chosen.value)
                     & (ConsentEvent.scope == candidate)
                 )
@@ -307,15 +303,8 @@ async def ledger(client_id: UUID) -> list[LedgerEntry]:
         raise Forbidden(f"the role {ctx.role!r} may not view clients")
     async with unit_of_work(ctx):
         await _client(ctx, client_id)
-        rows = await fetch_objects(
-            ConsentEvent, _OF_CLIENT, ctx.tenant_id, client_id, order_by="occurred_at desc"
-        )
-        versions = {
-            r["id"]: r["version"]
-            for r in await execute(
-                "select id, version from privacy_policy where tenant_id = {}", ctx.tenant_id
-            )
-        }
+        rows = await scoped.fetch(ConsentEvent, "client_id = {}", client_id, order_by="occurred_at desc")
+        versions = {r["id"]: r["version"] for r in await scoped.rows(PolicyVersion, "id, version")}
     return [
         LedgerEntry(
             r.id,
@@ -326,7 +315,7 @@ async def ledger(client_id: UUID) -> list[LedgerEntry]:
             r.channel,
             r.wording,
             r.recorded_by,
-            versions.get(r.policy_version_id) if r.policy_version_id is not None else None,  # type: ignore[arg-type]
+            versions.get(r.policy_version_id) if r.policy_version_id is not None else None,
         )
         for r in rows
     ]

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from salonkeep.core import audit
 from salonkeep.core.keys import master
 from salonkeep.core.keys.tables import ClientKey, TenantKey
-from salonkeep.tenants import clock
+from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import SalonkeepError
@@ -73,8 +73,8 @@ def _wrapping_key(master_key: bytes | None = None) -> bytes:
 
 async def _active_tenant_key(ctx: TenantContext) -> tuple[int, bytes]:
     row = (
-        await TenantKey.objects()
-        .where((TenantKey.tenant_id == ctx.tenant_id) & (TenantKey.state == "active"))
+        await scoped.objects(TenantKey)
+        .where(TenantKey.state == "active")
         .order_by(TenantKey.version, ascending=False)
         .first()
     )
@@ -85,14 +85,16 @@ async def _active_tenant_key(ctx: TenantContext) -> tuple[int, bytes]:
 
 async def _new_tenant_key(ctx: TenantContext, version: int) -> tuple[int, bytes]:
     key = AESGCM.generate_key(bit_length=256)
-    await TenantKey(
-        tenant_id=ctx.tenant_id,
-        version=version,
-        wrapped=_seal(_wrapping_key(), key, f"tenant-key:{ctx.tenant_id}:{version}"),
-        master_key_id=master.key_id(),
-        state="active",
-        created_at=clock.now(),
-    ).save()
+    await scoped.insert(
+        scoped.new(
+            TenantKey,
+            version=version,
+            wrapped=_seal(_wrapping_key(), key, f"tenant-key:{ctx.tenant_id}:{version}"),
+            master_key_id=master.key_id(),
+            state="active",
+            created_at=clock.now(),
+        )
+    )
     return version, key
 
 
@@ -115,11 +117,7 @@ async def _tenant_key(ctx: TenantContext, version: int) -> bytes:
     cached = _tenant_keys.get((ctx.tenant_id, version))
     if cached is not None:
         return cached
-    row = (
-        await TenantKey.objects()
-        .where((TenantKey.tenant_id == ctx.tenant_id) & (TenantKey.version == version))
-        .first()
-    )
+    row = await scoped.objects(TenantKey).where(TenantKey.version == version).first()
     if row is None or not row.wrapped:
         raise DecryptionFailed(f"tenant key version {version} is missing or retired")
     return _unwrap_tenant_key(ctx.tenant_id, row)
@@ -131,11 +129,7 @@ async def _client_key(ctx: TenantContext, client_id: UUID, create: bool) -> byte
     if cached is not None:
         _client_keys.move_to_end(cache_key)
         return cached
-    row = (
-        await ClientKey.objects()
-        .where((ClientKey.tenant_id == ctx.tenant_id) & (ClientKey.client_id == client_id))
-        .first()
-    )
+    row = await scoped.objects(ClientKey).where(ClientKey.client_id == client_id).first()
     if row is not None:
         tenant_key = await _tenant_key(ctx, row.tenant_key_version)
         key = _open(tenant_key, row.wrapped, f"client-key:{ctx.tenant_id}:{client_id}")
@@ -148,13 +142,15 @@ async def _client_key(ctx: TenantContext, client_id: UUID, create: bool) -> byte
     version, tenant_key = await _active_tenant_key(ctx)
     key = AESGCM.generate_key(bit_length=256)
     # Not cached until read back: a rolled-back transaction must not leave a key in memory.
-    await ClientKey(
-        tenant_id=ctx.tenant_id,
-        client_id=client_id,
-        tenant_key_version=version,
-        wrapped=_seal(tenant_key, key, f"client-key:{ctx.tenant_id}:{client_id}"),
-        created_at=clock.now(),
-    ).save()
+    await scoped.insert(
+        scoped.new(
+            ClientKey,
+            client_id=client_id,
+            tenant_key_version=version,
+            wrapped=_seal(tenant_key, key, f"client-key:{ctx.tenant_id}:{client_id}"),
+            created_at=clock.now(),
+        )
+    )
     return key
 
 
@@ -200,11 +196,7 @@ async def decrypt_fields(ctx: TenantContext, client_id: UUID, values: Mapping[st
 async def shred_client_key(ctx: TenantContext, client_id: UUID) -> bool:
     """Delete the client's data key: its ciphertexts become unreadable for good."""
     _client_keys.pop((ctx.tenant_id, client_id), None)
-    deleted = (
-        await ClientKey.delete()
-        .where((ClientKey.tenant_id == ctx.tenant_id) & (ClientKey.client_id == client_id))
-        .returning(ClientKey.id)
-    )
+    deleted = await scoped.delete(ClientKey).where(ClientKey.client_id == client_id).returning(ClientKey.id)
     return bool(deleted)
 
 
@@ -221,11 +213,9 @@ async def rotate_tenant_key(ctx: TenantContext) -> Rotation:
     """Make a new tenant-key version, re-wrap every client key under it in small batches
     (each its own transaction, so reads and writes go on), then destroy the old versions."""
     async with unit_of_work(ctx):
-        rows = await TenantKey.objects().where(TenantKey.tenant_id == ctx.tenant_id)
+        rows = await scoped.objects(TenantKey)
         newest = max((r.version for r in rows), default=0)
-        await TenantKey.update({TenantKey.state: "retiring"}).where(
-            (TenantKey.tenant_id == ctx.tenant_id) & (TenantKey.state == "active")
-        )
+        await scoped.update(TenantKey, {TenantKey.state: "retiring"}).where(TenantKey.state == "active")
         version, new_key = await _new_tenant_key(ctx, newest + 1)
         await audit.record(
             audit.AuditAction.KEY_ROTATION, subject="tenant_key", reason=f"version {version}", ctx=ctx
@@ -234,8 +224,8 @@ async def rotate_tenant_key(ctx: TenantContext) -> Rotation:
     while True:
         async with unit_of_work(ctx):
             batch = (
-                await ClientKey.objects()
-                .where((ClientKey.tenant_id == ctx.tenant_id) & (ClientKey.tenant_key_version != version))
+                await scoped.objects(ClientKey)
+                .where(ClientKey.tenant_key_version != version)
                 .limit(REWRAP_BATCH)
             )
             if not batch:
@@ -244,25 +234,23 @@ async def rotate_tenant_key(ctx: TenantContext) -> Rotation:
                 aad = f"client-key:{ctx.tenant_id}:{row.client_id}"
                 old = await _tenant_key(ctx, row.tenant_key_version)
                 clear = _open(old, row.wrapped, aad)
-                await ClientKey.update(
-                    {ClientKey.wrapped: _seal(new_key, clear, aad), ClientKey.tenant_key_version: version}
+                await scoped.update(
+                    ClientKey,
+                    {ClientKey.wrapped: _seal(new_key, clear, aad), ClientKey.tenant_key_version: version},
                 ).where((ClientKey.id == row.id) & (ClientKey.tenant_key_version == row.tenant_key_version))
                 rewrapped += 1
     retired: list[int] = []
     async with unit_of_work(ctx):
-        retiring = await TenantKey.objects().where(
-            (TenantKey.tenant_id == ctx.tenant_id) & (TenantKey.state == "retiring")
-        )
+        retiring = await scoped.objects(TenantKey).where(TenantKey.state == "retiring")
         for old_key in retiring:
             # A client key written by a transaction that began before the rotation keeps its
             # old version alive until the next rotation.
-            still_used = await ClientKey.exists().where(
-                (ClientKey.tenant_id == ctx.tenant_id) & (ClientKey.tenant_key_version == old_key.version)
-            )
+            still_used = await scoped.exists(ClientKey, ClientKey.tenant_key_version == old_key.version)
             if still_used:
                 continue
-            await TenantKey.update(
-                {TenantKey.state: "retired", TenantKey.wrapped: "", TenantKey.retired_at: clock.now()}
+            await scoped.update(
+                TenantKey,
+                {TenantKey.state: "retired", TenantKey.wrapped: "", TenantKey.retired_at: clock.now()},
             ).where(TenantKey.id == old_key.id)
             retired.append(old_key.version)
     for old_version in retired:
@@ -276,16 +264,15 @@ async def rewrap_under_current_master(ctx: TenantContext) -> int:
     current_id = master.key_id()
     count = 0
     async with unit_of_work(ctx):
-        rows = await TenantKey.objects().where(
-            (TenantKey.tenant_id == ctx.tenant_id)
-            & (TenantKey.master_key_id != current_id)
-            & (TenantKey.wrapped != "")
+        rows = await scoped.objects(TenantKey).where(
+            (TenantKey.master_key_id != current_id) & (TenantKey.wrapped != "")
         )
         for row in rows:
             clear = _unwrap_tenant_key(ctx.tenant_id, row)
             aad = f"tenant-key:{ctx.tenant_id}:{row.version}"
-            await TenantKey.update(
-                {TenantKey.wrapped: _seal(_wrapping_key(), clear, aad), TenantKey.master_key_id: current_id}
+            await scoped.update(
+                TenantKey,
+                {TenantKey.wrapped: _seal(_wrapping_key(), clear, aad), TenantKey.master_key_id: current_id},
             ).where(TenantKey.id == row.id)
             count += 1
     return count

@@ -7,9 +7,12 @@ returns planned touchpoints (:class:`PlannedCall`, :class:`PlannedMessage`,
 them, skips programmes the tenant has switched off, drops messages whose purpose the client
 has not consented to, and never plans the same ``key`` twice.
 
-Plugins that keep tables of their own (``salonkeep_piccolo_apps``) write them with
-:func:`unit_of_work` for the :func:`current` tenant, filtering by ``tenant_id``, and read the
-time from :func:`now`; all three are re-exported here. Their tables reference Salonkeep's
+Plugins that keep tables of their own (``salonkeep_piccolo_apps``) read and write them
+through :mod:`scoped <salonkeep.tenants.scoped>` (``scoped.objects(T)``, ``scoped.get``,
+``scoped.new`` + ``scoped.insert``, ``scoped.update``, ``scoped.fetch``…), which adds the tenant
+filter of the open unit of work itself, inside :func:`unit_of_work` for the :func:`current`
+tenant (hooks already run inside one), and read the time from :func:`now`; all are
+re-exported here. A plugin never writes the tenant filter by hand. Their tables reference Salonkeep's
 with foreign keys to :class:`Tenant`, :class:`Branch`, :class:`Client`, :class:`Sale` and
 :class:`Visit` (re-exported for that; read clients and sales through the services and hooks).
 A plugin service that returns rows about a client to a person checks first, with
@@ -53,9 +56,10 @@ from salonkeep.core.events import (
 )
 from salonkeep.core.formatting import format_date, format_datetime, format_time
 from salonkeep.core.visits.tables import Sale, Visit
+from salonkeep.tenants import scoped
 from salonkeep.tenants.clock import now
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import fetch_objects, unit_of_work
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.tenants.tables import Branch, Tenant
 
@@ -462,7 +466,6 @@ __all__ = [
     "VisitFact",
     "add_months",
     "current",
-    "fetch_objects",
     "format_date",
     "format_datetime",
     "format_time",
@@ -471,6 +474,7 @@ __all__ = [
     "local_date",
     "now",
     "require",
+    "scoped",
     "unit_of_work",
     "visible_client_row",
     "working_days_after",

@@ -18,9 +18,9 @@ from salonkeep.core.access import Action, Forbidden, require
 from salonkeep.core.clients.tables import Client
 from salonkeep.core.formatting import local_date
 from salonkeep.core.privacy.rights import erase_client
-from salonkeep.tenants import clock
+from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import execute, unit_of_work
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tenant_settings import load_tenant_settings, update_tenant_settings
@@ -86,15 +86,14 @@ async def find_candidates(cutoff: datetime) -> list[Candidate]:
     """Clients (not yet erased) with no activity since ``cutoff``."""
     ctx = current()
     async with unit_of_work(ctx):
-        clients = await Client.select(
-            Client.id, Client.branch_id, Client.created_at, Client.updated_at
-        ).where((Client.tenant_id == ctx.tenant_id) & Client.erased_at.is_null())
+        clients = await scoped.select(
+            Client, Client.id, Client.branch_id, Client.created_at, Client.updated_at
+        ).where(Client.erased_at.is_null())
         last: dict[UUID, datetime] = {
             row["id"]: max(_dt(row["created_at"]), _dt(row["updated_at"])) for row in clients
         }
         for table, column in ACTIVITY_COLUMNS.items():
-            sql = f"select client_id, max({column}) as last from {table} where tenant_id = {{}}"  # noqa: S608
-            rows = await execute(sql + " group by client_id", ctx.tenant_id)
+            rows = await scoped.rows(table, f"client_id, max({column}) as last", group_by="client_id")
             for row in rows:
                 client_id = (
                     row["client_id"] if isinstance(row["client_id"], UUID) else UUID(str(row["client_id"]))

@@ -21,7 +21,6 @@ from typing import Any
 from uuid import UUID
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from piccolo.columns.combination import Combinable
 from piccolo.table import Table
 
 from salonkeep.core import audit
@@ -32,7 +31,7 @@ from salonkeep.core.clients.tables import Client, visible_client_row
 from salonkeep.core.formatting import format_datetime, install_filters
 from salonkeep.core.keys.service import PREFIX, decrypt_column, decrypt_fields, shred_client_key
 from salonkeep.core.privacy.tables import REQUEST_KINDS, REQUEST_STATUSES, PrivacyRequest
-from salonkeep.tenants import clock
+from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import execute, get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
@@ -108,8 +107,8 @@ async def open_request(
     received = received_at or clock.now()
     async with unit_of_work(ctx):
         await _client_row(ctx, client_id)
-        row = PrivacyRequest(
-            tenant_id=ctx.tenant_id,
+        row = scoped.new(
+            PrivacyRequest,
             client_id=client_id,
             kind=kind,
             status="open",
@@ -119,7 +118,7 @@ async def open_request(
             due_at=received + RESPONSE_TIME,
             handled_by="",
         )
-        await row.save()
+        await scoped.insert(row)
     return _request_view(row)
 
 
@@ -130,11 +129,7 @@ async def close_request(request_id: UUID, *, status: str = "done", note: str = "
     if status not in REQUEST_STATUSES or status == "open":
         raise ValidationFailed({"status": "choose done or refused"})
     async with unit_of_work(ctx):
-        row = (
-            await PrivacyRequest.objects()
-            .where((PrivacyRequest.tenant_id == ctx.tenant_id) & (PrivacyRequest.id == request_id))
-            .first()
-        )
+        row = await scoped.get(PrivacyRequest, request_id)
         if row is None:
             raise NotFound("no such privacy request")
         if row.status != "open":
@@ -152,11 +147,9 @@ async def list_requests(status: str | None = "open") -> list[RequestView]:
     """The board: requests (open ones by default), the most urgent first."""
     ctx = current()
     require(ctx, Action.PRIVACY_REQUESTS)
-    where: Combinable = PrivacyRequest.tenant_id == ctx.tenant_id
-    if status:
-        where = where & (PrivacyRequest.status == status)
+    where = [PrivacyRequest.status == status] if status else []
     async with unit_of_work(ctx):
-        rows = await PrivacyRequest.objects().where(where).order_by(PrivacyRequest.due_at)
+        rows = await scoped.objects(PrivacyRequest).where(*where).order_by(PrivacyRequest.due_at)
     return [_request_view(r) for r in rows]
 
 
@@ -164,28 +157,30 @@ async def _settle(ctx: TenantContext, client_id: UUID, kind: str, request_id: UU
     """Close the given request, or log one that is done at once (inside the unit of work)."""
     now = clock.now()
     if request_id is None:
-        await PrivacyRequest(
-            tenant_id=ctx.tenant_id,
-            client_id=client_id,
-            kind=kind,
-            status="done",
-            received_at=now,
-            due_at=now + RESPONSE_TIME,
-            closed_at=now,
-            handled_by=ctx.actor_label,
-        ).save()
+        await scoped.insert(
+            scoped.new(
+                PrivacyRequest,
+                client_id=client_id,
+                kind=kind,
+                status="done",
+                received_at=now,
+                due_at=now + RESPONSE_TIME,
+                closed_at=now,
+                handled_by=ctx.actor_label,
+            )
+        )
         return
     updated = (
-        await PrivacyRequest.update(
+        await scoped.update(
+            PrivacyRequest,
             {
                 PrivacyRequest.status: "done",
                 PrivacyRequest.closed_at: now,
                 PrivacyRequest.handled_by: ctx.actor_label,
-            }
+            },
         )
         .where(
-            (PrivacyRequest.tenant_id == ctx.tenant_id)
-            & (PrivacyRequest.id == request_id)
+            (PrivacyRequest.id == request_id)
             & (PrivacyRequest.client_id == client_id)
             & (PrivacyRequest.status == "open")
         )
@@ -234,15 +229,11 @@ async def table_columns(table: str) -> list[str]:
     return [str(r["name"]) for r in rows]
 
 
-async def _rows(table: str, tenant_id: UUID, column: str, client_id: UUID) -> list[dict[str, Any]]:
+async def _rows(table: str, column: str, client_id: UUID) -> list[dict[str, Any]]:
     # Columns named from the catalog (not "*"): a column added since a statement was prepared
     # and cached on a pooled connection gives a new statement instead of a stale plan.
     columns = ", ".join(f'"{name}"' for name in await table_columns(table))
-    rows = await execute(
-        f"select {columns} from {table} where tenant_id = {{}} and {column} = {{}}",  # noqa: S608 - catalog names
-        tenant_id,
-        client_id,
-    )
+    rows = await scoped.rows(table, columns, f"{column} = {{}}", client_id)
     return [{k: _jsonable(v) for k, v in row.items()} for row in rows]
 
 
@@ -256,7 +247,7 @@ async def export_client(client_id: UUID, *, request_id: UUID | None = None) -> d
     require(ctx, Action.PRIVACY_REQUESTS)
     async with unit_of_work(ctx):
         client = await _client_row(ctx, client_id)
-        record = (await _rows("client", ctx.tenant_id, "id", client_id))[0]
+        record = (await _rows("client", "id", client_id))[0]
         clear: dict[str, str] = {}
         if client.erased_at is None:
             sealed = {name: getattr(client, column) for name, column in ENCRYPTED_COLUMNS.items()}
@@ -269,7 +260,7 @@ async def export_client(client_id: UUID, *, request_id: UUID | None = None) -> d
             if getattr(table, "export_excluded", False):
                 continue
             name = table._meta.tablename
-            tables[name] = await _rows(name, ctx.tenant_id, "client_id", client_id)
+            tables[name] = await _rows(name, "client_id", client_id)
             for row in tables[name]:
                 for column, value in row.items():
                     if isinstance(value, str) and value.startswith(PREFIX) and client.erased_at is None:
@@ -343,8 +334,8 @@ async def restrict_processing(
         client = await _client_row(ctx, client_id)
         if client.erased_at is not None:
             raise Conflict("client", "this client's data was erased")
-        await Client.update({Client.restricted: restricted, Client.updated_at: clock.now()}).where(
-            (Client.tenant_id == ctx.tenant_id) & (Client.id == client_id)
+        await scoped.update(Client, {Client.restricted: restricted, Client.updated_at: clock.now()}).where(
+            Client.id == client_id
         )
         await audit.record(
             audit.AuditAction.RESTRICT,
@@ -390,12 +381,8 @@ def _keep_rule(table: type[Table]) -> tuple[str, ...] | None:
     return KEEP_ON_ERASURE.get(table._meta.tablename)
 
 
-async def _count(table: str, tenant_id: UUID, client_id: UUID) -> int:
-    rows = await execute(
-        f"select count(*) as n from {table} where tenant_id = {{}} and client_id = {{}}",  # noqa: S608
-        tenant_id,
-        client_id,
-    )
+async def _count(table: str, client_id: UUID) -> int:
+    rows = await scoped.rows(table, "count(*) as n", "client_id = {}", client_id)
     return int(str(rows[0]["n"]))
 
 
@@ -415,39 +402,32 @@ async def erase_client(
         if client.erased_at is not None:
             raise Conflict("client", "this client was already erased")
         now = clock.now()
-        await Client.update(
+        await scoped.update(
+            Client,
             {
                 **{getattr(Client, column): value for column, value in ERASED_CLIENT_VALUES.items()},
                 Client.last_name: pseudonym,
                 Client.restricted: True,
                 Client.erased_at: now,
                 Client.updated_at: now,
-            }
-        ).where((Client.tenant_id == ctx.tenant_id) & (Client.id == client_id))
+            },
+        ).where(Client.id == client_id)
         shredded = await shred_client_key(ctx, client_id)
         for table in client_tables():
             name = table._meta.tablename
             if name == "client_key":
                 continue
-            count = await _count(name, ctx.tenant_id, client_id)
+            count = await _count(name, client_id)
             if not count:
                 continue
             keep = _keep_rule(table)
             if keep is None:
-                await execute(
-                    f"delete from {name} where tenant_id = {{}} and client_id = {{}}",  # noqa: S608
-                    ctx.tenant_id,
-                    client_id,
-                )
+                await scoped.delete_rows(name, "client_id = {}", client_id)
                 deleted[name] = count
                 continue
             if keep:
                 assignments = ", ".join(f"{column} = ''" for column in keep)
-                await execute(
-                    f"update {name} set {assignments} where tenant_id = {{}} and client_id = {{}}",  # noqa: S608
-                    ctx.tenant_id,
-                    client_id,
-                )
+                await scoped.update_rows(name, assignments, "client_id = {}", client_id)
             kept[name] = count
         await audit.record(
             audit.AuditAction.ERASE,

@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from piccolo.columns.combination import Combinable
-
 from salonkeep.core import audit, consent
 from salonkeep.core.access import ALL_CLIENT_FIELDS, Action, require
 from salonkeep.core.privacy.tables import Disclosure, Partner
-from salonkeep.tenants import clock, validation
+from salonkeep.tenants import clock, scoped, validation
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
@@ -56,17 +54,17 @@ async def add_partner(name: str, contract_ref: str, purposes: list[str]) -> Part
     if errors:
         raise ValidationFailed(errors)
     async with unit_of_work(ctx):
-        if await Partner.exists().where((Partner.tenant_id == ctx.tenant_id) & (Partner.name == clean_name)):
+        if await scoped.exists(Partner, Partner.name == clean_name):
             raise Conflict("name", f"a partner called {clean_name!r} is already registered")
-        row = Partner(
-            tenant_id=ctx.tenant_id,
+        row = scoped.new(
+            Partner,
             name=clean_name,
             contract_ref=contract,
             purposes="\n".join(dict.fromkeys(allowed)),
             active=True,
             created_at=clock.now(),
         )
-        await row.save()
+        await scoped.insert(row)
     return _partner_view(row)
 
 
@@ -75,7 +73,7 @@ async def list_partners() -> list[PartnerView]:
     ctx = current()
     require(ctx, Action.PRIVACY_REQUESTS)
     async with unit_of_work(ctx):
-        rows = await Partner.objects().where(Partner.tenant_id == ctx.tenant_id).order_by(Partner.name)
+        rows = await scoped.objects(Partner).order_by(Partner.name)
     return [_partner_view(r) for r in rows]
 
 
@@ -107,11 +105,7 @@ async def share(client_id: UUID, partner_id: UUID, *, fields: list[str], purpose
             {"fields": f"unknown client fields: {', '.join(unknown)}" if unknown else "name the fields"}
         )
     async with unit_of_work(ctx):
-        partner = (
-            await Partner.objects()
-            .where((Partner.tenant_id == ctx.tenant_id) & (Partner.id == partner_id))
-            .first()
-        )
+        partner = await scoped.get(Partner, partner_id)
         if partner is None or not partner.active:
             raise NotFound("no such active partner")
         if purpose not in _partner_view(partner).purposes:
@@ -121,8 +115,8 @@ async def share(client_id: UUID, partner_id: UUID, *, fields: list[str], purpose
         grant = await consent.require_consent(
             client_id, consent.Purpose.THIRD_PARTY_SHARING, scope=str(partner_id)
         )
-        row = Disclosure(
-            tenant_id=ctx.tenant_id,
+        row = scoped.new(
+            Disclosure,
             client_id=client_id,
             partner_id=partner.id,
             fields=",".join(sorted(set(fields))),
@@ -132,7 +126,7 @@ async def share(client_id: UUID, partner_id: UUID, *, fields: list[str], purpose
             recorded_by_id=ctx.actor_id,
             recorded_by=ctx.actor_label,
         )
-        await Disclosure.insert(row)
+        await scoped.insert(row)
         await audit.record(
             audit.AuditAction.DISCLOSURE,
             client_id=client_id,
@@ -151,11 +145,11 @@ async def disclosures(client_id: UUID | None = None) -> list[DisclosureView]:
     """Recorded disclosures (of one client, or all), newest first."""
     ctx = current()
     require(ctx, Action.PRIVACY_REQUESTS)
-    where: Combinable = Disclosure.tenant_id == ctx.tenant_id
-    if client_id is not None:
-        where = where & (Disclosure.client_id == client_id)
+    where = [Disclosure.client_id == client_id] if client_id is not None else []
     async with unit_of_work(ctx):
-        rows = await Disclosure.objects().where(where).order_by(Disclosure.disclosed_at, ascending=False)
+        rows = (
+            await scoped.objects(Disclosure).where(*where).order_by(Disclosure.disclosed_at, ascending=False)
+        )
     return [
         DisclosureView(
             r.id,

@@ -15,9 +15,9 @@ from salonkeep.core.access import Action, require, visible_client_fields
 from salonkeep.core.clients.service import load_visible
 from salonkeep.core.keys.service import decrypt_column, encrypt_column
 from salonkeep.core.visits.tables import PRODUCT_CATEGORIES, SERVICE_CATEGORIES, Appointment, Sale, Visit
-from salonkeep.tenants import clock, validation
+from salonkeep.tenants import clock, scoped, validation
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import fetch_objects, unit_of_work
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 
 PROCEDURE_CATEGORIES = frozenset({"medical_aesthetics"})
@@ -61,9 +61,7 @@ async def record_service(
         raise ValidationFailed({"performed_at": "is in the future"})
     client = await load_visible(client_id)
     async with unit_of_work(ctx):
-        first = not await Visit.exists().where(
-            (Visit.tenant_id == ctx.tenant_id) & (Visit.client_id == client.id)
-        )
+        first = not await scoped.exists(Visit, Visit.client_id == client.id)
         visit_id = uuid4()
         clear_notes = notes.strip()
         # Treatment notes are health data: encrypted under the client's key (erasure shreds it).
@@ -72,9 +70,9 @@ async def record_service(
             if clear_notes
             else ""
         )
-        visit = Visit(
+        visit = scoped.new(
+            Visit,
             id=visit_id,
-            tenant_id=ctx.tenant_id,
             client_id=client.id,
             branch_id=ctx.branch_id or client.branch_id,
             staff_id=ctx.actor_id,
@@ -84,7 +82,7 @@ async def record_service(
             notes=sealed_notes,
             created_at=clock.now(),
         )
-        await visit.save()
+        await scoped.insert(visit)
         visit.notes = clear_notes
         await audit.record(
             audit.AuditAction.CREATE,
@@ -143,8 +141,8 @@ async def record_sale(
         raise ValidationFailed({"sold_at": "is in the future"})
     client = await load_visible(client_id)
     async with unit_of_work(ctx):
-        sale = Sale(
-            tenant_id=ctx.tenant_id,
+        sale = scoped.new(
+            Sale,
             client_id=client.id,
             branch_id=ctx.branch_id or client.branch_id,
             staff_id=ctx.actor_id,
@@ -155,7 +153,7 @@ async def record_sale(
             sold_at=when,
             created_at=clock.now(),
         )
-        await sale.save()
+        await scoped.insert(sale)
         await audit.record(
             audit.AuditAction.CREATE,
             client_id=client.id,
@@ -191,15 +189,15 @@ async def book_appointment(client_id: UUID, *, service: str, starts_at: datetime
         raise ValidationFailed({"starts_at": "is in the past"})
     client = await load_visible(client_id)
     async with unit_of_work(ctx):
-        appointment = Appointment(
-            tenant_id=ctx.tenant_id,
+        appointment = scoped.new(
+            Appointment,
             client_id=client.id,
             branch_id=ctx.branch_id or client.branch_id,
             service=name,
             starts_at=starts_at,
             created_at=clock.now(),
         )
-        await appointment.save()
+        await scoped.insert(appointment)
         await audit.record(
             audit.AuditAction.CREATE,
             client_id=client.id,
@@ -236,11 +234,10 @@ async def client_history(client_id: UUID) -> History:
     ctx = current()
     client = await load_visible(client_id)
     async with unit_of_work(ctx):
-        of_client = "tenant_id = {} and client_id = {}"
-        args = (ctx.tenant_id, client.id)
-        visits = await fetch_objects(Visit, of_client, *args, order_by="performed_at desc")
-        sales = await fetch_objects(Sale, of_client, *args, order_by="sold_at desc")
-        appointments = await fetch_objects(Appointment, of_client, *args, order_by="starts_at desc")
+        of_client = "client_id = {}"
+        visits = await scoped.fetch(Visit, of_client, client.id, order_by="performed_at desc")
+        sales = await scoped.fetch(Sale, of_client, client.id, order_by="sold_at desc")
+        appointments = await scoped.fetch(Appointment, of_client, client.id, order_by="starts_at desc")
         may_read_notes = "treatment_notes" in visible_client_fields(ctx)
         for visit in visits:
             # Roles that may not see treatment notes get them empty.

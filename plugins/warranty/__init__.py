@@ -23,6 +23,7 @@ from salonkeep.core.plugins.api import (
     Setting,
     hookimpl,
     now,
+    scoped,
 )
 
 NAME = "warranty"
@@ -84,12 +85,9 @@ async def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
 
     settings = plan.settings(NAME)
     sold_on = plan.local_date(event.occurred_at)
-    exists = await ProductWarranty.exists().where(
-        (ProductWarranty.tenant_id == plan.tenant_id) & (ProductWarranty.sale_id == event.sale_id)
-    )
-    if not exists:
-        await ProductWarranty(
-            tenant_id=plan.tenant_id,
+    if not await scoped.exists(ProductWarranty, ProductWarranty.sale_id == event.sale_id):
+        warranty = scoped.new(
+            ProductWarranty,
             client_id=event.client_id,
             branch_id=event.branch_id,
             sale_id=event.sale_id,
@@ -102,7 +100,8 @@ async def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
             country=plan.country,
             refund_working_days=int(settings["refund_working_days"]),
             created_at=now(),
-        ).save()
+        )
+        await scoped.insert(warranty)
     return []
 
 
@@ -113,12 +112,8 @@ async def salonkeep_client_panels(plan: Plan) -> list[Panel]:
 
     today = plan.today()
     rows = (
-        await ProductWarranty.objects()
-        .where(
-            (ProductWarranty.tenant_id == plan.tenant_id)
-            & (ProductWarranty.client_id == plan.client.id)
-            & (ProductWarranty.warranty_until >= today)
-        )
+        await scoped.objects(ProductWarranty)
+        .where((ProductWarranty.client_id == plan.client.id) & (ProductWarranty.warranty_until >= today))
         .order_by(ProductWarranty.sold_on, ascending=False)
     )
     if not rows:

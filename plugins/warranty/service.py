@@ -18,11 +18,11 @@ from salonkeep.core.plugins.api import (
     NotFound,
     ValidationFailed,
     current,
-    fetch_objects,
     format_date,
     local_date,
     now,
     require,
+    scoped,
     unit_of_work,
     visible_client_row,
     working_days_after,
@@ -49,41 +49,28 @@ class Receipt:
     completed_on: date
 
 
-_OF_CLIENT = "tenant_id = {} and client_id = {}"
-
-
 async def warranties_of(client_id: UUID) -> list[ProductWarranty]:
     """The client's product warranties, newest sale first."""
     ctx = current()
     require(ctx, Action.CLIENT_VIEW)
     async with unit_of_work(ctx):
         await visible_client_row(ctx, client_id)  # NotFound outside the person's branch scope
-        return await fetch_objects(
-            ProductWarranty, _OF_CLIENT, ctx.tenant_id, client_id, order_by="sold_on desc"
-        )
+        return await scoped.fetch(ProductWarranty, "client_id = {}", client_id, order_by="sold_on desc")
 
 
-async def _warranty(tenant_id: UUID, warranty_id: UUID) -> ProductWarranty:
-    row = (
-        await ProductWarranty.objects()
-        .where((ProductWarranty.tenant_id == tenant_id) & (ProductWarranty.id == warranty_id))
-        .first()
-    )
+async def _warranty(warranty_id: UUID) -> ProductWarranty:
+    row = await scoped.get(ProductWarranty, warranty_id)
     if row is None:
         raise NotFound("no such warranty")
     await visible_client_row(current(), row.client_id)  # NotFound outside the branch scope
     return row
 
 
-async def _claim(tenant_id: UUID, claim_id: UUID) -> tuple[WarrantyClaim, ProductWarranty]:
-    claim = (
-        await WarrantyClaim.objects()
-        .where((WarrantyClaim.tenant_id == tenant_id) & (WarrantyClaim.id == claim_id))
-        .first()
-    )
+async def _claim(claim_id: UUID) -> tuple[WarrantyClaim, ProductWarranty]:
+    claim = await scoped.get(WarrantyClaim, claim_id)
     if claim is None:
         raise NotFound("no such claim")
-    return claim, await _warranty(tenant_id, claim.warranty_id)
+    return claim, await _warranty(claim.warranty_id)
 
 
 async def open_claim(
@@ -105,9 +92,9 @@ async def open_claim(
     if errors:
         raise ValidationFailed(errors)
     async with unit_of_work(ctx):
-        warranty = await _warranty(ctx.tenant_id, warranty_id)
-        claim = WarrantyClaim(
-            tenant_id=ctx.tenant_id,
+        warranty = await _warranty(warranty_id)
+        claim = scoped.new(
+            WarrantyClaim,
             warranty_id=warranty.id,
             client_id=warranty.client_id,
             reported_on=local_date(now(), warranty.time_zone),
@@ -117,7 +104,7 @@ async def open_claim(
             is_return=is_return,
             created_at=now(),
         )
-        await claim.save()
+        await scoped.insert(claim)
     return claim
 
 
@@ -130,7 +117,7 @@ async def triage(claim_id: UUID, *, exclusion_reason: str | None = None) -> Warr
     if exclusion_reason is not None and exclusion_reason not in EXCLUSIONS:
         raise ValidationFailed({"exclusion_reason": f"choose one of {', '.join(EXCLUSIONS)}"})
     async with unit_of_work(ctx):
-        claim, warranty = await _claim(ctx.tenant_id, claim_id)
+        claim, warranty = await _claim(claim_id)
         if claim.status != "reported":
             raise ValidationFailed({"status": f"the claim is already {claim.status}"})
         limit = warranty.return_until if claim.is_return else warranty.warranty_until
@@ -155,7 +142,7 @@ async def agree_remedy(claim_id: UUID, remedy: str) -> WarrantyClaim:
     if remedy not in REMEDIES:
         raise ValidationFailed({"remedy": f"choose one of {', '.join(REMEDIES)}"})
     async with unit_of_work(ctx):
-        claim, warranty = await _claim(ctx.tenant_id, claim_id)
+        claim, warranty = await _claim(claim_id)
         if claim.status != "in_scope":
             raise ValidationFailed({"remedy": f"the claim is {claim.status}, not in scope"})
         if claim.is_return and remedy != "refund":
@@ -170,14 +157,13 @@ async def agree_remedy(claim_id: UUID, remedy: str) -> WarrantyClaim:
     return claim
 
 
-async def _next_number(tenant_id: UUID, year: int) -> int:
+async def _next_number(year: int) -> int:
     """The next receipt number of the tenant's year (inside the caller's unit of work)."""
-    where = (ReceiptCounter.tenant_id == tenant_id) & (ReceiptCounter.year == year)
-    if not await ReceiptCounter.exists().where(where):
-        await ReceiptCounter(tenant_id=tenant_id, year=year, last=0).save()
+    if not await scoped.exists(ReceiptCounter, ReceiptCounter.year == year):
+        await scoped.insert(scoped.new(ReceiptCounter, year=year, last=0))
     rows = (
-        await ReceiptCounter.update({ReceiptCounter.last: ReceiptCounter.last + 1})
-        .where(where)
+        await scoped.update(ReceiptCounter, {ReceiptCounter.last: ReceiptCounter.last + 1})
+        .where(ReceiptCounter.year == year)
         .returning(ReceiptCounter.last)
     )
     return int(rows[0]["last"])
@@ -188,11 +174,11 @@ async def complete(claim_id: UUID) -> Receipt:
     ctx = current()
     require(ctx, Action.SALE_RECORD)
     async with unit_of_work(ctx):
-        claim, warranty = await _claim(ctx.tenant_id, claim_id)
+        claim, warranty = await _claim(claim_id)
         if claim.status != "remedy_agreed":
             raise ValidationFailed({"status": f"the claim is {claim.status}; agree a remedy first"})
         today = local_date(now(), warranty.time_zone)
-        claim.receipt_number = f"AS-{today.year}-{await _next_number(ctx.tenant_id, today.year):05d}"
+        claim.receipt_number = f"AS-{today.year}-{await _next_number(today.year):05d}"
         claim.status = "completed"
         claim.completed_at = now()
         await claim.save()
@@ -213,9 +199,7 @@ async def claims_of(client_id: UUID) -> list[WarrantyClaim]:
     require(ctx, Action.CLIENT_VIEW)
     async with unit_of_work(ctx):
         await visible_client_row(ctx, client_id)  # NotFound outside the person's branch scope
-        return await fetch_objects(
-            WarrantyClaim, _OF_CLIENT, ctx.tenant_id, client_id, order_by="created_at desc"
-        )
+        return await scoped.fetch(WarrantyClaim, "client_id = {}", client_id, order_by="created_at desc")
 
 
 async def receipt_of(claim_id: UUID) -> tuple[Receipt, UUID]:
@@ -224,7 +208,7 @@ async def receipt_of(claim_id: UUID) -> tuple[Receipt, UUID]:
     ctx = current()
     require(ctx, Action.CLIENT_VIEW)
     async with unit_of_work(ctx):
-        claim, warranty = await _claim(ctx.tenant_id, claim_id)
+        claim, warranty = await _claim(claim_id)
     if claim.status != "completed" or not claim.receipt_number or claim.completed_at is None:
         raise NotFound("no receipt for this claim")
     return (

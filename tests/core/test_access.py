@@ -23,6 +23,7 @@ from salonkeep.core.clients.service import (
     search_clients,
     update_client,
 )
+from salonkeep.tenants import scoped
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.onboarding import add_branch
@@ -99,9 +100,7 @@ async def test_branch_scoped_roles_see_only_their_branches(tenant_a, client_a):
                 await get_client(client_a.id)
     # The tenant may share clients chain-wide.
     async with unit_of_work(tenant_a.ctx):
-        await Tenant.update({Tenant.settings: '{"share_clients_chain_wide": true}'}).where(
-            Tenant.id == tenant_a.ctx.tenant_id
-        )
+        await scoped.update_tenant({Tenant.settings: '{"share_clients_chain_wide": true}'})
     with tenant_scope(_as(tenant_a, "reception", [other.id])):
         assert [c.id for c in await search_clients("Ella")] == [client_a.id]
 

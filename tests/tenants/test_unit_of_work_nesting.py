@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from salonkeep.core.clients.service import ClientInput, create_client, search_clients
+from salonkeep.tenants import scoped
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.db import execute, get_engine, is_postgres, read_request_transaction, unit_of_work
 from salonkeep.tenants.onboarding import get_tenant
@@ -50,7 +51,8 @@ async def test_a_read_request_reads_a_tenant_once_and_only_inside_the_block(tena
     tenant_id = tenant_a.ctx.tenant_id
     async with read_request(tenant_id):
         first = await get_tenant(tenant_id)
-        await Tenant.update({Tenant.name: "Renamed"}).where(Tenant.id == tenant_id)
+        async with unit_of_work(tenant_a.ctx):
+            await scoped.update_tenant({Tenant.name: "Renamed"})
         assert (await get_tenant(tenant_id)) is first
         assert first.name != "Renamed"
     assert (await get_tenant(tenant_id)).name == "Renamed"

@@ -7,7 +7,9 @@ import re
 import uuid
 
 from salonkeep.core.clients.service import ClientInput, create_client
+from salonkeep.tenants import scoped
 from salonkeep.tenants.context import tenant_scope
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.onboarding import add_staff
 from salonkeep.tenants.tables import Tenant
 
@@ -65,7 +67,8 @@ async def set_tenant_settings(world, **settings) -> None:
     tenant = await Tenant.objects().where(Tenant.id == world.ctx.tenant_id).first()
     current = tenant.settings if isinstance(tenant.settings, dict) else json.loads(tenant.settings or "{}")
     current.update(settings)
-    await Tenant.update({Tenant.settings: json.dumps(current)}).where(Tenant.id == world.ctx.tenant_id)
+    async with unit_of_work(world.ctx):  # the directory row is written as its own tenant
+        await scoped.update_tenant({Tenant.settings: json.dumps(current)})
 
 
 async def sign_in(client, slug: str, email: str, password: str = PASSWORD):

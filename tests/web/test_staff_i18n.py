@@ -9,6 +9,8 @@ import pytest
 from babel.messages.pofile import read_po
 from litestar.testing import AsyncTestClient
 
+from salonkeep.tenants import scoped
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.tables import Tenant
 from salonkeep.web import i18n, navigation
 from salonkeep.web.app import create_app
@@ -85,7 +87,8 @@ def test_language_choice():
 
 
 async def test_tenant_default_and_personal_preference(backend, tenant_a):
-    await Tenant.update({Tenant.default_locale: "ru"}).where(Tenant.id == tenant_a.ctx.tenant_id)
+    async with unit_of_work(tenant_a.ctx):
+        await scoped.update_tenant({Tenant.default_locale: "ru"})
     email = await add_person(tenant_a, "reception")
     async with AsyncTestClient(create_app(backend.settings)) as client:
         await sign_in(client, tenant_a.slug, email)
