@@ -115,9 +115,10 @@ def new(table: type[TableT], **values: Any) -> TableT:
     return table(tenant_id=tenant_id(), **values)
 
 
-async def insert(*rows: Table) -> None:
+async def insert(*rows: Table, skip_duplicates: bool = False) -> None:
     """Insert ``rows`` (of one table, made with :func:`new`); a row of another tenant than the
-    unit of work's is refused."""
+    unit of work's is refused. ``skip_duplicates``: a row that would break a unique key is
+    left out (``ON CONFLICT DO NOTHING``)."""
     if not rows:
         return
     scope = tenant_id()
@@ -125,7 +126,8 @@ async def insert(*rows: Table) -> None:
         _column(type(row))
         if getattr(row, "tenant_id", None) != scope:
             raise NoTenantContext()
-    await type(rows[0]).insert(*rows)
+    query = type(rows[0]).insert(*rows)
+    await (query.on_conflict(action="DO NOTHING") if skip_duplicates else query)
 
 
 @functools.lru_cache(maxsize=128)

@@ -231,7 +231,7 @@ async def write_planned(
             values["id"],
             values.get("detail", ""),
         )
-        await Touchpoint.insert(scoped.new(Touchpoint, **values)).on_conflict(action="DO NOTHING")
+        await scoped.insert(scoped.new(Touchpoint, **values), skip_duplicates=True)
         written += 1
     return written
 

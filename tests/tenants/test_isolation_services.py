@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -13,9 +14,14 @@ from salonkeep.core.clients.service import (
     search_clients,
     update_client,
 )
+from salonkeep.core.privacy.retention import retention_policy, set_retention_policy
+from salonkeep.core.staff import security_settings, update_security_settings
+from salonkeep.tenants import scoped
 from salonkeep.tenants.context import tenant_scope
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NoTenantContext, NotFound, ValidationFailed
-from salonkeep.tenants.onboarding import add_staff, list_branches, list_staff
+from salonkeep.tenants.onboarding import add_staff, get_tenant, list_branches, list_staff
+from salonkeep.tenants.tables import Tenant
 
 
 async def _client(world, first_name: str):
@@ -79,3 +85,23 @@ async def test_same_email_may_exist_in_two_tenants(tenant_a, tenant_b):
             email="same@example.com", name="B", role="reception", password="Str0ng-Passw0rd"
         )
     assert staff.tenant_id == tenant_b.ctx.tenant_id
+
+
+async def test_a_tenants_settings_change_only_its_own_directory_row(tenant_a, tenant_b):
+    with tenant_scope(tenant_a.ctx):
+        await update_security_settings("900", True)
+        await set_retention_policy(3, auto_apply=True)
+        assert (await security_settings())["idle_lock_seconds"] == 900
+    async with unit_of_work(tenant_a.ctx):
+        await scoped.update_tenant({Tenant.default_locale: "fi"})
+    b = await get_tenant(tenant_b.ctx.tenant_id)
+    assert b.default_locale == "en"
+    assert (json.loads(b.settings) if isinstance(b.settings, str) else b.settings) in ({}, None)
+    with tenant_scope(tenant_b.ctx):
+        assert (await security_settings())["idle_lock_seconds"] == 300
+        assert await retention_policy() == (6, False)
+    with pytest.raises(NoTenantContext):
+        scoped.update_tenant({Tenant.status: "suspended"})  # no unit of work: no tenant, no write
+    with pytest.raises(ValueError):
+        async with unit_of_work(tenant_a.ctx):
+            scoped.update_tenant({Tenant.id: tenant_b.ctx.tenant_id})

@@ -6,7 +6,9 @@ The test walks the syntax tree of every source file of the application and its p
 
 * a string that looks like SQL and mentions ``tenant_id`` (``"… where tenant_id = {} …"``);
 * a piccolo condition on a tenant column (``Client.tenant_id == …``, ``.is_in``, ``!=`` …);
-* a table row built with ``tenant_id=`` (``Visit(tenant_id=…, …)``: use ``scoped.new``).
+* a table row built with ``tenant_id=`` (``Visit(tenant_id=…, …)``: use ``scoped.new``);
+* a piccolo query started on a tenant table itself (``Client.objects()``, ``Visit.update(…)``,
+  ``Touchpoint.insert(…)``…) instead of through ``scoped``.
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ from pathlib import Path
 import pytest
 
 from salonkeep.core.apps import all_tables
+from salonkeep.tenants.isolation import tenant_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The application's and plugins' sources; ``tenants/`` is where the filter is written, once.
 WALKED = ("core", "web", "workers", "plugins", "examples")
 TABLE_NAMES = frozenset(t.__name__ for t in all_tables())
+TENANT_TABLE_NAMES = frozenset(t.__name__ for t in tenant_tables(all_tables()))
+#: piccolo's query starters: on a tenant table they go through ``scoped`` instead.
+QUERY_METHODS = frozenset({"objects", "select", "update", "delete", "insert", "count", "exists", "raw"})
 _SQL = re.compile(
     r"\b(select|insert|update|delete|where|from|join)\b|\{\}|\$\d|\btenant_id\s*(=|<|>|!|in\b|is\b)",
     re.IGNORECASE,
@@ -66,11 +72,11 @@ def _is_tenant_column(node: ast.AST) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == "tenant_id" and _names_a_table(node.value)
 
 
-def _names_a_table(node: ast.AST) -> bool:
+def _names_a_table(node: ast.AST, names: frozenset[str] = TABLE_NAMES) -> bool:
     """``Client`` or ``tables.Client`` (a table class, not a row or a context)."""
     if isinstance(node, ast.Name):
-        return node.id in TABLE_NAMES
-    return isinstance(node, ast.Attribute) and node.attr in TABLE_NAMES
+        return node.id in names
+    return isinstance(node, ast.Attribute) and node.attr in names
 
 
 def hand_written_filters(source: str) -> Iterator[tuple[int, str]]:
@@ -89,6 +95,12 @@ def hand_written_filters(source: str) -> Iterator[tuple[int, str]]:
             func = node.func
             if isinstance(func, ast.Attribute) and _is_tenant_column(func.value):
                 yield node.lineno, f"a condition on a table's tenant_id column (.{func.attr})"
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in QUERY_METHODS
+                and _names_a_table(func.value, TENANT_TABLE_NAMES)
+            ):
+                yield node.lineno, f"a query on a tenant table without scoped (.{func.attr}())"
             if _called_name(node) in TABLE_NAMES and any(k.arg == "tenant_id" for k in node.keywords):
                 yield node.lineno, f"{_called_name(node)}(tenant_id=…): use scoped.new"
 
@@ -119,6 +131,10 @@ def test_no_hand_written_tenant_filter_outside_tenants() -> None:
         "q = Client.objects().where(Client.tenant_id.is_in(ids))",
         "row = Visit(tenant_id=ctx.tenant_id, client_id=c)",
         "row = tables.Visit(tenant_id=ctx.tenant_id)",
+        "rows = await Client.objects().where(Client.id == client_id)",
+        "await Touchpoint.update({Touchpoint.missed: True}).where(Touchpoint.id == x)",
+        "await tables.Visit.insert(row)",
+        "n = await Sale.count()",
     ],
 )
 def test_the_walk_finds_each_kind_of_hand_written_filter(source: str) -> None:
@@ -133,6 +149,8 @@ def test_the_walk_finds_each_kind_of_hand_written_filter(source: str) -> None:
         "same = row.tenant_id == ctx.tenant_id",
         'key = f"client-key:{ctx.tenant_id}:{client_id}"',
         'rows = await scoped.fetch(Visit, "client_id = {}", client_id)',
+        "rows = await scoped.objects(Client).where(Client.id == client_id)",
+        "tenants = await Tenant.objects().order_by(Tenant.slug)",
     ],
 )
 def test_the_walk_leaves_alone_what_is_not_a_tenant_filter(source: str) -> None:

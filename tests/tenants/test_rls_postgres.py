@@ -2,6 +2,8 @@
 
 Every tenant table is covered generically: the test seeds data for two tenants through the
 services, then walks every table. A new tenant table without seed data here fails the test.
+The tenant directory has policies of its own: readable by all, a row written only by its own
+tenant's unit of work.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from salonkeep.core.visits.service import book_appointment, record_sale, record_
 from salonkeep.plugins.warranty import service as warranty_service
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import tenant_scope
-from salonkeep.tenants.isolation import POLICY_NAME, is_append_only, tenant_tables
+from salonkeep.tenants.isolation import DIRECTORY_POLICIES, POLICY_NAME, is_append_only, tenant_tables
 from salonkeep.tenants.signin import SignInRefused, authenticate
 
 from ..conftest import APP_ROLE, make_tenant
@@ -232,3 +234,99 @@ async def test_pooled_connections_carry_no_tenant(postgres_backend, backend, ten
     for _ in range(12):  # more than the pool size: every pooled connection is visited
         rows = await execute("select coalesce(current_setting('salonkeep.tenant_id', true), '') as t")
         assert rows[0]["t"] == ""
+
+
+# --- the tenant directory ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_the_directory_is_readable_with_no_tenant_set(tenant_a, tenant_b, app_conn):
+    """Sign-in resolves an organisation's slug before any tenant is set."""
+    found = await app_conn.fetch(
+        "select id, status from tenant where slug = any($1::text[])", [tenant_a.slug, tenant_b.slug]
+    )
+    assert {r["id"] for r in found} == {tenant_a.ctx.tenant_id, tenant_b.ctx.tenant_id}
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_the_directory_row_changes_only_for_its_own_tenant(tenant_a, tenant_b, app_conn, owner_conn):
+    a, b = tenant_a.ctx.tenant_id, tenant_b.ctx.tenant_id
+    for column, value in (("status", "suspended"), ("settings", '{"evil": true}'), ("slug", "taken")):
+        # No tenant set: no row of the directory can be changed.
+        assert await app_conn.execute(f"update tenant set {column} = $1", value) == "UPDATE 0"
+        async with app_conn.transaction():
+            await app_conn.execute("select set_config('salonkeep.tenant_id', '', true)")
+            assert await app_conn.execute(f"update tenant set {column} = $1", value) == "UPDATE 0"
+        # Tenant A set: B's row is untouched.
+        async with app_conn.transaction():
+            await _as_tenant(app_conn, a)
+            assert (
+                await app_conn.execute(f"update tenant set {column} = $1 where id = $2", value, b)
+                == "UPDATE 0"
+            )
+    assert (await owner_conn.fetchrow("select status, slug from tenant where id = $1", b))[
+        "status"
+    ] == "active"
+    # Its own row: yes (the tenant's settings, its language); its id may not change.
+    async with app_conn.transaction():
+        await _as_tenant(app_conn, a)
+        assert await app_conn.execute("update tenant set settings = '{}' where id = $1", a) == "UPDATE 1"
+        assert await app_conn.execute("update tenant set settings = '{}'") == "UPDATE 1"
+    with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError, match="row-level security"):
+        async with app_conn.transaction():
+            await _as_tenant(app_conn, a)
+            await app_conn.execute("update tenant set id = $1 where id = $2", uuid.uuid4(), a)
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_the_directory_takes_a_new_row_only_as_that_tenant(tenant_a, app_conn, owner_conn):
+    def values(new_id):
+        return (new_id, f"t-{new_id.hex[:12]}", "Sneaky", "Europe/Helsinki", "FI", "en")
+
+    insert = (
+        "insert into tenant (id, slug, name, time_zone, country, default_locale, status, settings) "
+        "values ($1, $2, $3, $4, $5, $6, 'active', '{}')"
+    )
+    for acting_as in (None, tenant_a.ctx.tenant_id):
+        with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError, match="row-level security"):
+            async with app_conn.transaction():
+                if acting_as is not None:
+                    await _as_tenant(app_conn, acting_as)
+                await app_conn.execute(insert, *values(uuid.uuid4()))
+    new_id = uuid.uuid4()
+    async with app_conn.transaction():  # how onboarding.create_tenant writes it
+        await _as_tenant(app_conn, new_id)
+        await app_conn.execute(insert, *values(new_id))
+    assert await owner_conn.fetchval("select count(*) from tenant where id = $1", new_id) == 1
+    with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError, match="permission denied"):
+        async with app_conn.transaction():
+            await _as_tenant(app_conn, new_id)
+            await app_conn.execute("delete from tenant where id = $1", new_id)
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_catalog_the_directory_is_forced_under_its_own_policies(owner_conn, backend):
+    row = await owner_conn.fetchrow(
+        "select relrowsecurity, relforcerowsecurity from pg_class where relname = 'tenant' "
+        "and relnamespace = 'public'::regnamespace"
+    )
+    assert row["relrowsecurity"] and row["relforcerowsecurity"]
+    policies = {
+        r["policyname"]: r
+        for r in await owner_conn.fetch(
+            "select policyname, cmd, qual, with_check from pg_policies where tablename = 'tenant'"
+        )
+    }
+    assert set(policies) == set(DIRECTORY_POLICIES)
+    own = "(id = (NULLIF(current_setting('salonkeep.tenant_id'"
+    assert policies["directory_read"]["cmd"] == "SELECT" and policies["directory_read"]["qual"] == "true"
+    assert policies["directory_insert"]["cmd"] == "INSERT"
+    assert policies["directory_insert"]["with_check"].startswith(own)
+    assert policies["directory_update"]["cmd"] == "UPDATE"
+    for expression in (policies["directory_update"]["qual"], policies["directory_update"]["with_check"]):
+        assert expression.startswith(own), expression
+    for privilege, expected in (("SELECT", True), ("INSERT", True), ("UPDATE", True), ("DELETE", False)):
+        granted = await owner_conn.fetchval(
+            "select has_table_privilege($1, 'tenant', $2)", APP_ROLE, privilege
+        )
+        assert granted is expected, privilege
