@@ -2,8 +2,9 @@
 
 Every unit of work that touches tenant data runs in one transaction whose first statement sets
 ``salonkeep.tenant_id`` for PostgreSQL row-level security (``set_config(..., true)``: local to
-the transaction, so a pooled connection carries nothing to the next tenant). Services also
-filter by tenant explicitly, which is what isolates the embedded SQLite default.
+the transaction, so a pooled connection carries nothing to the next tenant). Queries go
+through :mod:`salonkeep.tenants.scoped`, which adds the same tenant as a filter: that is what
+isolates the embedded SQLite default.
 """
 
 from __future__ import annotations
@@ -135,9 +136,9 @@ async def fetch_objects(table: type[TableT], where: str, *args: object, order_by
 
     For the reads every staff page makes (the client, its history, the branches): the same
     objects as ``table.objects().where(…)``, without building the query through piccolo on
-    every call, which costs more than the query itself. Everything else uses piccolo's query
-    builder. The caller still filters by ``tenant_id`` (the SQLite default has no RLS).
-    """
+    every call, which costs more than the query itself. Tenant data goes through
+    :func:`salonkeep.tenants.scoped.fetch`, which adds the tenant filter; this function itself
+    is for ``tenants/`` (the directory, and :mod:`scoped`)."""
     rows = await execute(_select_sql(table, where, order_by), *args)
     return [table(_exists_in_db=True, **row) for row in rows]  # type: ignore[arg-type]
 

@@ -8,7 +8,8 @@ The test walks the syntax tree of every source file of the application and its p
 * a piccolo condition on a tenant column (``Client.tenant_id == …``, ``.is_in``, ``!=`` …);
 * a table row built with ``tenant_id=`` (``Visit(tenant_id=…, …)``: use ``scoped.new``);
 * a piccolo query started on a tenant table itself (``Client.objects()``, ``Visit.update(…)``,
-  ``Touchpoint.insert(…)``…) instead of through ``scoped``.
+  ``Touchpoint.insert(…)``…) instead of through ``scoped``;
+* the unscoped ``fetch_objects`` of ``tenants.db`` (``scoped.fetch`` is its tenant-scoped form).
 """
 
 from __future__ import annotations
@@ -88,7 +89,17 @@ def hand_written_filters(source: str) -> Iterator[tuple[int, str]]:
             text = node.value
             if _MENTIONS_TENANT.search(text) and _SQL.search(text):
                 yield node.lineno, f"SQL naming tenant_id: {text.strip()[:60]!r}"
-        elif isinstance(node, ast.Compare):
+        elif isinstance(node, ast.Name | ast.Attribute | ast.alias):
+            name = (
+                node.id
+                if isinstance(node, ast.Name)
+                else node.attr
+                if isinstance(node, ast.Attribute)
+                else node.name
+            )
+            if name == "fetch_objects":
+                yield getattr(node, "lineno", 0), "fetch_objects: use scoped.fetch"
+        if isinstance(node, ast.Compare):
             if any(_is_tenant_column(side) for side in (node.left, *node.comparators)):
                 yield node.lineno, "a condition on a table's tenant_id column"
         elif isinstance(node, ast.Call):
@@ -135,6 +146,8 @@ def test_no_hand_written_tenant_filter_outside_tenants() -> None:
         "await Touchpoint.update({Touchpoint.missed: True}).where(Touchpoint.id == x)",
         "await tables.Visit.insert(row)",
         "n = await Sale.count()",
+        "from salonkeep.tenants.db import fetch_objects",
+        'rows = await db.fetch_objects(Visit, "id = {}", x)',
     ],
 )
 def test_the_walk_finds_each_kind_of_hand_written_filter(source: str) -> None:
