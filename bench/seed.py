@@ -38,16 +38,17 @@ def _db_url(url: str, name: str) -> str:
 
 async def _tenant(conn: asyncpg.Connection, n: int, now: datetime) -> tuple[uuid.UUID, uuid.UUID]:
     tenant_id, branch_id = uuid.uuid4(), uuid.uuid4()
-    await conn.execute(
-        "insert into tenant (id, slug, name, time_zone, country, default_locale, status, settings, "
-        "created_at) values ($1, $2, $3, 'Europe/Helsinki', 'FI', 'en', 'active', '{}', $4)",
-        tenant_id,
-        f"bench-{n:04d}",
-        f"Bench salon {n}",
-        now,
-    )
     async with conn.transaction():
+        # The directory row too is written as its own tenant (its RLS policies).
         await conn.execute("select set_config('salonkeep.tenant_id', $1, true)", str(tenant_id))
+        await conn.execute(
+            "insert into tenant (id, slug, name, time_zone, country, default_locale, status, settings, "
+            "created_at) values ($1, $2, $3, 'Europe/Helsinki', 'FI', 'en', 'active', '{}', $4)",
+            tenant_id,
+            f"bench-{n:04d}",
+            f"Bench salon {n}",
+            now,
+        )
         await conn.execute(
             "insert into branch (id, tenant_id, name, address, phone, time_zone, created_at) "
             "values ($1, $2, 'Main street', '', '', null, $3)",

@@ -138,7 +138,8 @@ async def load_session(tenant_id: UUID, staff_id: UUID) -> StaffSession:
     One statement (the staff row joined with their branches): it runs on every signed-in
     request, so that deactivation and "sign out everywhere" take effect at once."""
     async with unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="session")):
-        rows = await execute(_SESSION_SQL, tenant_id, staff_id)
+        # A join scoped.rows cannot write; the tenant still comes from the unit of work.
+        rows = await execute(_SESSION_SQL, scoped.tenant_id(), staff_id)
     if not rows or not rows[0]["active"]:
         raise NotFound("no such staff member")
     staff = rows[0]
