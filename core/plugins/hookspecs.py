@@ -57,7 +57,7 @@ def salonkeep_piccolo_apps() -> list[str]:
     Called when the list of piccolo apps is built: ``salonkeep migrate`` then runs the
     plugin's migrations after the core ones, and row-level security is applied to its tables.
     Return dotted module paths of modules that define ``APP_CONFIG``. Every table needs a
-    ``tenant_id``.
+    ``tenant_id``; read and write the tables through ``api.scoped``, which filters by it.
 
     Example::
 
