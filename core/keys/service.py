@@ -18,9 +18,8 @@ from __future__ import annotations
 import base64
 import os
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID, uuid4
 
 from cryptography.exceptions import InvalidTag
@@ -302,37 +301,26 @@ async def decrypt_column(
 
 # --- encrypting existing clear text in a migration --------------------------------------
 
-#: Runs one statement with ``{}`` placeholders on the migration's connection; the rows.
-RunSQL = Callable[..., Awaitable[list[dict[str, Any]]]]
-
 
 class MigrationSealer:
-    """Encrypts a tenant's existing clear text inside a migration, the way
-    :func:`encrypt_column` does: raw SQL through ``run`` on the migration's engine and
-    transaction (tables need not be bound, there is no unit of work), with the tenant already
-    set for row-level security. Client keys made here are not cached (the migration may roll
+    """Encrypts the current tenant's existing clear text inside a migration, the way
+    :func:`encrypt_column` does: hand-written SQL through :mod:`salonkeep.tenants.scoped` on
+    the migration's engine and transaction (tables need not be bound). Make it inside
+    ``unit_of_work(ctx, engine=<the migration's engine>)``, which sets the tenant for row-level
+    security and for the filter. Client keys made here are not cached (the migration may roll
     back)."""
 
-    def __init__(self, run: RunSQL, tenant_id: UUID) -> None:
-        self._run = run
-        self._ctx = TenantContext(tenant_id=tenant_id)
+    def __init__(self) -> None:
+        self._ctx = TenantContext(tenant_id=scoped.tenant_id())
         self._client_keys: dict[str, bytes] = {}
 
     async def _tenant_key(self, version: int | None) -> tuple[int, bytes]:
         tenant_id = self._ctx.tenant_id
+        columns = "version, wrapped, master_key_id"
         if version is None:
-            rows = await self._run(
-                "SELECT version, wrapped, master_key_id FROM tenant_key "
-                "WHERE tenant_id = {} AND state = 'active' ORDER BY version DESC LIMIT 1",
-                tenant_id,
-            )
+            rows = await scoped.rows(TenantKey, columns, "state = 'active'", order_by="version desc", limit=1)
         else:
-            rows = await self._run(
-                "SELECT version, wrapped, master_key_id FROM tenant_key "
-                "WHERE tenant_id = {} AND version = {}",
-                tenant_id,
-                version,
-            )
+            rows = await scoped.rows(TenantKey, columns, "version = {}", version)
         if rows and rows[0]["wrapped"]:
             row = TenantKey(
                 version=int(str(rows[0]["version"])),
@@ -342,18 +330,19 @@ class MigrationSealer:
             return row.version, _unwrap_tenant_key(tenant_id, row)
         if version is not None:
             raise DecryptionFailed(f"tenant key version {version} is missing or retired")
-        newest = await self._run("SELECT max(version) AS v FROM tenant_key WHERE tenant_id = {}", tenant_id)
+        newest = await scoped.rows(TenantKey, "max(version) as v")
         fresh = int(str(newest[0]["v"] or 0)) + 1 if newest else 1
         key = AESGCM.generate_key(bit_length=256)
-        await self._run(
-            "INSERT INTO tenant_key (id, tenant_id, version, wrapped, master_key_id, state, created_at) "
-            "VALUES ({}, {}, {}, {}, {}, 'active', {})",
-            uuid4(),
-            tenant_id,
-            fresh,
-            _seal(_wrapping_key(), key, f"tenant-key:{tenant_id}:{fresh}"),
-            master.key_id(),
-            clock.now(),
+        await scoped.insert_values(
+            TenantKey,
+            {
+                "id": uuid4(),
+                "version": fresh,
+                "wrapped": _seal(_wrapping_key(), key, f"tenant-key:{tenant_id}:{fresh}"),
+                "master_key_id": master.key_id(),
+                "state": "active",
+                "created_at": clock.now(),
+            },
         )
         return fresh, key
 
@@ -363,26 +352,22 @@ class MigrationSealer:
             return cached
         tenant_id = self._ctx.tenant_id
         aad = f"client-key:{tenant_id}:{client_id}"
-        rows = await self._run(
-            "SELECT tenant_key_version, wrapped FROM client_key WHERE tenant_id = {} AND client_id = {}",
-            tenant_id,
-            client_id,
-        )
+        rows = await scoped.rows(ClientKey, "tenant_key_version, wrapped", "client_id = {}", client_id)
         if rows:
             _, tenant_key = await self._tenant_key(int(str(rows[0]["tenant_key_version"])))
             key = _open(tenant_key, str(rows[0]["wrapped"]), aad)
         else:
             version, tenant_key = await self._tenant_key(None)
             key = AESGCM.generate_key(bit_length=256)
-            await self._run(
-                "INSERT INTO client_key (id, tenant_id, client_id, tenant_key_version, wrapped, created_at) "
-                "VALUES ({}, {}, {}, {}, {}, {})",
-                uuid4(),
-                tenant_id,
-                client_id,
-                version,
-                _seal(tenant_key, key, aad),
-                clock.now(),
+            await scoped.insert_values(
+                ClientKey,
+                {
+                    "id": uuid4(),
+                    "client_id": client_id,
+                    "tenant_key_version": version,
+                    "wrapped": _seal(tenant_key, key, aad),
+                    "created_at": clock.now(),
+                },
             )
         self._client_keys[str(client_id)] = key
         return key

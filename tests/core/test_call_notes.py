@@ -128,7 +128,7 @@ async def test_a_plugin_that_copies_the_note_into_a_script_is_redacted(tenant_a,
     with tenant_scope(tenant_a.ctx):
         client = await create_client(ClientInput(branch_id=tenant_a.branch_id, first_name="Iida"))
     async with unit_of_work(tenant_a.ctx):
-        plan = await host.build_plan(tenant_a.ctx.tenant_id, client.id)
+        plan = await host.build_plan(client.id)
         copied = PlannedTask(
             "product_follow_up",
             "copy",

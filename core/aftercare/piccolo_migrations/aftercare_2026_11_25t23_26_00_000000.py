@@ -14,11 +14,12 @@ from typing import Any
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
-from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
 
 from salonkeep.core.aftercare.notes import leaks, redact
 from salonkeep.core.keys.service import PREFIX, MigrationSealer
+from salonkeep.tenants.context import TenantContext
+from salonkeep.tenants.db import unit_of_work
 
 ID = "2026-11-25T23:26:00:000000"
 VERSION = "1.38.0"
@@ -26,7 +27,7 @@ DESCRIPTION = "encrypt call notes and the task scripts that copied them"
 
 
 async def _encrypt_tenant(run: Any, tenant_id: Any) -> None:
-    sealer = MigrationSealer(run, tenant_id)
+    sealer = MigrationSealer()
     written: dict[str, set[str]] = defaultdict(set)
     for table in ("call_log", "touchpoint"):
         rows = await run(
@@ -75,15 +76,17 @@ async def forwards() -> MigrationManager:
 
     async def run_migration() -> None:
         engine = engine_finder()
-        postgres = isinstance(engine, PostgresEngine)
+        if engine is None:
+            raise RuntimeError("no engine for the migration")
 
         async def run(sql: str, *args: Any) -> list[dict[str, Any]]:
             return await engine.run_querystring(QueryString(sql, *args)) or []
 
         for tenant in await run("SELECT id FROM tenant"):
-            async with engine.transaction():
-                if postgres:
-                    await run("SELECT set_config('salonkeep.tenant_id', {}, true)", str(tenant["id"]))
+            # One transaction per tenant, the tenant set for row-level security and for the
+            # filter of tenants.scoped (which MigrationSealer's SQL goes through).
+            ctx = TenantContext(tenant_id=tenant["id"], actor_label="migration")
+            async with unit_of_work(ctx, engine=engine):
                 await _encrypt_tenant(run, tenant["id"])
 
     manager.add_raw(run_migration)
