@@ -10,8 +10,9 @@ from salonkeep.core import consent
 from salonkeep.core.clients.service import ClientInput, create_client
 from salonkeep.core.privacy import rights
 from salonkeep.core.visits import service as visits
-from salonkeep.tenants import clock
+from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import tenant_scope
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.tables import Tenant
 
 from ..conftest import make_tenant, run_cli
@@ -22,7 +23,8 @@ LATE_EVENING = datetime(2026, 11, 25, 22, 30, tzinfo=UTC)
 
 async def test_cli_prints_local_times_in_the_tenants_locale(backend, tmp_path):
     world = await make_tenant()
-    await Tenant.update({Tenant.default_locale: "fi"}).where(Tenant.id == world.ctx.tenant_id)
+    async with unit_of_work(world.ctx):  # the directory row is written as its own tenant
+        await scoped.update_tenant({Tenant.default_locale: "fi"})
     clock.set_clock(lambda: LATE_EVENING)
     try:
         with tenant_scope(world.ctx):

@@ -18,8 +18,9 @@ from salonkeep.core import consent
 from salonkeep.core.aftercare import calls
 from salonkeep.core.clients.service import ClientInput, create_client
 from salonkeep.core.visits import service as visits
-from salonkeep.tenants import clock
+from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import tenant_scope
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.onboarding import add_branch
 from salonkeep.tenants.tables import Tenant
 from salonkeep.web.app import create_app
@@ -147,7 +148,8 @@ async def test_a_branch_with_its_own_zone_shows_its_records_in_it(backend, tenan
 async def test_dates_follow_the_persons_locale(
     backend, tenant_a, late_evening, language, sale_day, audit_time
 ):
-    await Tenant.update({Tenant.default_locale: language}).where(Tenant.id == tenant_a.ctx.tenant_id)
+    async with unit_of_work(tenant_a.ctx):  # the directory row is written as its own tenant
+        await scoped.update_tenant({Tenant.default_locale: language})
     person = await _sell_and_handle(tenant_a)
     async with AsyncTestClient(create_app(backend.settings)) as client:
         await sign_in(client, tenant_a.slug, f"owner@{tenant_a.slug}.example", PASSWORD)
