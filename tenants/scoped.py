@@ -131,23 +131,37 @@ async def insert(*rows: Table, skip_duplicates: bool = False) -> None:
 
 
 @functools.lru_cache(maxsize=128)
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+def _insert_sql(table: str, columns: tuple[str, ...], count: int = 1) -> str:
     names = ", ".join(f'"{column}"' for column in ("tenant_id", *columns))
-    placeholders = ", ".join("{}" for _ in range(len(columns) + 1))
+    row = "(" + ", ".join("{}" for _ in range(len(columns) + 1)) + ")"
     # Identifiers from the caller's code (checked), values only as parameters.
-    return f'insert into "{table}" ({names}) values ({placeholders})'  # noqa: S608
+    return f'insert into "{table}" ({names}) values {", ".join([row] * count)}'  # noqa: S608
 
 
 async def insert_values(table: type[Table], values: dict[str, object]) -> None:
     """One plain ``INSERT`` of a row of ``table`` for the current tenant, built once and cached:
     for write paths every request takes (the audit trail). ``values`` by column name."""
-    if "tenant_id" in values:
+    await insert_many(table, [values])
+
+
+async def insert_many(table: type[Table], rows: list[dict[str, object]], chunk: int = 200) -> None:
+    """Plain multi-row ``INSERT`` statements (``chunk`` rows each) of ``rows`` of ``table`` for
+    the current tenant; every row names the same columns."""
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    if "tenant_id" in columns:
         raise ValueError("the tenant of a new row comes from the unit of work")
     _column(table)
-    columns = tuple(values)
     for column in columns:
         _name(column)
-    await db.execute(_insert_sql(_name(table), columns), tenant_id(), *values.values())
+    scope, name = tenant_id(), _name(table)
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        if any(tuple(row) != columns for row in part):
+            raise ValueError("every row of one insert names the same columns")
+        args = [value for row in part for value in (scope, *row.values())]
+        await db.execute(_insert_sql(name, columns, len(part)), *args)
 
 
 def _name(table: type[Table] | str) -> str:

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from salonkeep.tenants.db import directory_transaction
+from salonkeep.tenants import scoped
+from salonkeep.tenants.context import TenantContext
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Tenant
@@ -160,12 +162,13 @@ def validate_changes(changes: Mapping[str, object]) -> dict[str, bool | int]:
 
 
 async def update_tenant_settings(tenant_id: UUID, changes: Mapping[str, object]) -> TenantSettings:
-    """Check ``changes`` (all or nothing) and merge them into the tenant's settings JSON."""
+    """Check ``changes`` (all or nothing) and merge them into the tenant's settings JSON, in a
+    unit of work of that tenant (the directory row is under row-level security)."""
     clean = validate_changes(changes)
-    async with directory_transaction():
-        row = await Tenant.select(Tenant.settings).where(Tenant.id == tenant_id).first()
+    async with unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="tenant settings")):
+        row = await Tenant.select(Tenant.settings).where(Tenant.id == scoped.tenant_id()).first()
         merged = {**_raw(row["settings"] if row else None), **clean}
-        await Tenant.update({Tenant.settings: json.dumps(merged)}).where(Tenant.id == tenant_id)
+        await store_raw_settings(merged)
     return parse_settings(merged)
 
 
@@ -176,7 +179,8 @@ def raw_settings(tenant: Tenant) -> dict[str, Any]:
     return _raw(tenant.settings)
 
 
-async def store_raw_settings(tenant_id: UUID, settings: Mapping[str, Any]) -> None:
-    """Write the whole settings JSON back (a section changed by its own parser, which checked
-    it; run inside the caller's directory transaction)."""
-    await Tenant.update({Tenant.settings: json.dumps(dict(settings))}).where(Tenant.id == tenant_id)
+async def store_raw_settings(settings: Mapping[str, Any]) -> None:
+    """Write the whole settings JSON back to the current tenant's directory row (a section
+    changed by its own parser, which checked it), through :func:`scoped.update_tenant`: call it
+    inside that tenant's unit of work."""
+    await scoped.update_tenant({Tenant.settings: json.dumps(dict(settings))})

@@ -18,7 +18,7 @@ from salonkeep.core.access import Action, require
 from salonkeep.core.delivery import messages, templates
 from salonkeep.core.delivery.registry import outbox_folder
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import directory_transaction
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tenant_settings import raw_settings, store_raw_settings
@@ -185,7 +185,7 @@ async def _store(name: str, language: str, text: str | None) -> None:
         raise NotFound(f"no template called {name!r}")
     if language not in templates.LANGUAGES:
         raise ValidationFailed({"language": f"use one of {', '.join(templates.LANGUAGES)}"})
-    async with directory_transaction():
+    async with unit_of_work(current()):  # the directory row is written as its own tenant
         tenant = await get_tenant(current().tenant_id)
         settings = raw_settings(tenant)
         own = dict(settings.get("message_templates") or {})
@@ -196,7 +196,7 @@ async def _store(name: str, language: str, text: str | None) -> None:
             texts[language] = text
         own[name] = texts
         settings["message_templates"] = {key: value for key, value in own.items() if value}
-        await store_raw_settings(tenant.id, settings)
+        await store_raw_settings(settings)
 
 
 routes = [reminders, message_list, message_file, message_action, template_list, template_save]

@@ -48,7 +48,7 @@ async def due_count(tenant_id: UUID) -> int:
                 "kind = 'message' and status in ('queued', 'sending') and next_attempt_at <= {}",
                 clock.now(),
             )
-    return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
+    return int(rows[0]["n"]) if rows else 0
 
 
 async def delivery_sweep(ctx: dict[str, Any]) -> dict[str, int]:

@@ -162,9 +162,6 @@ class AuditItem:
     reason: str = ""
 
 
-_ROW = "(" + ", ".join(["{}"] * 14) + ")"
-
-
 async def record_many(
     items: Iterable[AuditItem], *, ctx: TenantContext | None = None, chunk: int = 200
 ) -> None:
@@ -172,30 +169,25 @@ async def record_many(
     workers audit every message of a batch this way). Call it inside a unit of work."""
     ctx = ctx or current()
     at = clock.now()
-    rows = [
-        (
-            uuid4(),
-            ctx.tenant_id,
-            at,
-            ctx.actor_id,
-            ctx.actor_label[:200],
-            ctx.role,
-            ctx.branch_id,
-            (ctx.ip or None) and ctx.ip[:64],
-            str(item.action),
-            item.subject,
-            item.subject_id if item.subject_id is not None else item.client_id,
-            item.client_id,
-            _clean_fields(item.fields),
-            item.reason[:200],
-        )
+    rows: list[dict[str, object]] = [
+        {
+            "id": uuid4(),
+            "occurred_at": at,
+            "actor_id": ctx.actor_id,
+            "actor_label": ctx.actor_label[:200],
+            "role": ctx.role,
+            "branch_id": ctx.branch_id,
+            "ip": (ctx.ip or None) and ctx.ip[:64],
+            "action": str(item.action),
+            "subject": item.subject,
+            "subject_id": item.subject_id if item.subject_id is not None else item.client_id,
+            "client_id": item.client_id,
+            "fields": _clean_fields(item.fields),
+            "reason": item.reason[:200],
+        }
         for item in items
     ]
-    head = _INSERT.split(" values ")[0]
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
-        sql = f"{head} values {', '.join([_ROW] * len(part))}"
-        await execute(sql, *(value for row in part for value in row))
+    await scoped.insert_many(AuditEvent, rows, chunk=chunk)
 
 
 @dataclass(frozen=True)

@@ -269,7 +269,7 @@ async def allowed_pairs(pairs: Iterable[tuple[UUID, str]]) -> set[tuple[UUID, st
         order_by="occurred_at",
     )
     for event in events:  # later events replace earlier ones
-        latest[(event["client_id"], str(event["purpose"]))] = bool(event["granted"])  # type: ignore[index]
+        latest[(event["client_id"], str(event["purpose"]))] = bool(event["granted"])
     return {pair for pair in wanted if pair[0] not in blocked and latest.get(pair, False)}
 
 

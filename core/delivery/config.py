@@ -184,13 +184,15 @@ def tenant_delivery(
 async def update_tenant_delivery(tenant_id: Any, changes: Mapping[str, Any]) -> None:
     """Merge ``changes`` into ``tenant.settings["delivery"]`` (validated first; raises
     ValidationFailed naming the bad key). The callers check the role (owner)."""
-    from salonkeep.tenants.db import directory_transaction
+    from salonkeep.tenants.context import TenantContext
+    from salonkeep.tenants.db import unit_of_work
     from salonkeep.tenants.onboarding import get_tenant
     from salonkeep.tenants.tenant_settings import raw_settings, store_raw_settings
 
-    async with directory_transaction():
+    # The directory row is written as its own tenant (row-level security on the directory).
+    async with unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="delivery settings")):
         tenant = await get_tenant(tenant_id)
         settings = raw_settings(tenant)
         settings["delivery"] = {**(settings.get("delivery") or {}), **changes}
         tenant_delivery(settings, name=tenant.name, slug=tenant.slug, fallback_from="")
-        await store_raw_settings(tenant.id, settings)
+        await store_raw_settings(settings)

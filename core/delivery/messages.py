@@ -161,7 +161,7 @@ async def _open_counts(now: datetime) -> dict[str, int]:
     )
     sending = await scoped.rows(Touchpoint, "count(*) as n", "kind = 'message' and status = 'sending'")
     return {
-        "due": int(due[0]["n"]),  # type: ignore[call-overload]
-        "later": int(later[0]["n"]),  # type: ignore[call-overload]
-        "sending": int(sending[0]["n"]),  # type: ignore[call-overload]
+        "due": int(due[0]["n"]),
+        "later": int(later[0]["n"]),
+        "sending": int(sending[0]["n"]),
     }

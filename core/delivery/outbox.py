@@ -121,4 +121,4 @@ async def finish(token: str, now: datetime, outcomes: Iterable[Outcome]) -> None
 async def counts_by_status() -> Mapping[str, int]:
     """How many messages of the current tenant are in each status."""
     rows = await scoped.rows(Touchpoint, "status, count(*) as n", "kind = 'message'", group_by="status")
-    return {str(r["status"]): int(r["n"]) for r in rows}  # type: ignore[call-overload]
+    return {str(r["status"]): int(r["n"]) for r in rows}

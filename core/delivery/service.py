@@ -157,7 +157,7 @@ async def _load(rows: Sequence[Touchpoint], tenant_id: UUID, now: datetime) -> _
             "kind = 'message' and status = 'sent' and channel = 'sms' and completed_at > {}",
             now - timedelta(minutes=1),
         )
-        sms_recent = int(found[0]["n"]) if found else 0  # type: ignore[call-overload]
+        sms_recent = int(found[0]["n"]) if found else 0
     return _Context(
         tenant_name=tenant.name,
         tenant_slug=tenant.slug,

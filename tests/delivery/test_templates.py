@@ -16,7 +16,7 @@ from salonkeep.core.delivery import templates
 from salonkeep.core.events import AppointmentBooked
 from salonkeep.tenants import scoped
 from salonkeep.tenants.context import tenant_scope
-from salonkeep.tenants.db import directory_transaction, unit_of_work
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.tables import Tenant
 
@@ -83,8 +83,8 @@ async def test_reminders_go_out_in_the_clients_language_else_the_tenants_else_en
     salonkeep_tenant, salonkeep_clock, emit, salonkeep_deliver
 ):
     world = salonkeep_tenant
-    async with directory_transaction():
-        await Tenant.update({Tenant.default_locale: "fi"}).where(Tenant.id == world.ctx.tenant_id)
+    async with unit_of_work(world.ctx):  # the directory row is written as its own tenant
+        await scoped.update_tenant({Tenant.default_locale: "fi"})
     people = {
         "Li": await _client(world, "Li", "zh"),
         "Olga": await _client(world, "Olga", "ru"),
@@ -117,15 +117,15 @@ async def test_an_owners_override_is_used_for_that_tenant_and_language(
         "Hei {{ first_name }}, nähdään {{ starts_at|date }} klo {{ starts_at|time }}. T. {{ salon }}"
     )
     templates.validate(override)
-    async with directory_transaction():
-        await Tenant.update(
+    async with unit_of_work(world.ctx):  # the directory row is written as its own tenant
+        await scoped.update_tenant(
             {
                 Tenant.default_locale: "fi",
                 Tenant.settings: json.dumps(
                     {"message_templates": {"next_appointment_reminder/reminder": {"fi": override}}}
                 ),
             }
-        ).where(Tenant.id == world.ctx.tenant_id)
+        )
     aino = await _client(world, "Aino", "fi")
     li = await _client(world, "Li", "zh")
     starts = datetime(2026, 3, 30, 9, 0, tzinfo=UTC)
