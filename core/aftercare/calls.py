@@ -385,9 +385,7 @@ async def staff_call_log(staff_id: UUID) -> list[LogEntry]:
                 scope, scoped.select(CallLogEntry, CallLogEntry.client_id), CallLogEntry.client_id
             )
             visible = {r["client_id"] for r in await about.where(CallLogEntry.staff_id == staff_id)}
-        return await _log(
-            ctx, "staff_id = {}", staff_id, only_clients=visible
-        )
+        return await _log(ctx, "staff_id = {}", staff_id, only_clients=visible)
 
 
 async def client_touchpoints(client_id: UUID) -> list[TouchpointView]:
