@@ -13,7 +13,7 @@ Piccolo queries::
         client = await scoped.get(Client, client_id)  # None: no such row for this tenant
         await scoped.update(Client, {Client.phone: "+358…"}).where(Client.id == client_id)
         await scoped.insert(scoped.new(Visit, client_id=client.id, service="Facial"))
-        await scoped.update_tenant({Tenant.settings: "{…}"})  # the tenant's own directory row
+        await scoped.update_tenant({Tenant.default_locale: "fi"})  # the tenant's own directory row
 
 Hand-written SQL (hot paths, tables named from the catalog)::
 

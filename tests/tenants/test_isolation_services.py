@@ -89,7 +89,7 @@ async def test_same_email_may_exist_in_two_tenants(tenant_a, tenant_b):
 
 async def test_a_tenants_settings_change_only_its_own_directory_row(tenant_a, tenant_b):
     with tenant_scope(tenant_a.ctx):
-        await update_security_settings("900", True)
+        await update_security_settings({"idle_lock_seconds": 900, "require_totp_for_managers": True})
         await set_retention_policy(3, auto_apply=True)
         assert (await security_settings())["idle_lock_seconds"] == 900
     async with unit_of_work(tenant_a.ctx):
