@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from salonkeep.tenants import scoped
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Tenant
@@ -93,7 +95,8 @@ def test_changes_are_checked_and_every_refused_key_is_named():
 
 async def test_update_merges_keeps_unknown_keys_and_writes_nothing_on_error(backend, tenant_a):
     tenant_id = tenant_a.ctx.tenant_id
-    await Tenant.update({Tenant.settings: json.dumps({"some_future_key": 7})}).where(Tenant.id == tenant_id)
+    async with unit_of_work(tenant_a.ctx):  # the directory row is written as its own tenant
+        await scoped.update_tenant({Tenant.settings: json.dumps({"some_future_key": 7})})
     changes = {"share_clients_chain_wide": True, "idle_lock_seconds": 90}
     saved = await update_tenant_settings(tenant_id, changes)
     assert saved == await load_tenant_settings(tenant_id)
