@@ -14,13 +14,13 @@ from salonkeep.tenants.context import tenant_scope
 from salonkeep.workers.settings import WorkerSettings, redis_settings
 
 
-async def _run_sweep(backend, job_id: str) -> Worker:
+async def _run_sweep(backend, job_id: str, function: str = "aftercare_sweep") -> Worker:
     # A queue of its own: jobs other tests left in the shared Redis (cron jobs of a running
     # worker) are not this worker's to run.
     queue = f"arq:test:{job_id}"
     pool = await create_pool(redis_settings(backend.settings.redis_url), default_queue_name=queue)
     try:
-        await pool.enqueue_job("aftercare_sweep", _job_id=job_id)
+        await pool.enqueue_job(function, _job_id=job_id)
         worker = Worker(
             queue_name=queue,
             functions=WorkerSettings.functions,
@@ -85,21 +85,7 @@ async def test_plan_ahead_renews_yearly_greetings(backend, tenant_a, frozen_cloc
 
     assert await birthdays(client) == ["2026-04-27"]
     frozen_clock.advance(timedelta(days=365))  # a year on, the client never came back
-    pool = await create_pool(redis_settings(backend.settings.redis_url))
-    try:
-        await pool.enqueue_job("plan_ahead_sweep", _job_id=f"ahead-{backend.name}-{tenant_a.slug}")
-        worker = Worker(
-            functions=WorkerSettings.functions,
-            on_startup=WorkerSettings.on_startup,
-            on_shutdown=WorkerSettings.on_shutdown,
-            redis_pool=pool,
-            burst=True,
-            poll_delay=0.05,
-            keep_result=0,
-        )
-        await worker.main()
-    finally:
-        await pool.aclose()
+    worker = await _run_sweep(backend, f"ahead-{backend.name}-{tenant_a.slug}", "plan_ahead_sweep")
     assert (worker.jobs_complete, worker.jobs_failed) == (1, 0)
     assert await birthdays(client) == ["2026-04-27", "2027-04-27"]
     assert await birthdays(other) == ["2026-09-01"]  # not due yet: its anniversary is months away
