@@ -29,6 +29,12 @@ KEY_SCHEME = "sk"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
+def key_label(key: ApiKey) -> str:
+    """How a key signs its audit rows: its name and its (per-tenant unique) prefix, so the rows
+    of one key can be told apart from another of the same name (the breach register does)."""
+    return f"api key {key.name} ({key.prefix})"
+
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -140,6 +146,6 @@ async def authenticate(token: str) -> TenantContext | None:
         tenant_id=tenant_id,
         branch_id=key.branch_id,
         role=key.role,
-        actor_label=f"api key {key.name}",
+        actor_label=key_label(key),
         branch_ids=branches,
     )

@@ -11,6 +11,7 @@ from salonkeep.core import staff as staff_service
 from salonkeep.core.cli.apikeys import apikey_app
 from salonkeep.core.cli.audit import audit_app
 from salonkeep.core.cli.backup import backup, restore
+from salonkeep.core.cli.breach import breach_app
 from salonkeep.core.cli.consent import consent_app, policy_app
 from salonkeep.core.cli.health import healthcheck
 from salonkeep.core.cli.imports import import_app
@@ -40,6 +41,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(consent_app, name="consent")
 app.add_typer(policy_app, name="policy")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(breach_app, name="breach")
 app.add_typer(apikey_app, name="apikey")
 app.command(help="Run everything on this machine: migrate, embedded Redis, web and worker.")(up)
 app.add_typer(programme_app, name="programme")

@@ -7,7 +7,7 @@ hold only the fields the role may see (the others are ``None`` and listed in ``h
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -25,12 +25,14 @@ from salonkeep.core.access import (
     can,
     current_branch_scope,
     require,
+    sees_health_data,
     visible_client_fields,
 )
 from salonkeep.core.clients.search import MAX_TERM, client_terms, normalise, query_words, upper_bound
-from salonkeep.core.clients.tables import CLIENT_KINDS, Client, ClientSearchTerm, visible_client_row
+from salonkeep.core.clients.tables import CLIENT_KINDS, Client, ClientSearchTerm, client_row, visible_client_row
 from salonkeep.core.formatting import local_date
 from salonkeep.core.keys.service import decrypt_fields, encrypt_fields
+from salonkeep.core.privacy import break_glass
 from salonkeep.tenants import clock, read_request, scoped, validation
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import execute, get_engine, is_postgres, unit_of_work
@@ -87,6 +89,8 @@ class ClientView:
     treatment_notes: str | None = None
     restricted: bool = False
     erased: bool = False
+    #: Set while the client is seen through an open break-glass grant: when it ends.
+    break_glass_until: datetime | None = None
 
     @property
     def full_name(self) -> str:
@@ -108,10 +112,16 @@ _OPTIONAL_FIELDS = (
 )
 
 
-def to_view(client: Client, ctx: TenantContext, clear: dict[str, str] | None = None) -> ClientView:
+def to_view(
+    client: Client,
+    ctx: TenantContext,
+    clear: dict[str, str] | None = None,
+    extra: frozenset[str] = frozenset(),
+) -> ClientView:
     """The role-filtered view of a client row. ``clear`` holds the decrypted sensitive fields
-    (see :func:`clear_fields`); without it they show as ``None``."""
-    visible = visible_client_fields(ctx)
+    (see :func:`clear_fields`); without it they show as ``None``. ``extra`` are fields shown
+    beyond the role's (an open break-glass grant's health fields)."""
+    visible = visible_client_fields(ctx) | extra
     clear = clear or {}
 
     def pick(name: str) -> Any:
@@ -145,21 +155,20 @@ def to_view(client: Client, ctx: TenantContext, clear: dict[str, str] | None = N
     )
 
 
-async def clear_fields(ctx: TenantContext, client: Client) -> dict[str, str]:
+async def clear_fields(
+    ctx: TenantContext, client: Client, extra: frozenset[str] = frozenset()
+) -> dict[str, str]:
     """Decrypt the sensitive fields of ``client`` that the context may see (inside a unit of
-    work). Nothing is decrypted for roles that see none of them."""
-    wanted = {
-        name: getattr(client, column)
-        for name, column in ENCRYPTED_COLUMNS.items()
-        if name in visible_client_fields(ctx)
-    }
+    work), plus ``extra`` ones. Nothing is decrypted for roles that see none of them."""
+    visible = visible_client_fields(ctx) | extra
+    wanted = {name: getattr(client, column) for name, column in ENCRYPTED_COLUMNS.items() if name in visible}
     if not any(wanted.values()):
         return {name: "" for name in wanted}
     return await decrypt_fields(ctx, client.id, wanted)
 
 
-async def _view(ctx: TenantContext, client: Client) -> ClientView:
-    return to_view(client, ctx, await clear_fields(ctx, client))
+async def _view(ctx: TenantContext, client: Client, extra: frozenset[str] = frozenset()) -> ClientView:
+    return to_view(client, ctx, await clear_fields(ctx, client, extra), extra)
 
 
 async def _validated(ctx: TenantContext, data: ClientInput) -> dict[str, Any]:
@@ -275,7 +284,10 @@ async def get_client(client_id: UUID) -> ClientView:
     ctx = current()
     async with unit_of_work(ctx):
         view = await _visible(ctx, client_id)
-        await audit.record(audit.AuditAction.VIEW, client_id=view.id, fields=_shown(view), ctx=ctx)
+        reason = break_glass.VIEW_REASON if view.break_glass_until is not None else ""
+        await audit.record(
+            audit.AuditAction.VIEW, client_id=view.id, fields=_shown(view), reason=reason, ctx=ctx
+        )
     return view
 
 
@@ -295,8 +307,20 @@ async def _visible(ctx: TenantContext, client_id: UUID) -> ClientView:
     key = ("client.view", ctx.tenant_id, ctx.actor_id, ctx.role, ctx.branch_ids, client_id)
     if request is not None and key in request.memo:
         return request.memo[key]
-    client = await visible_client_row(ctx, client_id)
-    view = await _view(ctx, client)
+    client = await client_row(ctx.tenant_id, client_id)
+    scope = await current_branch_scope(ctx)
+    outside = not scope.allows(client.branch_id)
+    grant = None
+    if outside or not sees_health_data(ctx):
+        grant = await break_glass.active_grant(ctx, client.id)
+    if outside and grant is None:
+        # A branch-scoped person sees only clients of their branches: the same answer as an
+        # unknown id, so nothing tells them the client exists.
+        scope.check(client.branch_id)
+    if grant is None:
+        view = await _view(ctx, client)
+    else:
+        view = replace(await _view(ctx, client, HEALTH_FIELDS), break_glass_until=grant.expires_at)
     if request is not None:
         request.memo[key] = view
     return view

@@ -4,12 +4,19 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from salonkeep.core.privacy.tables import Disclosure, Partner, PrivacyRequest
+from salonkeep.core.privacy.tables import (
+    Breach,
+    BreakGlassGrant,
+    Disclosure,
+    Partner,
+    PrivacyAlert,
+    PrivacyRequest,
+)
 
 APP_CONFIG = AppConfig(
     app_name="privacy",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[PrivacyRequest, Partner, Disclosure],
+    table_classes=[PrivacyRequest, Partner, Disclosure, BreakGlassGrant, PrivacyAlert, Breach],
     migration_dependencies=["salonkeep.tenants.piccolo_app", "salonkeep.core.clients.piccolo_app"],
     commands=[],
 )

@@ -62,3 +62,65 @@ class Disclosure(Table, tablename="disclosure"):
     disclosed_at = Timestamptz()
     recorded_by_id = UUID(null=True, default=None)
     recorded_by = Varchar(length=200, default="")
+
+
+class BreakGlassGrant(Table, tablename="break_glass_grant"):
+    """A staff member's time-limited access to a client's health fields outside their normal
+    scope, opened with a reason (see :mod:`salonkeep.core.privacy.break_glass`)."""
+
+    #: Kept on erasure (it shows who opened the record and why); the free text is blanked.
+    erasure_keep: ClassVar[tuple[str, ...]] = ("note",)
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    client_id = ForeignKey(references=Client, null=False, on_delete=OnDelete.restrict)
+    staff_id = UUID(required=True)
+    staff_label = Varchar(length=200, default="")
+    role = Varchar(length=32, default="")
+    reason = Varchar(length=32, required=True)
+    note = Text(default="")
+    opened_at = Timestamptz()
+    expires_at = Timestamptz()
+
+
+class PrivacyAlert(Table, tablename="privacy_alert"):
+    """Something the privacy officer must look at (a break-glass opening, an unusual access
+    pattern), with the audit rows that show it; acknowledged with a note."""
+
+    #: Kept on erasure: it names no personal values, only ids and counts.
+    erasure_keep: ClassVar[tuple[str, ...]] = ()
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    kind = Varchar(length=32, required=True)
+    dedupe_key = Varchar(length=200, required=True)
+    raised_at = Timestamptz()
+    staff_id = UUID(null=True, default=None)
+    staff_label = Varchar(length=200, default="")
+    client_id = UUID(null=True, default=None)
+    summary = Text(default="")
+    evidence = Text(default="")
+    acknowledged_at = Timestamptz(null=True, default=None)
+    acknowledged_by = Varchar(length=200, default="")
+    note = Text(default="")
+
+
+class Breach(Table, tablename="breach"):
+    """A personal-data breach on the register: what happened, when it was found (the 72-hour
+    notification deadline runs from then), decisions and actions."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    summary = Text(required=True)
+    found_at = Timestamptz()
+    opened_at = Timestamptz()
+    opened_by = Varchar(length=200, default="")
+    status = Varchar(length=16, default="open")
+    window_from = Timestamptz(null=True, default=None)
+    window_to = Timestamptz(null=True, default=None)
+    staff_id = UUID(null=True, default=None)
+    api_key_id = UUID(null=True, default=None)
+    consequences = Text(default="")
+    measures = Text(default="")
+    decisions = Text(default="")
+    authority_notified_at = Timestamptz(null=True, default=None)

@@ -68,3 +68,20 @@ async def seed_privacy(client_id) -> None:
     await rights.open_request(client_id, "access", channel="e-mail")
     partner = await sharing.add_partner(f"Lab {client_id.hex[:6]}", "C-2026-001", ["allergy tests"])
     await sharing.share(client_id, partner.id, fields=["first_name", "allergies"], purpose="allergy tests")
+
+
+async def seed_privacy_hardening(world, client_id) -> None:
+    """A break-glass grant, its alert and a breach for the current tenant (RLS tests)."""
+    import dataclasses
+    import uuid
+
+    from salonkeep.core.privacy import breach, break_glass
+    from salonkeep.tenants import clock
+    from salonkeep.tenants.context import tenant_scope
+
+    reception = dataclasses.replace(
+        world.ctx, role="reception", branch_ids=frozenset({world.branch_id}), actor_id=uuid.uuid4()
+    )
+    with tenant_scope(reception):
+        await break_glass.open_break_glass(client_id, "client_present", "seed")
+    await breach.open_breach("Seed breach", clock.now())

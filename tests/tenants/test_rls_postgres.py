@@ -27,7 +27,7 @@ from salonkeep.tenants.isolation import DIRECTORY_POLICIES, POLICY_NAME, is_appe
 from salonkeep.tenants.signin import SignInRefused, authenticate
 
 from ..conftest import APP_ROLE, make_tenant
-from ..core.privacy_helpers import seed_privacy
+from ..core.privacy_helpers import seed_privacy, seed_privacy_hardening
 
 pytestmark = pytest.mark.postgres
 
@@ -50,6 +50,7 @@ async def seeded(postgres_backend, backend):
             await record_sale(client.id, product="Serum", category="care", price_cents=4900)
             await book_appointment(client.id, service="Facial", starts_at=clock.now() + timedelta(days=3))
             await seed_privacy(client.id)
+            await seed_privacy_hardening(world, client.id)
             await create_api_key("Booking site", "reception", "Main street")
             await programmes.set_setting("first_visit_call", "days_after", "2")
             await calls.set_preferred_time(client.id, "evenings")
