@@ -36,6 +36,7 @@ class AlertKind(StrEnum):
     OFF_HOURS_BULK = "off_hours_bulk"
     REPEATED_BREAK_GLASS = "repeated_break_glass"
     FAILED_SIGN_INS = "failed_sign_ins"
+    BREACH_DEADLINE = "breach_deadline"
 
 
 #: Audit rows kept as an alert's evidence (the newest; the count is in the summary).

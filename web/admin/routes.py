@@ -17,6 +17,7 @@ from salonkeep.core.access import (
     grantable_roles,
     require,
 )
+from salonkeep.core.privacy import break_glass
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import Conflict, ValidationFailed
 from salonkeep.web.auth.guard import signed
@@ -164,13 +165,43 @@ async def add_branch(request: Request[Any, Any, Any], data: Form) -> Response[An
     return Redirect("/app/admin/branches", status_code=303)
 
 
+async def _settings_page(
+    request: Request[Any, Any, Any],
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
+    rules = await break_glass.break_glass_settings()
+    return render(
+        request,
+        "admin/settings.html",
+        {
+            "values": values or await staff_service.security_settings(),
+            "errors": errors or {},
+            "break_glass": rules,
+            "break_glass_roles": break_glass.BREAK_GLASS_ROLES,
+        },
+        status_code=status,
+    )
+
+
 @get("/admin/settings", include_in_schema=False)
 async def settings_page(request: Request[Any, Any, Any]) -> Template:
     """The organisation's security settings."""
     require(current(), Action.SETTINGS_MANAGE)
-    return render(
-        request, "admin/settings.html", {"values": await staff_service.security_settings(), "errors": {}}
-    )
+    return await _settings_page(request)
+
+
+@post("/admin/settings/break-glass", include_in_schema=False)
+async def save_break_glass(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    """Save how long break-glass lasts and which roles may not use it."""
+    require(current(), Action.SETTINGS_MANAGE)
+    off = [role for role in break_glass.BREAK_GLASS_ROLES if data.get(f"break_glass_off_{role}") == "1"]
+    try:
+        await break_glass.update_break_glass_settings(data.get("break_glass_minutes", ""), off)
+    except ValidationFailed as exc:
+        return await _settings_page(request, errors=exc.errors, status=422)
+    return Redirect("/app/admin/settings", status_code=303)
 
 
 @post("/admin/settings", include_in_schema=False)
@@ -183,9 +214,7 @@ async def save_settings(request: Request[Any, Any, Any], data: Form) -> Response
         await staff_service.update_security_settings(changes)
     except ValidationFailed as exc:
         values = {**changes, **{k: v == "1" for k, v in changes.items() if k != "idle_lock_seconds"}}
-        return render(
-            request, "admin/settings.html", {"values": values, "errors": exc.errors}, status_code=422
-        )
+        return await _settings_page(request, values, exc.errors, 422)
     return Redirect("/app/admin/settings", status_code=303)
 
 
@@ -199,4 +228,5 @@ routes = [
     add_branch,
     settings_page,
     save_settings,
+    save_break_glass,
 ]

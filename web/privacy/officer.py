@@ -16,7 +16,7 @@ from salonkeep.core import audit, consent
 from salonkeep.core.access import Action, require
 from salonkeep.core.audit import chain, signing
 from salonkeep.core.clients import service as clients
-from salonkeep.core.privacy import retention, rights, sharing
+from salonkeep.core.privacy import alerts, retention, rights, sharing
 from salonkeep.core.privacy.tables import REQUEST_KINDS
 from salonkeep.core.staff import branches
 from salonkeep.tenants.context import current
@@ -55,6 +55,7 @@ async def _board(
             "kinds": REQUEST_KINDS,
             "errors": errors or {},
             "values": values or {},
+            "open_alerts": len(await alerts.list_alerts()),
         },
         status_code=status,
     )

@@ -6,14 +6,20 @@ from litestar import Router
 
 from salonkeep.web.auth.guard import StaffGuard
 from salonkeep.web.pages import STAFF_EXCEPTION_HANDLERS
-from salonkeep.web.privacy import officer, policy_page, profile
+from salonkeep.web.privacy import alerts_page, break_glass_page, officer, policy_page, profile
 
 
 def privacy_router() -> Router:
     """Every privacy route under /app (importing it registers the panels and the nav entry)."""
     return Router(
         path="/app",
-        route_handlers=[*profile.routes, *officer.routes, *policy_page.routes],
+        route_handlers=[
+            *profile.routes,
+            *break_glass_page.routes,
+            *officer.routes,
+            *alerts_page.routes,
+            *policy_page.routes,
+        ],
         middleware=[StaffGuard()],
         exception_handlers=STAFF_EXCEPTION_HANDLERS,
     )
