@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from salonkeep.core.audit import chain
+from salonkeep.core.privacy import unusual
 from salonkeep.core.privacy.retention import retention_policy, run_retention
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.onboarding import list_tenants
@@ -52,3 +53,15 @@ async def retention_sweep(ctx: dict[str, Any]) -> list[dict[str, Any]]:
             _, auto_apply = await retention_policy()
         results.append(await privacy_retention(ctx, str(tenant.id), apply=auto_apply))
     return results
+
+
+async def unusual_access_sweep(ctx: dict[str, Any]) -> dict[str, int]:
+    """Hourly: the unusual-access rules for every tenant (alerts on the privacy officer's
+    board; raised once a day per rule and person). Returns the alerts raised per tenant."""
+    raised: dict[str, int] = {}
+    for tenant in await list_tenants():
+        with tenant_scope(TenantContext(tenant_id=tenant.id, actor_label="worker: unusual access")):
+            found = await unusual.scan()
+        if found:
+            raised[str(tenant.id)] = len(found)
+    return raised

@@ -12,7 +12,12 @@ from salonkeep.tenants.settings import load_settings
 from salonkeep.workers.aftercare import aftercare_sweep, plan_ahead_sweep
 from salonkeep.workers.delivery import deliver_tenant, delivery_sweep
 from salonkeep.workers.heartbeat import heartbeat
-from salonkeep.workers.privacy_jobs import privacy_retention, retention_sweep, seal_audit_chains
+from salonkeep.workers.privacy_jobs import (
+    privacy_retention,
+    retention_sweep,
+    seal_audit_chains,
+    unusual_access_sweep,
+)
 
 
 def redis_settings(url: str) -> RedisSettings:
@@ -44,6 +49,7 @@ class WorkerSettings:
         retention_sweep,
         delivery_sweep,
         deliver_tenant,
+        unusual_access_sweep,
     ]
     cron_jobs: ClassVar[list[CronJob]] = [
         cron(heartbeat, second=0, run_at_startup=True, unique=True, timeout=30),
@@ -53,6 +59,7 @@ class WorkerSettings:
         cron(retention_sweep, hour=3, minute=45, second=0, unique=True, timeout=3600),
         # Every 15 seconds: reminders go out within a sweep of their due time.
         cron(delivery_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=120),
+        cron(unusual_access_sweep, minute=10, second=0, unique=True, timeout=600),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -10,7 +10,7 @@ import typer
 from salonkeep.core.cli.consent import client_id_or_fail
 from salonkeep.core.cli.runner import echo_rows, fail, run
 from salonkeep.core.formatting import format_date, format_datetime
-from salonkeep.core.privacy import rights
+from salonkeep.core.privacy import alerts, rights, unusual
 
 privacy_app = typer.Typer(help="Clients' rights, sharing register, retention.", no_args_is_help=True)
 TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")
@@ -190,3 +190,25 @@ def retention(
         typer.echo(
             f"dry run: {len(report.candidates)} clients would be erased; run again with --apply to erase them"
         )
+
+
+@privacy_app.command("alerts-scan")
+def alerts_scan(tenant: str = TenantOption) -> None:
+    """Run the unusual-access rules now (the worker runs them hourly); prints what was raised."""
+    raised = run(unusual.scan, tenant=tenant)
+    for alert in raised:
+        typer.echo(f"{alert.id}  {alert.kind}  {alert.staff_label}  {alert.summary}")
+    typer.echo(f"{len(raised)} alerts raised")
+
+
+@privacy_app.command("alerts")
+def alerts_list(tenant: str = TenantOption) -> None:
+    """The open alerts on the privacy officer's board."""
+    rows = run(alerts.list_alerts, tenant=tenant)
+    echo_rows(
+        [
+            (str(a.id), a.raised_at.isoformat(timespec="minutes"), a.kind, a.staff_label, a.summary[:60])
+            for a in rows
+        ],
+        ("id", "raised", "kind", "who", "summary"),
+    )
