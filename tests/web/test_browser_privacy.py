@@ -73,3 +73,51 @@ async def test_consent_panel_audit_history_export_and_erasure(backend, tenant_a,
     content = await page.content()
     assert "Helmi" not in content and "Unohdettava" not in content
     await context.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_break_glass_then_the_privacy_officer_acknowledges(backend, tenant_a, server, browser):  # noqa: F811
+    from salonkeep.core.clients.service import ClientInput, create_client
+    from salonkeep.tenants.context import tenant_scope
+    from salonkeep.tenants.onboarding import add_branch
+
+    nurse = await add_person(tenant_a, "practitioner")  # works at Main street (branch A)
+    officer = await add_person(tenant_a, "privacy_officer")
+    with tenant_scope(tenant_a.ctx):
+        harbour = await add_branch(name="Harbour")  # branch B
+        person = await create_client(
+            ClientInput(branch_id=harbour.id, first_name="Mei", last_name="Harbour", allergies="Penicillin")
+        )
+
+    context = await browser.new_context()
+    page = await context.new_page()
+    await _sign_in(page, server, tenant_a.slug, nurse)
+    await expect(page).to_have_url(f"{server}/app")
+    await page.goto(f"{server}/app/clients/{person.id}/break-glass")
+    await page.click("#break-glass-open")  # no reason: refused
+    await expect(page.locator("#reason-error")).to_be_visible()
+    await page.select_option("#reason", "emergency")
+    await page.fill("#note", "Client collapsed at Main street")
+    await page.click("#break-glass-open")
+    await expect(page).to_have_url(f"{server}/app/clients/{person.id}")
+    await expect(page.locator("#break-glass-banner")).to_be_visible()
+    await expect(page.locator("[data-field=allergies]")).to_have_text("Penicillin")
+    await context.close()
+
+    context = await browser.new_context()
+    page = await context.new_page()
+    await _sign_in(page, server, tenant_a.slug, officer)
+    await expect(page).to_have_url(f"{server}/app")
+    await page.goto(f"{server}/app/privacy")
+    await page.click("#open-alerts-banner a")
+    row = page.locator("#open-alerts tr[data-kind=break_glass]")
+    await expect(row).to_contain_text("Client collapsed at Main street")
+    await row.locator("a").click()
+    await expect(page.locator("#alert-detail tr[data-action=break_glass]")).to_be_visible()
+    await page.fill("#note", "Checked with Main street: genuine emergency")
+    await page.click("#acknowledge")
+    await expect(page.locator("#no-open-alerts")).to_be_visible()
+    await expect(page.locator("#acknowledged-alerts")).to_contain_text("genuine emergency")
+    await page.goto(f"{server}/app/clients/{person.id}/access-report")
+    await expect(page.locator("#access-report tr[data-action=break_glass]")).to_contain_text("emergency")
+    await context.close()
