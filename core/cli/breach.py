@@ -9,6 +9,7 @@ from uuid import UUID
 import typer
 
 from salonkeep.core.cli.runner import echo_rows, fail, run
+from salonkeep.core.formatting import format_datetime
 from salonkeep.core.privacy import breach
 from salonkeep.tenants import clock
 
@@ -42,28 +43,33 @@ def open_(
 ) -> None:
     """Put a breach on the register; prints its id and the notification deadline."""
     when = _when(found_at, "--found-at")
-    made = run(lambda: breach.open_breach(summary, when), tenant=tenant)
-    typer.echo(f"breach {made.id} opened; notify the authority by {made.deadline.isoformat()}")
+
+    async def work() -> str:
+        made = await breach.open_breach(summary, when)
+        deadline = format_datetime(made.deadline, show_zone=True)
+        return f"breach {made.id} opened; notify the authority by {deadline}"
+
+    typer.echo(run(work, tenant=tenant))
 
 
 @breach_app.command("list")
 def list_(tenant: str = TenantOption) -> None:
     """Every breach with its 72-hour deadline (OVERDUE when passed without notifying)."""
-    rows = run(breach.list_breaches, tenant=tenant)
-    now = clock.now()
-    echo_rows(
-        [
+
+    async def work() -> list[tuple[str, ...]]:
+        now = clock.now()
+        return [
             (
                 str(b.id),
-                b.found_at.isoformat(),
-                b.deadline.isoformat(),
+                format_datetime(b.found_at, show_zone=True),
+                format_datetime(b.deadline, show_zone=True),
                 "notified" if b.authority_notified_at else ("OVERDUE" if b.overdue(now) else "open"),
                 b.summary[:60],
             )
-            for b in rows
-        ],
-        ("id", "found", "deadline", "state", "summary"),
-    )
+            for b in await breach.list_breaches()
+        ]
+
+    echo_rows(run(work, tenant=tenant), ("id", "found", "deadline", "state", "summary"))
 
 
 @breach_app.command("affected")

@@ -204,11 +204,11 @@ def alerts_scan(tenant: str = TenantOption) -> None:
 @privacy_app.command("alerts")
 def alerts_list(tenant: str = TenantOption) -> None:
     """The open alerts on the privacy officer's board."""
-    rows = run(alerts.list_alerts, tenant=tenant)
-    echo_rows(
-        [
-            (str(a.id), a.raised_at.isoformat(timespec="minutes"), a.kind, a.staff_label, a.summary[:60])
-            for a in rows
-        ],
-        ("id", "raised", "kind", "who", "summary"),
-    )
+
+    async def work() -> list[tuple[str, ...]]:
+        return [
+            (str(a.id), format_datetime(a.raised_at, show_zone=True), a.kind, a.staff_label, a.summary[:60])
+            for a in await alerts.list_alerts()
+        ]
+
+    echo_rows(run(work, tenant=tenant), ("id", "raised", "kind", "who", "summary"))

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
-from zoneinfo import ZoneInfo
-
-from babel.dates import format_datetime
 
 from salonkeep.core.access import Action, require
 from salonkeep.core.apikeys.service import key_label
@@ -24,6 +21,7 @@ from salonkeep.core.apikeys.tables import ApiKey
 from salonkeep.core.audit.tables import AuditEvent
 from salonkeep.core.clients.service import get_client
 from salonkeep.core.clients.tables import Client
+from salonkeep.core.formatting import format_datetime
 from salonkeep.core.privacy.breach_letters import CATEGORY_NAMES, LETTERS, NOT_YET
 from salonkeep.core.privacy.tables import Breach
 from salonkeep.tenants import clock, scoped
@@ -189,7 +187,7 @@ async def update_breach(
     async with unit_of_work(ctx):
         row = await _row(breach_id)
         if decision is not None and decision.strip():
-            stamp = clock.now().isoformat(timespec="minutes")
+            stamp = format_datetime(clock.now(), show_zone=True)
             line = f"{stamp} {ctx.actor_label}: {_text(decision, 'decision')}"
             values[Breach.decisions] = f"{row.decisions}\n{line}".strip()
         if values:
@@ -322,7 +320,7 @@ async def _contact() -> str:
 
 
 def _when(value: datetime, zone: str, language: str) -> str:
-    return format_datetime(value, "medium", tzinfo=ZoneInfo(zone), locale=language)
+    return format_datetime(value, zone, language, show_zone=True)
 
 
 async def notification_letter(

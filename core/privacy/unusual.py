@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from salonkeep.core.access import Action, require
 from salonkeep.core.audit.service import AuditAction
 from salonkeep.core.audit.tables import AuditEvent
+from salonkeep.core.formatting import format_datetime, local_date
 from salonkeep.core.privacy import alerts
 from salonkeep.core.privacy.alerts import AlertKind
 from salonkeep.core.privacy.break_glass import BREAK_GLASS_ACTION
@@ -204,7 +205,7 @@ async def _failed_sign_ins(now: datetime, rules: Thresholds, day: str) -> list[a
     return raised
 
 
-async def _breach_deadlines(now: datetime) -> list[alerts.Alert]:
+async def _breach_deadlines(now: datetime, zone: ZoneInfo) -> list[alerts.Alert]:
     raised = []
     for breach in await scoped.objects(Breach).where(Breach.authority_notified_at.is_null()):
         deadline = breach.found_at + timedelta(hours=72)
@@ -214,7 +215,8 @@ async def _breach_deadlines(now: datetime) -> list[alerts.Alert]:
         alert = await alerts.raise_alert(
             AlertKind.BREACH_DEADLINE,
             dedupe_key=f"breach_deadline:{breach.id}:{stage}",
-            summary=f"breach {breach.id}: notify the supervisory authority by {deadline.isoformat()}"
+            summary=f"breach {breach.id}: notify the supervisory authority by "
+            + format_datetime(deadline, zone.key, show_zone=True)
             + (" (deadline passed)" if stage == "overdue" else ""),
             evidence=[],
         )
@@ -231,12 +233,12 @@ async def scan(now: datetime | None = None) -> list[alerts.Alert]:
     tenant = await get_tenant(ctx.tenant_id)
     zone = ZoneInfo(tenant.time_zone)
     rules = thresholds_of(tenant_settings(tenant))
-    day = now.astimezone(zone).date().isoformat()
+    day = str(local_date(now, zone.key))
     async with unit_of_work(ctx):
         return [
             *await _view_volume(now, zone, rules, day),
             *await _off_hours_bulk(now, zone, rules, day),
             *await _repeated_break_glass(now, rules, day),
             *await _failed_sign_ins(now, rules, day),
-            *await _breach_deadlines(now),
+            *await _breach_deadlines(now, zone),
         ]

@@ -11,6 +11,7 @@ import pytest
 from salonkeep.core.apikeys.service import authenticate, create_api_key, key_label
 from salonkeep.core.audit.tables import AuditEvent
 from salonkeep.core.clients.service import ClientInput, create_client, get_client, search_clients
+from salonkeep.core.formatting import format_datetime
 from salonkeep.core.privacy import breach
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import tenant_scope
@@ -195,7 +196,8 @@ async def test_the_breach_commands(world, backend, monkeypatch):
     assert opened.exit_code == 0, opened.output
     breach_id = opened.output.split()[1]
     listed = await run_cli(backend, monkeypatch, "breach", "list", "-t", tenant.slug)
-    assert breach_id in listed.output and (end + timedelta(hours=72)).isoformat() in listed.output
+    deadline = format_datetime(end + timedelta(hours=72), "Europe/Helsinki", "en", show_zone=True)
+    assert breach_id in listed.output and deadline in listed.output
     found = await run_cli(
         backend,
         monkeypatch,

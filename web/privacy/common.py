@@ -42,4 +42,3 @@ def start_of_day(request: Request[Any, Any, Any], value: str, field: str) -> dat
         raise ValidationFailed({field: _("use the form YYYY-MM-DD")}) from None
     validation.plausible_year(day, field)
     return datetime.combine(day, time.min, tzinfo=tenant_zone(request))
-
