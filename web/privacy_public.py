@@ -16,6 +16,7 @@ from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.errors import NotFound
 from salonkeep.tenants.onboarding import find_tenant
 from salonkeep.tenants.tables import Tenant
+from salonkeep.web.i18n import current_language
 from salonkeep.web.pages import Form
 
 SELF_SERVICE_LABEL = "client (signed link)"
@@ -59,8 +60,9 @@ async def _page(tenant: Tenant, request: Request[Any, Any, Any], token: str, **e
     rows = [
         {
             "purpose": p.value,
-            "wording": consent.wording(p),
+            "wording": consent.wording(p, current_language()),
             "granted": bool(state.get((p.value, "")) and state[(p.value, "")].granted),
+            "to_confirm": bool(state.get((p.value, "")) and state[(p.value, "")].to_confirm),
         }
         for p in consent.Purpose
     ]
@@ -103,14 +105,14 @@ async def consent_submit(
                 continue
             wanted = choice == "yes"
             now = state.get((purpose.value, ""))
-            if (now.granted if now else False) == wanted:
-                continue
+            if (now.granted if now else False) == wanted and not (now and now.to_confirm):
+                continue  # unchanged (a grant to confirm is recorded again with today's wording)
             await consent.record_consent(
                 client_id,
                 purpose,
                 wanted,
                 channel=consent.Channel.ONLINE_FORM,
-                wording_shown=consent.wording(purpose),
+                wording_shown=consent.wording(purpose, current_language()),
                 policy_version_id=policy.id if policy else None,
             )
     return await _page(tenant, request, token, saved=True)

@@ -24,10 +24,13 @@ from salonkeep.core import audit, events
 from salonkeep.core.access import Action, Forbidden, can
 from salonkeep.core.clients.tables import Client, visible_client_row
 from salonkeep.core.consent.tables import ConsentEvent, PolicyVersion
+from salonkeep.core.consent.wordings import WORDINGS
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.onboarding import get_tenant
+from salonkeep.tenants.signin import tenant_settings
 
 
 class Purpose(StrEnum):
@@ -58,25 +61,26 @@ class Channel(StrEnum):
 MARKETING = frozenset({Purpose.MARKETING_EMAIL, Purpose.MARKETING_SMS, Purpose.GREETINGS})
 
 
-#: The tick-box texts, by purpose. English only for now (the web catalogs cover the screens,
-#: not these); whatever wording was shown is recorded verbatim with each ledger event.
-_WORDING = {
-    Purpose.HEALTH_DATA: (
-        "I agree that the salon keeps my allergies and health information to make my treatments safe."
-    ),
-    Purpose.MARKETING_EMAIL: "I want salon news and exclusive offers by e-mail.",
-    Purpose.MARKETING_SMS: "I want salon news and exclusive offers by text message.",
-    Purpose.GREETINGS: "I want birthday and holiday greetings.",
-    Purpose.THIRD_PARTY_SHARING: (
-        "I agree that the salon shares my data with the partners named in its privacy policy."
-    ),
-    Purpose.PHOTOS: "I agree that before/after photos of my treatments are taken and kept.",
-}
+#: Tenant setting ``reconsent_mode``: what the gate does with a grant given under a wording
+#: that has changed since: ``keep`` (default: it holds until the client confirms) or
+#: ``pause_marketing`` (marketing purposes are paused until confirmed).
+RECONSENT_MODES = ("keep", "pause_marketing")
 
 
-def wording(purpose: Purpose) -> str:
-    """The tick-box text shown for ``purpose``; recorded verbatim with the consent."""
-    return _WORDING[purpose]
+def wording(purpose: Purpose, language: str = "en") -> str:
+    """The tick-box text shown for ``purpose`` in ``language`` (en, zh, ru, fi; others get
+    English); recorded verbatim with the consent."""
+    texts = WORDINGS.get(language.split("-")[0].split("_")[0], WORDINGS["en"])
+    return texts[Purpose(purpose).value]
+
+
+def needs_confirmation(purpose: Purpose | str, granted: bool, text: str) -> bool:
+    """True for a grant given under a wording that is no longer the current one in any
+    language (the purpose's text changed since): it is "to confirm"."""
+    if not granted:
+        return False
+    current_texts = {texts[Purpose(purpose).value] for texts in WORDINGS.values()}
+    return text.strip() not in current_texts
 
 
 class ConsentMissing(Forbidden):
@@ -93,6 +97,8 @@ class ConsentState:
     since: datetime
     channel: str
     event_id: UUID
+    #: Granted under a wording that changed since: the client is asked to confirm.
+    to_confirm: bool = False
 
 
 def _purpose(value: str) -> Purpose:
@@ -206,7 +212,13 @@ async def current_state(client_id: UUID) -> dict[tuple[str, str], ConsentState]:
     state: dict[tuple[str, str], ConsentState] = {}
     for row in rows:  # later events replace earlier ones
         state[(row.purpose, row.scope)] = ConsentState(
-            row.purpose, row.scope, row.granted, row.occurred_at, row.channel, row.id
+            row.purpose,
+            row.scope,
+            row.granted,
+            row.occurred_at,
+            row.channel,
+            row.id,
+            needs_confirmation(row.purpose, row.granted, row.wording),
         )
     return state
 
@@ -231,8 +243,20 @@ async def consent_event_for(client_id: UUID, purpose: Purpose | str, scope: str 
                 .first()
             )
             if latest is not None:
-                return latest if latest.granted else None
+                if not latest.granted:
+                    return None
+                if needs_confirmation(chosen, True, latest.wording) and await _paused(ctx, chosen):
+                    return None
+                return latest
     return None
+
+
+async def _paused(ctx: TenantContext, purpose: Purpose) -> bool:
+    """True when the tenant pauses ``purpose`` while its consent awaits confirmation."""
+    if purpose not in MARKETING:
+        return False
+    settings = tenant_settings(await get_tenant(ctx.tenant_id))
+    return settings.get("reconsent_mode", "keep") == "pause_marketing"
 
 
 async def allows(client_id: UUID, purpose: Purpose | str, scope: str = "") -> bool:

@@ -18,6 +18,7 @@ from salonkeep.tenants.db import unit_of_work
 from salonkeep.web.app import create_app
 
 from ..core.privacy_helpers import policy_text
+from .staff_helpers import sign_in
 
 
 def _csrf(page: str) -> str:
@@ -88,3 +89,32 @@ async def test_consent_self_service_through_a_signed_link(backend, tenant_a, fro
     async with AsyncTestClient(create_app(backend.settings)) as http:
         expired = await http.get(path)
     assert expired.status_code == 404 and "expired" in expired.text
+
+
+async def test_a_grant_under_old_wording_is_confirmed_through_the_link(backend, tenant_a, frozen_clock):
+    old = "I want offers by e-mail (the 2025 wording)."
+    with tenant_scope(tenant_a.ctx):
+        client = await create_client(ClientInput(branch_id=tenant_a.branch_id, first_name="Liisa"))
+        await consent.grant(
+            client.id, consent.Purpose.MARKETING_EMAIL, channel="paper_scanned", wording_shown=old
+        )
+    frozen_clock.advance(timedelta(days=30))
+    path = links.link_path(tenant_a.slug, tenant_a.ctx.tenant_id, client.id)
+    async with AsyncTestClient(create_app(backend.settings)) as http:
+        await sign_in(http, tenant_a.slug, f"owner@{tenant_a.slug}.example")
+        panel = await http.get(f"/app/clients/{client.id}/consent")
+        assert panel.text.count('class="to-confirm"') == 1
+        page = await http.get(path)
+        assert page.text.count("to-confirm") == 1
+        done = await http.post(
+            path,
+            data={"purpose.marketing_email": "yes", "purpose.photos": "no", "_csrf_token": _csrf(page.text)},
+        )
+        assert done.status_code == 200 and "to-confirm" not in done.text
+    with tenant_scope(tenant_a.ctx):
+        state = await consent.current_state(client.id)
+        ledger = await consent.ledger(client.id)
+    assert state[("marketing_email", "")].granted and not state[("marketing_email", "")].to_confirm
+    assert sorted(e.wording for e in ledger if e.purpose == "marketing_email") == sorted(
+        [old, consent.wording(consent.Purpose.MARKETING_EMAIL)]
+    )

@@ -49,7 +49,9 @@ async def _consent_fragment(
     rows = []
     for purpose in consent.Purpose:
         now = state.get((purpose.value, ""))
-        rows.append({"purpose": purpose.value, "wording": consent.wording(purpose), "state": now})
+        rows.append(
+            {"purpose": purpose.value, "wording": consent.wording(purpose, current_language()), "state": now}
+        )
     history = await consent.ledger(client_id)
     versions = {e.id: e.policy_version for e in history}
     in_force = await policy.current_policy(current_language())
@@ -111,7 +113,7 @@ async def record_consent(request: Request[Any, Any, Any], client_id: UUID, data:
             purpose,
             decision == "grant",
             channel=channel,
-            wording_shown=consent.wording(consent.Purpose(purpose)),
+            wording_shown=consent.wording(consent.Purpose(purpose), current_language()),
             policy_version_id=policy.policy_id(in_force),
         )
     except ValidationFailed as exc:
