@@ -179,7 +179,9 @@ async def open_break_glass(client_id: UUID, reason: str, note: str) -> Grant:
             BREAK_GLASS_ACTION,
             client_id=client.id,
             fields=HEALTH_FIELDS,
-            reason=f"{reason}: {note}",
+            # The listed reason only: the free text may name people, and the audit trail
+            # outlives an erasure. The note stays on the grant (blanked on erasure).
+            reason=f"{reason} (grant {row.id})",
             ctx=ctx,
         )
         await alerts.raise_alert(

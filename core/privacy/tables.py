@@ -87,8 +87,8 @@ class PrivacyAlert(Table, tablename="privacy_alert"):
     """Something the privacy officer must look at (a break-glass opening, an unusual access
     pattern), with the audit rows that show it; acknowledged with a note."""
 
-    #: Kept on erasure: it names no personal values, only ids and counts.
-    erasure_keep: ClassVar[tuple[str, ...]] = ()
+    #: Kept on erasure; the summary (a break-glass note is free text) is blanked.
+    erasure_keep: ClassVar[tuple[str, ...]] = ("summary",)
 
     id = UUID(primary_key=True)
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)

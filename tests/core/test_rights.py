@@ -15,7 +15,7 @@ from salonkeep.core.access import Forbidden
 from salonkeep.core.audit import chain
 from salonkeep.core.clients.service import ClientInput, create_client, get_client, update_client
 from salonkeep.core.keys.tables import ClientKey
-from salonkeep.core.privacy import rights
+from salonkeep.core.privacy import break_glass, rights
 from salonkeep.core.visits.service import book_appointment, client_history, record_sale, record_service
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import tenant_scope
@@ -73,6 +73,9 @@ async def full_client(tenant_a, frozen_clock):
         await book_appointment(client.id, service="Peel", starts_at=clock.now() + timedelta(days=5))
         await seed_privacy(client.id)
         await rights.open_request(client.id, "access", channel="e-mail", note=f"Asked by {PII['email']}")
+    desk = dataclasses.replace(_as(tenant_a, "reception"), actor_id=uuid.uuid4())
+    with tenant_scope(desk):
+        await break_glass.open_break_glass(client.id, "client_present", f"{PII['first_name']} asks")
     return client
 
 
