@@ -16,8 +16,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import time
 from typing import Any
 from uuid import UUID
 
@@ -26,7 +27,7 @@ from salonkeep.tenants.context import TenantContext
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.tables import Tenant
+from salonkeep.tenants.tables import ROLES, Tenant
 
 _TRUE = frozenset({"true", "1", "on", "yes"})
 _FALSE = frozenset({"false", "0", "off", "no", ""})
@@ -45,7 +46,17 @@ class Limits:
 INT_LIMITS: dict[str, Limits] = {
     "idle_lock_seconds": Limits(read=(1, 86_400), write=(30, 3600)),
     "retention_inactive_years": Limits(read=(0, 100), write=(0, 100)),
+    "break_glass_minutes": Limits(read=(1, 240), write=(1, 240)),
+    "alert_view_minimum": Limits(read=(1, 100_000), write=(1, 100_000)),
+    "alert_break_glass_count": Limits(read=(1, 1000), write=(1, 1000)),
+    "alert_failed_sign_ins": Limits(read=(1, 1000), write=(1, 1000)),
 }
+#: Bounds of the decimal settings (read and written alike).
+FLOAT_LIMITS: dict[str, tuple[float, float]] = {
+    "alert_view_factor": (1.0, 100.0),
+}
+#: What the ``reconsent_mode`` setting accepts.
+RECONSENT_MODES = ("keep", "pause_marketing")
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,34 @@ class TenantSettings:
     retention_inactive_years: int = 6
     #: The retention run erases on its own (else it only reports).
     retention_auto_apply: bool = False
+    #: Minutes a break-glass access to a client's health fields lasts.
+    break_glass_minutes: int = 30
+    #: Roles that may not break the glass at all (the owner's off switch per role).
+    break_glass_disabled_roles: tuple[str, ...] = ()
+    #: What the consent gate does with a grant given under a wording changed since:
+    #: ``keep`` (it holds until confirmed) or ``pause_marketing``.
+    reconsent_mode: str = "keep"
+    #: The tenant's working hours (``HH:MM-HH:MM``, its time zone): bulk reads outside raise
+    #: an unusual-access alert.
+    working_hours: str = "07:00-21:00"
+    #: A person viewing more than this many times their own daily baseline raises an alert...
+    alert_view_factor: float = 3.0
+    #: ... when it is also at least this many clients.
+    alert_view_minimum: int = 30
+    #: Break-glass openings by one person within 7 days that raise an alert.
+    alert_break_glass_count: int = 3
+    #: Failed sign-ins for one account within a day that raise an alert.
+    alert_failed_sign_ins: int = 5
+
+    @property
+    def working_from(self) -> time:
+        """Start of the working hours."""
+        return time.fromisoformat(self.working_hours.split("-")[0])
+
+    @property
+    def working_to(self) -> time:
+        """End of the working hours."""
+        return time.fromisoformat(self.working_hours.split("-")[1])
 
 
 DEFAULTS = TenantSettings()
@@ -89,17 +128,72 @@ def _as_int(value: object, bounds: tuple[int, int]) -> int | None:
     return None
 
 
-def _checked(name: str, value: object, *, writing: bool) -> bool | int | None:
+def _as_float(value: object, bounds: tuple[float, float]) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if isinstance(value, int | float) and bounds[0] <= value <= bounds[1]:
+        return float(value)
+    return None
+
+
+def _as_roles(value: object) -> tuple[str, ...] | None:
+    if not isinstance(value, list | tuple):
+        return None
+    if not all(isinstance(role, str) and role in ROLES for role in value):
+        return None
+    return tuple(sorted(set(value)))
+
+
+def _as_reconsent_mode(value: object) -> str | None:
+    return value if isinstance(value, str) and value in RECONSENT_MODES else None
+
+
+def _as_working_hours(value: object) -> str | None:
+    if not isinstance(value, str) or value.count("-") != 1:
+        return None
+    start, end = (part.strip() for part in value.split("-"))
+    try:
+        opens, closes = time.fromisoformat(start), time.fromisoformat(end)
+    except ValueError:
+        return None
+    if len(start) != 5 or len(end) != 5 or opens >= closes:
+        return None
+    return f"{start}-{end}"
+
+
+#: The text and list settings: each one's reader (``None`` when refused) and its message.
+CHECKERS: dict[str, tuple[Callable[[object], object | None], str]] = {
+    "break_glass_disabled_roles": (_as_roles, f"choose among {', '.join(ROLES)}"),
+    "reconsent_mode": (_as_reconsent_mode, f"choose {' or '.join(RECONSENT_MODES)}"),
+    "working_hours": (_as_working_hours, "use HH:MM-HH:MM, the start before the end"),
+}
+
+
+def _checked(name: str, value: object, *, writing: bool) -> object | None:
     """``value`` as setting ``name`` holds it, or ``None`` when refused."""
+    if name in CHECKERS:
+        return CHECKERS[name][0](value)
     if FIELDS[name] is bool:
         return _as_bool(value)
+    if FIELDS[name] is float:
+        return _as_float(value, FLOAT_LIMITS[name])
     limits = INT_LIMITS[name]
     return _as_int(value, limits.write if writing else limits.read)
 
 
 def _message(name: str) -> str:
+    if name in CHECKERS:
+        return CHECKERS[name][1]
     if FIELDS[name] is bool:
         return "must be true or false"
+    if FIELDS[name] is float:
+        low_f, high_f = FLOAT_LIMITS[name]
+        return f"use a number from {low_f:g} to {high_f:g}"
     low, high = INT_LIMITS[name].write
     return f"use a whole number from {low} to {high}"
 
@@ -143,10 +237,10 @@ async def load_tenant_settings(tenant_id: UUID) -> TenantSettings:
     return settings_of(await get_tenant(tenant_id))
 
 
-def validate_changes(changes: Mapping[str, object]) -> dict[str, bool | int]:
+def validate_changes(changes: Mapping[str, object]) -> dict[str, object]:
     """``changes`` as stored values; raises ValidationFailed naming every refused key."""
     errors: dict[str, str] = {}
-    clean: dict[str, bool | int] = {}
+    clean: dict[str, object] = {}
     for name, value in changes.items():
         if name not in FIELDS:
             errors[name] = "is not a tenant setting"

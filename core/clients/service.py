@@ -29,7 +29,13 @@ from salonkeep.core.access import (
     visible_client_fields,
 )
 from salonkeep.core.clients.search import MAX_TERM, client_terms, normalise, query_words, upper_bound
-from salonkeep.core.clients.tables import CLIENT_KINDS, Client, ClientSearchTerm, client_row, visible_client_row
+from salonkeep.core.clients.tables import (
+    CLIENT_KINDS,
+    Client,
+    ClientSearchTerm,
+    client_row,
+    visible_client_row,
+)
 from salonkeep.core.formatting import local_date
 from salonkeep.core.keys.service import decrypt_fields, encrypt_fields
 from salonkeep.core.privacy import break_glass

@@ -29,8 +29,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
-from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.signin import tenant_settings
+from salonkeep.tenants.tenant_settings import load_tenant_settings
 
 
 class Purpose(StrEnum):
@@ -59,12 +58,6 @@ class Channel(StrEnum):
 
 #: Purposes whose messages are marketing (blocked by a withdrawal, a restriction or erasure).
 MARKETING = frozenset({Purpose.MARKETING_EMAIL, Purpose.MARKETING_SMS, Purpose.GREETINGS})
-
-
-#: Tenant setting ``reconsent_mode``: what the gate does with a grant given under a wording
-#: that has changed since: ``keep`` (default: it holds until the client confirms) or
-#: ``pause_marketing`` (marketing purposes are paused until confirmed).
-RECONSENT_MODES = ("keep", "pause_marketing")
 
 
 def wording(purpose: Purpose, language: str = "en") -> str:
@@ -252,11 +245,12 @@ async def consent_event_for(client_id: UUID, purpose: Purpose | str, scope: str 
 
 
 async def _paused(ctx: TenantContext, purpose: Purpose) -> bool:
-    """True when the tenant pauses ``purpose`` while its consent awaits confirmation."""
+    """True when the tenant pauses ``purpose`` while its consent awaits confirmation (tenant
+    setting ``reconsent_mode``: ``keep``, the default, lets a grant under a changed wording hold
+    until the client confirms; ``pause_marketing`` pauses the marketing purposes)."""
     if purpose not in MARKETING:
         return False
-    settings = tenant_settings(await get_tenant(ctx.tenant_id))
-    return settings.get("reconsent_mode", "keep") == "pause_marketing"
+    return (await load_tenant_settings(ctx.tenant_id)).reconsent_mode == "pause_marketing"
 
 
 async def allows(client_id: UUID, purpose: Purpose | str, scope: str = "") -> bool:

@@ -14,7 +14,6 @@ view is audited with the reason ``break-glass``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,11 +27,15 @@ from salonkeep.core.privacy import alerts
 from salonkeep.core.privacy.tables import BreakGlassGrant
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import directory_transaction, unit_of_work
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
-from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.signin import tenant_settings
-from salonkeep.tenants.tables import ROLES, Tenant
+from salonkeep.tenants.tables import ROLES
+from salonkeep.tenants.tenant_settings import (
+    TenantSettings,
+    load_tenant_settings,
+    update_tenant_settings,
+    validate_changes,
+)
 
 #: The audit event kind of a break-glass opening.
 BREAK_GLASS_ACTION = "break_glass"
@@ -40,8 +43,6 @@ BREAK_GLASS_ACTION = "break_glass"
 VIEW_REASON = "break-glass"
 #: Why one may break the glass (the free text says more).
 REASONS = ("emergency", "client_present", "covering_colleague", "clinical_safety")
-DEFAULT_MINUTES = 30
-MAX_MINUTES = 240
 MAX_NOTE = 500
 #: Roles that may ever need break-glass (the others see every client's health fields).
 BREAK_GLASS_ROLES = tuple(role for role in ROLES if role not in CHAIN_WIDE_ROLES)
@@ -86,48 +87,37 @@ def _grant(row: BreakGlassGrant) -> Grant:
     )
 
 
-def settings_of(tenant: Tenant) -> BreakGlassSettings:
-    """The break-glass rules from the tenant's settings JSON."""
-    raw = tenant_settings(tenant)
-    try:
-        minutes = int(raw.get("break_glass_minutes", DEFAULT_MINUTES))
-    except (TypeError, ValueError):
-        minutes = DEFAULT_MINUTES
-    disabled = raw.get("break_glass_disabled_roles") or []
+def settings_of(settings: TenantSettings) -> BreakGlassSettings:
+    """The break-glass rules of a tenant's typed settings."""
     return BreakGlassSettings(
-        minutes=max(1, min(minutes, MAX_MINUTES)), disabled_roles=frozenset(str(r) for r in disabled)
+        minutes=settings.break_glass_minutes, disabled_roles=frozenset(settings.break_glass_disabled_roles)
     )
 
 
 async def break_glass_settings() -> BreakGlassSettings:
     """The current tenant's break-glass rules."""
-    return settings_of(await get_tenant(current().tenant_id))
+    return settings_of(await load_tenant_settings(current().tenant_id))
 
 
 async def update_break_glass_settings(minutes: str | int, disabled_roles: Collection[str]) -> None:
     """Change how long a break-glass access lasts (1 to 240 minutes) and which roles may not
-    break the glass at all (owner only)."""
+    break the glass at all (owner only); checked by the typed tenant settings, all or nothing."""
     ctx = current()
     require(ctx, Action.SETTINGS_MANAGE)
-    text = str(minutes).strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_MINUTES:
-        raise ValidationFailed({"break_glass_minutes": f"use a number of minutes from 1 to {MAX_MINUTES}"})
     unknown = set(disabled_roles) - set(BREAK_GLASS_ROLES)
+    errors: dict[str, str] = {}
     if unknown:
-        raise ValidationFailed({"break_glass_disabled_roles": f"choose among {', '.join(BREAK_GLASS_ROLES)}"})
-    tenant = await get_tenant(ctx.tenant_id)
-    values = {
-        **tenant_settings(tenant),
-        "break_glass_minutes": int(text),
-        "break_glass_disabled_roles": sorted(set(disabled_roles)),
-    }
-    async with directory_transaction():
-        await Tenant.update({Tenant.settings: json.dumps(values)}).where(Tenant.id == ctx.tenant_id)
-
-
-def _outside_scope(ctx: TenantContext, tenant: Tenant, branch_id: UUID) -> bool:
-    scope = branch_scope(ctx, bool(tenant_settings(tenant).get("share_clients_chain_wide")))
-    return scope is not None and branch_id not in scope
+        errors["break_glass_disabled_roles"] = f"choose among {', '.join(BREAK_GLASS_ROLES)}"
+    try:
+        validate_changes({"break_glass_minutes": minutes})
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    await update_tenant_settings(
+        ctx.tenant_id,
+        {"break_glass_minutes": minutes, "break_glass_disabled_roles": sorted(set(disabled_roles))},
+    )
 
 
 async def open_break_glass(client_id: UUID, reason: str, note: str) -> Grant:
@@ -142,8 +132,8 @@ async def open_break_glass(client_id: UUID, reason: str, note: str) -> Grant:
     require(ctx, Action.CLIENT_VIEW)
     if ctx.actor_id is None or ctx.role is None:
         raise Forbidden("break-glass is for signed-in staff")
-    tenant = await get_tenant(ctx.tenant_id)
-    rules = settings_of(tenant)
+    settings = await load_tenant_settings(ctx.tenant_id)
+    rules = settings_of(settings)
     if not rules.allows(ctx.role):
         raise Forbidden(f"break-glass is turned off for the role {ctx.role!r}")
     errors: dict[str, str] = {}
@@ -159,7 +149,7 @@ async def open_break_glass(client_id: UUID, reason: str, note: str) -> Grant:
         raise ValidationFailed(errors)
     async with unit_of_work(ctx):
         client = await client_row(ctx.tenant_id, client_id)
-        if not _outside_scope(ctx, tenant, client.branch_id) and role_sees_health(ctx):
+        if branch_scope(ctx, settings).allows(client.branch_id) and role_sees_health(ctx):
             raise ValidationFailed({"client_id": "you already see this client's health information"})
         now = clock.now()
         row = scoped.new(

@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -39,7 +38,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.signin import tenant_settings
+from salonkeep.tenants.tenant_settings import TenantSettings, settings_of
 
 WINDOW = timedelta(days=1)
 BASELINE_DAYS = 28
@@ -50,7 +49,7 @@ DEADLINE_WARNING = timedelta(hours=24)
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The tenant's alert thresholds (settings JSON, with defaults)."""
+    """The tenant's alert thresholds (from its typed settings)."""
 
     view_factor: float = 3.0
     view_minimum: int = 30
@@ -60,28 +59,15 @@ class Thresholds:
     failed_sign_ins: int = 5
 
 
-def thresholds_of(settings: dict[str, Any]) -> Thresholds:
-    """The thresholds from a tenant's settings; malformed values fall back to the defaults."""
-    default = Thresholds()
-    try:
-        start, end = str(settings.get("working_hours", "07:00-21:00")).split("-")
-        working_from, working_to = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
-    except ValueError:
-        working_from, working_to = default.working_from, default.working_to
-
-    def number(name: str, fallback: float) -> float:
-        try:
-            return max(1.0, float(settings.get(name, fallback)))
-        except (TypeError, ValueError):
-            return fallback
-
+def thresholds_of(settings: TenantSettings) -> Thresholds:
+    """The thresholds of a tenant's typed settings (bad stored values read as the defaults)."""
     return Thresholds(
-        view_factor=number("alert_view_factor", default.view_factor),
-        view_minimum=int(number("alert_view_minimum", default.view_minimum)),
-        working_from=working_from,
-        working_to=working_to,
-        break_glass_count=int(number("alert_break_glass_count", default.break_glass_count)),
-        failed_sign_ins=int(number("alert_failed_sign_ins", default.failed_sign_ins)),
+        view_factor=settings.alert_view_factor,
+        view_minimum=settings.alert_view_minimum,
+        working_from=settings.working_from,
+        working_to=settings.working_to,
+        break_glass_count=settings.alert_break_glass_count,
+        failed_sign_ins=settings.alert_failed_sign_ins,
     )
 
 
@@ -232,7 +218,7 @@ async def scan(now: datetime | None = None) -> list[alerts.Alert]:
     now = now or clock.now()
     tenant = await get_tenant(ctx.tenant_id)
     zone = ZoneInfo(tenant.time_zone)
-    rules = thresholds_of(tenant_settings(tenant))
+    rules = thresholds_of(settings_of(tenant))
     day = str(local_date(now, zone.key))
     async with unit_of_work(ctx):
         return [

@@ -29,7 +29,7 @@ from salonkeep.core import consent
 from salonkeep.core.aftercare import calls
 from salonkeep.core.apikeys.service import create_api_key
 from salonkeep.core.clients.service import ClientInput, create_client, update_client
-from salonkeep.core.privacy import rights
+from salonkeep.core.privacy import alerts, break_glass, rights
 from salonkeep.core.visits import service as visits
 from salonkeep.plugins.warranty import service as warranty
 from salonkeep.tenants import clock
@@ -61,6 +61,7 @@ class Scene:
     other_touchpoint: uuid.UUID
     other_claim: uuid.UUID
     other_request: uuid.UUID
+    other_alert: uuid.UUID  #: the privacy officer's alert about a break-glass on her
 
 
 #: A value for every path parameter, always pointing at branch B (or outside A's reach).
@@ -73,6 +74,7 @@ def _parameters(scene: Scene) -> dict[str, str]:
         "message_id": str(scene.other_touchpoint),
         "claim_id": str(scene.other_claim),
         "request_id": str(scene.other_request),
+        "alert_id": str(scene.other_alert),
         "slug": scene.slug,
         "name": "warranty",
     }
@@ -207,6 +209,12 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
     with tenant_scope(colleague(both.id, {world.branch_id, other.id})):
         await calls.record_outcome(theirs_calls[1].id, "no_answer", "NOTEMARK by both")
         await calls.record_outcome(own_calls[0].id, "reached", "OWNNOTE by both")
+    # A colleague working at branch A only breaks the glass on her: the note (a marker) is on
+    # the grant and the privacy officer's alert, which no branch-A walker may read.
+    with tenant_scope(colleague(both.id, {world.branch_id})):
+        await break_glass.open_break_glass(theirs.id, "emergency", "NOTEMARK break-glass")
+    with tenant_scope(world.ctx):
+        (alert,) = [a for a in await alerts.list_alerts() if a.client_id == theirs.id]
     return Scene(
         slug=world.slug,
         branch_b=other.id,
@@ -216,6 +224,7 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
         other_touchpoint=theirs_calls[1].id,  # still open after "no answer"
         other_claim=claim.id,
         other_request=request.id,
+        other_alert=alert.id,
     )
 
 
