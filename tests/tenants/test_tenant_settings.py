@@ -128,3 +128,46 @@ def test_only_the_typed_settings_read_the_tenant_settings_json():
         if path not in (owner, ROOT / "tenants" / "tables.py") and by_hand.search(path.read_text())
     ]
     assert offenders == []
+
+
+def test_the_privacy_settings_are_typed_too():
+    """Break-glass, alert thresholds, working hours and the re-consent mode: read with their
+    types, a bad stored value reads as the default, a bad change is refused by name."""
+    stored = {
+        "break_glass_minutes": "15",
+        "break_glass_disabled_roles": ["reception", "practitioner", "reception"],
+        "reconsent_mode": "pause_marketing",
+        "working_hours": "08:30-18:00",
+        "alert_view_factor": "2.5",
+        "alert_failed_sign_ins": 9,
+    }
+    settings = parse_settings(stored)
+    assert (settings.break_glass_minutes, settings.break_glass_disabled_roles) == (
+        15,
+        ("practitioner", "reception"),
+    )
+    assert (settings.reconsent_mode, settings.alert_view_factor, settings.alert_failed_sign_ins) == (
+        "pause_marketing",
+        2.5,
+        9,
+    )
+    assert (str(settings.working_from), str(settings.working_to)) == ("08:30:00", "18:00:00")
+    bad = {
+        "break_glass_minutes": 0,
+        "break_glass_disabled_roles": ["janitor"],
+        "reconsent_mode": "ask",
+        "working_hours": "21:00-07:00",
+        "alert_view_factor": 0.5,
+        "alert_view_minimum": True,
+        "alert_break_glass_count": "many",
+        "alert_failed_sign_ins": None,
+    }
+    for name, value in bad.items():
+        assert getattr(parse_settings({name: value}), name) == getattr(TenantSettings(), name), name
+    with pytest.raises(ValidationFailed) as refused:
+        validate_changes(bad)
+    assert set(refused.value.errors) == set(bad)
+    assert validate_changes({"break_glass_minutes": "240", "working_hours": "07:00-21:30"}) == {
+        "break_glass_minutes": 240,
+        "working_hours": "07:00-21:30",
+    }
