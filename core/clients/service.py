@@ -313,7 +313,7 @@ async def _visible(ctx: TenantContext, client_id: UUID) -> ClientView:
     key = ("client.view", ctx.tenant_id, ctx.actor_id, ctx.role, ctx.branch_ids, client_id)
     if request is not None and key in request.memo:
         return request.memo[key]
-    client = await client_row(ctx.tenant_id, client_id)
+    client = await client_row(client_id)
     scope = await current_branch_scope(ctx)
     outside = not scope.allows(client.branch_id)
     grant = None

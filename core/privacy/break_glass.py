@@ -148,7 +148,7 @@ async def open_break_glass(client_id: UUID, reason: str, note: str) -> Grant:
     if errors:
         raise ValidationFailed(errors)
     async with unit_of_work(ctx):
-        client = await client_row(ctx.tenant_id, client_id)
+        client = await client_row(client_id)
         if branch_scope(ctx, settings).allows(client.branch_id) and role_sees_health(ctx):
             raise ValidationFailed({"client_id": "you already see this client's health information"})
         now = clock.now()

@@ -9,8 +9,7 @@ from salonkeep.core import consent
 from salonkeep.core.clients.service import ClientInput, create_client
 from salonkeep.core.consent import wordings
 from salonkeep.tenants.context import tenant_scope
-from salonkeep.tenants.db import directory_transaction
-from salonkeep.tenants.tables import Tenant
+from salonkeep.tenants.tenant_settings import update_tenant_settings
 
 EMAIL = consent.Purpose.MARKETING_EMAIL
 HEALTH = consent.Purpose.HEALTH_DATA
@@ -36,10 +35,7 @@ def _reword(monkeypatch, purpose, text):
 
 
 async def _mode(world, mode):
-    async with directory_transaction():
-        await Tenant.update({Tenant.settings: f'{{"reconsent_mode": "{mode}"}}'}).where(
-            Tenant.id == world.ctx.tenant_id
-        )
+    await update_tenant_settings(world.ctx.tenant_id, {"reconsent_mode": mode})
 
 
 def test_wording_in_four_languages():
