@@ -28,6 +28,14 @@ class ClientRegistered(DomainEvent):
 
 
 @dataclass(frozen=True)
+class ClientMovedBranch(DomainEvent):
+    """The client's home branch changed from ``from_branch_id`` to ``branch_id``; the host moves
+    the client's open calls, tasks and queued messages to the new branch's lists."""
+
+    from_branch_id: UUID
+
+
+@dataclass(frozen=True)
 class ServicePerformed(DomainEvent):
     """A service (treatment) was done; ``first_visit`` when it is the client's first one."""
 

@@ -42,7 +42,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current_or_none
 from salonkeep.tenants.errors import NoTenantContext, NotFound
 from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.tables import Branch
+from salonkeep.tenants.tables import Branch, StaffBranch
 
 
 def to_fact(row: Touchpoint, note: str = "") -> TouchpointFact:
@@ -262,6 +262,29 @@ async def cancel_open(
     return len(rows)
 
 
+async def move_open(client_id: UUID, to_branch_id: UUID) -> int:
+    """Move a client's open calls, tasks and queued messages to ``to_branch_id`` (the client's
+    new home branch), so they appear on that branch's lists; a call assigned to someone who
+    does not work there goes back to the role it was planned for."""
+    rows = await scoped.select(Touchpoint, Touchpoint.id, Touchpoint.assigned_staff_id).where(
+        (Touchpoint.client_id == client_id)
+        & Touchpoint.status.is_in(["planned", "queued"])
+        & (Touchpoint.branch_id != to_branch_id)
+    )
+    if not rows:
+        return 0
+    works_there = scoped.select(StaffBranch, StaffBranch.staff_id)
+    staying_rows = await works_there.where(StaffBranch.branch_id == to_branch_id)
+    staying = {r["staff_id"] for r in staying_rows}
+    ids = [r["id"] for r in rows]
+    await scoped.update(Touchpoint, {Touchpoint.branch_id: to_branch_id}).where(Touchpoint.id.is_in(ids))
+    leaving = [r["id"] for r in rows if r["assigned_staff_id"] not in (None, *staying)]
+    if leaving:
+        unassign = {Touchpoint.assigned_staff_id: None}
+        await scoped.update(Touchpoint, unassign).where(Touchpoint.id.is_in(leaving))
+    return len(ids)
+
+
 async def on_event(event: events.DomainEvent) -> None:
     """Hand ``event`` to the plugins and write what they plan (in the caller's unit of work,
     which must be the event's tenant's)."""
@@ -269,6 +292,8 @@ async def on_event(event: events.DomainEvent) -> None:
         raise NoTenantContext()
     if isinstance(event, events.ConsentWithdrawn):
         await cancel_open(event.client_id, purpose=event.purpose)
+    if isinstance(event, events.ClientMovedBranch):
+        await move_open(event.client_id, event.branch_id)
     plan = await build_plan(event.client_id, event.branch_id)
     planned = await get_plugins().event(event, plan)
     await write_planned(planned, plan, event.branch_id)

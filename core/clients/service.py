@@ -396,6 +396,7 @@ async def update_client(client_id: UUID, data: ClientInput) -> ClientView:
         if client.erased_at is not None:
             raise ValidationFailed({"client": "this client's data was erased"})
         await _check_branch(data.branch_id, scope)
+        from_branch_id = client.branch_id
         secret = {k: v for k, v in clean.items() if k in SENSITIVE_FIELDS}
         old = await decrypt_fields(ctx, client.id, {k: getattr(client, ENCRYPTED_COLUMNS[k]) for k in secret})
         changed = [k for k, v in clean.items() if (old[k] if k in secret else getattr(client, k)) != v]
@@ -409,4 +410,14 @@ async def update_client(client_id: UUID, data: ClientInput) -> ClientView:
         if {"first_name", "last_name", "phone"} & set(changed):
             await _write_terms(ctx, client, replace=True)
         await audit.record(audit.AuditAction.UPDATE, client_id=client.id, fields=changed, ctx=ctx)
+        if client.branch_id != from_branch_id:
+            await events.publish(
+                events.ClientMovedBranch(
+                    tenant_id=ctx.tenant_id,
+                    client_id=client.id,
+                    branch_id=client.branch_id,
+                    occurred_at=client.updated_at,
+                    from_branch_id=from_branch_id,
+                )
+            )
         return await _view(ctx, client)

@@ -44,6 +44,7 @@ from salonkeep.core.clients.tables import Client, visible_client_row
 from salonkeep.core.delivery.channel import Channel, OutgoingMessage, SendResult
 from salonkeep.core.events import (
     AppointmentBooked,
+    ClientMovedBranch,
     ClientRegistered,
     ComplaintReceived,
     ConsentGranted,
@@ -435,6 +436,7 @@ __all__ = [
     "Channel",
     "Client",
     "ClientFacts",
+    "ClientMovedBranch",
     "ClientRegistered",
     "ComplaintReceived",
     "Conflict",

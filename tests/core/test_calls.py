@@ -173,3 +173,41 @@ async def test_a_branch_in_another_time_zone_plans_in_its_own(
     with tenant_scope(salonkeep_tenant.ctx):
         listed = await calls.due_calls(shanghai.id)
     assert [(c.client_name, c.overdue) for c in listed] == [("Li", False)]
+
+
+async def test_a_client_moved_to_another_branch_takes_the_open_calls_along(
+    salonkeep_clock, salonkeep_tenant, salonkeep_client, staff, emit
+):
+    """Open calls follow the client to the new home branch's list (none left stranded on the
+    old one); a call assigned to someone who does not work there goes back to its role; calls
+    already made stay where they were made."""
+    from salonkeep.core.aftercare.tables import Touchpoint
+    from salonkeep.core.clients.service import update_client
+    from salonkeep.tenants import scoped
+    from salonkeep.tenants.db import unit_of_work
+
+    await emit(ProductSold, product="Slim gel", category="slimming")  # calls on 27 and 30 March
+    salonkeep_clock.at = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)
+    with tenant_scope(salonkeep_tenant.ctx):
+        (made,) = await calls.due_calls(salonkeep_tenant.branch_id)
+        await calls.record_outcome(made.touchpoint_id, "reached")
+        async with unit_of_work(salonkeep_tenant.ctx):
+            await scoped.update(Touchpoint, {Touchpoint.assigned_staff_id: staff.actor_id}).where(
+                Touchpoint.status == "planned"
+            )
+        harbour = await add_branch(name="Harbour")
+        await update_client(
+            salonkeep_client.id, ClientInput(branch_id=harbour.id, first_name="Maija", last_name="Test")
+        )
+        salonkeep_clock.at = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)
+        assert await calls.due_calls(salonkeep_tenant.branch_id) == []
+        (moved,) = await calls.due_calls(harbour.id)
+        async with unit_of_work(salonkeep_tenant.ctx):
+            columns = (Touchpoint.id, Touchpoint.branch_id, Touchpoint.assigned_staff_id, Touchpoint.status)
+            mine = Touchpoint.client_id == salonkeep_client.id
+            rows = await scoped.select(Touchpoint, *columns).where(mine)
+    by_id = {r["id"]: r for r in rows}
+    assert by_id[moved.touchpoint_id]["branch_id"] == harbour.id
+    assert by_id[moved.touchpoint_id]["assigned_staff_id"] is None  # Sanna works on Main street only
+    assert by_id[made.touchpoint_id]["branch_id"] == salonkeep_tenant.branch_id  # history stays
+    assert by_id[made.touchpoint_id]["status"] == "done"
