@@ -409,7 +409,7 @@ async def client_panels(client_id: UUID) -> list[Panel]:
     ctx = current()
     client = await get_client(client_id)
     async with unit_of_work(ctx):
-        plan = await host.build_plan(client.id)
+        plan = await host.build_plan(client.id, shown_to_person=True)
         plan.locale = display().locale  # panels are read by the person, in their language
         panels = await get_plugins().client_panels(plan)
     return [p for p in panels if plan.enabled(p.programme)]

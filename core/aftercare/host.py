@@ -76,8 +76,12 @@ def _facts(client: Client) -> ClientFacts:
     )
 
 
-async def build_plan(client_id: UUID, branch_id: UUID | None = None) -> Plan:
-    """The :class:`Plan` for a client of the current tenant (call inside a unit of work)."""
+async def build_plan(
+    client_id: UUID, branch_id: UUID | None = None, *, shown_to_person: bool = False
+) -> Plan:
+    """The :class:`Plan` for a client of the current tenant (call inside a unit of work).
+    ``shown_to_person``: the plan feeds panels a person reads, so the notes it decrypts are
+    audited as that person's view; otherwise it serves planning, which no one reads."""
     tenant_id = scoped.tenant_id()
     tenant = await get_tenant(tenant_id)
     client = await client_row(client_id)
@@ -95,10 +99,13 @@ async def build_plan(client_id: UUID, branch_id: UUID | None = None) -> Plan:
         rows = await scoped.fetch(Touchpoint, "client_id = {}", client_id, order_by="due_at")
         # Notes in clear only when the acting role may read them (plugin panels are shown).
         ctx = current_or_none() or TenantContext(tenant_id=tenant_id)
-        return [
-            to_fact(r, (await notes.reveal(ctx, client_id, "touchpoint", "note", r.id, r.note)).text)
-            for r in rows
-        ]
+        facts = []
+        for r in rows:
+            note = await notes.reveal(
+                ctx, client_id, "touchpoint", "note", r.id, r.note, audited=shown_to_person
+            )
+            facts.append(to_fact(r, note.text))
+        return facts
 
     async def consent(purpose: str) -> bool:
         return await consent_gate.allows(client_id, purpose)

@@ -8,7 +8,9 @@ reaction), can carry health information. So, like health notes:
   their table, column and row (:func:`salonkeep.core.keys.service.column_field`, which the
   privacy export decrypts by convention);
 * only roles that see health data (:func:`salonkeep.core.access.sees_health_data`) get the
-  clear text; the others get a :class:`StaffNote` that says a note exists, nothing more.
+  clear text; the others get a :class:`StaffNote` that says a note exists, nothing more;
+* every note shown to a person in clear text is audited as a view of the client's data
+  (merged into one row per client within a page request).
 
 The columns: ``call_log.note``, ``touchpoint.note`` and ``touchpoint.detail``.
 """
@@ -19,6 +21,7 @@ import re
 from dataclasses import dataclass
 from uuid import UUID
 
+from salonkeep.core import audit
 from salonkeep.core.access import sees_health_data
 from salonkeep.core.keys.service import decrypt_column, encrypt_column
 from salonkeep.tenants.context import TenantContext
@@ -45,15 +48,30 @@ async def seal(ctx: TenantContext, client_id: UUID, table: str, column: str, row
 
 
 async def reveal(
-    ctx: TenantContext, client_id: UUID, table: str, column: str, row_id: UUID, stored: str
+    ctx: TenantContext,
+    client_id: UUID,
+    table: str,
+    column: str,
+    row_id: UUID,
+    stored: str,
+    *,
+    audited: bool = True,
 ) -> StaffNote:
     """The stored value of a note column as ``ctx`` may see it (decrypted only for roles that
-    see health data; nothing is decrypted for the others)."""
+    see health data; nothing is decrypted for the others). A decrypted note is audited as a
+    view of ``table.column`` of the client, unless ``audited`` is false (the host reading notes
+    for the programmes to plan with, which no person sees)."""
     if not stored:
         return StaffNote()
     if not sees_health_data(ctx):
         return StaffNote(hidden=True)
-    return StaffNote(await decrypt_column(ctx, client_id, table, column, row_id, stored))
+    text = await decrypt_column(ctx, client_id, table, column, row_id, stored)
+    if audited:
+        field = f"{table}.{column}"
+        await audit.record(
+            audit.AuditAction.VIEW, client_id=client_id, fields=[field], reason="staff note", ctx=ctx
+        )
+    return StaffNote(text)
 
 
 def shown(ctx: TenantContext, text: str) -> StaffNote:

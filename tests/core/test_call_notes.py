@@ -13,7 +13,9 @@ import pytest
 
 from salonkeep.core.access import ROLE_ACTIONS, Action, Forbidden
 from salonkeep.core.aftercare import calls
+from salonkeep.core.aftercare.notes import NOTE_COLUMNS
 from salonkeep.core.aftercare.tables import CallLogEntry, Touchpoint
+from salonkeep.core.audit.tables import AuditEvent
 from salonkeep.core.clients.service import ClientInput, create_client
 from salonkeep.core.privacy import rights
 from salonkeep.core.visits.service import record_sale
@@ -104,6 +106,19 @@ async def test_who_reads_the_note_role_by_role(backend, tenant_a, reaction, role
     assert (called.note.text, called.note.hidden) == ((note, False) if sees else ("", True))
     for task in (t for t in touchpoints.values() if t.kind == "task"):
         assert (task.detail.text, task.detail.hidden) == ((note, False) if sees else ("", True))
+    # Every note read in clear text is on the client's audit trail, under the reader.
+    async with unit_of_work(tenant_a.ctx):
+        rows = await AuditEvent.objects().where(
+            (AuditEvent.client_id == client.id)
+            & (AuditEvent.actor_label == role)
+            & (AuditEvent.action == "view")
+        )
+    note_fields = {f"{table}.{column}" for table, column in NOTE_COLUMNS}
+    read = {f for r in rows for f in r.fields.split(",")} & note_fields
+    expected = {"touchpoint.note", "touchpoint.detail"} if sees else set()
+    if sees and Action.CALLS_WORK in ROLE_ACTIONS[role]:
+        expected.add("call_log.note")
+    assert read == expected
 
 
 async def test_export_has_the_note_and_erasure_shreds_it(backend, tenant_a, reaction):
