@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from salonkeep.core import audit
 from salonkeep.core.access import (
     BRANCH_BOUND_STAFF_ADMINS,
     Action,
@@ -28,13 +29,14 @@ from salonkeep.core.access import (
     require_staff_admin,
     staff_refusal,
 )
+from salonkeep.core.tenant_config import change_settings
 from salonkeep.tenants import scoped, validation
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import add_branch, add_staff, list_branches
 from salonkeep.tenants.tables import ROLES, Branch, StaffBranch, StaffMember
-from salonkeep.tenants.tenant_settings import load_tenant_settings, update_tenant_settings
+from salonkeep.tenants.tenant_settings import load_tenant_settings
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,13 @@ async def _keep_an_active_owner(staff_id: UUID) -> None:
         raise StaffAdminForbidden(StaffRefusal.LAST_OWNER)
 
 
+async def _audit_change(staff_id: UUID, fields: Sequence[str], reason: str) -> None:
+    """Audit a change to a staff account (inside its unit of work): who changed what of whom."""
+    await audit.record(
+        audit.AuditAction.STAFF_CHANGE, subject="staff", subject_id=staff_id, fields=fields, reason=reason
+    )
+
+
 async def invite(
     email: str, name: str, role: str, branch_names: Sequence[str], password: str | None = None
 ) -> tuple[StaffMember, str | None]:
@@ -183,9 +192,11 @@ async def invite(
         branch_ids = await _branch_ids(branch_names)
         if role in ROLES:  # an unknown role is reported with the other fields by add_staff
             require_staff_action(ctx, StaffTarget(None, role, branch_ids))
-        return await add_staff(
+        member, token = await add_staff(
             email=email, name=name, role=role, branch_names=branch_names, password=password
         )
+        await _audit_change(member.id, ["invited", "role", "branches"], f"role {role}")
+        return member, token
 
 
 async def change_role(staff_id: UUID, role: str) -> None:
@@ -202,6 +213,7 @@ async def change_role(staff_id: UUID, role: str) -> None:
             StaffMember,
             {StaffMember.role: role, StaffMember.session_version: StaffMember.session_version + 1},
         ).where(StaffMember.id == staff.id)
+        await _audit_change(staff.id, ["role"], f"role {staff.role} -> {role}")
 
 
 async def change_branches(staff_id: UUID, branch_names: Sequence[str]) -> None:
@@ -217,6 +229,7 @@ async def change_branches(staff_id: UUID, branch_names: Sequence[str]) -> None:
             await scoped.insert(
                 *(scoped.new(StaffBranch, staff_id=staff_id, branch_id=branch_id) for branch_id in branch_ids)
             )
+        await _audit_change(staff_id, ["branches"], f"{len(branch_ids)} branches")
 
 
 async def set_active(staff_id: UUID, active: bool) -> None:
@@ -232,6 +245,7 @@ async def set_active(staff_id: UUID, active: bool) -> None:
             StaffMember,
             {StaffMember.active: active, StaffMember.session_version: StaffMember.session_version + 1},
         ).where(StaffMember.id == staff.id)
+        await _audit_change(staff.id, ["active"], "reactivated" if active else "deactivated")
 
 
 #: The tenant settings the admin settings form changes (``/app/admin/settings``).
@@ -252,4 +266,4 @@ async def update_security_settings(changes: Mapping[str, object]) -> None:
     unknown = sorted(set(changes) - set(FORM_SETTINGS))
     if unknown:
         raise ValidationFailed(dict.fromkeys(unknown, "is not set here"))
-    await update_tenant_settings(ctx.tenant_id, changes)
+    await change_settings(changes, ctx)

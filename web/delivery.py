@@ -17,11 +17,11 @@ from litestar.response import Redirect, Template
 from salonkeep.core.access import Action, require
 from salonkeep.core.delivery import messages, templates
 from salonkeep.core.delivery.registry import outbox_folder
+from salonkeep.core.tenant_config import change_section
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.tenant_settings import raw_settings, store_raw_settings
+from salonkeep.tenants.tenant_settings import raw_settings
 from salonkeep.web import navigation
 from salonkeep.web.pages import Form, render
 
@@ -185,18 +185,17 @@ async def _store(name: str, language: str, text: str | None) -> None:
         raise NotFound(f"no template called {name!r}")
     if language not in templates.LANGUAGES:
         raise ValidationFailed({"language": f"use one of {', '.join(templates.LANGUAGES)}"})
-    async with unit_of_work(current()):  # the directory row is written as its own tenant
-        tenant = await get_tenant(current().tenant_id)
-        settings = raw_settings(tenant)
-        own = dict(settings.get("message_templates") or {})
+
+    def with_text(own: dict[str, Any]) -> dict[str, Any]:
         texts = dict(own.get(name) or {})
         if text is None:
             texts.pop(language, None)
         else:
             texts[language] = text
         own[name] = texts
-        settings["message_templates"] = {key: value for key, value in own.items() if value}
-        await store_raw_settings(settings)
+        return {key: value for key, value in own.items() if value}
+
+    await change_section("message_templates", with_text)
 
 
 routes = [reminders, message_list, message_file, message_action, template_list, template_save]

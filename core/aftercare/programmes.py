@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from salonkeep.core import audit
 from salonkeep.core.access import Action, require
 from salonkeep.core.aftercare.tables import ProgrammeSetting
 from salonkeep.core.plugins.api import Programme
@@ -99,6 +100,10 @@ async def _save(name: str, enabled: bool | None, settings: dict[str, Any] | None
         row.settings = json.dumps(stored)
         row.updated_at = clock.now()
         await row.save()
+        changed = ([f"{name}.enabled"] if enabled is not None else []) + [
+            f"{name}.{key}" for key in settings or {}
+        ]
+        await audit.record(audit.AuditAction.SETTINGS_CHANGE, subject="programme_settings", fields=changed)
     return ProgrammeState(programme, row.enabled, _merged(programme, stored))
 
 

@@ -44,6 +44,8 @@ class AuditAction(StrEnum):
     SIGN_OUT = "sign_out"
     KEY_ROTATION = "keys.rotate"
     POLICY_PUBLISH = "policy.publish"
+    SETTINGS_CHANGE = "settings.change"
+    STAFF_CHANGE = "staff.change"
 
 
 def _clean_fields(fields: Iterable[str]) -> str:

@@ -183,16 +183,21 @@ def tenant_delivery(
 
 async def update_tenant_delivery(tenant_id: Any, changes: Mapping[str, Any]) -> None:
     """Merge ``changes`` into ``tenant.settings["delivery"]`` (validated first; raises
-    ValidationFailed naming the bad key). The callers check the role (owner)."""
-    from salonkeep.tenants.context import TenantContext
+    ValidationFailed naming the bad key) and audit them. The callers check the role (owner)."""
+    from salonkeep.core.tenant_config import change_section
+    from salonkeep.tenants.context import TenantContext, current_or_none
     from salonkeep.tenants.db import unit_of_work
     from salonkeep.tenants.onboarding import get_tenant
-    from salonkeep.tenants.tenant_settings import raw_settings, store_raw_settings
 
-    # The directory row is written as its own tenant (row-level security on the directory).
-    async with unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="delivery settings")):
+    ctx = current_or_none()
+    if ctx is None or ctx.tenant_id != tenant_id:
+        ctx = TenantContext(tenant_id=tenant_id, actor_label="delivery settings")
+
+    def merged(section: dict[str, Any]) -> dict[str, Any]:
+        after = {**section, **changes}
+        tenant_delivery({"delivery": after}, name=tenant.name, slug=tenant.slug, fallback_from="")
+        return after
+
+    async with unit_of_work(ctx):  # the directory row is read and written as its own tenant
         tenant = await get_tenant(tenant_id)
-        settings = raw_settings(tenant)
-        settings["delivery"] = {**(settings.get("delivery") or {}), **changes}
-        tenant_delivery(settings, name=tenant.name, slug=tenant.slug, fallback_from="")
-        await store_raw_settings(settings)
+        await change_section("delivery", merged, ctx)

@@ -25,6 +25,7 @@ from salonkeep.core.access import sees_health_data as role_sees_health
 from salonkeep.core.clients.tables import client_row
 from salonkeep.core.privacy import alerts
 from salonkeep.core.privacy.tables import BreakGlassGrant
+from salonkeep.core.tenant_config import change_settings
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
@@ -33,7 +34,6 @@ from salonkeep.tenants.tables import ROLES
 from salonkeep.tenants.tenant_settings import (
     TenantSettings,
     load_tenant_settings,
-    update_tenant_settings,
     validate_changes,
 )
 
@@ -114,9 +114,8 @@ async def update_break_glass_settings(minutes: str | int, disabled_roles: Collec
         errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
-    await update_tenant_settings(
-        ctx.tenant_id,
-        {"break_glass_minutes": minutes, "break_glass_disabled_roles": sorted(set(disabled_roles))},
+    await change_settings(
+        {"break_glass_minutes": minutes, "break_glass_disabled_roles": sorted(set(disabled_roles))}, ctx
     )
 
 

@@ -18,12 +18,13 @@ from salonkeep.core.access import Action, Forbidden, require
 from salonkeep.core.clients.tables import Client
 from salonkeep.core.formatting import local_date
 from salonkeep.core.privacy.rights import erase_client
+from salonkeep.core.tenant_config import change_settings
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.tenant_settings import load_tenant_settings, update_tenant_settings
+from salonkeep.tenants.tenant_settings import load_tenant_settings
 
 #: Tables whose rows show a client was active, and the column that dates them.
 ACTIVITY_COLUMNS = {
@@ -46,9 +47,7 @@ async def set_retention_policy(years: int, auto_apply: bool = False) -> None:
     if ctx.role not in (None, "owner"):
         raise Forbidden("only the owner may change the retention policy")
     try:
-        await update_tenant_settings(
-            ctx.tenant_id, {"retention_inactive_years": years, "retention_auto_apply": auto_apply}
-        )
+        await change_settings({"retention_inactive_years": years, "retention_auto_apply": auto_apply}, ctx)
     except ValidationFailed as exc:
         if "retention_inactive_years" in exc.errors:
             raise ValidationFailed({"years": "must be between 0 (off) and 100"}) from None
