@@ -168,7 +168,13 @@ async def seed_staff_and_profile(app_url: str, tenant_id: uuid.UUID) -> dict[str
         system = TenantContext(tenant_id=tenant_id, actor_label="bench seed")
         with tenant_scope(system):
             for role, email in STAFF.items():
-                await add_staff(email=email, name=f"Bench {role}", role=role, password=STAFF_PASSWORD)
+                await add_staff(
+                    email=email,
+                    name=f"Bench {role}",
+                    role=role,
+                    password=STAFF_PASSWORD,
+                    agreement_signed=True,
+                )
             branch = (await list_branches())[0]
         owner = TenantContext(tenant_id=tenant_id, role="owner", actor_label="bench seed")
         with tenant_scope(owner):

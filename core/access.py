@@ -181,9 +181,23 @@ def branch_scope(ctx: TenantContext, settings: TenantSettings) -> BranchScope:
     return BranchScope(frozenset(ctx.branch_ids))
 
 
+class AgreementNotSigned(Forbidden):
+    """The staff member has not signed the tenant's current confidentiality agreement."""
+
+
+def require_agreement(ctx: TenantContext) -> None:
+    """Raise :class:`AgreementNotSigned` for a staff member who has not signed the tenant's
+    current confidentiality agreement (system contexts and API keys are not staff)."""
+    if ctx.role is not None and ctx.actor_id is not None and not ctx.confidentiality_signed:
+        raise AgreementNotSigned("sign the confidentiality agreement before you see client data")
+
+
 async def current_branch_scope(ctx: TenantContext) -> BranchScope:
     """:func:`branch_scope` of ``ctx`` under its tenant's settings (read only when the rule
-    depends on them: not for system contexts and chain-wide roles)."""
+    depends on them: not for system contexts and chain-wide roles). Every read of client data
+    asks it, so it also refuses staff who have not signed the confidentiality agreement
+    (:func:`require_agreement`)."""
+    require_agreement(ctx)
     if ctx.role is None or ctx.role in CHAIN_WIDE_ROLES:
         return branch_scope(ctx, TenantSettings())
     return branch_scope(ctx, await load_tenant_settings(ctx.tenant_id))

@@ -110,6 +110,7 @@ async def load_demo(clients: int = 200, seed: int = 2026) -> DemoResult:
                 role=role,
                 branch_names=branch_names,
                 password=DEMO_PASSWORD,
+                agreement_signed=True,
             )
         for number in range(clients):
             born = fake.date_of_birth(minimum_age=18, maximum_age=80)

@@ -144,6 +144,14 @@ def format_date(
     return babel_dates.format_date(local_date(value, zone), width, locale=_locale(locale))
 
 
+def input_date(value: datetime | None, zone: str | None = None) -> str:
+    """The value of an ``<input type="date">`` for a moment: its ``YYYY-MM-DD`` date in
+    ``zone`` (a machine format; empty for ``None``)."""
+    if value is None:
+        return ""
+    return local_date(value, zone).isoformat()
+
+
 def format_time(
     value: datetime | time | None,
     zone: str | None = None,

@@ -28,6 +28,10 @@ class TenantContext:
     ip: str | None = None
     #: The branches the actor works in (empty for system contexts and chain-wide roles).
     branch_ids: frozenset[UUID] = frozenset()
+    #: False for a signed-in staff member who has not signed the tenant's current
+    #: confidentiality agreement: the access rules (:mod:`salonkeep.core.access`) then refuse
+    #: every client read. Set where the staff member is resolved (the web guard).
+    confidentiality_signed: bool = True
 
 
 _current: contextvars.ContextVar[TenantContext | None] = contextvars.ContextVar(

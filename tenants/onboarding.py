@@ -6,14 +6,14 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import timedelta
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from salonkeep.tenants import clock, read_request, scoped, validation
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import fetch_objects, unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.tenants.passwords import hash_password
-from salonkeep.tenants.tables import Branch, StaffBranch, StaffMember, Tenant
+from salonkeep.tenants.tables import Branch, ConfidentialityAgreement, StaffBranch, StaffMember, Tenant
 
 SET_PASSWORD_VALIDITY = timedelta(hours=72)
 
@@ -141,13 +141,16 @@ async def add_staff(
     role: str,
     branch_names: Sequence[str] = (),
     password: str | None = None,
+    agreement_signed: bool = False,
 ) -> tuple[StaffMember, str | None]:
     """Add a staff member to the current tenant, unchecked: for system callers (the demo,
     seeding). People and the CLI go through :func:`salonkeep.core.staff.invite`, which applies
     the staff-administration table of :mod:`salonkeep.core.access` first.
 
     With ``password`` the account is ready; without, a one-time set-password token is returned
-    (valid 72 hours) for the link the new member opens.
+    (valid 72 hours) for the link the new member opens. ``agreement_signed`` records that the
+    person signed the tenant's current confidentiality agreement at hiring (on paper); without
+    it they sign on their first visit before they see any client data.
     """
     ctx = current()
     errors: dict[str, str] = {}
@@ -190,6 +193,20 @@ async def add_staff(
         await scoped.insert(staff)
         for branch_name in dict.fromkeys(branch_names):
             await scoped.insert(scoped.new(StaffBranch, staff_id=staff.id, branch_id=by_name[branch_name].id))
+        if agreement_signed:
+            from salonkeep.tenants.tenant_settings import load_tenant_settings  # a cycle at import
+
+            version = (await load_tenant_settings(ctx.tenant_id)).confidentiality_version
+            await scoped.insert(
+                scoped.new(
+                    ConfidentialityAgreement,
+                    id=uuid4(),
+                    staff_id=staff.id,
+                    version=version,
+                    signed_at=clock.now(),
+                    recorded_by=f"signed at hiring, recorded by {ctx.actor_label}"[:200],
+                )
+            )
     return staff, token
 
 

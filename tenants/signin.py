@@ -65,6 +65,8 @@ class StaffSession:
     session_version: int
     has_totp: bool
     has_pin: bool
+    #: The version of the confidentiality agreement last signed (``None``: never signed).
+    agreement_version: str | None = None
 
 
 def idle_lock_seconds(tenant: Tenant) -> int:
@@ -125,6 +127,9 @@ _SESSION_SQL = """
 select s.email, s.name, s.role, s.locale, s.active, s.session_version,
        (s.totp_secret is not null and s.totp_secret <> '') as has_totp,
        (s.pin_hash is not null and s.pin_hash <> '') as has_pin,
+       (select c.version from confidentiality_agreement c
+         where c.tenant_id = s.tenant_id and c.staff_id = s.id
+         order by c.signed_at desc limit 1) as agreement_version,
        b.branch_id
 from staff_member s
 left join staff_branch b on b.tenant_id = s.tenant_id and b.staff_id = s.id
@@ -154,6 +159,7 @@ async def load_session(tenant_id: UUID, staff_id: UUID) -> StaffSession:
         session_version=int(str(staff["session_version"] or 1)),
         has_totp=bool(staff["has_totp"]),
         has_pin=bool(staff["has_pin"]),
+        agreement_version=str(staff["agreement_version"]) if staff["agreement_version"] else None,
     )
 
 

@@ -6,6 +6,8 @@ table here is a tenant table: it has ``tenant_id`` and a row-level-security poli
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from piccolo.columns import (
     JSON,
     UUID,
@@ -69,6 +71,21 @@ class StaffMember(Table, tablename="staff_member"):
     pin_hash = Text(null=True, default=None)
     #: Raised by "sign out everywhere" and by deactivation: older sessions stop working.
     session_version = Integer(default=1)
+
+
+class ConfidentialityAgreement(Table, tablename="confidentiality_agreement"):
+    """A staff member's signature of the confidentiality agreement, with its version: a staff
+    member sees client data only after signing the tenant's current version."""
+
+    append_only: ClassVar[bool] = True
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    staff_id = ForeignKey(references=StaffMember, null=False, on_delete=OnDelete.restrict)
+    version = Varchar(length=32, required=True)
+    signed_at = Timestamptz()
+    #: Who recorded it (the staff member themselves, or who recorded a paper signature).
+    recorded_by = Varchar(length=200, default="")
 
 
 class StaffBranch(Table, tablename="staff_branch"):

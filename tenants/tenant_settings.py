@@ -50,6 +50,7 @@ INT_LIMITS: dict[str, Limits] = {
     "alert_view_minimum": Limits(read=(1, 100_000), write=(1, 100_000)),
     "alert_break_glass_count": Limits(read=(1, 1000), write=(1, 1000)),
     "alert_failed_sign_ins": Limits(read=(1, 1000), write=(1, 1000)),
+    "reminder_days": Limits(read=(1, 365), write=(1, 365)),
 }
 #: Bounds of the decimal settings (read and written alike).
 FLOAT_LIMITS: dict[str, tuple[float, float]] = {
@@ -80,6 +81,15 @@ class TenantSettings:
     #: What the consent gate does with a grant given under a wording changed since:
     #: ``keep`` (it holds until confirmed) or ``pause_marketing``.
     reconsent_mode: str = "keep"
+    #: The daily worker job sends the re-consent request to every client with a grant to
+    #: confirm (else only the privacy officer sends it, from their screen).
+    reconsent_auto_request: bool = False
+    #: The confidentiality agreement's current version: staff who have not signed it (this or
+    #: any version) see no client data until they sign.
+    confidentiality_version: str = "1"
+    #: Days before a privacy training's renewal date, or a partner's review date, that the
+    #: reminder goes out.
+    reminder_days: int = 30
     #: The tenant's working hours (``HH:MM-HH:MM``, its time zone): bulk reads outside raise
     #: an unusual-access alert.
     working_hours: str = "07:00-21:00"
@@ -153,6 +163,14 @@ def _as_reconsent_mode(value: object) -> str | None:
     return value if isinstance(value, str) and value in RECONSENT_MODES else None
 
 
+def _as_version(value: object) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not 1 <= len(value.strip()) <= 32:
+        return None
+    return value.strip()
+
+
 def _as_working_hours(value: object) -> str | None:
     if not isinstance(value, str) or value.count("-") != 1:
         return None
@@ -171,6 +189,7 @@ CHECKERS: dict[str, tuple[Callable[[object], object | None], str]] = {
     "break_glass_disabled_roles": (_as_roles, f"choose among {', '.join(ROLES)}"),
     "reconsent_mode": (_as_reconsent_mode, f"choose {' or '.join(RECONSENT_MODES)}"),
     "working_hours": (_as_working_hours, "use HH:MM-HH:MM, the start before the end"),
+    "confidentiality_version": (_as_version, "give a version of 1 to 32 characters"),
 }
 
 

@@ -216,6 +216,7 @@ async def make_tenant(country: str = "FI", time_zone: str = "Europe/Helsinki") -
             role="owner",
             branch_names=["Main street"],
             password="Str0ng-Passw0rd",
+            agreement_signed=True,
         )
     return TenantWorld(ctx=ctx, slug=slug, branch_id=branch.id, owner_id=owner.id)
 

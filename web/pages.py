@@ -14,7 +14,7 @@ from litestar.params import Body
 from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 
-from salonkeep.core.access import Action, Forbidden, can
+from salonkeep.core.access import Action, AgreementNotSigned, Forbidden, can
 from salonkeep.core.audit import heads
 from salonkeep.tenants.context import current_or_none
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
@@ -99,6 +99,10 @@ def _forbidden(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     return _message(request, _("Your role does not allow this."), 403)
 
 
+def _agreement(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    return render(request, "privacy/agreement.html", {"blocked": True}, status_code=403)
+
+
 def _not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     return _message(request, _("Not found."), 404)
 
@@ -115,6 +119,8 @@ def _conflict(request: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
 #: HTML error pages for routers of signed-in staff: 403, 404, 422 naming the fields, 409.
 STAFF_EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     Forbidden: _forbidden,
+    #: A staff member who has not signed the confidentiality agreement: the page to sign it.
+    AgreementNotSigned: _agreement,
     NotFound: _not_found,
     NotFoundException: _not_found,
     ValidationFailed: _invalid,

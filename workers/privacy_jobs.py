@@ -7,10 +7,14 @@ from typing import Any
 from uuid import UUID
 
 from salonkeep.core.audit import chain
-from salonkeep.core.privacy import unusual
+from salonkeep.core.consent import reconsent
+from salonkeep.core.delivery.config import DeliveryConfig
+from salonkeep.core.delivery.registry import channels
+from salonkeep.core.privacy import notices, obligations, unusual
 from salonkeep.core.privacy.retention import retention_policy, run_retention
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.onboarding import list_tenants
+from salonkeep.tenants.tenant_settings import settings_of
 
 
 async def seal_audit_chains(ctx: dict[str, Any]) -> int:
@@ -65,3 +69,40 @@ async def unusual_access_sweep(ctx: dict[str, Any]) -> dict[str, int]:
         if found:
             raised[str(tenant.id)] = len(found)
     return raised
+
+
+async def staff_notice_sweep(ctx: dict[str, Any]) -> dict[str, int]:
+    """Every minute: send every tenant's due staff notices (the privacy officer's alerts and
+    reminders) through the e-mail channel; returns the notices sent per tenant. Claims with a
+    lease: two workers never send the same notice, a dead worker's claim is taken over."""
+    if "delivery_channels" not in ctx:
+        ctx["delivery_channels"] = channels(DeliveryConfig.from_env(), ctx["settings"].data_dir)
+    sent: dict[str, int] = {}
+    for tenant in await list_tenants():
+        tenant_ctx = TenantContext(tenant_id=tenant.id, actor_label="worker: staff notices")
+        while True:
+            report = await notices.deliver_notices(tenant_ctx, ctx["delivery_channels"])
+            if report.sent:
+                sent[str(tenant.id)] = sent.get(str(tenant.id), 0) + report.sent
+            if report.sent + report.retried + report.failed < notices.BATCH:
+                break
+    return sent
+
+
+async def obligations_sweep(ctx: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Daily: per tenant, the reminders of privacy trainings to renew and partner reviews due
+    (to the staff member and the privacy officer, once per record and date), and, where the
+    tenant turned ``reconsent_auto_request`` on, the re-consent requests to clients with
+    grants to confirm (once per set of grants). Safe to run more than once."""
+    done: dict[str, dict[str, int]] = {}
+    for tenant in await list_tenants():
+        if tenant.status != "active":
+            continue
+        with tenant_scope(TenantContext(tenant_id=tenant.id, actor_label="worker: privacy obligations")):
+            reminders = await obligations.send_reminders()
+            requests = 0
+            if settings_of(tenant).reconsent_auto_request:
+                requests = await reconsent.request_reconsent()
+        if reminders or requests:
+            done[str(tenant.id)] = {"reminders": reminders, "reconsent_requests": requests}
+    return done

@@ -13,9 +13,11 @@ from salonkeep.workers.aftercare import aftercare_sweep, plan_ahead_sweep
 from salonkeep.workers.delivery import deliver_tenant, delivery_sweep
 from salonkeep.workers.heartbeat import heartbeat
 from salonkeep.workers.privacy_jobs import (
+    obligations_sweep,
     privacy_retention,
     retention_sweep,
     seal_audit_chains,
+    staff_notice_sweep,
     unusual_access_sweep,
 )
 
@@ -50,6 +52,8 @@ class WorkerSettings:
         delivery_sweep,
         deliver_tenant,
         unusual_access_sweep,
+        staff_notice_sweep,
+        obligations_sweep,
     ]
     cron_jobs: ClassVar[list[CronJob]] = [
         cron(heartbeat, second=0, run_at_startup=True, unique=True, timeout=30),
@@ -59,7 +63,12 @@ class WorkerSettings:
         cron(retention_sweep, hour=3, minute=45, second=0, unique=True, timeout=3600),
         # Every 15 seconds: reminders go out within a sweep of their due time.
         cron(delivery_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=120),
+        # Hourly: unusual access, and the breach register's 72-hour deadline reminders.
         cron(unusual_access_sweep, minute=10, second=0, unique=True, timeout=600),
+        # Every minute: messages to staff (the privacy officer's alerts and reminders).
+        cron(staff_notice_sweep, second=20, unique=True, timeout=120),
+        # Daily: training renewals, partner reviews, re-consent requests (where turned on).
+        cron(obligations_sweep, hour=6, minute=30, second=0, unique=True, timeout=3600),
     ]
     on_startup = startup
     on_shutdown = shutdown

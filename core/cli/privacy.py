@@ -4,13 +4,17 @@ the sharing register and the retention job."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from uuid import UUID
 
 import typer
 
 from salonkeep.core.cli.consent import client_id_or_fail
 from salonkeep.core.cli.runner import echo_rows, fail, run
+from salonkeep.core.consent import reconsent
 from salonkeep.core.formatting import format_date, format_datetime
-from salonkeep.core.privacy import alerts, rights, unusual
+from salonkeep.core.privacy import alerts, obligations, rights, unusual
 
 privacy_app = typer.Typer(help="Clients' rights, sharing register, retention.", no_args_is_help=True)
 TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")
@@ -212,3 +216,92 @@ def alerts_list(tenant: str = TenantOption) -> None:
         ]
 
     echo_rows(run(work, tenant=tenant), ("id", "raised", "kind", "who", "summary"))
+
+
+@privacy_app.command("reconsent")
+def reconsent_cmd(
+    tenant: str = TenantOption,
+    send: bool = typer.Option(
+        False, "--send", help="Queue the re-consent request for every client not asked yet."
+    ),
+) -> None:
+    """The clients with consents to confirm (wording or policy section changed); with --send,
+    queue the re-consent request (a service message, once per change)."""
+
+    async def work() -> tuple[list[tuple[str, ...]], int | None]:
+        queued = await reconsent.request_reconsent() if send else None
+        rows: list[tuple[str, ...]] = [
+            (str(c.client_id), c.name, ",".join(c.purposes), "yes" if c.requested else "no")
+            for c in await reconsent.clients_to_confirm()
+        ]
+        return rows, queued
+
+    rows, queued = run(work, tenant=tenant)
+    echo_rows(rows, ("client", "name", "purposes", "requested"))
+    if queued is not None:
+        typer.echo(f"{queued} requests queued")
+
+
+@privacy_app.command("agreement")
+def agreement_cmd(
+    tenant: str = TenantOption,
+    email: str = typer.Option(..., "--email", help="The staff member who signed on paper at hiring."),
+) -> None:
+    """Record a confidentiality agreement signed on paper (the tenant's current version)."""
+    version = run(lambda: obligations.record_agreement(email), tenant=tenant)
+    typer.echo(f"{email}: confidentiality agreement version {version} recorded")
+
+
+def _day(value: str, option: str) -> datetime:
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        fail(f"{option}: use YYYY-MM-DD")
+    return datetime.combine(day, time(12, 0), tzinfo=UTC)
+
+
+@privacy_app.command("training")
+def training_cmd(
+    tenant: str = TenantOption,
+    email: str = typer.Option("", "--email", help="Record a training of this staff member."),
+    course: str = typer.Option("", "--course", help="The course's name."),
+    completed: str = typer.Option("", "--completed", help="Completed on (YYYY-MM-DD)."),
+    renew_by: str = typer.Option("", "--renew-by", help="To renew by (YYYY-MM-DD)."),
+) -> None:
+    """List the privacy trainings (soonest renewal first), or record one with --email."""
+    if email:
+        if not completed or not renew_by:
+            fail("--completed: give --completed and --renew-by")
+        done, renew = _day(completed, "--completed"), _day(renew_by, "--renew-by")
+        run(lambda: obligations.record_training(email, course, done, renew), tenant=tenant)
+        typer.echo(f"training recorded for {email}")
+        return
+
+    async def work() -> list[tuple[str, ...]]:
+        return [
+            (t.staff_name, t.course, format_date(t.completed_at), format_date(t.renew_by))
+            for t in obligations.latest_per_course(await obligations.list_trainings())
+        ]
+
+    echo_rows(run(work, tenant=tenant), ("staff", "course", "completed", "renew by"))
+
+
+@privacy_app.command("partner-report")
+def partner_report_cmd(
+    tenant: str = TenantOption,
+    partner: str = typer.Option(..., "--partner", help="The partner's id."),
+    file: Path = typer.Option(..., "--file", help="The partner's security report (stored encrypted)."),
+) -> None:
+    """Store a partner's security report, encrypted under the tenant key."""
+    try:
+        partner_id = UUID(partner.strip())
+    except ValueError:
+        fail("--partner: not a valid id")
+    if not file.is_file():
+        fail(f"--file: no such file: {file}")
+    data = file.read_bytes()
+    run(
+        lambda: obligations.update_partner_terms(partner_id, report_name=file.name, report_file=data),
+        tenant=tenant,
+    )
+    typer.echo(f"security report {file.name} stored encrypted for partner {partner_id}")

@@ -27,6 +27,18 @@ QUESTIONS = {
 }
 
 
+#: The policy's sections each consent purpose rests on: a grant given under a version whose
+#: relevant section differs from the version in force (same language) is "to confirm".
+RELEVANT_SECTIONS: dict[str, tuple[str, ...]] = {
+    "health_data": ("collected", "purposes"),
+    "marketing_email": ("purposes", "choices"),
+    "marketing_sms": ("purposes", "choices"),
+    "greetings": ("purposes", "choices"),
+    "third_party_sharing": ("recipients",),
+    "photos": ("collected", "purposes"),
+}
+
+
 @dataclass(frozen=True)
 class PolicyText:
     """The answers to the five questions in one language."""
@@ -142,3 +154,27 @@ async def list_versions() -> list[PolicyVersion]:
     async with unit_of_work(ctx):
         rows = await scoped.objects(PolicyVersion)
     return sorted(rows, key=lambda r: (-r.version, r.locale))
+
+
+def _stale(rows: list[PolicyVersion], now: datetime) -> dict[str, frozenset[UUID]]:
+    in_force = [r for r in rows if r.effective_from <= now]
+    if not in_force:
+        return {purpose: frozenset() for purpose in RELEVANT_SECTIONS}
+    newest = max(r.version for r in in_force)
+    current_by_locale = {r.locale: r for r in in_force if r.version == newest}
+    stale: dict[str, set[UUID]] = {purpose: set() for purpose in RELEVANT_SECTIONS}
+    for row in rows:
+        now_row = current_by_locale.get(row.locale)
+        if now_row is None or row.version >= newest:
+            continue
+        for purpose, sections in RELEVANT_SECTIONS.items():
+            if any(getattr(row, s).strip() != getattr(now_row, s).strip() for s in sections):
+                stale[purpose].add(row.id)
+    return {purpose: frozenset(ids) for purpose, ids in stale.items()}
+
+
+async def stale_policy_versions() -> dict[str, frozenset[UUID]]:
+    """Per consent purpose, the ids of older policy versions whose relevant section
+    (:data:`RELEVANT_SECTIONS`) differs from the version in force in the same language
+    (inside a unit of work; the policy table is small: a handful of rows per version)."""
+    return _stale(list(await scoped.objects(PolicyVersion)), clock.now())

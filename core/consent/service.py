@@ -14,7 +14,7 @@ takes effect at once; a restricted or erased client allows nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -23,6 +23,7 @@ from uuid import UUID
 from salonkeep.core import audit, events
 from salonkeep.core.access import Action, Forbidden, can
 from salonkeep.core.clients.tables import Client, visible_client_row
+from salonkeep.core.consent.policy import stale_policy_versions
 from salonkeep.core.consent.tables import ConsentEvent, PolicyVersion
 from salonkeep.core.consent.wordings import WORDINGS
 from salonkeep.tenants import clock, scoped
@@ -67,13 +68,23 @@ def wording(purpose: Purpose, language: str = "en") -> str:
     return texts[Purpose(purpose).value]
 
 
-def needs_confirmation(purpose: Purpose | str, granted: bool, text: str) -> bool:
+def needs_confirmation(
+    purpose: Purpose | str,
+    granted: bool,
+    text: str,
+    policy_version_id: UUID | None = None,
+    stale: Mapping[str, frozenset[UUID]] | None = None,
+) -> bool:
     """True for a grant given under a wording that is no longer the current one in any
-    language (the purpose's text changed since): it is "to confirm"."""
+    language (the purpose's text changed since), or under a privacy-policy version whose
+    section relevant to the purpose differs from the version in force (``stale``, from
+    :func:`salonkeep.core.consent.policy.stale_policy_versions`): it is "to confirm"."""
     if not granted:
         return False
     current_texts = {texts[Purpose(purpose).value] for texts in WORDINGS.values()}
-    return text.strip() not in current_texts
+    if text.strip() not in current_texts:
+        return True
+    return policy_version_id is not None and policy_version_id in (stale or {}).get(str(purpose), ())
 
 
 class ConsentMissing(Forbidden):
@@ -202,6 +213,7 @@ async def current_state(client_id: UUID) -> dict[tuple[str, str], ConsentState]:
     ctx = current()
     async with unit_of_work(ctx):
         rows = await scoped.fetch(ConsentEvent, "client_id = {}", client_id, order_by="occurred_at")
+        stale = await stale_policy_versions()
     state: dict[tuple[str, str], ConsentState] = {}
     for row in rows:  # later events replace earlier ones
         state[(row.purpose, row.scope)] = ConsentState(
@@ -211,7 +223,7 @@ async def current_state(client_id: UUID) -> dict[tuple[str, str], ConsentState]:
             row.occurred_at,
             row.channel,
             row.id,
-            needs_confirmation(row.purpose, row.granted, row.wording),
+            needs_confirmation(row.purpose, row.granted, row.wording, row.policy_version_id, stale),
         )
     return state
 
@@ -238,7 +250,9 @@ async def consent_event_for(client_id: UUID, purpose: Purpose | str, scope: str 
             if latest is not None:
                 if not latest.granted:
                     return None
-                if needs_confirmation(chosen, True, latest.wording) and await _paused(ctx, chosen):
+                if await _paused(ctx, chosen) and needs_confirmation(
+                    chosen, True, latest.wording, latest.policy_version_id, await stale_policy_versions()
+                ):
                     return None
                 return latest
     return None
@@ -281,13 +295,21 @@ async def allowed_pairs(pairs: Iterable[tuple[UUID, str]]) -> set[tuple[UUID, st
     latest: dict[tuple[UUID, str], bool] = {}
     events = await scoped.rows(
         ConsentEvent,
-        "client_id, purpose, granted",
+        "client_id, purpose, granted, wording, policy_version_id",
         f"scope = '' and client_id in ({marks})",
         *clients,
         order_by="occurred_at",
     )
+    paused = (await load_tenant_settings(scoped.tenant_id())).reconsent_mode == "pause_marketing"
+    stale = await stale_policy_versions() if paused else {}
     for event in events:  # later events replace earlier ones
-        latest[(event["client_id"], str(event["purpose"]))] = bool(event["granted"])
+        purpose = str(event["purpose"])
+        granted = bool(event["granted"])
+        if granted and paused and purpose in MARKETING:
+            version = event["policy_version_id"]
+            version = UUID(str(version)) if version is not None and not isinstance(version, UUID) else version
+            granted = not needs_confirmation(purpose, True, str(event["wording"]), version, stale)
+        latest[(event["client_id"], purpose)] = granted
     return {pair for pair in wanted if pair[0] not in blocked and latest.get(pair, False)}
 
 

@@ -381,3 +381,23 @@ class MigrationSealer:
         key = await self._client_key(client_id)
         aad = _field_aad(self._ctx, client_id, column_field(table, column, row_id))
         return PREFIX + _seal(key, value.encode(), aad)
+
+
+# --- tenant documents (not about one client) ------------------------------------------------
+
+
+async def seal_tenant_document(ctx: TenantContext, name: str, data: bytes) -> str:
+    """``data`` (a tenant's document, e.g. a partner's security report) encrypted under the
+    tenant's active key, bound to ``name`` (inside a unit of work). The token names the key
+    version: ``t<version>:<base64>``."""
+    version, key = await _active_tenant_key(ctx)
+    return f"t{version}:" + _seal(key, data, f"tenant-document:{ctx.tenant_id}:{name}")
+
+
+async def open_tenant_document(ctx: TenantContext, name: str, token: str) -> bytes:
+    """The bytes sealed by :func:`seal_tenant_document` under ``name`` (inside a unit of work)."""
+    version, _, sealed = token.partition(":")
+    if not version.startswith("t") or not version[1:].isdigit() or not sealed:
+        raise DecryptionFailed("not a sealed tenant document")
+    key = await _tenant_key(ctx, int(version[1:]))
+    return _open(key, sealed, f"tenant-document:{ctx.tenant_id}:{name}")

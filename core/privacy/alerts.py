@@ -5,9 +5,11 @@ unusual-access scan (:mod:`salonkeep.core.privacy.unusual`); shown on the privac
 board and acknowledged there with a note. An alert's ``dedupe_key`` makes raising it again (the
 scan runs every hour over the same day) a no-op.
 
-Messages: the delivery workers are not merged yet; :func:`on_alert` registers a callback that
-is given every new alert (inside its unit of work), which is where delivery will queue the
-message to the privacy officer.
+Messages: every new alert is also queued at once, in the same unit of work, as an e-mail to
+each privacy officer (the owners when there is none) through the staff-notice outbox
+(:mod:`salonkeep.core.privacy.notices`), which the workers send. The e-mail names the kind, the
+time and the staff member, never the free text (it stays on the board, blanked on erasure).
+:func:`on_alert` registers further callbacks given every new alert.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from uuid import UUID, uuid4
 from salonkeep.core.access import Action, require
 from salonkeep.core.audit.service import AuditEntry, _entry
 from salonkeep.core.audit.tables import AuditEvent
+from salonkeep.core.privacy import notices
 from salonkeep.core.privacy.tables import PrivacyAlert
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
@@ -134,6 +137,11 @@ async def raise_alert(
     )
     await scoped.insert(row)
     alert = _alert(row)
+    await notices.notify_officers(
+        "privacy/alert",
+        {"kind": alert.kind, "raised_at": alert.raised_at, "staff": alert.staff_label},
+        dedupe_key=f"alert:{alert.id}",
+    )
     for listener in _listeners:
         await listener(alert)
     return alert

@@ -20,7 +20,15 @@ from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from salonkeep.core import audit
-from salonkeep.core.access import CHAIN_WIDE_ROLES, HEALTH_FIELDS, Action, Forbidden, branch_scope, require
+from salonkeep.core.access import (
+    CHAIN_WIDE_ROLES,
+    HEALTH_FIELDS,
+    Action,
+    Forbidden,
+    branch_scope,
+    require,
+    require_agreement,
+)
 from salonkeep.core.access import sees_health_data as role_sees_health
 from salonkeep.core.clients.tables import client_row
 from salonkeep.core.privacy import alerts
@@ -131,6 +139,7 @@ async def open_break_glass(client_id: UUID, reason: str, note: str) -> Grant:
     require(ctx, Action.CLIENT_VIEW)
     if ctx.actor_id is None or ctx.role is None:
         raise Forbidden("break-glass is for signed-in staff")
+    require_agreement(ctx)
     settings = await load_tenant_settings(ctx.tenant_id)
     rules = settings_of(settings)
     if not rules.allows(ctx.role):

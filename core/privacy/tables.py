@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from piccolo.columns import UUID, Boolean, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -44,6 +44,17 @@ class Partner(Table, tablename="partner"):
     purposes = Text(default="")
     active = Boolean(default=True)
     created_at = Timestamptz()
+    #: The contract clauses that limit the partner's use of the data (data processing terms).
+    contract_clauses = Text(default="")
+    #: When the partner was vetted, and when its periodic review is due (a reminder then).
+    vetted_at = Timestamptz(null=True, default=None)
+    review_due_at = Timestamptz(null=True, default=None)
+    #: The partner's latest security report: a reference (URL, archive number) and/or the file,
+    #: encrypted under the tenant key (``security_report_file``), with its name and date.
+    security_report_ref = Varchar(length=500, default="")
+    security_report_name = Varchar(length=200, default="")
+    security_report_file = Text(default="")
+    security_report_at = Timestamptz(null=True, default=None)
 
 
 class Disclosure(Table, tablename="disclosure"):
@@ -124,3 +135,41 @@ class Breach(Table, tablename="breach"):
     measures = Text(default="")
     decisions = Text(default="")
     authority_notified_at = Timestamptz(null=True, default=None)
+
+
+class StaffNotice(Table, tablename="staff_notice"):
+    """A message to a staff member (the privacy officer's alerts, reminders), queued in the
+    same unit of work as its cause and sent by the workers through the e-mail channel;
+    ``dedupe_key`` (unique per tenant) makes queuing it again a no-op."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    staff_id = UUID(required=True)
+    to_address = Varchar(length=254, required=True)
+    to_name = Varchar(length=200, default="")
+    subject = Varchar(length=300, required=True)
+    body = Text(default="")
+    language = Varchar(length=16, default="en")
+    dedupe_key = Varchar(length=200, required=True)
+    status = Varchar(length=16, default="queued")
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz()
+    lease_until = Timestamptz(null=True, default=None)
+    claimed_by = Varchar(length=64, null=True, default=None)
+    created_at = Timestamptz()
+    sent_at = Timestamptz(null=True, default=None)
+    last_error = Text(default="")
+
+
+class PrivacyTraining(Table, tablename="privacy_training"):
+    """A privacy training a staff member completed, and when it must be renewed (a reminder
+    goes to them and the privacy officer before then)."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    staff_id = UUID(required=True)
+    course = Varchar(length=200, required=True)
+    completed_at = Timestamptz()
+    renew_by = Timestamptz()
+    recorded_by = Varchar(length=200, default="")
+    recorded_at = Timestamptz()

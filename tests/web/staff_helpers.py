@@ -42,6 +42,7 @@ async def add_person(world, role: str, *, locale: str | None = None) -> str:
             role=role,
             branch_names=["Main street"],
             password=PASSWORD,
+            agreement_signed=True,
         )
     return email
 

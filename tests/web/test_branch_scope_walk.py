@@ -147,6 +147,7 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
             role="practitioner",
             branch_names=["Other street"],
             password=PASSWORD,
+            agreement_signed=True,
         )
         both, _ = await add_staff(
             email=f"both@{world.slug}.example",
@@ -154,6 +155,7 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
             role="practitioner",
             branch_names=["Main street", "Other street"],
             password=PASSWORD,
+            agreement_signed=True,
         )
         own = await create_client(
             ClientInput(branch_id=world.branch_id, first_name="Mine", last_name="Ownbranch")

@@ -25,6 +25,7 @@ async def _person(world, role: str, branches: list[str], *, password: str | None
             role=role,
             branch_names=branches,
             password=password,
+            agreement_signed=True,
         )
     return staff
 

@@ -30,6 +30,7 @@ from salonkeep.tenants.errors import NotFound
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.signin import StaffSession, idle_lock_seconds, load_session, totp_required
 from salonkeep.tenants.tables import Tenant
+from salonkeep.tenants.tenant_settings import settings_of
 from salonkeep.web import i18n
 from salonkeep.web.auth.sessions import COOKIE, STAGE_FULL, SessionData, SessionStore
 from salonkeep.web.read_requests import READ_METHODS, serve_read_only
@@ -171,6 +172,7 @@ class StaffGuard(ASGIMiddleware):
             actor_label=f"staff {staff.email}",
             ip=request.client.host if request.client else None,
             branch_ids=staff.branch_ids,
+            confidentiality_signed=staff.agreement_version == settings_of(tenant).confidentiality_version,
         )
         language = i18n.choose(staff.locale, tenant.default_locale)
         with tenant_scope(ctx), i18n.language_scope(language), display_scope(tenant.time_zone, language):

@@ -42,3 +42,21 @@ def start_of_day(request: Request[Any, Any, Any], value: str, field: str) -> dat
         raise ValidationFailed({field: _("use the form YYYY-MM-DD")}) from None
     validation.plausible_year(day, field)
     return datetime.combine(day, time.min, tzinfo=tenant_zone(request))
+
+
+def local_moment(request: Request[Any, Any, Any], value: str, field: str) -> datetime | None:
+    """A ``YYYY-MM-DDTHH:MM`` moment (a datetime-local field) in the tenant's time zone, or a
+    ``YYYY-MM-DD`` day's start (empty: ``None``); ValidationFailed naming ``field`` otherwise."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if "T" not in value:
+        return start_of_day(request, value, field)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed({field: _("use the form YYYY-MM-DD HH:MM")}) from None
+    validation.plausible_year(moment.date(), field)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tenant_zone(request))
+    return moment

@@ -6,7 +6,15 @@ from litestar import Router
 
 from salonkeep.web.auth.guard import StaffGuard
 from salonkeep.web.pages import STAFF_EXCEPTION_HANDLERS
-from salonkeep.web.privacy import alerts_page, break_glass_page, officer, policy_page, profile
+from salonkeep.web.privacy import (
+    alerts_page,
+    breach_page,
+    break_glass_page,
+    obligations_page,
+    officer,
+    policy_page,
+    profile,
+)
 
 
 def privacy_router() -> Router:
@@ -19,6 +27,8 @@ def privacy_router() -> Router:
             *officer.routes,
             *alerts_page.routes,
             *policy_page.routes,
+            *breach_page.routes,
+            *obligations_page.routes,
         ],
         middleware=[StaffGuard()],
         exception_handlers=STAFF_EXCEPTION_HANDLERS,
