@@ -124,6 +124,7 @@ SAMPLE = {
     "instructions": "Keep the treated area clean and out of the sun for a week.",
     "guest": "Anna",
     "starts_at": datetime(2026, 3, 25, 8, 0, tzinfo=UTC),
+    "link": "https://salon.example/t/aurora/consent/TOKEN",
 }
 
 

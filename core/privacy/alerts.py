@@ -138,7 +138,7 @@ async def raise_alert(
     await scoped.insert(row)
     alert = _alert(row)
     await notices.notify_officers(
-        "privacy/alert",
+        "alert",
         {"kind": alert.kind, "raised_at": alert.raised_at, "staff": alert.staff_label},
         dedupe_key=f"alert:{alert.id}",
     )

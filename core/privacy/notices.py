@@ -13,16 +13,21 @@ queued at once for every active privacy officer (the owners when the tenant has 
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
-from salonkeep.core.delivery import templates
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2.sandbox import SandboxedEnvironment
+
 from salonkeep.core.delivery.channel import EMAIL, FAILED, RETRY, SENT, Channel, OutgoingMessage
 from salonkeep.core.delivery.config import tenant_delivery
+from salonkeep.core.formatting import install_filters
 from salonkeep.core.privacy.tables import StaffNotice
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, tenant_scope
@@ -61,6 +66,35 @@ async def privacy_officers() -> list[Recipient]:
     return []
 
 
+#: The staff messages: ``<name>.<language>.txt`` (first line ``Subject: …``), en, zh, ru, fi.
+FOLDER = Path(__file__).parent / "notice_templates"
+
+
+@functools.lru_cache(maxsize=1)
+def _env() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(FOLDER)), autoescape=False, undefined=StrictUndefined
+    )
+    install_filters(env)
+    return env
+
+
+def render_notice(
+    name: str, values: Mapping[str, Any], languages: list[str], zone: str
+) -> tuple[str, str, str]:
+    """(subject, body, language) of notice ``name`` in the first of ``languages`` it exists
+    in (English last)."""
+    for code in [*languages, "en"]:
+        language = code.replace("-", "_").split("_")[0].lower()
+        try:
+            template = _env().get_template(f"{name}.{language}.txt")
+        except TemplateNotFound:
+            continue
+        first, _, rest = template.render(**values, lang=language, time_zone=zone).strip().partition("\n")
+        return first.removeprefix("Subject:").strip(), rest.strip(), language
+    raise TemplateNotFound(name)
+
+
 async def queue_notice(
     recipient: Recipient,
     template: str,
@@ -70,13 +104,13 @@ async def queue_notice(
     tenant_locale: str = "en",
     zone: str = "UTC",
 ) -> bool:
-    """Queue ``template`` (``<folder>/<name>`` of the message templates) for ``recipient``
+    """Queue notice ``template`` (a name in :data:`FOLDER`) for ``recipient``
     (inside the caller's unit of work); False when this ``dedupe_key`` was already queued."""
     key = f"{dedupe_key}:{recipient.id}"[:200]
     if await scoped.exists(StaffNotice, StaffNotice.dedupe_key == key):
         return False
     languages = [code for code in (recipient.locale, tenant_locale) if code]
-    subject, body, language = templates.render(template, values, languages, zone=zone)
+    subject, body, language = render_notice(template, values, languages, zone)
     now = clock.now()
     await scoped.insert(
         scoped.new(

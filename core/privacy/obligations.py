@@ -360,10 +360,10 @@ async def send_reminders(now: datetime | None = None) -> int:
             member = staff[item.staff_id]
             values = {"course": item.course, "staff": member.name, "renew_by": item.renew_by}
             key = f"training:{item.id}:{int(item.renew_by.timestamp())}"
-            queued += await notices.notify_officers("privacy/training_due", values, dedupe_key=key)
+            queued += await notices.notify_officers("training_due", values, dedupe_key=key)
             queued += await notices.queue_notice(
                 notices.Recipient(member.id, member.name, member.email, member.locale),
-                "privacy/training_due",
+                "training_due",
                 {**values, "salon": tenant.name},
                 dedupe_key=key,
                 tenant_locale=tenant.default_locale,
@@ -377,5 +377,5 @@ async def send_reminders(now: datetime | None = None) -> int:
                 continue
             values = {"partner": partner.name, "review_due_at": partner.review_due_at}
             key = f"partner_review:{partner.id}:{int(partner.review_due_at.timestamp())}"
-            queued += await notices.notify_officers("privacy/partner_review", values, dedupe_key=key)
+            queued += await notices.notify_officers("partner_review", values, dedupe_key=key)
     return queued

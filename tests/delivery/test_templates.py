@@ -25,7 +25,7 @@ PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 
 def test_every_built_in_message_has_a_template_in_each_language():
     names = templates.built_in_names()
-    assert len(names) == 7
+    assert len(names) == 8  # the programmes' seven and the re-consent request
     for name in names:
         for language in templates.LANGUAGES:
             path = templates.FOLDER / f"{name}.{language}.txt"

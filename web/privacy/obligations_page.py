@@ -123,11 +123,10 @@ async def record_training(request: Request[Any, Any, Any], data: Form) -> Respon
                 errors[field] = _("give a date")
         if errors:
             raise ValidationFailed(errors)
+        completed, renew = moments["completed_at"], moments["renew_by"]
+        assert completed is not None and renew is not None
         await obligations.record_training(
-            data.get("training_email", ""),
-            data.get("course", ""),
-            moments["completed_at"],
-            moments["renew_by"],
+            data.get("training_email", ""), data.get("course", ""), completed, renew
         )
     except ValidationFailed as exc:
         found = {("training_email" if k == "email" else k): v for k, v in exc.errors.items()}
