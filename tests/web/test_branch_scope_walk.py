@@ -29,7 +29,7 @@ from salonkeep.core import consent
 from salonkeep.core.aftercare import calls
 from salonkeep.core.apikeys.service import create_api_key
 from salonkeep.core.clients.service import ClientInput, create_client, update_client
-from salonkeep.core.privacy import alerts, break_glass, rights
+from salonkeep.core.privacy import alerts, breach, break_glass, obligations, rights, sharing
 from salonkeep.core.visits import service as visits
 from salonkeep.plugins.warranty import service as warranty
 from salonkeep.tenants import clock
@@ -62,6 +62,8 @@ class Scene:
     other_claim: uuid.UUID
     other_request: uuid.UUID
     other_alert: uuid.UUID  #: the privacy officer's alert about a break-glass on her
+    other_breach: uuid.UUID  #: a breach whose window covers her record
+    other_partner: uuid.UUID  #: a partner on the register (with a stored security report)
 
 
 #: A value for every path parameter, always pointing at branch B (or outside A's reach).
@@ -75,6 +77,8 @@ def _parameters(scene: Scene) -> dict[str, str]:
         "claim_id": str(scene.other_claim),
         "request_id": str(scene.other_request),
         "alert_id": str(scene.other_alert),
+        "breach_id": str(scene.other_breach),
+        "partner_id": str(scene.other_partner),
         "slug": scene.slug,
         "name": "warranty",
     }
@@ -217,6 +221,10 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
         await break_glass.open_break_glass(theirs.id, "emergency", "NOTEMARK break-glass")
     with tenant_scope(world.ctx):
         (alert,) = [a for a in await alerts.list_alerts() if a.client_id == theirs.id]
+        leak = await breach.open_breach("NOTEMARK breach", clock.now())
+        await breach.affected(leak.id, clock.now() - timedelta(days=30), clock.now() + timedelta(minutes=1))
+        partner = await sharing.add_partner("Lab partner", "C-1", ["lab tests"])
+        await obligations.update_partner_terms(partner.id, report_name="report.pdf", report_file=b"NOTEMARK")
     return Scene(
         slug=world.slug,
         branch_b=other.id,
@@ -227,6 +235,8 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
         other_claim=claim.id,
         other_request=request.id,
         other_alert=alert.id,
+        other_breach=leak.id,
+        other_partner=partner.id,
     )
 
 
