@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from salonkeep.core import consent
 from salonkeep.core.aftercare.tables import Touchpoint
+from salonkeep.core.clients.tables import Client
 from salonkeep.core.consent.policy import current_policy, publish_policy
 from salonkeep.core.privacy import sharing
 from salonkeep.core.privacy.tables import Partner, PrivacyTraining
@@ -28,7 +29,10 @@ PAPER = "paper@clinic.example"
 
 async def test_the_breach_register_page(backend, tenant_a, frozen_clock):
     officer = await add_person(tenant_a, "privacy_officer")
-    person = await add_client(tenant_a, preferred_locale="fi")
+    person = await add_client(tenant_a)
+    with tenant_scope(tenant_a.ctx):
+        async with unit_of_work():
+            await scoped.update(Client, {Client.preferred_locale: "fi"}).where(Client.id == person.id)
     async with AsyncTestClient(create_app(backend.settings)) as client:
         await sign_in(client, tenant_a.slug, officer)
         await client.get(f"/app/clients/{person.id}")  # an audited view, inside the window
@@ -42,7 +46,7 @@ async def test_the_breach_register_page(backend, tenant_a, frozen_clock):
         assert 'id="summary-error"' in refused.text or 'id="found_at-error"' in refused.text
         opened = await client.post(
             "/app/privacy/breaches",
-            data={"summary": "Laptop stolen", "found_at": "2026-03-27T09:00", "_csrf_token": token},
+            data={"summary": "Laptop stolen", "found_at": "2026-03-27T11:00", "_csrf_token": token},
         )
         assert opened.status_code == 200 and 'id="breach-detail"' in opened.text
         # Found at 11:00 Helsinki time (09:00 UTC, the frozen clock's now): 72 hours left.
