@@ -31,7 +31,7 @@ from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import ConfidentialityAgreement, StaffMember
-from salonkeep.tenants.tenant_settings import load_tenant_settings
+from salonkeep.tenants.tenant_settings import load_tenant_settings, update_tenant_settings, validate_changes
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 MAX_TEXT = 10_000
@@ -120,6 +120,28 @@ async def agreement_statuses() -> list[AgreementStatus]:
             )
         )
     return result
+
+
+#: The privacy settings the owner changes on the settings page (typed tenant settings).
+PRIVACY_SETTINGS = ("reconsent_mode", "reconsent_auto_request", "confidentiality_version", "reminder_days")
+
+
+async def privacy_settings() -> dict[str, Any]:
+    """The tenant's re-consent and staff-obligation settings."""
+    settings = await load_tenant_settings(current().tenant_id)
+    return {name: getattr(settings, name) for name in PRIVACY_SETTINGS}
+
+
+async def update_privacy_settings(changes: dict[str, object]) -> None:
+    """Change the re-consent and staff-obligation settings (owner; all or nothing, a refused
+    value names its key)."""
+    ctx = current()
+    require(ctx, Action.SETTINGS_MANAGE)
+    unknown = set(changes) - set(PRIVACY_SETTINGS)
+    if unknown:
+        raise ValidationFailed({name: "not a privacy setting" for name in unknown})
+    validate_changes(changes)
+    await update_tenant_settings(ctx.tenant_id, changes)
 
 
 # --- privacy training ----------------------------------------------------------------------

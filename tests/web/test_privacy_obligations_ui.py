@@ -19,6 +19,7 @@ from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.onboarding import add_staff
 from salonkeep.tenants.tables import ConfidentialityAgreement, StaffMember
+from salonkeep.tenants.tenant_settings import load_tenant_settings
 from salonkeep.web.app import create_app
 
 from ..core.privacy_helpers import policy_text
@@ -221,3 +222,28 @@ async def test_obligations_page_records_signatures_trainings_and_partner_terms(
             [training] = await scoped.objects(PrivacyTraining)
             [row] = await scoped.objects(Partner)
     assert training.course == "GDPR basics" and row.security_report_ref == "Archive 2026/14"
+
+
+async def test_owners_set_the_re_consent_and_obligation_settings(backend, tenant_a):
+    owner = await add_person(tenant_a, "owner")
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, owner)
+        page = await client.get("/app/admin/settings")
+        assert 'id="privacy-settings"' in page.text
+        token = csrf_of(page.text)
+        values = {
+            "reconsent_mode": "pause_marketing",
+            "confidentiality_version": "2026-1",
+            "_csrf_token": token,
+        }
+        refused = await client.post("/app/admin/settings/privacy", data={**values, "reminder_days": "0"})
+        assert refused.status_code == 422 and 'id="reminder_days-error"' in refused.text
+        saved = await client.post(
+            "/app/admin/settings/privacy",
+            data={**values, "reminder_days": "14", "reconsent_auto_request": "1"},
+        )
+        assert saved.status_code == 200
+    with tenant_scope(tenant_a.ctx):
+        settings = await load_tenant_settings(tenant_a.ctx.tenant_id)
+    assert (settings.reconsent_mode, settings.reconsent_auto_request) == ("pause_marketing", True)
+    assert (settings.confidentiality_version, settings.reminder_days) == ("2026-1", 14)

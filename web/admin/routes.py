@@ -17,7 +17,7 @@ from salonkeep.core.access import (
     grantable_roles,
     require,
 )
-from salonkeep.core.privacy import break_glass
+from salonkeep.core.privacy import break_glass, obligations
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import Conflict, ValidationFailed
 from salonkeep.web.auth.guard import signed
@@ -170,6 +170,7 @@ async def _settings_page(
     values: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    privacy_values: dict[str, Any] | None = None,
 ) -> Template:
     rules = await break_glass.break_glass_settings()
     return render(
@@ -180,6 +181,7 @@ async def _settings_page(
             "errors": errors or {},
             "break_glass": rules,
             "break_glass_roles": break_glass.BREAK_GLASS_ROLES,
+            "privacy": privacy_values or await obligations.privacy_settings(),
         },
         status_code=status,
     )
@@ -201,6 +203,19 @@ async def save_break_glass(request: Request[Any, Any, Any], data: Form) -> Respo
         await break_glass.update_break_glass_settings(data.get("break_glass_minutes", ""), off)
     except ValidationFailed as exc:
         return await _settings_page(request, errors=exc.errors, status=422)
+    return Redirect("/app/admin/settings", status_code=303)
+
+
+@post("/admin/settings/privacy", include_in_schema=False)
+async def save_privacy(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    """Save the re-consent and staff-obligation settings (all or nothing)."""
+    require(current(), Action.SETTINGS_MANAGE)
+    changes: dict[str, object] = {name: data.get(name, "") for name in obligations.PRIVACY_SETTINGS}
+    changes["reconsent_auto_request"] = data.get("reconsent_auto_request", "0")
+    try:
+        await obligations.update_privacy_settings(changes)
+    except ValidationFailed as exc:
+        return await _settings_page(request, errors=exc.errors, status=422, privacy_values=dict(data))
     return Redirect("/app/admin/settings", status_code=303)
 
 
@@ -229,4 +244,5 @@ routes = [
     settings_page,
     save_settings,
     save_break_glass,
+    save_privacy,
 ]
