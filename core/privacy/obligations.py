@@ -21,18 +21,24 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
+from salonkeep.core import audit
 from salonkeep.core.access import Action, can, require
 from salonkeep.core.keys.service import open_tenant_document, seal_tenant_document
 from salonkeep.core.privacy import notices
 from salonkeep.core.privacy.tables import Partner, PrivacyTraining
+from salonkeep.core.tenant_config import change_settings
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import ConfidentialityAgreement, StaffMember
-from salonkeep.tenants.tenant_settings import load_tenant_settings, update_tenant_settings, validate_changes
+from salonkeep.tenants.tenant_settings import load_tenant_settings
 
+#: Audit actions of the staff obligations (who recorded what, never file contents).
+AGREEMENT_SIGNED = "staff.agreement_signed"
+TRAINING_RECORDED = "staff.training_recorded"
+PARTNER_CHANGED = "partner.terms_changed"
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 MAX_TEXT = 10_000
 
@@ -70,6 +76,7 @@ async def _sign(staff_id: UUID, recorded_by: str) -> str:
             recorded_by=recorded_by[:200],
         )
     )
+    await audit.record(AGREEMENT_SIGNED, subject="staff", subject_id=staff_id, reason=f"version {version}")
     return version
 
 
@@ -140,8 +147,7 @@ async def update_privacy_settings(changes: dict[str, object]) -> None:
     unknown = set(changes) - set(PRIVACY_SETTINGS)
     if unknown:
         raise ValidationFailed({name: "not a privacy setting" for name in unknown})
-    validate_changes(changes)
-    await update_tenant_settings(ctx.tenant_id, changes)
+    await change_settings(changes, ctx)
 
 
 # --- privacy training ----------------------------------------------------------------------
@@ -210,6 +216,7 @@ async def record_training(
             recorded_at=clock.now(),
         )
         await scoped.insert(row)
+        await audit.record(TRAINING_RECORDED, subject="staff", subject_id=staff[0].id, reason=course[:200])
     return TrainingView(row.id, row.staff_id, staff[0].name, course, completed_at, renew_by, row.recorded_by)
 
 
@@ -344,6 +351,8 @@ async def update_partner_terms(
             values[Partner.security_report_at] = clock.now()
         if values:
             await scoped.update(Partner, values).where(Partner.id == partner_id)
+            fields = sorted(column._meta.name for column in values)
+            await audit.record(PARTNER_CHANGED, subject="partner", subject_id=row.id, fields=fields)
         return _terms(await _partner(partner_id))
 
 
