@@ -82,13 +82,13 @@ async def test_break_glass_messages_the_privacy_officer_at_once_and_the_worker_s
         monkeypatch.setenv("SALONKEEP_SMTP_URL", sink.url)
         monkeypatch.setenv("SALONKEEP_SMTP_FROM", "privacy@clinic.example")
         ctx = {"settings": backend.settings}
-        assert await staff_notice_sweep(ctx) == {str(tenant.ctx.tenant_id): 1}
-        assert await staff_notice_sweep(ctx) == {}
-        mails = sink.messages()
+        mine = str(tenant.ctx.tenant_id)
+        assert (await staff_notice_sweep(ctx))[mine] == 1  # other tests' tenants may have some too
+        assert mine not in await staff_notice_sweep(ctx)
+        mails = [m for m in sink.messages() if m["Message-ID"].startswith(f"<sk-staff-{queued.id}@")]
     finally:
         sink.stop()
-    assert [m["To"] for m in mails] == ["Dana Officer <dpo@clinic.example>"]
-    assert mails[0]["Message-ID"].startswith(f"<sk-staff-{queued.id}@")
+    assert [m["To"] for m in mails] == ["Dana Officer <dpo@clinic.example>"]  # sent once
     [sent] = await _notices(tenant)
     assert sent.status == "sent" and sent.sent_at is not None
 
