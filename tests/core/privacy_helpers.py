@@ -71,7 +71,8 @@ async def seed_privacy(client_id) -> None:
 
 
 async def seed_privacy_hardening(world, client_id) -> None:
-    """A break-glass grant, its alert and a breach for the current tenant (RLS tests)."""
+    """A break-glass grant, its alert (and the officer's notice), a breach, a privacy training
+    and a signed agreement (the owner's, at hiring) for the current tenant (RLS tests)."""
     import dataclasses
     import uuid
 
@@ -85,3 +86,9 @@ async def seed_privacy_hardening(world, client_id) -> None:
     with tenant_scope(reception):
         await break_glass.open_break_glass(client_id, "client_present", "seed")
     await breach.open_breach("Seed breach", clock.now())
+    from datetime import timedelta
+
+    from salonkeep.core.privacy import obligations
+
+    owner = f"owner@{world.slug}.example"
+    await obligations.record_training(owner, "Seed course", clock.now(), clock.now() + timedelta(days=365))
