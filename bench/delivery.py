@@ -19,14 +19,17 @@ import argparse
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
+import aiosmtplib
 import asyncpg
 from arq import create_pool
 
@@ -131,13 +134,20 @@ async def seed(url: str, tenants: int, per_tenant: int) -> None:
         await conn.close()
 
 
-async def reset(url: str) -> None:
-    """Every message queued again; no audit rows (the bench's Redis queues are its own and
-    empty after each burst run: nothing else in the Redis database is touched)."""
+async def reset(url: str, per_tenant: int | None = None) -> None:
+    """Every message queued again (or the first ``per_tenant`` of each tenant, the others
+    cancelled); no audit rows (the bench's Redis queues are its own and empty after each
+    burst run: nothing else in the Redis database is touched)."""
     conn = await asyncpg.connect(url)
     try:
+        status = "'queued'"
+        if per_tenant is not None:
+            status = (
+                f"case when split_part(dedupe_key, ':', 2)::int < {int(per_tenant)} "
+                "then 'queued' else 'cancelled' end"
+            )
         await conn.execute(
-            "update touchpoint set status = 'queued', lease_until = null, claimed_by = null, "
+            f"update touchpoint set status = {status}, lease_until = null, claimed_by = null, "
             "completed_at = null, claim_recovered = false where kind = 'message'"
         )
         await conn.execute("delete from audit_event")
@@ -203,20 +213,69 @@ def _peak_rss_kb(pid: int) -> int:
     return 0
 
 
-async def pipeline(url: str, env: dict[str, str], workers: int, total: int) -> dict[str, float]:
+SINK = "aiosmtpd.handlers.Sink"
+
+
+def smtp_sink(port: int) -> subprocess.Popen[bytes]:
+    """A local SMTP server (aiosmtpd, one process) that accepts and discards every message."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", SINK],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError("the SMTP sink did not start")
+
+
+async def bare_smtp(port: int, count: int, batch: int = 100) -> float:
+    """Seconds for a bare aiosmtplib client to push ``count`` small messages into the sink,
+    one connection per ``batch`` (as the e-mail channel does)."""
+    started = time.perf_counter()
+    for start in range(0, count, batch):
+        async with aiosmtplib.SMTP(hostname="127.0.0.1", port=port) as smtp:
+            for n in range(start, min(count, start + batch)):
+                message = EmailMessage()
+                message["From"] = "Bench <r@bench.example>"
+                message["To"] = f"c{n}@client.example"
+                message["Subject"] = f"Reminder {n}"
+                message["Message-ID"] = f"<bare-{n}@bench.example>"
+                message.set_content("See you soon.")
+                await smtp.send_message(message)
+    return time.perf_counter() - started
+
+
+async def pipeline(
+    url: str, env: dict[str, str], workers: int, total: int, per_tenant: int | None = None
+) -> dict[str, float]:
     """Run ``workers`` bench worker processes until nothing is due; the figures."""
-    await reset(url)
+    await reset(url, per_tenant)
     started_at = datetime.now(UTC)
     started = time.perf_counter()
+    command = [sys.executable, "bench/delivery_worker.py"]
+    profile = os.environ.get("SALONKEEP_BENCH_PROFILE", "")
     processes = [
         subprocess.Popen(
-            [sys.executable, "bench/delivery_worker.py"],
+            # SALONKEEP_BENCH_PROFILE=folder: each worker under py-spy (RSS is then py-spy's)
+            [
+                *(
+                    ["py-spy", "record", "-f", "raw", "-o", f"{profile}/worker-{workers}-{n}.txt", "--"]
+                    if profile
+                    else []
+                ),
+                *command,
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        for _ in range(workers)
+        for n in range(workers)
     ]
     peaks = dict.fromkeys(p.pid for p in processes)
     while any(p.poll() is None for p in processes):
@@ -232,7 +291,7 @@ async def pipeline(url: str, env: dict[str, str], workers: int, total: int) -> d
         )
         last_first = await conn.fetchval(
             "select max(first) from (select min(completed_at) as first from touchpoint "
-            "where kind = 'message' group by tenant_id) as firsts"
+            "where kind = 'message' and status = 'sent' group by tenant_id) as firsts"
         )
     finally:
         await conn.close()
@@ -251,6 +310,11 @@ async def main() -> None:
     parser.add_argument("--tenants", type=int, default=100)
     parser.add_argument("--per-tenant", type=int, default=1000)
     parser.add_argument("--arq-jobs", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, action="append", help="pipeline runs (default: 1 and 2)")
+    parser.add_argument(
+        "--email-per-tenant", type=int, default=100, help="e-mail end to end: messages per tenant (0: skip)"
+    )
+    parser.add_argument("--skip-pipeline", action="store_true")
     args = parser.parse_args()
     if not (PG and REDIS):
         sys.exit("set SALONKEEP_BENCH_POSTGRES_URL (a superuser) and SALONKEEP_BENCH_REDIS_URL")
@@ -284,7 +348,9 @@ async def main() -> None:
             await reset(owner)
             raw = total / await raw_claim(owner)
             arq_rate = args.arq_jobs / await bare_arq(args.arq_jobs)
-            results = {k: await pipeline(owner, env, k, total) for k in (1, 2)}
+            runs = [] if args.skip_pipeline else (args.workers or [1, 2])
+            results = {k: await pipeline(owner, env, k, total) for k in runs}
+            email = await email_end_to_end(owner, env, args.tenants, args.email_per_tenant)
         finally:
             _psql(PG, f'drop database if exists "{name}" with (force)')
     print(f"\n{total:,} due messages, {args.tenants:,} tenants, batch 100, {datetime.now(UTC):%Y-%m-%d}\n")
@@ -298,7 +364,54 @@ async def main() -> None:
         drained = f"{r['seconds']:.1f} s{'' if r['complete'] else ' (INCOMPLETE)'}"
         rate = f"{r['rate']:,.0f} ({ratios})"
         print(f"| {label} | {rate} | {drained} | {r['rss_mb']:.0f} MB | {r['fair_s']:.1f} s |")
+    if email:
+        count = args.tenants * args.email_per_tenant
+        print(f"\nE-mail end to end, {count:,} messages into a local aiosmtpd sink", end=" ")
+        print("(one connection per batch of 100):\n")
+        print("| measurement | messages/s | vs bare aiosmtplib |")
+        print("|---|---|---|")
+        bare = email["bare"]
+        print(f"| bare aiosmtplib client | {bare:,.0f} | 100% |")
+        for label, rate in email.items():
+            if label != "bare":
+                print(f"| {label} | {rate:,.0f} | {rate / bare:.0%} |")
     print(f"\nload average after: {os.getloadavg()}")
+
+
+async def email_end_to_end(
+    owner: str, env: dict[str, str], tenants: int, per_tenant: int
+) -> dict[str, float]:
+    """The e-mail channel end to end (one worker, real SMTP channel, each answer written
+    before the next message; then written once per batch) against a bare aiosmtplib client,
+    all into the same local sink; messages/s."""
+    if per_tenant <= 0:
+        return {}
+    count = tenants * per_tenant
+    port = _free_port()
+    sink = smtp_sink(port)
+    try:
+        rates = {"bare": count / await bare_smtp(port, count)}
+        smtp_env = {
+            **env,
+            "SALONKEEP_BENCH_CHANNEL": "smtp",
+            "SALONKEEP_SMTP_URL": f"smtp://127.0.0.1:{port}",
+        }
+        for mark_every in (1, 100):
+            run_env = {**smtp_env, "SALONKEEP_DELIVERY_MARK_EVERY": str(mark_every)}
+            result = await pipeline(owner, run_env, 1, count, per_tenant)
+            what = "each answer written before the next" if mark_every == 1 else "answers written per batch"
+            rates[f"pipeline, 1 worker, SMTP channel, {what}"] = result["sent"] / result["seconds"]
+        rates["bare (again, after)"] = count / await bare_smtp(port, count)
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)
+    return rates
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 if __name__ == "__main__":

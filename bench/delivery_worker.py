@@ -1,9 +1,13 @@
 """A delivery worker for ``bench/delivery.py`` only: the real WorkerSettings (sweep, tenant
 jobs, claims, consent re-check, templates, outcomes, audit), with every channel replaced by
-one that accepts and drops the message. Runs in burst mode and exits when nothing is due."""
+one that accepts and drops the message (a batch channel: its answers are written once per
+batch) — or, with ``SALONKEEP_BENCH_CHANNEL=smtp``, the real channels (``SALONKEEP_SMTP_URL``:
+the streaming SMTP channel, each answer written before the next message goes). Runs in burst
+mode and exits when nothing is due."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,8 +33,9 @@ class Drop:
 
 async def bench_startup(ctx: dict[str, Any]) -> None:
     await startup(ctx)
-    ctx["delivery_config"] = DeliveryConfig.from_env()
-    ctx["delivery_channels"] = {name: Drop(name) for name in ("email", "sms", "letter")}
+    if os.environ.get("SALONKEEP_BENCH_CHANNEL") != "smtp":
+        ctx["delivery_config"] = DeliveryConfig.from_env()
+        ctx["delivery_channels"] = {name: Drop(name) for name in ("email", "sms", "letter")}
 
 
 class BenchSettings:

@@ -6,7 +6,8 @@ Environment (docs/configuration.md): ``SALONKEEP_SMTP_URL`` (``smtp://user:pass@
 ``SALONKEEP_SMS_WEBHOOK_AUTH`` (the ``Authorization`` header value), ``SALONKEEP_TWILIO_ACCOUNT_SID``
 / ``_AUTH_TOKEN`` / ``_FROM`` (/ ``_API_URL`` for a test double), and the worker's
 ``SALONKEEP_DELIVERY_BATCH`` (rows per claim, 100), ``SALONKEEP_DELIVERY_LEASE_SECONDS`` (300),
-``SALONKEEP_DELIVERY_MAX_ATTEMPTS`` (6) and ``SALONKEEP_DELIVERY_RETRY_SECONDS`` (first back-off, 60).
+``SALONKEEP_DELIVERY_MAX_ATTEMPTS`` (6), ``SALONKEEP_DELIVERY_RETRY_SECONDS`` (first back-off, 60)
+and ``SALONKEEP_DELIVERY_MARK_EVERY`` (a streaming channel's answers written per this many, 1).
 
 Per tenant, ``tenant.settings["delivery"]``::
 
@@ -92,6 +93,9 @@ class DeliveryConfig:
     lease_seconds: int = 300
     max_attempts: int = 6
     retry_seconds: int = 60
+    #: Results of a streaming channel written per this many messages (1: each before the next
+    #: goes, so a killed worker leaves at most the message in flight to be sent again).
+    mark_every: int = 1
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -116,6 +120,7 @@ class DeliveryConfig:
             lease_seconds=_int_env("DELIVERY_LEASE_SECONDS", 300),
             max_attempts=_int_env("DELIVERY_MAX_ATTEMPTS", 6),
             retry_seconds=_int_env("DELIVERY_RETRY_SECONDS", 60),
+            mark_every=_int_env("DELIVERY_MARK_EVERY", 1),
         )
 
 

@@ -8,7 +8,7 @@ are permanent.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr
@@ -67,7 +67,11 @@ class SmtpChannel:
 
     async def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
         """Send the batch over one connection; a lost connection makes the rest transient."""
-        results: list[SendResult] = []
+        return [result async for result in self.send_each(messages)]
+
+    async def send_each(self, messages: Sequence[OutgoingMessage]) -> AsyncIterator[SendResult]:
+        """Send the batch over one connection, yielding each message's result as soon as the
+        server answered it (the worker records it before the next one goes)."""
         pending = list(messages)
         try:
             async with self._client() as smtp:
@@ -75,16 +79,15 @@ class SmtpChannel:
                     message = pending[0]
                     try:
                         await smtp.send_message(build_email(message))
-                        results.append(SendResult(message.id, SENT, provider_ref=message_id(message)))
+                        result = SendResult(message.id, SENT, provider_ref=message_id(message))
                     except aiosmtplib.SMTPRecipientsRefused as exc:
-                        results.append(SendResult(message.id, FAILED, f"recipient refused: {exc}"[:500]))
+                        result = SendResult(message.id, FAILED, f"recipient refused: {exc}"[:500])
                     except aiosmtplib.SMTPResponseException as exc:
                         status: Literal["retry", "failed"] = RETRY if 400 <= exc.code < 500 else FAILED
-                        results.append(
-                            SendResult(message.id, status, f"SMTP {exc.code}: {exc.message}"[:500])
-                        )
+                        result = SendResult(message.id, status, f"SMTP {exc.code}: {exc.message}"[:500])
                     pending.pop(0)
+                    yield result
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             reason = f"SMTP server unreachable: {type(exc).__name__}: {exc}"[:500]
-            results += [SendResult(m.id, RETRY, reason) for m in pending]
-        return results
+            for m in pending:
+                yield SendResult(m.id, RETRY, reason)

@@ -3,15 +3,19 @@
 ::
 
     claim (1 statement: due rows → "sending", lease, token)      ┐ one transaction
-    read tenant, branches, clients, consent (4 statements)       ┘
-    decide per row: suppressed (consent withdrawn, restricted, erased, no address) |
-                    deferred (quiet hours, SMS rate) | send
-    channel.send(batch) per channel                                ← the network, no transaction open
-    finish (a few updates, guarded by the token) + audit rows      ← one transaction
+    read tenant, branches, clients, consent (4 statements)       │
+    decide per row: suppressed (consent withdrawn, restricted,   │
+      erased, no address) | deferred (quiet hours, SMS rate) |   │
+      send (template rendered)                                   │
+    write the outcomes decided so far + their audit rows         ┘
+    per channel: send_each(batch), each result written as it comes ← the network, no transaction open
+                 (outcome + audit row, guarded by the token: one small transaction per message;
+                 a channel with ``send`` only: one transaction after the batch)
 
-A worker killed between the claim and the finish leaves its rows ``sending``; once the lease
-expires another claim takes them over (``claim_recovered``) and sends again: idempotent
-channels make that harmless (same Message-ID / idempotency key), others count it on the row.
+A worker killed mid-batch leaves its unrecorded rows ``sending``; once the lease expires
+another claim takes them over (``claim_recovered``) and sends again. With a streaming channel
+that is at most the message in flight (its result not yet written); idempotent channels make
+that harmless (same Message-ID / idempotency key), others count it on the row.
 """
 
 from __future__ import annotations
@@ -42,8 +46,10 @@ from salonkeep.core.delivery.channel import (
     Channel,
     OutgoingMessage,
     SendResult,
+    streaming,
 )
 from salonkeep.core.delivery.config import DeliveryConfig, TenantDelivery, tenant_delivery
+from salonkeep.core.delivery.outbox import Claimed
 from salonkeep.core.delivery.quiet_hours import next_allowed
 from salonkeep.core.delivery.rates import Reserve
 from salonkeep.core.plugins.api import SERVICE
@@ -107,7 +113,7 @@ def backoff(attempts: int, first_seconds: int) -> timedelta:
     return timedelta(seconds=base * (1 + random.random() / 2))
 
 
-def _channel_for(row: Touchpoint, client: Mapping[str, Any]) -> str:
+def _channel_for(row: Claimed, client: Mapping[str, Any]) -> str:
     if row.channel:
         return str(row.channel)
     if row.purpose == "marketing_sms":
@@ -127,7 +133,7 @@ def _address(channel: str, client: Mapping[str, Any]) -> str:
     return str(client.get("phone") or client.get("email") or "")  # a plugin channel: phone, else e-mail
 
 
-async def _load(rows: Sequence[Touchpoint], tenant_id: UUID, now: datetime) -> _Context:
+async def _load(rows: Sequence[Claimed], tenant_id: UUID, now: datetime) -> _Context:
     tenant = await get_tenant(tenant_id)
     settings = raw_settings(tenant)
     delivery = tenant_delivery(
@@ -173,10 +179,10 @@ async def _load(rows: Sequence[Touchpoint], tenant_id: UUID, now: datetime) -> _
 
 
 def _decide(
-    rows: Sequence[Touchpoint], context: _Context, channels: Mapping[str, Channel], now: datetime
-) -> tuple[list[outbox.Outcome], dict[str, list[tuple[Touchpoint, OutgoingMessage]]]]:
+    rows: Sequence[Claimed], context: _Context, channels: Mapping[str, Channel], now: datetime
+) -> tuple[list[outbox.Outcome], dict[str, list[tuple[Claimed, OutgoingMessage]]]]:
     decided: list[outbox.Outcome] = []
-    to_send: dict[str, list[tuple[Touchpoint, OutgoingMessage]]] = defaultdict(list)
+    to_send: dict[str, list[tuple[Claimed, OutgoingMessage]]] = defaultdict(list)
     sms_budget = context.delivery.sms_per_minute - context.sms_sent_last_minute
     for row in rows:
         client = context.clients.get(row.client_id)
@@ -250,35 +256,13 @@ def _decide(
     return decided, to_send
 
 
-def idempotency_key(row: Touchpoint) -> str:
+def idempotency_key(row: Claimed) -> str:
     """The message's idempotency key: ``sk-<touchpoint id>`` (one per message, every attempt)."""
     return f"sk-{row.id}"
 
 
-async def _send(channel: Channel, items: Sequence[tuple[Touchpoint, OutgoingMessage]]) -> list[SendResult]:
-    messages = [message for _, message in items]
-    started = time.perf_counter()
-    try:
-        results = await channel.send(messages)
-    except Exception as exc:  # a broken channel is a transient failure of its batch, not a crash
-        log.warning("delivery.channel_error", channel=channel.name, error=str(exc))
-        return [
-            SendResult(m.id, RETRY, f"{channel.name} channel error: {type(exc).__name__}: {exc}"[:500])
-            for m in messages
-        ]
-    finally:
-        metrics.SEND_SECONDS.labels(channel.name).observe(time.perf_counter() - started)
-    answered = {result.message_id for result in results}
-    missing = [
-        SendResult(m.id, RETRY, f"{channel.name} channel gave no result")
-        for m in messages
-        if m.id not in answered
-    ]
-    return [*results, *missing]
-
-
 def _outcome(
-    row: Touchpoint, result: SendResult, channel: Channel, config: DeliveryConfig, now: datetime
+    row: Claimed, result: SendResult, channel: Channel, config: DeliveryConfig, now: datetime
 ) -> outbox.Outcome:
     if result.status == SENT:
         duplicate = bool(row.claim_recovered) and not channel.idempotent
@@ -307,6 +291,76 @@ _AUDIT = {
 }
 
 
+async def _record(
+    ctx: TenantContext, token: str, outcomes: Sequence[outbox.Outcome], by_id: Mapping[UUID, Claimed]
+) -> None:
+    """Write ``outcomes`` and their audit rows in one transaction (joins an open one)."""
+    if not outcomes:
+        return
+    async with unit_of_work(ctx):
+        await outbox.finish(token, clock.now(), outcomes)
+        await audit.record_many(
+            audit.AuditItem(
+                action=str(_AUDIT[o.status]),
+                client_id=by_id[o.id].client_id,
+                subject="touchpoint",
+                subject_id=o.id,
+                fields=(o.channel or "",),
+                reason=f"{by_id[o.id].programme}: {o.reason or by_id[o.id].title}",
+            )
+            for o in outcomes
+            if o.status in _AUDIT
+        )
+
+
+async def _send(
+    ctx: TenantContext,
+    token: str,
+    channel: Channel,
+    items: Sequence[tuple[Claimed, OutgoingMessage]],
+    config: DeliveryConfig,
+) -> list[outbox.Outcome]:
+    """Hand ``items`` to ``channel`` and record what became of each: as each result comes
+    (every ``config.mark_every`` results) for a streaming channel, else after the batch.
+    A channel that raises makes its unanswered messages a transient failure, not a crash."""
+    by_id = {row.id: row for row, _ in items}
+    messages = [message for _, message in items]
+    done: list[outbox.Outcome] = []
+    pending: list[outbox.Outcome] = []
+    answered: set[UUID] = set()
+
+    def take(result: SendResult) -> None:
+        row = by_id.get(result.message_id)
+        if row is not None and row.id not in answered:
+            answered.add(row.id)
+            pending.append(_outcome(row, result, channel, config, clock.now()))
+
+    started = time.perf_counter()
+    stream = streaming(channel)
+    try:
+        if stream is None:
+            for result in await channel.send(messages):
+                take(result)
+        else:
+            async for result in stream.send_each(messages):
+                take(result)
+                if len(pending) >= config.mark_every:
+                    await _record(ctx, token, pending, by_id)
+                    done += pending
+                    pending = []
+    except Exception as exc:  # a broken channel is a transient failure of the rest, not a crash
+        log.warning("delivery.channel_error", channel=channel.name, error=str(exc))
+        reason = f"{channel.name} channel error: {type(exc).__name__}: {exc}"[:500]
+        for m in messages:
+            take(SendResult(m.id, RETRY, reason))
+    finally:
+        metrics.SEND_SECONDS.labels(channel.name).observe(time.perf_counter() - started)
+    for m in messages:
+        take(SendResult(m.id, RETRY, f"{channel.name} channel gave no result"))
+    await _record(ctx, token, pending, by_id)
+    return done + pending
+
+
 async def deliver_batch(
     ctx: TenantContext,
     channels: Mapping[str, Channel],
@@ -314,7 +368,10 @@ async def deliver_batch(
     reserve: Reserve | None = None,
 ) -> BatchReport:
     """Claim and deliver one batch of the tenant's due messages; returns what happened.
-    ``reserve`` applies the per-provider rates (:mod:`.rates`); what does not fit waits a second."""
+    ``reserve`` applies the per-provider rates (:mod:`.rates`); what does not fit waits a second.
+
+    What is decided without the network (suppressed, deferred, failed) is written in the
+    claim's transaction; each send result is written as it comes (see :func:`_send`)."""
     report = BatchReport(batch_size=config.batch_size)
     token = claim_token()
     now = clock.now()
@@ -324,40 +381,26 @@ async def deliver_batch(
             if not rows:
                 return report
             context = await _load(rows, ctx.tenant_id, now)
+            by_id = {row.id: row for row in rows}
+            decided, to_send = _decide(rows, context, channels, now)
+            await _record(ctx, token, decided, by_id)
         report.claimed = len(rows)
         report.recovered = sum(1 for row in rows if row.claim_recovered)
-        decided, to_send = _decide(rows, context, channels, now)
-        by_id = {row.id: row for row in rows}
         for name, items in to_send.items():
             channel = channels[name]
             if reserve is not None:
                 granted = await reserve(name, len(items))
                 later = now + timedelta(seconds=1)
-                decided += [
+                waiting = [
                     outbox.Outcome(row.id, "deferred", f"{name} provider rate", next_attempt_at=later)
                     for row, _ in items[granted:]
                 ]
+                await _record(ctx, token, waiting, by_id)
+                decided += waiting
                 items = items[:granted]
                 if not items:
                     continue
-            for result in await _send(channel, items):
-                row = by_id.get(result.message_id)
-                if row is not None:
-                    decided.append(_outcome(row, result, channel, config, clock.now()))
-        async with unit_of_work(ctx):
-            await outbox.finish(token, clock.now(), decided)
-            await audit.record_many(
-                audit.AuditItem(
-                    action=str(_AUDIT[o.status]),
-                    client_id=by_id[o.id].client_id,
-                    subject="touchpoint",
-                    subject_id=o.id,
-                    fields=(o.channel or "",),
-                    reason=f"{by_id[o.id].programme}: {o.reason or by_id[o.id].title}",
-                )
-                for o in decided
-                if o.status in _AUDIT
-            )
+            decided += await _send(ctx, token, channel, items, config)
     for o in decided:
         setattr(report, _REPORT[o.status], getattr(report, _REPORT[o.status]) + 1)
         if o.status == "sent" and o.channel:

@@ -14,7 +14,7 @@ message sent again after a crash is counted as a possible duplicate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Literal
 
 import httpx
@@ -50,7 +50,10 @@ class WebhookSmsChannel:
 
     async def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
         """POST each message (one HTTP connection for the batch)."""
-        results = []
+        return [result async for result in self.send_each(messages)]
+
+    async def send_each(self, messages: Sequence[OutgoingMessage]) -> AsyncIterator[SendResult]:
+        """POST each message, yielding its result as soon as the provider answered."""
         async with httpx.AsyncClient(timeout=self.timeout) as client:
             for message in messages:
                 headers = {"Idempotency-Key": message.idempotency_key}
@@ -67,10 +70,9 @@ class WebhookSmsChannel:
                 try:
                     response = await client.post(self.url, json=body, headers=headers)
                 except httpx.HTTPError as exc:
-                    results.append(SendResult(message.id, RETRY, f"SMS provider unreachable: {exc}"[:500]))
+                    yield SendResult(message.id, RETRY, f"SMS provider unreachable: {exc}"[:500])
                     continue
-                results.append(_classify(message, response, "id"))
-        return results
+                yield _classify(message, response, "id")
 
 
 class TwilioSmsChannel:
@@ -90,7 +92,11 @@ class TwilioSmsChannel:
 
     async def send(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
         """POST each message as Twilio's form fields."""
-        results = []
+        return [result async for result in self.send_each(messages)]
+
+    async def send_each(self, messages: Sequence[OutgoingMessage]) -> AsyncIterator[SendResult]:
+        """POST each message, yielding its result as soon as Twilio answered: Twilio takes no
+        idempotency key, so each result is recorded before the next message goes."""
         auth = httpx.BasicAuth(self.account_sid, self.auth_token)
         async with httpx.AsyncClient(timeout=self.timeout, auth=auth) as client:
             for message in messages:
@@ -98,7 +104,6 @@ class TwilioSmsChannel:
                 try:
                     response = await client.post(self.url, data=form)
                 except httpx.HTTPError as exc:
-                    results.append(SendResult(message.id, RETRY, f"Twilio unreachable: {exc}"[:500]))
+                    yield SendResult(message.id, RETRY, f"Twilio unreachable: {exc}"[:500])
                     continue
-                results.append(_classify(message, response, "sid"))
-        return results
+                yield _classify(message, response, "sid")

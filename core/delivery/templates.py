@@ -23,7 +23,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 
-from salonkeep.core.aftercare.tables import Touchpoint
+from salonkeep.core.delivery.outbox import Claimed
 from salonkeep.core.formatting import install_filters
 from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants.errors import ValidationFailed
@@ -97,7 +97,7 @@ def _moments(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def render_message(
-    row: Touchpoint,
+    row: Claimed,
     client: Mapping[str, Any],
     languages: list[str],
     salon: str,

@@ -108,7 +108,10 @@ def salonkeep_delivery_channels() -> list[Channel]:
     ``async def send(messages) -> list[SendResult]`` (one result per message: ``sent``,
     ``retry`` for a transient failure, ``failed`` with a reason). A channel named like a
     built-in one (``email``, ``sms``, ``letter``) replaces it. The workers have already
-    re-checked consent and quiet hours; the channel only transports.
+    re-checked consent and quiet hours; the channel only transports. A channel may also
+    define ``async def send_each(messages)``, an async generator yielding each result as
+    soon as that message is handed over: the workers then write each result before the
+    next message goes (a killed worker re-sends at most the message in flight, not the batch).
 
     Example::
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import os
 import socket
 import subprocess
 import sys
@@ -65,6 +66,47 @@ class SmtpSink:
 
     def messages(self) -> list[email.message.Message]:
         return [email.message_from_bytes(p.read_bytes()) for p in sorted((self.folder / "new").glob("*"))]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+class MessageIdSink:
+    """A real aiosmtpd server whose handler (``smtp_id_log.MessageIdLog``) writes one line per
+    accepted message: its Message-ID. For the exactly-once test, which counts 10,000."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.port = free_port()
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                f"127.0.0.1:{self.port}",
+                "-c",
+                "smtp_id_log.MessageIdLog",
+                str(path),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def message_ids(self) -> Counter[str]:
+        """How many copies of each Message-ID the server accepted."""
+        if not self.path.exists():
+            return Counter()
+        return Counter(line for line in self.path.read_text().splitlines() if line)
 
     def stop(self) -> None:
         self.process.terminate()
