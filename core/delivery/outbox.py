@@ -144,6 +144,12 @@ async def finish(token: str, now: datetime, outcomes: Iterable[Outcome]) -> None
         await _update(ids, token, assignments, [*when_args, *why_args])
 
 
+async def extend(token: str, until: datetime) -> None:
+    """Extend the lease of the rows still held by the claim ``token`` (inside a unit of work)."""
+    held = "claimed_by = {} and status = 'sending'"
+    await scoped.update_rows(Touchpoint, "lease_until = {}", held, token, assignment_args=(until,))
+
+
 async def counts_by_status() -> Mapping[str, int]:
     """How many messages of the current tenant are in each status."""
     rows = await scoped.rows(Touchpoint, "status, count(*) as n", "kind = 'message'", group_by="status")

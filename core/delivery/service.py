@@ -12,8 +12,10 @@
                  (outcome + audit row, guarded by the token: one small transaction per message;
                  a channel with ``send`` only: one transaction after the batch)
 
-A worker killed mid-batch leaves its unrecorded rows ``sending``; once the lease expires
-another claim takes them over (``claim_recovered``) and sends again. With a streaming channel
+While a worker records answers it extends its lease once half of it is gone, so a slow but
+live worker keeps its batch. A worker killed mid-batch leaves its unrecorded rows
+``sending``; once the lease expires another claim takes them over (``claim_recovered``) and
+sends again. With a streaming channel
 that is at most the message in flight (its result not yet written); idempotent channels make
 that harmless (same Message-ID / idempotency key), others count it on the row.
 """
@@ -291,14 +293,33 @@ _AUDIT = {
 }
 
 
+@dataclass
+class _Claim:
+    """One batch's claim: its token and how long its lease holds."""
+
+    token: str
+    lease_seconds: int
+    lease_until: datetime
+
+    async def keep(self) -> None:
+        """Inside a unit of work: once half the lease is gone, extend it for the rows still
+        held (a worker that makes progress keeps its batch however slow the channel is; one
+        that stops, stuck or dead, loses it when the lease runs out)."""
+        now = clock.now()
+        if now >= self.lease_until - timedelta(seconds=self.lease_seconds / 2):
+            self.lease_until = now + timedelta(seconds=self.lease_seconds)
+            await outbox.extend(self.token, self.lease_until)
+
+
 async def _record(
-    ctx: TenantContext, token: str, outcomes: Sequence[outbox.Outcome], by_id: Mapping[UUID, Claimed]
+    ctx: TenantContext, claim: _Claim, outcomes: Sequence[outbox.Outcome], by_id: Mapping[UUID, Claimed]
 ) -> None:
     """Write ``outcomes`` and their audit rows in one transaction (joins an open one)."""
     if not outcomes:
         return
     async with unit_of_work(ctx):
-        await outbox.finish(token, clock.now(), outcomes)
+        await claim.keep()
+        await outbox.finish(claim.token, clock.now(), outcomes)
         await audit.record_many(
             audit.AuditItem(
                 action=str(_AUDIT[o.status]),
@@ -315,7 +336,7 @@ async def _record(
 
 async def _send(
     ctx: TenantContext,
-    token: str,
+    claim: _Claim,
     channel: Channel,
     items: Sequence[tuple[Claimed, OutgoingMessage]],
     config: DeliveryConfig,
@@ -345,7 +366,7 @@ async def _send(
             async for result in stream.send_each(messages):
                 take(result)
                 if len(pending) >= config.mark_every:
-                    await _record(ctx, token, pending, by_id)
+                    await _record(ctx, claim, pending, by_id)
                     done += pending
                     pending = []
     except Exception as exc:  # a broken channel is a transient failure of the rest, not a crash
@@ -357,7 +378,7 @@ async def _send(
         metrics.SEND_SECONDS.labels(channel.name).observe(time.perf_counter() - started)
     for m in messages:
         take(SendResult(m.id, RETRY, f"{channel.name} channel gave no result"))
-    await _record(ctx, token, pending, by_id)
+    await _record(ctx, claim, pending, by_id)
     return done + pending
 
 
@@ -373,17 +394,17 @@ async def deliver_batch(
     What is decided without the network (suppressed, deferred, failed) is written in the
     claim's transaction; each send result is written as it comes (see :func:`_send`)."""
     report = BatchReport(batch_size=config.batch_size)
-    token = claim_token()
     now = clock.now()
+    claim = _Claim(claim_token(), config.lease_seconds, now + timedelta(seconds=config.lease_seconds))
     with tenant_scope(ctx):
         async with unit_of_work(ctx):
-            rows = await outbox.claim(token, now, config.lease_seconds, config.batch_size)
+            rows = await outbox.claim(claim.token, now, config.lease_seconds, config.batch_size)
             if not rows:
                 return report
             context = await _load(rows, ctx.tenant_id, now)
             by_id = {row.id: row for row in rows}
             decided, to_send = _decide(rows, context, channels, now)
-            await _record(ctx, token, decided, by_id)
+            await _record(ctx, claim, decided, by_id)
         report.claimed = len(rows)
         report.recovered = sum(1 for row in rows if row.claim_recovered)
         for name, items in to_send.items():
@@ -395,12 +416,12 @@ async def deliver_batch(
                     outbox.Outcome(row.id, "deferred", f"{name} provider rate", next_attempt_at=later)
                     for row, _ in items[granted:]
                 ]
-                await _record(ctx, token, waiting, by_id)
+                await _record(ctx, claim, waiting, by_id)
                 decided += waiting
                 items = items[:granted]
                 if not items:
                     continue
-            decided += await _send(ctx, token, channel, items, config)
+            decided += await _send(ctx, claim, channel, items, config)
     for o in decided:
         setattr(report, _REPORT[o.status], getattr(report, _REPORT[o.status]) + 1)
         if o.status == "sent" and o.channel:

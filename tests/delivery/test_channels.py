@@ -2,10 +2,11 @@
 the Message-ID from the idempotency key and the branch's sender; the generic SMS webhook (its
 Idempotency-Key header) and Twilio's Messages API form fields, both against a local HTTP
 server; the per-tenant SMS rate; a crash resolved by a re-send counted on non-idempotent
-channels."""
+channels; a worker dying mid-batch leaves only the message in flight to be sent again."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import uuid
@@ -15,13 +16,15 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from salonkeep.core.audit.tables import AuditEvent
 from salonkeep.core.delivery import outbox
+from salonkeep.core.delivery.channel import SendResult
 from salonkeep.core.delivery.config import SettingsError, parse_smtp_url, update_tenant_delivery
 from salonkeep.core.delivery.email import SmtpChannel
 from salonkeep.core.delivery.registry import built_in_channels
 from salonkeep.core.delivery.service import deliver_due
 from salonkeep.core.delivery.sms import TwilioSmsChannel, WebhookSmsChannel
-from salonkeep.tenants import clock
+from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.db import unit_of_work
 
@@ -228,3 +231,90 @@ async def test_the_provider_rate_is_shared_by_all_tenants_through_redis(
     assert [(m.last_error, m.next_attempt_at) for m in waiting] == [
         ("sms provider rate", DAYTIME + timedelta(seconds=1))
     ]
+
+
+class _DiesMidBatch:
+    """A streaming e-mail channel whose worker dies (the task is cancelled, as by SIGKILL: no
+    more code of the batch runs) right after handing over message ``dies_at``."""
+
+    name = "email"
+    idempotent = True
+
+    def __init__(self, dies_at: int | None = None) -> None:
+        self.dies_at = dies_at
+        self.handed: list[uuid.UUID] = []
+
+    async def send(self, messages):
+        return [result async for result in self.send_each(messages)]
+
+    async def send_each(self, messages):
+        for n, message in enumerate(messages, start=1):
+            self.handed.append(message.id)  # the server has it now
+            if n == self.dies_at:
+                raise asyncio.CancelledError  # the worker is gone before its answer is written
+            yield SendResult(message.id, "sent")
+
+
+async def test_a_worker_dying_mid_batch_sends_only_the_message_in_flight_again(
+    backend, tenant_a, frozen_clock
+):
+    frozen_clock.at = DAYTIME
+    client = await add_client(tenant_a)
+    ids = await queue(tenant_a, client.id, count=5, channel="email")
+    dying = _DiesMidBatch(dies_at=4)
+    with pytest.raises(asyncio.CancelledError):
+        await deliver_due(tenant_a.ctx, {"email": dying}, config())
+    rows = await messages(tenant_a)
+    order = dying.handed
+    assert len(order) == 4
+    # Each answer was written before the next message went: the first three are sent and
+    # audited, the one in flight and the one never handed over still wait under the lease.
+    assert [rows[i].status for i in order] == ["sent", "sent", "sent", "sending"]
+    assert [i for i in ids if rows[i].status == "sending"] == [i for i in ids if i not in order[:3]]
+    with tenant_scope(tenant_a.ctx):
+        async with unit_of_work():
+            audited = await scoped.fetch(AuditEvent, "action = {}", "message.sent")
+    assert sorted(a.subject_id for a in audited) == sorted(order[:3])
+
+    frozen_clock.advance(timedelta(seconds=61))  # the lease (config: 60 s) has expired
+    next_worker = _DiesMidBatch()
+    report = await deliver_due(tenant_a.ctx, {"email": next_worker}, config())
+    assert (report.recovered, report.sent) == (2, 2)
+    # Sent again: only the message that was in flight (the mail system drops it by its
+    # Message-ID), and the one that never went.
+    assert set(next_worker.handed) == set(ids) - set(order[:3])
+    assert {row.status for row in (await messages(tenant_a)).values()} == {"sent"}
+
+
+class _Slow:
+    """A streaming e-mail channel that takes 40 seconds per message (the lease is 60 s) and,
+    at each message, lets another worker try to claim the tenant's due messages."""
+
+    name = "email"
+    idempotent = True
+
+    def __init__(self, frozen_clock) -> None:
+        self.clock = frozen_clock
+        self.stolen: list[outbox.Claimed] = []
+
+    async def send(self, messages):
+        return [result async for result in self.send_each(messages)]
+
+    async def send_each(self, messages):
+        for message in messages:
+            self.clock.advance(timedelta(seconds=40))
+            async with unit_of_work():
+                self.stolen += await outbox.claim("another-worker", clock.now(), 60, 10)
+            yield SendResult(message.id, "sent")
+
+
+async def test_a_slow_worker_that_makes_progress_keeps_its_lease(backend, tenant_a, frozen_clock):
+    frozen_clock.at = DAYTIME
+    client = await add_client(tenant_a)
+    ids = await queue(tenant_a, client.id, count=4, channel="email")
+    slow = _Slow(frozen_clock)
+    report = await deliver_due(tenant_a.ctx, {"email": slow}, config())  # 160 s for a 60 s lease
+    assert slow.stolen == []  # each answer written extended the lease of the rest
+    assert report.sent == 4
+    rows = await messages(tenant_a)
+    assert {rows[i].status for i in ids} == {"sent"} and all(not rows[i].possible_duplicates for i in ids)
