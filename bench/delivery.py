@@ -198,7 +198,8 @@ async def bare_arq(jobs: int) -> float:
     code = (
         "import sys; sys.path.insert(0, 'bench'); from arq.worker import run_worker; "
         "from arq.connections import RedisSettings; from arq_noop import NoopSettings; "
-        f"run_worker(NoopSettings, redis_settings=RedisSettings.from_dsn({REDIS!r}), burst=True, poll_delay=0.05)"
+        f"run_worker(NoopSettings, redis_settings=RedisSettings.from_dsn({REDIS!r}), "
+        "burst=True, poll_delay=0.05)"
     )
 
     def run() -> float:
