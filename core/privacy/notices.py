@@ -170,7 +170,7 @@ async def deliver_notices(ctx: TenantContext, channels: Mapping[str, Channel]) -
     channel = channels.get(EMAIL)
     with tenant_scope(ctx):
         async with unit_of_work(ctx):
-            rows = await scoped.claim(
+            claimed = await scoped.claim_rows(
                 StaffNotice,
                 "status = 'sending', lease_until = {}, claimed_by = {}",
                 (now + LEASE, token),
@@ -180,6 +180,7 @@ async def deliver_notices(ctx: TenantContext, channels: Mapping[str, Channel]) -
                 order_by="next_attempt_at, id",
                 limit=BATCH,
             )
+            rows = [StaffNotice(_exists_in_db=True, **row) for row in claimed]  # type: ignore[arg-type]
             if not rows:
                 return report
             tenant = await get_tenant(ctx.tenant_id)
