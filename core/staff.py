@@ -18,6 +18,7 @@ from uuid import UUID
 from salonkeep.core import audit
 from salonkeep.core.access import (
     BRANCH_BOUND_STAFF_ADMINS,
+    CHAIN_WIDE_ROLES,
     Action,
     BranchScope,
     StaffAdminForbidden,
@@ -148,6 +149,31 @@ async def _branch_ids(branch_names: Sequence[str]) -> frozenset[UUID]:
     return frozenset(by_name.values())
 
 
+#: The message when a branch role is given no branch.
+NO_BRANCH = "choose at least one branch: this role works in branches"
+
+
+def _require_branch(role: str, branch_ids: frozenset[UUID]) -> None:
+    """A role that works in branches (all but owner and privacy officer) needs at least one:
+    without it the person sees no client and cannot register one."""
+    if role in ROLES and role not in CHAIN_WIDE_ROLES and not branch_ids:
+        raise ValidationFailed({"branch": NO_BRANCH})
+
+
+def _require_branch_with(role: str, branch_ids: frozenset[UUID], email: str, name: str) -> None:
+    """:func:`_require_branch` for an invitation, reporting a bad e-mail or name with it."""
+    try:
+        _require_branch(role, branch_ids)
+    except ValidationFailed as missing:
+        errors: dict[str, str] = {}
+        for check in (lambda: validation.email(email), lambda: validation.required_text(name, "name")):
+            try:
+                check()
+            except ValidationFailed as exc:
+                errors.update(exc.errors)
+        raise ValidationFailed({**errors, **missing.errors}) from None
+
+
 async def _target(staff_id: UUID) -> tuple[StaffMember, StaffTarget]:
     """The staff member ``staff_id`` of the current tenant and what the access table needs."""
     staff = await scoped.get(StaffMember, staff_id)
@@ -183,8 +209,9 @@ async def _audit_change(staff_id: UUID, fields: Sequence[str], reason: str) -> N
 async def invite(
     email: str, name: str, role: str, branch_names: Sequence[str], password: str | None = None
 ) -> tuple[StaffMember, str | None]:
-    """Add a staff member. Without ``password`` they set their own through the returned
-    one-time token (valid 72 hours); with it (the CLI) the account is ready and the token None.
+    """Add a staff member (a branch role needs at least one branch). Without ``password``
+    they set their own through the returned one-time token (valid 72 hours); with it (the
+    CLI) the account is ready and the token None.
     Raises StaffAdminForbidden when the current person may not give this role or these branches."""
     ctx = current()
     require_staff_admin(ctx)
@@ -192,6 +219,7 @@ async def invite(
         branch_ids = await _branch_ids(branch_names)
         if role in ROLES:  # an unknown role is reported with the other fields by add_staff
             require_staff_action(ctx, StaffTarget(None, role, branch_ids))
+        _require_branch_with(role, branch_ids, email, name)
         member, token = await add_staff(
             email=email, name=name, role=role, branch_names=branch_names, password=password
         )
@@ -200,13 +228,15 @@ async def invite(
 
 
 async def change_role(staff_id: UUID, role: str) -> None:
-    """Give a staff member another role (their sessions end)."""
+    """Give a staff member another role (their sessions end); a branch role only to someone
+    who works in a branch."""
     ctx = current()
     require_staff_admin(ctx)
     role = validation.role(role)
     async with unit_of_work(ctx):
         staff, target = await _target(staff_id)
         require_staff_action(ctx, target, role=role)
+        _require_branch(role, target.branch_ids)
         if staff.role == "owner" and role != "owner":
             await _keep_an_active_owner(staff.id)
         await scoped.update(
@@ -217,13 +247,15 @@ async def change_role(staff_id: UUID, role: str) -> None:
 
 
 async def change_branches(staff_id: UUID, branch_names: Sequence[str]) -> None:
-    """Set the branches a staff member works in (replacing the ones they had)."""
+    """Set the branches a staff member works in (replacing the ones they had; at least one
+    for a branch role)."""
     ctx = current()
     require_staff_admin(ctx)
     async with unit_of_work(ctx):
         branch_ids = await _branch_ids(branch_names)
-        _, target = await _target(staff_id)
+        staff, target = await _target(staff_id)
         require_staff_action(ctx, target, branch_ids=branch_ids)
+        _require_branch(staff.role, branch_ids)
         await scoped.delete(StaffBranch).where(StaffBranch.staff_id == staff_id)
         if branch_ids:
             await scoped.insert(

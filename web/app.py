@@ -27,13 +27,13 @@ from salonkeep.tenants.secrets_store import read_or_create
 from salonkeep.tenants.settings import Settings, load_settings
 from salonkeep.web import i18n, logs, request_ids
 from salonkeep.web.api.router import API_PATH, SECURITY_SCHEME, api_router
-from salonkeep.web.edge import Edge
+from salonkeep.web.edge import Edge, is_api
 from salonkeep.web.health import healthz
 from salonkeep.web.metrics import metrics_endpoint
 from salonkeep.web.privacy.router import privacy_router
 from salonkeep.web.privacy_public import consent_page, consent_submit, privacy_notice
 from salonkeep.web.public import home, set_password_form, set_password_submit
-from salonkeep.web.server_error import server_error
+from salonkeep.web.server_error import not_found_page, server_error
 from salonkeep.web.staff_ui import public_routes, staff_router
 
 HERE = Path(__file__).parent
@@ -57,8 +57,11 @@ def _jinja_environment() -> Environment:
     return env
 
 
-def _not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, str]]:
-    return Response({"detail": "Not found", "request_id": request_ids.of(request)}, status_code=404)
+def _not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """404: JSON for the API, a page for people (the staff router shows its own, in the layout)."""
+    if is_api(request.scope):
+        return Response({"detail": "Not found", "request_id": request_ids.of(request)}, status_code=404)
+    return not_found_page(request)
 
 
 def _invalid(request: Request[Any, Any, Any], exc: ValidationFailed) -> Response[dict[str, Any]]:

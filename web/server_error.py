@@ -39,3 +39,13 @@ def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
         status_code=500,
         headers={"Cache-Control": "no-store"},
     )
+
+
+def not_found_page(request: Request[Any, Any, Any]) -> Response[Any]:
+    """The page for an address that does not exist outside the staff workspace (and the API)."""
+    return Template(
+        "not_found.html",
+        context={"request_id": request_ids.of(request), "lang": current_language()},
+        status_code=404,
+        headers={"Cache-Control": "no-store"},
+    )

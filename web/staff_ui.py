@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from litestar import Router
+from litestar import Router, route
+from litestar.exceptions import NotFoundException
 
 from salonkeep.web.admin.routes import routes as admin_routes
 from salonkeep.web.aftercare.routes import routes as aftercare_routes
@@ -13,11 +14,25 @@ from salonkeep.web.pages import STAFF_EXCEPTION_HANDLERS
 from salonkeep.web.workspace.routes import routes as workspace_routes
 
 
+@route("/{rest:path}", http_method=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+async def no_such_page(rest: str) -> None:
+    """Any other address under /app (a mistyped URL): behind the guard like every page, so the
+    person gets the "not found" page in the layout, with their navigation (not JSON)."""
+    raise NotFoundException()
+
+
 def staff_router() -> Router:
     """Every /app route, behind the staff guard."""
     return Router(
         path="/app",
-        route_handlers=[*workspace_routes, *staff_routes, *admin_routes, *aftercare_routes, *delivery_routes],
+        route_handlers=[
+            *workspace_routes,
+            *staff_routes,
+            *admin_routes,
+            *aftercare_routes,
+            *delivery_routes,
+            no_such_page,
+        ],
         middleware=[StaffGuard()],
         exception_handlers=STAFF_EXCEPTION_HANDLERS,
     )

@@ -281,6 +281,76 @@ async def create_client(data: ClientInput) -> ClientView:
     return view
 
 
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """An existing client with the same phone or e-mail as the one being entered."""
+
+    id: UUID
+    full_name: str
+    #: The fields that match: ``phone``, ``email`` or both.
+    matched: tuple[str, ...]
+
+
+def _normalised(value: str, check: Any) -> str:
+    """``value`` as stored (E.164 phone, lower-cased e-mail), or "" when it is not valid (the
+    save reports that)."""
+    if not value.strip():
+        return ""
+    try:
+        return str(check(value))
+    except ValidationFailed:
+        return ""
+
+
+async def find_duplicates(
+    phone: str = "", email: str = "", exclude: UUID | None = None
+) -> list[PossibleDuplicate]:
+    """Clients in the person's branch scope (not erased, not ``exclude``) whose phone or
+    e-mail is the same as ``phone`` or ``email`` once normalised as a save would store them
+    (``040 123 4567`` is ``+358401234567`` for a Finnish tenant; e-mail case is ignored).
+    Clients out of scope are never named. One audit event (the fields compared, no values)."""
+    ctx = current()
+    require(ctx, Action.CLIENT_CREATE)
+    tenant = await get_tenant(ctx.tenant_id)
+    wanted_phone = _normalised(phone, lambda v: validation.phone(v, tenant.country))
+    wanted_email = _normalised(email, validation.email)
+    if not wanted_phone and not wanted_email:
+        return []
+    scope = await current_branch_scope(ctx)
+    same = [Client.phone == wanted_phone] if wanted_phone else []
+    same += [Client.email == wanted_email] if wanted_email else []
+    condition = same[0] if len(same) == 1 else (same[0] | same[1])
+    async with unit_of_work(ctx):
+        query = scope.restrict(scoped.objects(Client), Client.branch_id).where(
+            condition, Client.erased_at.is_null()
+        )
+        if exclude is not None:
+            query = query.where(Client.id != exclude)
+        rows = await query.order_by(Client.last_name).limit(10)
+        await audit.record(
+            audit.AuditAction.SEARCH,
+            subject="client_duplicate_check",
+            fields=[name for name, value in (("phone", wanted_phone), ("email", wanted_email)) if value],
+            reason=f"{len(rows)} results",
+            ctx=ctx,
+        )
+    return [
+        PossibleDuplicate(
+            id=row.id,
+            full_name=f"{row.first_name} {row.last_name}".strip(),
+            matched=tuple(
+                name
+                for name, stored, entered in (
+                    ("phone", row.phone, wanted_phone),
+                    ("email", row.email, wanted_email),
+                )
+                if entered and stored == entered
+            ),
+        )
+        for row in rows
+    ]
+
+
 async def get_client(client_id: UUID) -> ClientView:
     """One client of the current tenant; NotFound for any other id or one out of scope.
 
@@ -353,27 +423,31 @@ def _starting_with(word: str) -> Combinable:
     return Client.id.is_in(terms)
 
 
-async def search_clients(query: str = "", limit: int = 20) -> list[ClientView]:
+def _matching(query: Any, q: str) -> Any:
+    """``query`` (of clients) limited to those matching every word of ``q``."""
+    if q:
+        for word in query_words(q) or [normalise(q)[:MAX_TERM]]:
+            query = query.where(_starting_with(word))
+    return query
+
+
+async def search_clients(query: str = "", limit: int = 20, offset: int = 0) -> list[ClientView]:
     """Clients in scope with, for every word of ``query``, a name word or phone number
     starting with it (case and accents ignored; phone digits in international or national
-    form), by name."""
+    form), by name; ``offset`` skips that many (pages of a long list)."""
     ctx = current()
     require(ctx, Action.CLIENT_VIEW)
     scope = await current_branch_scope(ctx)
     q = query.strip()
     async with unit_of_work(ctx):
-        found = scope.restrict(scoped.objects(Client), Client.branch_id)
-        if q:
-            for word in query_words(q) or [normalise(q)[:MAX_TERM]]:
-                found = found.where(_starting_with(word))
+        found = _matching(scope.restrict(scoped.objects(Client), Client.branch_id), q)
         if q and is_postgres(get_engine()):
             # A plan for the actual words: a generic plan (which PostgreSQL picks for a
             # prepared statement after a few runs) cannot tell "ella" (8,000 clients, walk the
             # name index) from "virtanen1234" (one client, start from the term index).
             await execute("select set_config('plan_cache_mode', 'force_custom_plan', true)")
-        rows = (
-            await found.order_by(Client.last_name).order_by(Client.first_name).limit(max(1, min(limit, 200)))
-        )
+        found = found.order_by(Client.last_name).order_by(Client.first_name).order_by(Client.id)
+        rows = await found.limit(max(1, min(limit, 200))).offset(max(0, offset))
         # One event for the search (never the query text, which may be a name or a phone).
         await audit.record(
             audit.AuditAction.SEARCH,
@@ -383,6 +457,18 @@ async def search_clients(query: str = "", limit: int = 20) -> list[ClientView]:
             ctx=ctx,
         )
         return [await _view(ctx, row) for row in rows]
+
+
+async def count_clients(query: str = "") -> int:
+    """How many clients in scope :func:`search_clients` finds for ``query`` (no data is read,
+    so nothing is audited)."""
+    ctx = current()
+    require(ctx, Action.CLIENT_VIEW)
+    scope = await current_branch_scope(ctx)
+    q = query.strip()
+    async with unit_of_work(ctx):
+        ids = _matching(scope.restrict(scoped.select(Client, Client.id), Client.branch_id), q)
+        return await scoped.count(Client, Client.id.is_in(ids))
 
 
 async def update_client(client_id: UUID, data: ClientInput) -> ClientView:

@@ -56,12 +56,14 @@ from salonkeep.core.events import (
     ServicePerformed,
 )
 from salonkeep.core.formatting import format_date, format_datetime, format_time
+from salonkeep.core.privacy.export_letter_texts import LetterSection
 from salonkeep.core.visits.tables import Sale, Visit
 from salonkeep.tenants import scoped
 from salonkeep.tenants.clock import now
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Branch, Tenant
 
 PROJECT = "salonkeep"
@@ -96,52 +98,76 @@ class Setting:
     maximum: int | None = None
 
     def parse(self, raw: str) -> Any:
-        """Turn text typed by an owner (CLI, form) into a value; raises ValueError."""
+        """Turn text typed by an owner (CLI, form) into a value; raises
+        :class:`SettingRefused` (a ValueError) saying why."""
         raw = raw.strip()
         if self.type == "int":
-            return self.check(int(raw))
+            return self.check(_whole_number(raw, "whole_number"))
         if self.type == "bool":
             if raw.lower() in ("1", "true", "yes", "on"):
                 return True
             if raw.lower() in ("0", "false", "no", "off"):
                 return False
-            raise ValueError("use true or false")
+            raise SettingRefused("bool", "use true or false")
         if self.type == "time":
             return self.check(raw)
         if self.type == "int_list":
-            return self.check([int(part) for part in raw.replace(" ", "").split(",") if part])
+            parts = [part for part in raw.replace(" ", "").split(",") if part]
+            return self.check([_whole_number(part, "int_list") for part in parts])
         return self.check(raw)
 
     def check(self, value: Any) -> Any:
-        """Validate a value of this setting's type; returns it or raises ValueError."""
+        """Validate a value of this setting's type; returns it or raises :class:`SettingRefused`."""
         if self.type == "int":
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError("must be a whole number")
+                raise SettingRefused("whole_number", "must be a whole number")
             self._bounds(value)
         elif self.type == "bool":
             if not isinstance(value, bool):
-                raise ValueError("must be true or false")
+                raise SettingRefused("bool", "must be true or false")
         elif self.type == "time":
             try:
                 time.fromisoformat(str(value))
             except ValueError:
-                raise ValueError("must be a time such as 10:00") from None
+                raise SettingRefused("time", "must be a time such as 10:00") from None
         elif self.type == "int_list":
             if not isinstance(value, list) or not value or not all(isinstance(v, int) for v in value):
-                raise ValueError("must be a comma-separated list of whole numbers")
+                raise SettingRefused("int_list", "must be a comma-separated list of whole numbers")
             for item in value:
                 self._bounds(item)
             if sorted(set(value)) != value:
-                raise ValueError("must be increasing, without repeats")
+                raise SettingRefused("increasing", "must be increasing, without repeats")
         elif not isinstance(value, str) or len(value) > 2000:
-            raise ValueError("must be text of at most 2000 characters")
+            raise SettingRefused("text", "must be text of at most 2000 characters")
         return value
 
     def _bounds(self, value: int) -> None:
         if self.minimum is not None and value < self.minimum:
-            raise ValueError(f"must be at least {self.minimum}")
+            raise SettingRefused("minimum", f"must be at least {self.minimum}", self.minimum)
         if self.maximum is not None and value > self.maximum:
-            raise ValueError(f"must be at most {self.maximum}")
+            raise SettingRefused("maximum", f"must be at most {self.maximum}", self.maximum)
+
+
+class SettingRefused(ValueError):
+    """A programme setting's value was refused. ``reason`` says why in one word (``whole_number``,
+    ``bool``, ``time``, ``int_list``, ``increasing``, ``text``, ``minimum``, ``maximum``) so an
+    edge can show it in the person's language; ``limit`` is the bound for minimum/maximum; the
+    message is the English sentence (CLI, logs)."""
+
+    def __init__(self, reason: str, message: str, limit: int | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.limit = limit
+
+
+def _whole_number(raw: str, reason: str) -> int:
+    """``raw`` as an int, or SettingRefused (never Python's "invalid literal for int()")."""
+    try:
+        return int(raw)
+    except ValueError:
+        if reason == "int_list":
+            raise SettingRefused(reason, "must be a comma-separated list of whole numbers") from None
+        raise SettingRefused(reason, "must be a whole number") from None
 
 
 #: Settings every programme has (the host adds them to each programme's schema).
@@ -420,6 +446,29 @@ class Plan:
         return await self._consent(purpose)
 
 
+@dataclass(frozen=True)
+class SalonFacts:
+    """Who a client deals with, for papers given to the client (receipts, letters): the
+    salon's (tenant's) name and the branch's name, address and phone."""
+
+    name: str
+    branch: str = ""
+    address: str = ""
+    phone: str = ""
+
+
+async def salon_facts(branch_id: UUID | None) -> SalonFacts:
+    """The current tenant's name and the details of its branch ``branch_id`` (none: the
+    name alone)."""
+    ctx = current()
+    tenant = await get_tenant(ctx.tenant_id)
+    async with unit_of_work(ctx):
+        branch = await scoped.get(Branch, branch_id) if branch_id is not None else None
+    if branch is None:
+        return SalonFacts(tenant.name)
+    return SalonFacts(tenant.name, branch.name, branch.address or "", branch.phone or "")
+
+
 __all__ = [
     "ABNORMAL_REACTION",
     "COMMON_SETTINGS",
@@ -444,6 +493,7 @@ __all__ = [
     "ConsentWithdrawn",
     "DomainEvent",
     "Forbidden",
+    "LetterSection",
     "NotFound",
     "OutgoingMessage",
     "Panel",
@@ -457,9 +507,11 @@ __all__ = [
     "Programme",
     "ReferralRecorded",
     "Sale",
+    "SalonFacts",
     "SendResult",
     "ServicePerformed",
     "Setting",
+    "SettingRefused",
     "Tenant",
     "TenantContext",
     "TouchpointFact",
@@ -476,6 +528,7 @@ __all__ = [
     "local_date",
     "now",
     "require",
+    "salon_facts",
     "scoped",
     "unit_of_work",
     "visible_client_row",

@@ -28,8 +28,9 @@ from salonkeep.core.access import Action, require
 from salonkeep.core.apps import all_tables
 from salonkeep.core.clients.service import ENCRYPTED_COLUMNS, ClientInput, update_client
 from salonkeep.core.clients.tables import Client, visible_client_row
-from salonkeep.core.formatting import format_datetime, install_filters
+from salonkeep.core.formatting import display, install_filters
 from salonkeep.core.keys.service import PREFIX, decrypt_column, decrypt_fields, shred_client_key
+from salonkeep.core.privacy import export_letter
 from salonkeep.core.privacy.tables import REQUEST_KINDS, REQUEST_STATUSES, PrivacyRequest
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
@@ -280,36 +281,28 @@ async def export_client(client_id: UUID, *, request_id: UUID | None = None) -> d
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
-    extensions=["jinja2.ext.i18n"],
 )
-_templates.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 install_filters(_templates)
 
 
-def _stored_moment(value: Any) -> datetime | None:
-    """A moment as the export writes it (ISO 8601 with its UTC offset), else None."""
-    if not isinstance(value, str) or len(value) < 19 or value[10:11] != "T":
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
+def letter_language(data: dict[str, Any]) -> str:
+    """The language the readable export is written in: the client's own, else the display
+    scope's (the person's or the tenant's)."""
+    own = str(data.get("client", {}).get("preferred_locale") or "")
+    chosen = (own or display().locale).replace("-", "_").split("_")[0].lower()
+    return chosen if chosen in export_letter.LANGUAGES else "en"
 
 
-def _readable(value: Any) -> Any:
-    """A value of the export for the HTML page: moments in the reader's zone, named."""
-    moment = _stored_moment(value)
-    return format_datetime(moment, show_zone=True) if moment else value
-
-
-_templates.filters["readable"] = _readable
-
-
-def export_html(data: dict[str, Any]) -> str:
-    """The export as a readable, printable HTML page: the JSON export's moments (UTC) shown in
-    the display scope's zone and locale, with the zone named."""
-    return _templates.get_template("export.html").render(data=data, moment=_stored_moment)
+def export_html(data: dict[str, Any], language: str | None = None) -> str:
+    """The export as a letter the client can read (printable HTML): sections with titles,
+    labelled values, dates and times in the display scope's zone, dates and money in the
+    client's language (``language``, else theirs, else the scope's), codes as words, and no
+    internal ids or column names. The JSON export stays the complete copy."""
+    tables = {table._meta.tablename: table for table in all_tables()}
+    letter = export_letter.build_letter(data, tables, Client, language=language or letter_language(data))
+    return _templates.get_template("export.html").render(
+        letter=letter, nothing=export_letter.nothing(letter.language)
+    )
 
 
 # --- rectification and restriction ------------------------------------------------------

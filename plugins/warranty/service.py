@@ -16,12 +16,14 @@ from uuid import UUID
 from salonkeep.core.plugins.api import (
     Action,
     NotFound,
+    SalonFacts,
     ValidationFailed,
     current,
     format_date,
     local_date,
     now,
     require,
+    salon_facts,
     scoped,
     unit_of_work,
     visible_client_row,
@@ -47,6 +49,8 @@ class Receipt:
     remedy: str
     refund_due_on: date | None
     completed_on: date
+    #: The salon and the branch that sold the product: name, address, phone.
+    salon: SalonFacts | None = None
 
 
 async def warranties_of(client_id: UUID) -> list[ProductWarranty]:
@@ -220,6 +224,7 @@ async def receipt_of(claim_id: UUID) -> tuple[Receipt, UUID]:
             remedy=str(claim.remedy),
             refund_due_on=claim.refund_due_on,
             completed_on=local_date(claim.completed_at, warranty.time_zone),
+            salon=await salon_facts(warranty.branch_id),
         ),
         claim.client_id,
     )

@@ -9,7 +9,8 @@ from piccolo.columns import UUID, Boolean, Date, ForeignKey, Integer, Text, Time
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
-from salonkeep.core.plugins.api import Branch, Client, Sale, Tenant
+from salonkeep.core.plugins.api import Branch, Client, LetterSection, Sale, Tenant
+from salonkeep.plugins.warranty.letter import CLAIM_SECTION, WARRANTY_SECTION
 
 EXCLUSIONS = ("client_damage", "accident", "improper_use", "out_of_period")
 REMEDIES = ("repair", "replace", "refund", "compensation")
@@ -21,6 +22,8 @@ class ProductWarranty(Table, tablename="product_warranty"):
 
     #: Kept when the client is erased (it belongs to the sale record), pointing at the pseudonym.
     erasure_keep: ClassVar[tuple[str, ...]] = ()
+    #: How the client's readable export shows it.
+    export_letter: ClassVar[LetterSection] = WARRANTY_SECTION
 
     id = UUID(primary_key=True)
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
@@ -44,6 +47,8 @@ class WarrantyClaim(Table, tablename="warranty_claim"):
 
     #: Kept when the client is erased (the after-sales record), with the free text blanked.
     erasure_keep: ClassVar[tuple[str, ...]] = ("description",)
+    #: How the client's readable export shows it.
+    export_letter: ClassVar[LetterSection] = CLAIM_SECTION
 
     id = UUID(primary_key=True)
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)

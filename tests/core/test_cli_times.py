@@ -62,7 +62,8 @@ async def test_cli_prints_local_times_in_the_tenants_locale(backend, tmp_path):
     page = run_cli(
         "privacy", "export", "-t", slug, "--client", who, "--format", "html", env=env, check=True
     ).stdout
-    assert re.search(r"Exported on 27\.11\.2026 11\.0\d\.\d\d \(UTC\+02:00\)\.", page)
-    assert "Times are in the Europe/Helsinki time zone." in page
-    assert "<td>26.11.2026 0.30.00 (UTC+02:00)</td>" in page  # the sale, the visit, the consent
+    # The letter is in the tenant's language (the client chose none): Finnish.
+    assert re.search(r"tilanne 27\.11\.2026 11\.0\d\.\d\d \(UTC\+02:00\)\.", page)
+    assert "Ajat ovat aikavyöhykkeellä Europe/Helsinki." in page
+    assert "<dd>26.11.2026 0.30.00 (UTC+02:00)</dd>" in page  # the sale, the visit, the consent
     assert "2026-11-25T22:30" not in page

@@ -110,7 +110,7 @@ def test_export_request_board_restrict_and_erase(sqlite_backend, cli_client):
     )
     assert data["client"]["allergies"] == "Pollen-991" and "audit_event" in data["tables"]
     html = run_cli("privacy", "export", "-t", slug, "--client", client_id, "--format", "html", env=env).stdout
-    assert "Pollen-991" in html and "<table>" in html
+    assert "Pollen-991" in html and "<dl>" in html and "Your details" in html
     out = run_cli(
         "privacy", "request", "-t", slug, "--client", client_id, "--kind", "erasure", env=env, check=True
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -14,6 +15,7 @@ from salonkeep.core import consent
 from salonkeep.core.access import Forbidden
 from salonkeep.core.audit import chain
 from salonkeep.core.clients.service import ClientInput, create_client, get_client, update_client
+from salonkeep.core.formatting import display_scope, format_date
 from salonkeep.core.keys.tables import ClientKey
 from salonkeep.core.privacy import break_glass, rights
 from salonkeep.core.visits.service import book_appointment, client_history, record_sale, record_service
@@ -94,7 +96,7 @@ async def test_export_holds_every_tables_data_about_the_client(tenant_a, full_cl
     assert data["tables"]["visit"][0]["notes"] == VISIT_NOTE
     json.dumps(data)  # JSON for machines
     html = rights.export_html(data)
-    assert PII["treatment_notes"] in html and "<h2>visit" in html
+    assert PII["treatment_notes"] in html and "<h2>Services you received</h2>" in html
     with tenant_scope(_as(tenant_a, "reception")), pytest.raises(Forbidden):
         await rights.export_client(full_client.id)
 
@@ -197,3 +199,49 @@ async def test_the_board_tracks_the_thirty_day_deadline(tenant_a, full_client, f
             await rights.open_request(full_client.id, "wishes")
     with tenant_scope(_as(tenant_a, "reception")), pytest.raises(Forbidden):
         await rights.list_requests()
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+#: What the letter must never show: column names, codes, internal ids, UTC stamps.
+_INTERNAL = ("tenant_id", "client_id", "branch_id", "price_cents", "_enc", "in_store_tablet", "health_data")
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "price", "details"),
+    [
+        ("en", "Services you received", "€49.00", "Your details"),
+        ("fi", "Saamasi palvelut", "49,00\xa0€", "Perustietosi"),
+        ("ru", "Полученные услуги", "49,00\xa0€", "Ваши данные"),
+        ("zh", "您接受的服务", "€49.00", "您的基本信息"),
+    ],
+)
+async def test_readable_export_is_a_letter_without_internals(
+    tenant_a, full_client, language, title, price, details
+):
+    """Issue 17 item 3: sections with titles, labelled values, money and dates in the reader's
+    language, times in the tenant's zone, nothing internal; the JSON stays complete."""
+    with tenant_scope(_as(tenant_a, "privacy_officer")):
+        data = await rights.export_client(full_client.id)
+    assert data["client"]["tenant_id"] and data["tables"]["sale"][0]["price_cents"] == 4900  # JSON: complete
+    with display_scope("Europe/Helsinki", "en"):
+        html = rights.export_html(data, language)
+    assert f'<html lang="{language}">' in html
+    assert f"<h2>{title}</h2>" in html and f"<h2>{details}</h2>" in html
+    assert price in html
+    assert format_date(DOB, locale=language, width="long") in html
+    for value in (PII["allergies"], PII["treatment_notes"], VISIT_NOTE, "Serum", "Facial"):
+        assert value in html, value
+    assert not _UUID.search(html) and not _ISO_MOMENT.search(html)
+    for internal in _INTERNAL:
+        assert internal not in html, internal
+    assert "Europe/Helsinki" in html  # the zone is named once
+
+
+async def test_readable_export_is_in_the_clients_language(tenant_a, full_client):
+    with tenant_scope(_as(tenant_a, "privacy_officer")):
+        data = await rights.export_client(full_client.id)
+    data["client"]["preferred_locale"] = "fi"
+    with display_scope("Europe/Helsinki", "en"):
+        html = rights.export_html(data)
+    assert '<html lang="fi">' in html and "Hyvä " in html and "Kieli" in html and "Suomi" in html

@@ -297,6 +297,9 @@ async def test_client_page_panels_queued_message_and_printables(backend, tenant_
         receipt = await client.post(f"/app/warranty/claims/{claim_id}/complete", data=mine)
         assert receipt.status_code == 200
         assert "After-sales service receipt" in receipt.text
+        # Issue 17: the receipt names who issued it: the salon, the branch and its address.
+        issuer = receipt.text.split('id="receipt-issuer"', 1)[1].split("</header>", 1)[0]
+        assert f"Salon {tenant_a.slug}" in issuer and "Main street" in issuer and "Main street 1" in issuer
         number = re.search(r'id="receipt-number">(AS-\d{4}-\d{5})<', receipt.text).group(1)
         assert number.endswith("-00001")
         again = await _client_page(client, person.id)

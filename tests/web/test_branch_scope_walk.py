@@ -95,6 +95,8 @@ SPECIAL_PARAMETERS: dict[str, dict[str, str]] = {
     "/static/{file_path:path}": {"file_path": "salonkeep.css"},
     # The OpenAPI schema in its formats.
     "/api/v1/schema/{path:str}": {"path": "openapi.json"},
+    # Any other address under /app: the "not found" page in the layout.
+    "/app/{rest:path}": {"rest": "no-such-page"},
 }
 
 

@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from salonkeep.core import staff as staff_service
 from salonkeep.core.access import (
+    CHAIN_WIDE_ROLES,
     Action,
     StaffAdminForbidden,
     StaffRefusal,
@@ -39,6 +40,13 @@ def refusal_message(reason: StaffRefusal) -> str:
     return messages[reason]
 
 
+def staff_errors(errors: dict[str, str]) -> dict[str, str]:
+    """Field errors of the staff forms, in the person's language where the service's sentence
+    has a translation."""
+    known = {staff_service.NO_BRANCH: _("Choose at least one branch: this role works in branches.")}
+    return {field: known.get(message, message) for field, message in errors.items()}
+
+
 async def _staff_page(
     request: Request[Any, Any, Any],
     *,
@@ -46,6 +54,8 @@ async def _staff_page(
     values: dict[str, str] | None = None,
     invite_link: str = "",
     refused: str = "",
+    row_error: UUID | None = None,
+    saved: bool = False,
     status: int = 200,
 ) -> Template:
     return render(
@@ -55,10 +65,13 @@ async def _staff_page(
             "staff": await staff_service.staff_rows(),
             "branches": await staff_service.assignable_branches(),
             "roles": grantable_roles(current()),
-            "errors": errors or {},
+            "errors": staff_errors(errors or {}),
             "values": values or {},
             "invite_link": invite_link,
             "refused": refused,
+            "row_error": row_error,
+            "chain_wide_roles": CHAIN_WIDE_ROLES,
+            "saved": saved,
         },
         status_code=status,
     )
@@ -72,11 +85,17 @@ async def _refused(request: Request[Any, Any, Any], exc: StaffAdminForbidden) ->
     return await _staff_page(request, refused=refusal_message(exc.reason), status=403)
 
 
+async def _row_refused(request: Request[Any, Any, Any], staff_id: UUID, exc: ValidationFailed) -> Template:
+    """The staff page with why a change of one person was refused, status 422 (nothing saved)."""
+    message = "; ".join(staff_errors(exc.errors).values())
+    return await _staff_page(request, refused=message, row_error=staff_id, status=422)
+
+
 @get("/admin/staff", include_in_schema=False)
-async def staff_page(request: Request[Any, Any, Any]) -> Template:
+async def staff_page(request: Request[Any, Any, Any], saved: str = "") -> Template:
     """Staff, their roles and branches, and the invitation form."""
     require(current(), Action.STAFF_MANAGE)
-    return await _staff_page(request)
+    return await _staff_page(request, saved=bool(saved))
 
 
 @post("/admin/staff", include_in_schema=False)
@@ -86,6 +105,7 @@ async def invite_staff(request: Request[Any, Any, Any]) -> Template:
     form = await request.form()
     data = {key: str(form.get(key, "")) for key in ("email", "name", "role")}
     chosen = [str(value) for value in form.getall("branch")] if "branch" in form else []
+    data["branches"] = "\n".join(chosen)
     try:
         _staff, token = await staff_service.invite(data["email"], data["name"], data["role"], chosen)
     except StaffAdminForbidden as exc:
@@ -108,7 +128,9 @@ async def change_role(request: Request[Any, Any, Any], staff_id: UUID, data: For
         await staff_service.change_role(staff_id, data.get("role", ""))
     except StaffAdminForbidden as exc:
         return await _refused(request, exc)
-    return Redirect("/app/admin/staff", status_code=303)
+    except ValidationFailed as exc:
+        return await _row_refused(request, staff_id, exc)
+    return Redirect("/app/admin/staff?saved=1", status_code=303)
 
 
 @post("/admin/staff/{staff_id:uuid}/branches", include_in_schema=False)
@@ -120,7 +142,9 @@ async def change_branches(request: Request[Any, Any, Any], staff_id: UUID) -> Re
         await staff_service.change_branches(staff_id, chosen)
     except StaffAdminForbidden as exc:
         return await _refused(request, exc)
-    return Redirect("/app/admin/staff", status_code=303)
+    except ValidationFailed as exc:
+        return await _row_refused(request, staff_id, exc)
+    return Redirect("/app/admin/staff?saved=1", status_code=303)
 
 
 @post("/admin/staff/{staff_id:uuid}/active", include_in_schema=False)
@@ -171,6 +195,7 @@ async def _settings_page(
     errors: dict[str, str] | None = None,
     status: int = 200,
     privacy_values: dict[str, Any] | None = None,
+    saved: bool = False,
 ) -> Template:
     rules = await break_glass.break_glass_settings()
     return render(
@@ -182,16 +207,17 @@ async def _settings_page(
             "break_glass": rules,
             "break_glass_roles": break_glass.BREAK_GLASS_ROLES,
             "privacy": privacy_values or await obligations.privacy_settings(),
+            "saved": saved,
         },
         status_code=status,
     )
 
 
 @get("/admin/settings", include_in_schema=False)
-async def settings_page(request: Request[Any, Any, Any]) -> Template:
-    """The organisation's security settings."""
+async def settings_page(request: Request[Any, Any, Any], saved: str = "") -> Template:
+    """The organisation's security settings (``?saved=1``: with the confirmation of a save)."""
     require(current(), Action.SETTINGS_MANAGE)
-    return await _settings_page(request)
+    return await _settings_page(request, saved=bool(saved))
 
 
 @post("/admin/settings/break-glass", include_in_schema=False)
@@ -203,7 +229,7 @@ async def save_break_glass(request: Request[Any, Any, Any], data: Form) -> Respo
         await break_glass.update_break_glass_settings(data.get("break_glass_minutes", ""), off)
     except ValidationFailed as exc:
         return await _settings_page(request, errors=exc.errors, status=422)
-    return Redirect("/app/admin/settings", status_code=303)
+    return Redirect("/app/admin/settings?saved=1", status_code=303)
 
 
 @post("/admin/settings/privacy", include_in_schema=False)
@@ -230,7 +256,7 @@ async def save_settings(request: Request[Any, Any, Any], data: Form) -> Response
     except ValidationFailed as exc:
         values = {**changes, **{k: v == "1" for k, v in changes.items() if k != "idle_lock_seconds"}}
         return await _settings_page(request, values, exc.errors, 422)
-    return Redirect("/app/admin/settings", status_code=303)
+    return Redirect("/app/admin/settings?saved=1", status_code=303)
 
 
 routes = [

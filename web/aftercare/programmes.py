@@ -9,9 +9,10 @@ from litestar.response import Redirect, Template
 
 from salonkeep.core.access import Action, require
 from salonkeep.core.aftercare import programmes
-from salonkeep.core.plugins.api import Setting
+from salonkeep.core.plugins.api import Setting, SettingRefused
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import NotFound
+from salonkeep.web.i18n import gettext as _
 from salonkeep.web.pages import Form, render
 
 
@@ -22,6 +23,25 @@ def as_text(setting: Setting, value: Any) -> str:
     if setting.type == "bool":
         return "true" if value else "false"
     return str(value)
+
+
+def refusal_text(exc: ValueError) -> str:
+    """Why a setting's value was refused, in the person's language."""
+    if not isinstance(exc, SettingRefused):
+        return _("This value is not valid.")
+    if exc.reason == "minimum":
+        return _("Enter %(limit)s or more.") % {"limit": exc.limit}
+    if exc.reason == "maximum":
+        return _("Enter %(limit)s or less.") % {"limit": exc.limit}
+    messages = {
+        "whole_number": _("Enter a whole number, such as 24."),
+        "bool": _("Choose yes or no."),
+        "time": _("Enter a time such as 10:00."),
+        "int_list": _("Enter whole numbers separated by commas, such as 1, 7, 30."),
+        "increasing": _("Enter the numbers in increasing order, each once."),
+        "text": _("Enter at most 2000 characters."),
+    }
+    return messages.get(exc.reason, _("This value is not valid."))
 
 
 async def _page(
@@ -73,7 +93,7 @@ async def save_programme(request: Request[Any, Any, Any], name: str, data: Form)
         try:
             value = setting.parse(raw)
         except ValueError as exc:
-            errors[key] = str(exc) or "is not valid"
+            errors[key] = refusal_text(exc)
             continue
         if value != state.settings.get(key):
             changes[key] = value

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from litestar import Request
@@ -32,6 +33,7 @@ from salonkeep.tenants.signin import StaffSession, idle_lock_seconds, load_sessi
 from salonkeep.tenants.tables import Tenant
 from salonkeep.tenants.tenant_settings import settings_of
 from salonkeep.web import i18n
+from salonkeep.web.auth.return_path import HOME, request_target, safe_return_path
 from salonkeep.web.auth.sessions import COOKIE, STAGE_FULL, SessionData, SessionStore
 from salonkeep.web.read_requests import READ_METHODS, serve_read_only
 
@@ -101,6 +103,16 @@ def _uuid_or_none(value: str) -> UUID | None:
         return None
 
 
+def _lock_screen(scope: Scope, htmx: bool) -> str:
+    """The lock screen, with the page to come back to (a page the person opened, not an htmx
+    fragment or a form post)."""
+    if htmx or scope.get("method") != "GET":
+        return "/app/lock"
+    query = scope.get("query_string", b"").decode("latin-1")
+    back = safe_return_path(request_target(str(scope.get("path", "")), query))
+    return "/app/lock" if back == HOME else f"/app/lock?{urlencode({'next': back})}"
+
+
 class StaffGuard(ASGIMiddleware):
     """Admit only signed-in, active, unlocked staff; set their tenant context and language."""
 
@@ -153,7 +165,7 @@ class StaffGuard(ASGIMiddleware):
         if data.locked:
             await store.save(token, data)
             if not opt.get(LOCK_OK):
-                return await _redirect(send, "/app/lock", htmx)
+                return await _redirect(send, _lock_screen(scope, htmx), htmx)
         elif data.idle_for() > min(_TOUCH_AFTER_SECONDS, idle / 10):
             # Activity restarts the idle clock. A busy page makes many requests a second; the
             # session is written at most once a second for them (the lock may come up to a

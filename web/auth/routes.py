@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
 from salonkeep.tenants import signin
@@ -16,6 +18,7 @@ from salonkeep.tenants.onboarding import find_tenant
 from salonkeep.web import i18n
 from salonkeep.web.auth import audit_events
 from salonkeep.web.auth.guard import LOCK_OK, SETUP_OK, signed, store_of
+from salonkeep.web.auth.return_path import HOME, safe_return_path
 from salonkeep.web.auth.sessions import COOKIE, STAGE_FULL, STAGE_TOTP, SessionData
 from salonkeep.web.auth.totp import TotpBox, provisioning_uri, qr_svg
 from salonkeep.web.i18n import gettext as _
@@ -177,27 +180,36 @@ async def logout(request: Request[Any, Any, Any]) -> Redirect:
 
 
 @get("/lock", opt={LOCK_OK: True, SETUP_OK: True}, include_in_schema=False)
-async def lock_page(request: Request[Any, Any, Any]) -> Template | Redirect:
-    """The lock screen: no client data, only who is signed in and the unlock form."""
+async def lock_page(
+    request: Request[Any, Any, Any], back_to: str = Parameter(query="next", default="")
+) -> Template | Redirect:
+    """The lock screen: no client data, only who is signed in and the unlock form (which
+    carries the page to come back to, checked to be a workspace path)."""
+    back = safe_return_path(back_to)
     if not signed(request).session.locked:
-        return Redirect("/app", status_code=303)
-    return render(request, "lock.html", {"error": ""})
+        return Redirect(back, status_code=303)
+    return render(request, "lock.html", {"error": "", "next": back})
 
 
 @post("/lock", opt={LOCK_OK: True, SETUP_OK: True}, include_in_schema=False)
 async def lock_now(request: Request[Any, Any, Any]) -> Redirect:
-    """Lock the screen now (the page does this itself after the idle time)."""
+    """Lock the screen now (the page does this itself after the idle time); ``next`` is the
+    page the person was on."""
     current = signed(request)
     current.session.locked = True
     await store_of(request).save(current.token, current.session)
-    return Redirect("/app/lock", status_code=303)
+    back = safe_return_path(str((await request.form()).get("next", "")))
+    target = f"/app/lock?{urlencode({'next': back})}" if back != HOME else "/app/lock"
+    return Redirect(target, status_code=303)
 
 
 @post("/unlock", opt={LOCK_OK: True, SETUP_OK: True}, include_in_schema=False)
 async def unlock(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
-    """Unlock with the same person's password or PIN."""
+    """Unlock with the same person's password or PIN, and go back to the page the person was
+    on (a workspace path only; anything else goes to Today)."""
     current = signed(request)
     store = store_of(request)
+    back = safe_return_path(data.get("next", ""))
     try:
         await signin.check_unlock(data.get("secret", ""), _ip(request))
     except signin.SignInRefused as refused:
@@ -205,12 +217,15 @@ async def unlock(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
             await store.delete(current.token)
             return Redirect("/login", status_code=303)
         return render(
-            request, "lock.html", {"error": _("That password or PIN is not right.")}, status_code=401
+            request,
+            "lock.html",
+            {"error": _("That password or PIN is not right."), "next": back},
+            status_code=401,
         )
     current.session.locked = False
     current.session.touch()
     await store.save(current.token, current.session)
-    return Redirect("/app", status_code=303)
+    return Redirect(back, status_code=303)
 
 
 @get("/keepalive", include_in_schema=False)

@@ -56,6 +56,11 @@
     field.name = "_csrf_token";
     field.value = token;
     form.appendChild(field);
+    var back = document.createElement("input");  // the page to come back to after unlocking
+    back.type = "hidden";
+    back.name = "next";
+    back.value = window.location.pathname + window.location.search;
+    form.appendChild(back);
     body.appendChild(form);
     form.submit();
   }

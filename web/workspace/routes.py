@@ -18,7 +18,7 @@ from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.web.aftercare.calls import followups_context
 from salonkeep.web.pages import Form, render
-from salonkeep.web.workspace import forms
+from salonkeep.web.workspace import forms, save_checks
 from salonkeep.web.workspace.panels import visible_panels
 
 
@@ -33,11 +33,30 @@ async def dashboard(request: Request[Any, Any, Any], branch: str = "") -> Templa
     return render(request, "dashboard.html", await followups_context(request, branch))
 
 
+#: Clients per page of the client list.
+PAGE_SIZE = 50
+#: Clients listed under the search box of the Today screen (the rest: "all results").
+TODAY_RESULTS = 10
+
+
 @get("/clients", include_in_schema=False)
-async def client_list(request: Request[Any, Any, Any], q: str = "") -> Template:
-    """Clients by name or phone; htmx asks for the result list only, as the person types."""
-    found = await clients.search_clients(q, limit=50)
-    return render(request, "clients.html", {"q": q, "clients": found}, block="results")
+async def client_list(
+    request: Request[Any, Any, Any], q: str = "", page: str = "1", view: str = ""
+) -> Template:
+    """Clients by name or phone, 50 a page with their count; htmx asks for the result list
+    only, as the person types (``view=today``: the Today search box's short list, nothing
+    before a word is typed)."""
+    if view == "today":
+        found = await clients.search_clients(q, limit=TODAY_RESULTS) if q.strip() else []
+        context = {"q": q, "clients": found, "today": True, "paging": None}
+        return render(request, "clients.html", context, block="results")
+    total = await clients.count_clients(q)
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(max(1, int(page)) if page.isdigit() else 1, pages)
+    found = await clients.search_clients(q, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    first = (number - 1) * PAGE_SIZE + 1 if found else 0
+    paging = {"total": total, "page": number, "pages": pages, "first": first, "last": first + len(found) - 1}
+    return render(request, "clients.html", {"q": q, "clients": found, "paging": paging}, block="results")
 
 
 async def _form_page(
@@ -46,6 +65,7 @@ async def _form_page(
     values: dict[str, str],
     client: clients.ClientView | None,
     errors: dict[str, str] | None = None,
+    checks: save_checks.SaveChecks | None = None,
     status: int = 200,
 ) -> Template:
     return render(
@@ -55,6 +75,8 @@ async def _form_page(
             "values": values,
             "client": client,
             "errors": errors or {},
+            "checks": checks,
+            "channel_labels": save_checks.channel_labels(),
             "branches": await _branch_choices(request),
             "kinds": CLIENT_KINDS,
             "text_fields": forms.editable_text_fields(current()),
@@ -77,10 +99,19 @@ async def create_client(request: Request[Any, Any, Any], data: Form) -> Response
     """Register a client; every field is checked before anything is saved."""
     require(current(), Action.CLIENT_CREATE)
     try:
-        created = await clients.create_client(forms.client_input(current(), data))
+        entered = forms.client_input(current(), data)
+        channel = save_checks.consent_channel(data)
+        checks = await save_checks.check_save(entered, data)
+        if checks.blocking:
+            # Asked first (409): open the existing client or create anyway; record the
+            # health-data consent or save without it. Nothing is saved yet.
+            return await _form_page(request, values=data, client=None, checks=checks, status=409)
+        created = await clients.create_client(entered)
     except ValidationFailed as exc:
         return await _form_page(request, values=data, client=None, errors=exc.errors, status=422)
-    return Redirect(f"/app/clients/{created.id}", status_code=303)
+    if channel is not None:
+        await save_checks.record_health_consent(created.id, channel)
+    return Redirect(f"/app/clients/{created.id}?saved=created", status_code=303)
 
 
 async def _profile(
@@ -90,6 +121,7 @@ async def _profile(
     errors: dict[str, dict[str, str]] | None = None,
     values: dict[str, dict[str, str]] | None = None,
     status: int = 200,
+    saved: str = "",
 ) -> Template:
     client = await clients.get_client(client_id)
     history = await visits.client_history(client_id)
@@ -114,6 +146,7 @@ async def _profile(
             "product_categories": PRODUCT_CATEGORIES,
             "errors": errors or {},
             "values": values or {},
+            "saved": saved,
             **extra,
         },
         status_code=status,
@@ -121,9 +154,10 @@ async def _profile(
 
 
 @get("/clients/{client_id:uuid}", include_in_schema=False)
-async def profile(request: Request[Any, Any, Any], client_id: UUID) -> Template:
-    """A client's profile: contact, needs, health (per role), visits and purchases."""
-    return await _profile(request, client_id)
+async def profile(request: Request[Any, Any, Any], client_id: UUID, saved: str = "") -> Template:
+    """A client's profile: contact, needs, health (per role), visits and purchases
+    (``?saved=created`` or ``updated``: with the confirmation of the save)."""
+    return await _profile(request, client_id, saved=saved if saved in ("created", "updated") else "")
 
 
 @get("/clients/{client_id:uuid}/edit", include_in_schema=False)
@@ -140,10 +174,17 @@ async def update_client(request: Request[Any, Any, Any], client_id: UUID, data: 
     require(current(), Action.CLIENT_EDIT)
     client = await clients.get_client(client_id)
     try:
-        await clients.update_client(client_id, forms.client_input(current(), data))
+        entered = forms.client_input(current(), data)
+        channel = save_checks.consent_channel(data)
+        checks = await save_checks.check_save(entered, data, client)
+        if checks.blocking:
+            return await _form_page(request, values=data, client=client, checks=checks, status=409)
+        await clients.update_client(client_id, entered)
     except ValidationFailed as exc:
         return await _form_page(request, values=data, client=client, errors=exc.errors, status=422)
-    return Redirect(f"/app/clients/{client_id}", status_code=303)
+    if channel is not None:
+        await save_checks.record_health_consent(client_id, channel)
+    return Redirect(f"/app/clients/{client_id}?saved=updated", status_code=303)
 
 
 @post("/clients/{client_id:uuid}/services", include_in_schema=False)
