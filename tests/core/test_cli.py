@@ -206,7 +206,7 @@ def test_duplicate_staff_email(sqlite_backend, cli_tenant):
         "--name",
         "A",
         "--role",
-        "reception",
+        "privacy_officer",  # works chain-wide: needs no branch (the tenant has none yet)
         env=env,
         check=True,
     )

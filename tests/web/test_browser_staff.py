@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -81,6 +82,12 @@ async def test_reception_day_search_edit_sell_lock_unlock(backend, tenant_a, ser
     await expect(page).to_have_url(f"{server}/app")
     await expect(page.locator("#followups .empty")).to_be_visible()
 
+    # Today's search answers as one types too (issue 17), without leaving Today.
+    await page.locator("#today-search").press_sequentially("Ain", delay=60)
+    await expect(page.locator("#today-results li")).to_have_count(1)
+    await expect(page.locator("#today-results li").first).to_contain_text("Aino Virtanen")
+    await expect(page).to_have_url(f"{server}/app")
+
     # Search as you type: htmx swaps the result list, the page does not navigate.
     await page.click("a[data-nav=clients]")
     await page.locator("#client-search").press_sequentially("Ain", delay=60)
@@ -126,7 +133,8 @@ async def test_reception_day_search_edit_sell_lock_unlock(backend, tenant_a, ser
     await set_tenant_settings(tenant_a, idle_lock_seconds=2)
     await page.reload()
     await expect(page.locator("#client-name")).to_have_text("Aino Virtanen")
-    await expect(page).to_have_url(f"{server}/app/lock", timeout=10_000)
+    # The lock screen keeps the page the person was on (issue 17).
+    await expect(page).to_have_url(re.compile(r"/app/lock\?next=%2Fapp%2Fclients%2F"), timeout=10_000)
     await expect(page.locator("#lock-screen")).to_be_visible()
     dom = await page.content()
     for secret in ("Aino", "Virtanen", "+358507654321", "Hydrating serum"):
@@ -134,7 +142,7 @@ async def test_reception_day_search_edit_sell_lock_unlock(backend, tenant_a, ser
     assert await page.title() != "Aino Virtanen · Salonkeep"
     # Going back or straight to the profile only shows the lock screen.
     await page.goto(f"{server}/app/clients/{person.id}")
-    await expect(page).to_have_url(f"{server}/app/lock")
+    await expect(page).to_have_url(f"{server}/app/lock?next=%2Fapp%2Fclients%2F{person.id}")
     assert "Aino" not in await page.content()
 
     # The same person unlocks with their password.
@@ -144,11 +152,13 @@ async def test_reception_day_search_edit_sell_lock_unlock(backend, tenant_a, ser
     await expect(page.locator("#lock-screen .error")).to_be_visible()
     await page.fill("#secret", PASSWORD)
     await page.click("#lock-screen form[action='/app/unlock'] button")
-    await expect(page).to_have_url(f"{server}/app")
+    # Unlocking goes back to the page the person was on.
+    await expect(page).to_have_url(f"{server}/app/clients/{person.id}")
+    await expect(page.locator("#client-name")).to_have_text("Aino Virtanen")
 
     # Another staff member signs in as themselves from the lock screen.
     await page.click("form[action='/app/lock'] button")
-    await expect(page).to_have_url(f"{server}/app/lock")
+    await expect(page).to_have_url(f"{server}/app/lock?next=%2Fapp%2Fclients%2F{person.id}")
     await page.click("text=Sign in as someone else")
     await expect(page).to_have_url(f"{server}/login")
     await expect(page.locator("#tenant")).to_have_value(tenant_a.slug)  # remembered

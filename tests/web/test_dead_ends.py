@@ -414,14 +414,17 @@ async def test_mistyped_app_address_is_a_page_in_the_layout_and_the_api_keeps_js
     async with AsyncTestClient(create_app(backend.settings)) as client:
         assert (await client.get("/app/no-such-page", follow_redirects=False)).headers["location"] == "/login"
         await sign_in(client, tenant_a.slug, _owner(tenant_a))
-        for path in ("/app/no-such-page", "/app/admin/nothing/here", "/app/clients/new/more"):
+        for path in ("/app/no-such-page", "/app/clinets", "/app/no/such/page"):
             page = await client.get(path)
             assert page.status_code == 404, path
             assert page.headers["content-type"].startswith("text/html"), path
             assert 'data-nav="clients"' in page.text and "Not found." in page.text, path
-        # An id that is no id is refused by the router itself: a page too (without navigation).
-        bad_id = await client.get("/app/clients/not-an-id/edit")
-        assert bad_id.status_code == 404 and "Page not found" in bad_id.text
+        # Below a known section the router itself refuses (an id that is no id, a page that
+        # does not exist): a page too, with the way back (without the navigation).
+        for path in ("/app/clients/not-an-id/edit", "/app/admin/nothing/here"):
+            page = await client.get(path)
+            assert page.status_code == 404 and page.headers["content-type"].startswith("text/html"), path
+            assert "Page not found" in page.text and 'href="/app"' in page.text, path
         outside = await client.get("/no-such-page")
         assert outside.status_code == 404 and outside.headers["content-type"].startswith("text/html")
         assert "Page not found" in outside.text
