@@ -44,6 +44,8 @@ class ServicePerformed(DomainEvent):
     category: str
     first_visit: bool
     is_procedure: bool
+    #: The staff member who did the service (who calls the client afterwards), if recorded.
+    staff_id: UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,12 @@ class ProductSold(DomainEvent):
     product: str
     category: str
     quantity: int
+    #: The staff member who sold it, if recorded.
+    staff_id: UUID | None = None
+    #: True when the client had never bought this product before.
+    new_product: bool = True
+    #: What the client paid, in cents of the tenant's currency.
+    price_cents: int = 0
 
 
 @dataclass(frozen=True)

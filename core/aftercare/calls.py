@@ -23,6 +23,7 @@ from salonkeep.core.formatting import display
 from salonkeep.core.plugins.api import (
     ABNORMAL_REACTION,
     NO_ANSWER,
+    NOT_CONVENIENT,
     OPTED_OUT,
     OUTCOMES,
     WANTS_APPOINTMENT,
@@ -65,6 +66,9 @@ class CallItem:
     missed: bool
     #: What staff wrote that the task carries (the reporting call's note), as the role may see it.
     detail: notes.StaffNote = field(default_factory=notes.StaffNote)
+    #: The person the call is for (who served the client), and their name.
+    assigned_staff_id: UUID | None = None
+    assigned_staff_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,8 @@ class TouchpointView:
     #: The last outcome's note and the text carried from the cause, as the role may see them.
     note: notes.StaffNote = field(default_factory=notes.StaffNote)
     detail: notes.StaffNote = field(default_factory=notes.StaffNote)
+    #: The person the call or task is for (``None``: anyone in the branch).
+    assigned_staff_id: UUID | None = None
 
 
 def touchpoint_view(
@@ -125,6 +131,7 @@ def touchpoint_view(
         missed=row.missed,
         note=note or notes.StaffNote(),
         detail=detail or notes.StaffNote(),
+        assigned_staff_id=row.assigned_staff_id,
     )
 
 
@@ -174,6 +181,17 @@ async def due_calls(branch_id: UUID, now: datetime | None = None) -> list[CallIt
                 CallPreference, CallPreference.client_id, CallPreference.preferred_time
             ).where(CallPreference.client_id.is_in(client_ids or [ctx.tenant_id]))
         }
+        staff_ids = list({r.assigned_staff_id for r in rows if r.assigned_staff_id})
+        staff_names = (
+            {
+                s["id"]: s["name"]
+                for s in await scoped.select(StaffMember, StaffMember.id, StaffMember.name).where(
+                    StaffMember.id.is_in(staff_ids)
+                )
+            }
+            if staff_ids
+            else {}
+        )
         titles = {s.programme.name: s.programme.title for s in await tenant_programmes()}
         details = {
             r.id: await notes.reveal(ctx, r.client_id, "touchpoint", "detail", r.id, r.detail) for r in rows
@@ -201,6 +219,8 @@ async def due_calls(branch_id: UUID, now: datetime | None = None) -> list[CallIt
                 assigned_role=row.assigned_role,
                 missed=row.missed,
                 detail=details[row.id],
+                assigned_staff_id=row.assigned_staff_id,
+                assigned_staff_name=staff_names.get(row.assigned_staff_id, ""),
             )
         )
     items.sort(key=lambda i: (i.urgency != "urgent", not i.overdue, i.due_at))
@@ -213,6 +233,9 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
 
     - ``no_answer``: the call comes back after the programme's ``retry_after_hours``, until
       ``max_attempts`` unanswered tries, then it is marked failed;
+    - ``not_convenient``: the client asked to be called another day: the call comes back on
+      the next day at the programme's ``call_time`` (branch zone) and the try does not count
+      as an attempt;
     - ``abnormal_reaction``: an urgent task for the branch manager, due at once (always,
       even if the programme has been switched off meanwhile);
     - ``wants_appointment``: a task for reception to book it, due at once;
@@ -255,17 +278,21 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
                 recorded_at=now,
             )
         )
-        row.attempts += 1
+        plan = await host.build_plan(row.client_id, row.branch_id)
+        if outcome != NOT_CONVENIENT:
+            row.attempts += 1
         row.outcome = outcome
         row.note = await notes.seal(ctx, row.client_id, "touchpoint", "note", row.id, note)
         if outcome == NO_ANSWER and row.attempts < int(settings["max_attempts"]):
             row.due_at = now + timedelta(hours=int(settings["retry_after_hours"]))
+        elif outcome == NOT_CONVENIENT:
+            call_time = str(settings.get("call_time", "10:00"))
+            row.due_at = local_at(plan.today() + timedelta(days=1), call_time, plan.time_zone)
         else:
             row.status = "failed" if outcome == NO_ANSWER else "done"
             row.completed_by = ctx.actor_id
             row.completed_at = now
         await row.save()
-        plan = await host.build_plan(row.client_id, row.branch_id)
         escalations = []
         if outcome == ABNORMAL_REACTION:
             escalations.append(

@@ -62,6 +62,7 @@ def to_fact(row: Touchpoint, note: str = "") -> TouchpointFact:
         note=note,
         attempts=row.attempts,
         missed=row.missed,
+        assigned_staff_id=row.assigned_staff_id,
     )
 
 
@@ -132,6 +133,7 @@ async def build_plan(
         _consent=consent,
         _referrer=referrer,
         locale=tenant.default_locale,
+        salon_name=tenant.name,
     )
 
 
@@ -153,6 +155,8 @@ def _values(item: Planned, client_id: UUID, branch_id: UUID) -> dict[str, Any]:
             "detail": item.detail,
             "urgency": item.urgency,
             "assigned_role": item.assigned_role,
+            "assigned_staff_id": item.assigned_staff_id,
+            "purpose": item.purpose,
             "miss_after": item.miss_after,
         }
     if isinstance(item, PlannedMessage):
@@ -174,6 +178,7 @@ def _values(item: Planned, client_id: UUID, branch_id: UUID) -> dict[str, Any]:
         "detail": item.detail,
         "urgency": item.urgency,
         "assigned_role": item.assigned_role,
+        "assigned_staff_id": item.assigned_staff_id,
     }
 
 
@@ -219,7 +224,7 @@ async def write_planned(
             continue
         item = _without_private(item, private) if private else item
         client_id = item.client_id or plan.client.id
-        if isinstance(item, PlannedMessage):
+        if isinstance(item, PlannedMessage | PlannedCall):
             if item.purpose not in MESSAGE_PURPOSES:
                 raise ValueError(f"{item.programme}:{item.key}: unknown purpose {item.purpose!r}")
             if not await consent_gate.allows(client_id, item.purpose):
@@ -250,8 +255,8 @@ async def cancel_open(
     purpose: str | None = None,
     kinds: tuple[str, ...] = ("call", "message", "task"),
 ) -> int:
-    """Cancel a client's open touchpoints of ``kinds`` (of one programme, or queued messages
-    of one purpose), for the current tenant."""
+    """Cancel a client's open touchpoints of ``kinds`` (of one programme, or the queued
+    messages and planned calls of one purpose), for the current tenant."""
     where = (
         (Touchpoint.client_id == client_id)
         & Touchpoint.status.is_in(["planned", "queued"])
@@ -260,7 +265,7 @@ async def cancel_open(
     if programme is not None:
         where = where & (Touchpoint.programme == programme)
     if purpose is not None:
-        where = where & (Touchpoint.purpose == purpose) & (Touchpoint.kind == "message")
+        where = where & (Touchpoint.purpose == purpose) & Touchpoint.kind.is_in(["message", "call"])
     rows = await scoped.select(Touchpoint, Touchpoint.id).where(where)
     if rows:
         await scoped.update(

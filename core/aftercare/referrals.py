@@ -7,11 +7,11 @@ from uuid import UUID
 from salonkeep.core import events
 from salonkeep.core.access import Action, require
 from salonkeep.core.aftercare.tables import Referral
-from salonkeep.core.clients.service import get_client
+from salonkeep.core.clients.service import ClientView, get_client, search_clients
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
-from salonkeep.tenants.errors import Conflict, ValidationFailed
+from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 
 
 async def record_referral(guest_id: UUID, referrer_id: UUID) -> None:
@@ -45,3 +45,36 @@ async def referrer_of(guest_id: UUID) -> UUID | None:
     """The member who referred ``guest_id`` (inside a unit of work), or ``None``."""
     rows = await scoped.rows(Referral, "referrer_id", "guest_id = {}", guest_id)
     return UUID(str(rows[0]["referrer_id"])) if rows else None
+
+
+async def referrer_view(guest_id: UUID) -> ClientView | None:
+    """The member who referred ``guest_id`` as the acting person may see them (``None``
+    when no referral is recorded or the referrer is outside the person's branch scope)."""
+    ctx = current()
+    guest = await get_client(guest_id)
+    async with unit_of_work(ctx):
+        referrer_id = await referrer_of(guest.id)
+    if referrer_id is None:
+        return None
+    try:
+        return await get_client(referrer_id)
+    except NotFound:
+        return None
+
+
+async def find_referrer(text: str) -> UUID:
+    """The member a person typed: a client number (id), or a phone number or name matching
+    exactly one client in the person's scope. ValidationFailed names ``referrer``."""
+    text = text.strip()
+    if not text:
+        raise ValidationFailed({"referrer": "is required (the member's phone number or client number)"})
+    try:
+        return UUID(text)
+    except ValueError:
+        pass
+    found = await search_clients(text[:100], 2)
+    if len(found) != 1:
+        raise ValidationFailed(
+            {"referrer": "no single client matches; give the phone number or client number"}
+        )
+    return found[0].id

@@ -19,6 +19,7 @@ from salonkeep.core.cli.keys import keys_app
 from salonkeep.core.cli.outbox import outbox
 from salonkeep.core.cli.privacy import privacy_app
 from salonkeep.core.cli.programmes import calls_command, programme_app
+from salonkeep.core.cli.records import client_app, outcome_command
 from salonkeep.core.cli.runner import echo_rows, fail, is_interactive, run, settings_or_fail
 from salonkeep.core.cli.up import run_module, up
 from salonkeep.core.demo import load_demo
@@ -47,6 +48,8 @@ app.command(help="Run everything on this machine: migrate, embedded Redis, web a
 app.add_typer(programme_app, name="programme")
 app.command(help="List a tenant's messages (the delivery outbox) and their states.")(outbox)
 app.command("calls")(calls_command)
+app.add_typer(client_app, name="client")
+app.command("outcome")(outcome_command)
 app.command("healthcheck")(healthcheck)
 app.command("backup")(backup)
 app.add_typer(import_app, name="import")

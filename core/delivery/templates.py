@@ -123,6 +123,7 @@ SAMPLE = {
     "service": "Facial",
     "instructions": "Keep the treated area clean and out of the sun for a week.",
     "guest": "Anna",
+    "item": "Night cream",
     "starts_at": datetime(2026, 3, 25, 8, 0, tzinfo=UTC),
     "link": "https://salon.example/t/aurora/consent/TOKEN",
 }

@@ -57,6 +57,7 @@ from salonkeep.core.events import (
 )
 from salonkeep.core.formatting import format_date, format_datetime, format_time
 from salonkeep.core.privacy.export_letter_texts import LetterSection
+from salonkeep.core.keys.service import decrypt_column, encrypt_column
 from salonkeep.core.visits.tables import Sale, Visit
 from salonkeep.tenants import scoped
 from salonkeep.tenants.clock import now
@@ -81,7 +82,10 @@ NO_ANSWER = "no_answer"
 ABNORMAL_REACTION = "abnormal_reaction"
 WANTS_APPOINTMENT = "wants_appointment"
 OPTED_OUT = "opted_out"
-OUTCOMES = (REACHED, NO_ANSWER, ABNORMAL_REACTION, WANTS_APPOINTMENT, OPTED_OUT)
+#: The client picked up but it was not a good moment: the call comes back on the next day at
+#: the programme's call time, and the attempt does not count towards ``max_attempts``.
+NOT_CONVENIENT = "not_convenient"
+OUTCOMES = (REACHED, NO_ANSWER, NOT_CONVENIENT, ABNORMAL_REACTION, WANTS_APPOINTMENT, OPTED_OUT)
 
 SettingType = Literal["int", "bool", "text", "time", "int_list"]
 
@@ -215,6 +219,12 @@ class PlannedCall:
     client_id: UUID | None = None
     #: Text staff wrote that the call carries (see :class:`PlannedTask`).
     detail: str = ""
+    #: The person who makes the call (e.g. ``event.staff_id``, who served the client); shown
+    #: on the call list with their name. ``None``: anyone in the branch (or ``assigned_role``).
+    assigned_staff_id: UUID | None = None
+    #: ``service`` (aftercare the client is owed) or a consent purpose (``greetings`` for a
+    #: holiday call): the host plans it only with that consent, and a withdrawal cancels it.
+    purpose: str = SERVICE
 
 
 @dataclass(frozen=True)
@@ -258,6 +268,8 @@ class PlannedTask:
     #: encrypted and shown only to roles that see health data. Never copy it into ``title``
     #: or ``body`` (the host moves a ``body`` that contains the note here).
     detail: str = ""
+    #: The person the task is for (see :class:`PlannedCall`).
+    assigned_staff_id: UUID | None = None
 
 
 Planned = PlannedCall | PlannedMessage | PlannedTask
@@ -302,6 +314,8 @@ class TouchpointFact:
     note: str
     attempts: int
     missed: bool
+    #: The person the call or task is for (``None``: anyone in the branch).
+    assigned_staff_id: UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -344,6 +358,18 @@ def local_at(day: date, at: str | time, zone: str) -> datetime:
     return _combine(day, wall, ZoneInfo(zone))
 
 
+async def seal_for_client(client_id: UUID, subject: str, column: str, row_id: UUID, text: str) -> str:
+    """``text`` encrypted under the client's key (erasing the client shreds it), bound to
+    ``subject``/``column``/``row_id``: store what this returns, never the clear text. Call
+    inside a unit of work of the :func:`current` tenant."""
+    return await encrypt_column(current(), client_id, subject, column, row_id, text)
+
+
+async def open_for_client(client_id: UUID, subject: str, column: str, row_id: UUID, sealed: str) -> str:
+    """The clear text of what :func:`seal_for_client` returned for the same names."""
+    return await decrypt_column(current(), client_id, subject, column, row_id, sealed)
+
+
 def working_days_after(day: date, count: int, country: str) -> date:
     """The date ``count`` working days after ``day``: weekends and the country's public
     holidays (``holidays`` package) are skipped."""
@@ -382,6 +408,14 @@ class Plan:
     #: The locale dates in texts are written for: the tenant's default for what the host
     #: stores (scripts, messages), the reader's for client panels.
     locale: str = "en"
+    #: The tenant's (salon's) name, for scripts ("this is … from <salon>").
+    salon_name: str = ""
+
+    def text(self, by_locale: Mapping[str, str], **values: Any) -> str:
+        """The text of ``by_locale`` (``{"en": …, "zh": …}``) for :attr:`locale` (English when
+        the locale has none), formatted with ``values`` and ``salon``."""
+        chosen = by_locale.get(self.locale) or by_locale.get(self.locale.split("_")[0]) or by_locale["en"]
+        return chosen.format(salon=self.salon_name, **values)
 
     def settings(self, programme: str) -> Mapping[str, Any]:
         """The tenant's settings of ``programme`` (defaults merged with the owner's edits)."""
@@ -473,6 +507,7 @@ __all__ = [
     "ABNORMAL_REACTION",
     "COMMON_SETTINGS",
     "MESSAGE_PURPOSES",
+    "NOT_CONVENIENT",
     "NO_ANSWER",
     "OPTED_OUT",
     "OUTCOMES",
@@ -527,9 +562,11 @@ __all__ = [
     "local_at",
     "local_date",
     "now",
+    "open_for_client",
     "require",
     "salon_facts",
     "scoped",
+    "seal_for_client",
     "unit_of_work",
     "visible_client_row",
     "working_days_after",

@@ -161,7 +161,9 @@ async def _through_service(
                 product=values.get("product", "Product"),
                 category=values.get("category", "care"),
                 quantity=values.get("quantity", 1),
+                price_cents=values.get("price_cents", 0),
                 sold_at=values.get("occurred_at"),
+                staff_id=values.get("staff_id"),
             )
         elif event is events.ServicePerformed:
             await visits.record_service(
@@ -169,6 +171,7 @@ async def _through_service(
                 service=values.get("service", "Service"),
                 category=values.get("category", "facial"),
                 performed_at=values.get("occurred_at"),
+                staff_id=values.get("staff_id"),
             )
         elif event is events.AppointmentBooked:
             await visits.book_appointment(
@@ -185,8 +188,9 @@ async def _through_service(
 def emit(salonkeep_tenant: KitTenant, salonkeep_client: ClientView) -> Emit:
     """``await emit(EventClass, **fields)`` makes the event happen for the client and returns
     it. Sales, services and appointments go through the core services (so the sale, visit or
-    appointment exists; ``first_visit`` and ``is_procedure`` follow from the history and the
-    category); other events are published as a core service would, in a unit of work, with
+    appointment exists; ``first_visit``, ``is_procedure`` and ``new_product`` follow from the
+    history and the category; ``staff_id=`` names who served the client, ``price_cents=`` what
+    a sale cost); other events are published as a core service would, in a unit of work, with
     ``tenant_id``, ``client_id``, ``branch_id``, ``occurred_at`` (now) and any other ``*_id``
     field defaulted. ``client_id=`` targets another client of the tenant. Pass a ready event
     instance to publish it as it is (a re-delivery)."""

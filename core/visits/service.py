@@ -19,6 +19,7 @@ from salonkeep.tenants import clock, scoped, validation
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.tables import StaffMember
 
 PROCEDURE_CATEGORIES = frozenset({"medical_aesthetics"})
 #: The most a single sale may cost: one million in the tenant's currency.
@@ -36,6 +37,16 @@ def _when(value: datetime | None, field: str) -> datetime:
     return validation.plausible_year(value, field)
 
 
+async def _served_by(staff_id: UUID | None, actor_id: UUID | None) -> UUID | None:
+    """Who served the client: ``staff_id`` when given (an active staff member of the tenant;
+    inside the unit of work), else the person recording."""
+    if staff_id is None:
+        return actor_id
+    if not await scoped.exists(StaffMember, (StaffMember.id == staff_id) & StaffMember.active.eq(True)):
+        raise ValidationFailed({"staff_id": "no active staff member with this id"})
+    return staff_id
+
+
 def _category(value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ValidationFailed({"category": f"choose one of {', '.join(allowed)}"})
@@ -49,9 +60,11 @@ async def record_service(
     category: str,
     performed_at: datetime | None = None,
     notes: str = "",
+    staff_id: UUID | None = None,
 ) -> Visit:
     """Record a service performed for a client (at the client's home branch unless the actor
-    works in a branch)."""
+    works in a branch) by ``staff_id`` (default: the person recording it), who then makes
+    the aftercare calls."""
     ctx = current()
     require(ctx, Action.SALE_RECORD)
     name = validation.required_text(service, "service")
@@ -61,6 +74,7 @@ async def record_service(
         raise ValidationFailed({"performed_at": "is in the future"})
     client = await load_visible(client_id)
     async with unit_of_work(ctx):
+        served_by = await _served_by(staff_id, ctx.actor_id)
         first = not await scoped.exists(Visit, Visit.client_id == client.id)
         visit_id = uuid4()
         clear_notes = notes.strip()
@@ -75,7 +89,7 @@ async def record_service(
             id=visit_id,
             client_id=client.id,
             branch_id=ctx.branch_id or client.branch_id,
-            staff_id=ctx.actor_id,
+            staff_id=served_by,
             service=name,
             category=category,
             performed_at=when,
@@ -103,6 +117,7 @@ async def record_service(
                 category=category,
                 first_visit=first,
                 is_procedure=category in PROCEDURE_CATEGORIES,
+                staff_id=served_by,
             )
         )
     return visit
@@ -116,8 +131,9 @@ async def record_sale(
     quantity: int = 1,
     price_cents: int = 0,
     sold_at: datetime | None = None,
+    staff_id: UUID | None = None,
 ) -> Sale:
-    """Record a product sold to a client."""
+    """Record a product sold to a client by ``staff_id`` (default: the person recording it)."""
     ctx = current()
     require(ctx, Action.SALE_RECORD)
     errors: dict[str, str] = {}
@@ -141,11 +157,13 @@ async def record_sale(
         raise ValidationFailed({"sold_at": "is in the future"})
     client = await load_visible(client_id)
     async with unit_of_work(ctx):
+        served_by = await _served_by(staff_id, ctx.actor_id)
+        new_product = not await scoped.exists(Sale, (Sale.client_id == client.id) & (Sale.product == name))
         sale = scoped.new(
             Sale,
             client_id=client.id,
             branch_id=ctx.branch_id or client.branch_id,
-            staff_id=ctx.actor_id,
+            staff_id=served_by,
             product=name,
             category=category,
             quantity=quantity,
@@ -172,6 +190,9 @@ async def record_sale(
                 product=name,
                 category=category,
                 quantity=quantity,
+                staff_id=served_by,
+                new_product=new_product,
+                price_cents=price_cents,
             )
         )
     return sale

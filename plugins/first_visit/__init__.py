@@ -1,9 +1,18 @@
+# ruff: noqa: RUF001 - the scripts are in Chinese too, with its full-width punctuation
 """First visit and next appointment.
 
 - ``first_visit_call``: a call 3 days after a client's first treatment to ask how the skin
   feels.
 - ``next_appointment_reminder``: a reminder one day before a new client's next booked care
   (a message to the client: it is part of the service, so it needs no marketing consent).
+- ``new_product_call``: an existing client (a member: "老客户") who buys a product she never
+  bought before gets a call 3 days later about how it feels and whether she uses it the
+  right way, from the person who sold it.
+- ``visit_call``: a call within 24 hours after each visit ("客户离店后24小时内致电"): on the
+  call list of the person who did the service from the visit on, flagged missed when still
+  open 24 hours (setting) after it. Off by default.
+
+Calls go to the person who served the client (``event.staff_id``).
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from salonkeep.core.plugins.api import (
     Planned,
     PlannedCall,
     PlannedMessage,
+    ProductSold,
     Programme,
     ServicePerformed,
     Setting,
@@ -25,6 +35,57 @@ from salonkeep.core.plugins.api import (
 
 FIRST_VISIT = "first_visit_call"
 REMINDER = "next_appointment_reminder"
+NEW_PRODUCT = "new_product_call"
+VISIT_CALL = "visit_call"
+NEW_PRODUCT_SCRIPT = {
+    "en": (
+        "Hello, this is [your name] from {salon}. Is it a good time (3-5 minutes)? How does "
+        "{item} feel after these first days? Are you using it the right way?"
+    ),
+    "zh": (
+        "您好，我是{salon}的[您的名字]。现在方便吗（3-5分钟）？{item}用了几天，感受如何？使用方法是否正确？"
+    ),
+    "ru": (
+        "Здравствуйте, это [ваше имя] из {salon}. Удобно говорить (3-5 минут)? Как ощущения от "
+        "{item} за эти дни? Правильно ли вы им пользуетесь?"
+    ),
+    "fi": (
+        "Hei, täällä [nimesi] salongista {salon}. Sopiiko puhua (3-5 minuuttia)? Miltä {item} on "
+        "tuntunut näinä päivinä? Käytättekö sitä oikein?"
+    ),
+}
+NEW_PRODUCT_TITLE = {
+    "en": "New product call: {item}",
+    "zh": "新购产品回访：{item}",
+    "ru": "Звонок о новом средстве: {item}",
+    "fi": "Uuden tuotteen soitto: {item}",
+}
+VISIT_CALL_SCRIPT = {
+    "en": (
+        "Hello, this is [your name] from {salon}. Is it a good time? Were you satisfied with "
+        "your {item}? Any discomfort, or a suggestion for us? Invite the client to our "
+        "satisfaction survey."
+    ),
+    "zh": (
+        "您好，我是{salon}的[您的名字]。现在方便吗？您对这次{item}满意吗？是否有任何不适或建议？邀"
+        "请客户参加我们的满意度调查。"
+    ),
+    "ru": (
+        "Здравствуйте, это [ваше имя] из {salon}. Удобно говорить? Вы довольны процедурой "
+        "«{item}»? Есть ли дискомфорт или пожелания? Пригласите клиента пройти опрос "
+        "удовлетворённости."
+    ),
+    "fi": (
+        "Hei, täällä [nimesi] salongista {salon}. Sopiiko puhua? Olitteko tyytyväinen hoitoon "
+        "{item}? Onko epämukavuutta tai ehdotuksia? Kutsu asiakas tyytyväisyyskyselyymme."
+    ),
+}
+VISIT_CALL_TITLE = {
+    "en": "Call within 24 hours: {item}",
+    "zh": "24小时内回访：{item}",
+    "ru": "Звонок в течение 24 часов: {item}",
+    "fi": "Soitto 24 tunnin sisällä: {item}",
+}
 PROGRAMMES = [
     Programme(
         name=FIRST_VISIT,
@@ -40,6 +101,19 @@ PROGRAMMES = [
             Setting("days_before", "int", 1, "Days before the appointment.", 1, 7),
             Setting("new_clients_only", "bool", True, "Remind only clients of the kind 'new'."),
         ),
+    ),
+    Programme(
+        name=NEW_PRODUCT,
+        title="Existing client, new product",
+        description="A call a few days after a member buys a product for the first time.",
+        settings=(Setting("days_after", "int", 3, "Days after the purchase.", 1, 30),),
+    ),
+    Programme(
+        name=VISIT_CALL,
+        title="Call within 24 hours of a visit",
+        description="A satisfaction call after each visit, due within a day.",
+        settings=(Setting("within_hours", "int", 24, "Call within this many hours of the visit.", 1, 72),),
+        enabled_by_default=False,
     ),
 ]
 
@@ -66,6 +140,37 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
                     f"Ask whether it is a good time (3-5 minutes). How does your skin feel since "
                     f"the {event.service}? Any redness or discomfort? Note everything in the call log."
                 ),
+                assigned_staff_id=event.staff_id,
+            )
+        )
+    if isinstance(event, ServicePerformed) and plan.enabled(VISIT_CALL):
+        hours = int(plan.settings(VISIT_CALL)["within_hours"])
+        planned.append(
+            PlannedCall(
+                programme=VISIT_CALL,
+                key=f"visit:{event.visit_id}",
+                due_at=event.occurred_at,
+                title=plan.text(VISIT_CALL_TITLE, item=event.service),
+                script=plan.text(VISIT_CALL_SCRIPT, item=event.service),
+                miss_after=event.occurred_at + timedelta(hours=hours),
+                assigned_staff_id=event.staff_id,
+            )
+        )
+    if (
+        isinstance(event, ProductSold)
+        and event.new_product
+        and plan.client.kind == "member"
+        and plan.enabled(NEW_PRODUCT)
+    ):
+        days = int(plan.settings(NEW_PRODUCT)["days_after"])
+        planned.append(
+            PlannedCall(
+                programme=NEW_PRODUCT,
+                key=f"sale:{event.sale_id}",
+                due_at=plan.day(event.occurred_at, days, NEW_PRODUCT),
+                title=plan.text(NEW_PRODUCT_TITLE, item=event.product),
+                script=plan.text(NEW_PRODUCT_SCRIPT, item=event.product),
+                assigned_staff_id=event.staff_id,
             )
         )
     if isinstance(event, AppointmentBooked) and plan.enabled(REMINDER):

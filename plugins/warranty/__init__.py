@@ -99,6 +99,7 @@ async def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
             time_zone=plan.time_zone,
             country=plan.country,
             refund_working_days=int(settings["refund_working_days"]),
+            price_cents=event.price_cents,
             created_at=now(),
         )
         await scoped.insert(warranty)

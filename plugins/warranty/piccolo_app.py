@@ -4,12 +4,12 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from salonkeep.plugins.warranty.tables import ProductWarranty, ReceiptCounter, WarrantyClaim
+from salonkeep.plugins.warranty.tables import ClaimPhoto, ProductWarranty, ReceiptCounter, WarrantyClaim
 
 APP_CONFIG = AppConfig(
     app_name="warranty",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[ProductWarranty, WarrantyClaim, ReceiptCounter],
+    table_classes=[ProductWarranty, WarrantyClaim, ReceiptCounter, ClaimPhoto],
     migration_dependencies=["salonkeep.core.visits.piccolo_app"],
     commands=[],
 )

@@ -3,15 +3,19 @@
 Exclusions: damage by the client, accident, improper use or care, a claim after the period.
 Remedies: repair, replacement, refund, compensation. A return for a quality problem within
 the return window (30 days) is refunded within 15 working days of the tenant's calendar
-(weekends and the country's public holidays skipped). Completing a claim issues the
-after-sales service receipt with its number (``AS-<year>-<sequence>``, per tenant and year).
+(weekends and the country's public holidays skipped), counted from the day the returned
+product is received (:func:`receive_return`); the refund is the price paid plus the return
+shipping. Photos of the product can be attached to a claim or a return (JPEG or PNG, at most
+5 MB, stored encrypted). Completing a claim issues the after-sales service receipt with its
+number (``AS-<year>-<sequence>``, per tenant and year).
 """
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import date
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from salonkeep.core.plugins.api import (
     Action,
@@ -22,16 +26,21 @@ from salonkeep.core.plugins.api import (
     format_date,
     local_date,
     now,
+    open_for_client,
     require,
     salon_facts,
     scoped,
+    seal_for_client,
     unit_of_work,
     visible_client_row,
     working_days_after,
 )
 from salonkeep.plugins.warranty.tables import (
     EXCLUSIONS,
+    MAX_PHOTO_BYTES,
+    PHOTO_TYPES,
     REMEDIES,
+    ClaimPhoto,
     ProductWarranty,
     ReceiptCounter,
     WarrantyClaim,
@@ -51,6 +60,8 @@ class Receipt:
     completed_on: date
     #: The salon and the branch that sold the product: name, address, phone.
     salon: SalonFacts | None = None
+    #: The refund paid (price plus return shipping), in cents; ``None`` for other remedies.
+    refund_amount_cents: int | None = None
 
 
 async def warranties_of(client_id: UUID) -> list[ProductWarranty]:
@@ -138,13 +149,23 @@ async def triage(claim_id: UUID, *, exclusion_reason: str | None = None) -> Warr
     return claim
 
 
-async def agree_remedy(claim_id: UUID, remedy: str) -> WarrantyClaim:
-    """Record the remedy agreed with the client. A refund is due within the tenant's refund
-    period in working days (the terms at the sale; default 15)."""
+#: The most return shipping recorded for one refund: ten thousand in the tenant's currency.
+MAX_SHIPPING_CENTS = 1_000_000
+
+
+async def agree_remedy(claim_id: UUID, remedy: str, *, return_shipping_cents: int = 0) -> WarrantyClaim:
+    """Record the remedy agreed with the client. A refund's amount is the price paid plus
+    ``return_shipping_cents``; it is due within the tenant's refund period in working days
+    (the terms at the sale; default 15), counted from today, or for a return from the day
+    the returned product is received (:func:`receive_return`)."""
     ctx = current()
     require(ctx, Action.SALE_RECORD)
     if remedy not in REMEDIES:
         raise ValidationFailed({"remedy": f"choose one of {', '.join(REMEDIES)}"})
+    if isinstance(return_shipping_cents, bool) or not 0 <= return_shipping_cents <= MAX_SHIPPING_CENTS:
+        raise ValidationFailed({"return_shipping_cents": f"must be between 0 and {MAX_SHIPPING_CENTS}"})
+    if return_shipping_cents and remedy != "refund":
+        raise ValidationFailed({"return_shipping_cents": "is refunded only with a refund"})
     async with unit_of_work(ctx):
         claim, warranty = await _claim(claim_id)
         if claim.status != "in_scope":
@@ -154,11 +175,101 @@ async def agree_remedy(claim_id: UUID, remedy: str) -> WarrantyClaim:
         claim.remedy = remedy
         claim.status = "remedy_agreed"
         if remedy == "refund":
-            claim.refund_due_on = working_days_after(
-                local_date(now(), warranty.time_zone), warranty.refund_working_days, warranty.country
-            )
+            claim.return_shipping_cents = return_shipping_cents
+            claim.refund_amount_cents = (warranty.price_cents or 0) + return_shipping_cents
+            if not claim.is_return:
+                claim.refund_due_on = working_days_after(
+                    local_date(now(), warranty.time_zone), warranty.refund_working_days, warranty.country
+                )
         await claim.save()
     return claim
+
+
+async def receive_return(claim_id: UUID, received_on: date | None = None) -> WarrantyClaim:
+    """Record that the returned product arrived (today unless ``received_on``): the refund is
+    due ``refund_working_days`` working days after that day."""
+    ctx = current()
+    require(ctx, Action.SALE_RECORD)
+    async with unit_of_work(ctx):
+        claim, warranty = await _claim(claim_id)
+        if not claim.is_return:
+            raise ValidationFailed({"claim_id": "only a return has a product to receive"})
+        if claim.status != "remedy_agreed" or claim.remedy != "refund":
+            raise ValidationFailed({"status": f"the claim is {claim.status}; agree the refund first"})
+        today = local_date(now(), warranty.time_zone)
+        day = received_on or today
+        if day > today:
+            raise ValidationFailed({"received_on": "is in the future"})
+        if day < claim.reported_on:
+            raise ValidationFailed({"received_on": "is before the return was reported"})
+        claim.return_received_on = day
+        claim.refund_due_on = working_days_after(day, warranty.refund_working_days, warranty.country)
+        await claim.save()
+    return claim
+
+
+def photo_type(data: bytes) -> str:
+    """The content type of a photo from its first bytes; ValidationFailed names ``photo``
+    when it is not a JPEG or PNG or is larger than :data:`MAX_PHOTO_BYTES`."""
+    if not data:
+        raise ValidationFailed({"photo": "is empty"})
+    if len(data) > MAX_PHOTO_BYTES:
+        raise ValidationFailed({"photo": f"must be at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB"})
+    for magic, content_type in PHOTO_TYPES.items():
+        if data.startswith(magic):
+            return content_type
+    raise ValidationFailed({"photo": "must be a JPEG or PNG image"})
+
+
+async def add_photo(claim_id: UUID, data: bytes) -> ClaimPhoto:
+    """Attach a photo of the product to a claim or return (stored encrypted under the
+    client's key)."""
+    ctx = current()
+    require(ctx, Action.SALE_RECORD)
+    content_type = photo_type(data)
+    async with unit_of_work(ctx):
+        claim, _ = await _claim(claim_id)
+        photo_id = uuid4()
+        sealed = await seal_for_client(
+            claim.client_id, "warranty_claim_photo", "data", photo_id, base64.b64encode(data).decode()
+        )
+        photo = scoped.new(
+            ClaimPhoto,
+            id=photo_id,
+            claim_id=claim.id,
+            client_id=claim.client_id,
+            content_type=content_type,
+            size=len(data),
+            data=sealed,
+            created_at=now(),
+        )
+        await scoped.insert(photo)
+    return photo
+
+
+async def photos_of(claim_id: UUID) -> list[ClaimPhoto]:
+    """The photos attached to a claim (without their data), oldest first."""
+    ctx = current()
+    require(ctx, Action.CLIENT_VIEW)
+    async with unit_of_work(ctx):
+        claim, _ = await _claim(claim_id)
+        rows = await scoped.fetch(ClaimPhoto, "claim_id = {}", claim.id, order_by="created_at")
+    for row in rows:
+        row.data = ""
+    return list(rows)
+
+
+async def photo_data(claim_id: UUID, photo_id: UUID) -> tuple[str, bytes]:
+    """(content type, bytes) of one photo of a claim, decrypted."""
+    ctx = current()
+    require(ctx, Action.CLIENT_VIEW)
+    async with unit_of_work(ctx):
+        claim, _ = await _claim(claim_id)
+        row = await scoped.get(ClaimPhoto, photo_id)
+        if row is None or row.claim_id != claim.id:
+            raise NotFound("no such photo")
+        clear = await open_for_client(row.client_id, "warranty_claim_photo", "data", row.id, row.data)
+    return row.content_type, base64.b64decode(clear)
 
 
 async def _next_number(year: int) -> int:
@@ -181,6 +292,8 @@ async def complete(claim_id: UUID) -> Receipt:
         claim, warranty = await _claim(claim_id)
         if claim.status != "remedy_agreed":
             raise ValidationFailed({"status": f"the claim is {claim.status}; agree a remedy first"})
+        if claim.is_return and claim.return_received_on is None:
+            raise ValidationFailed({"return_received_on": "record first that the returned product arrived"})
         today = local_date(now(), warranty.time_zone)
         claim.receipt_number = f"AS-{today.year}-{await _next_number(today.year):05d}"
         claim.status = "completed"
@@ -194,6 +307,7 @@ async def complete(claim_id: UUID) -> Receipt:
         remedy=str(claim.remedy),
         refund_due_on=claim.refund_due_on,
         completed_on=today,
+        refund_amount_cents=claim.refund_amount_cents,
     )
 
 
@@ -225,6 +339,7 @@ async def receipt_of(claim_id: UUID) -> tuple[Receipt, UUID]:
             refund_due_on=claim.refund_due_on,
             completed_on=local_date(claim.completed_at, warranty.time_zone),
             salon=await salon_facts(warranty.branch_id),
+            refund_amount_cents=claim.refund_amount_cents,
         ),
         claim.client_id,
     )

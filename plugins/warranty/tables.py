@@ -39,6 +39,8 @@ class ProductWarranty(Table, tablename="product_warranty"):
     country = Varchar(length=2, required=True)
     #: The terms at the sale: a refund is due within this many working days.
     refund_working_days = Integer(default=15)
+    #: What the client paid for the sale (a refund gives it back, plus the return shipping).
+    price_cents = Integer(default=0)
     created_at = Timestamptz()
 
 
@@ -63,6 +65,11 @@ class WarrantyClaim(Table, tablename="warranty_claim"):
     remedy = Varchar(length=16, null=True, default=None)
     is_return = Boolean(default=False)
     refund_due_on = Date(null=True, default=None)
+    #: A refund's amount: the price paid plus the return shipping the client paid.
+    refund_amount_cents = Integer(null=True, default=None)
+    return_shipping_cents = Integer(default=0)
+    #: When the returned product arrived: a return's refund is due counted from this day.
+    return_received_on = Date(null=True, default=None)
     receipt_number = Varchar(length=32, null=True, default=None)
     completed_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
@@ -76,3 +83,24 @@ class ReceiptCounter(Table, tablename="warranty_receipt_counter"):
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
     year = Integer(required=True)
     last = Integer(default=0)
+
+
+#: Photo types accepted on a return, by the first bytes of the file.
+PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+#: The largest photo accepted (bytes).
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+
+class ClaimPhoto(Table, tablename="warranty_claim_photo"):
+    """A photo of the product attached to a claim or return (the seeds' "产品照片等证据"),
+    stored encrypted under the client's key (erasure shreds it)."""
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    claim_id = ForeignKey(references=WarrantyClaim, null=False, on_delete=OnDelete.cascade)
+    client_id = ForeignKey(references=Client, null=False, on_delete=OnDelete.cascade)
+    content_type = Varchar(length=32, required=True)
+    size = Integer(required=True)
+    #: The image, base64 then encrypted (``seal_for_client``).
+    data = Text(default="")
+    created_at = Timestamptz()

@@ -57,7 +57,7 @@ async def test_call_list_shows_due_and_overdue_with_script_and_preferences(
         "after 17:00",
         "Product follow-ups by category",
     )
-    assert "started using Slim gel" in first.script
+    assert "You bought Slim gel the day before yesterday; have you started using it?" in first.script
 
 
 async def test_no_answer_retries_then_gives_up_and_everything_is_logged(

@@ -62,6 +62,7 @@ async def test_calls_prints_the_branch_call_list(backend):
     lines = out.splitlines()
     assert lines[0].split() == ["DUE", "FLAG", "KIND", "PROGRAMME", "CLIENT", "PHONE", "PREFERRED", "TITLE"]
     assert "OVERDUE" in lines[1] and "Helmi Koski" in lines[1] and "Slimming day 2: Slim gel" in lines[1]
-    assert any(line.startswith("- Slimming day 2: Slim gel [") and "started using" in line for line in lines)
+    script_at = next(i for i, line in enumerate(lines) if line.startswith("- Slimming day 2: Slim gel ["))
+    assert "have you started using it?" in "\n".join(lines[script_at : script_at + 3])
     missing = run_cli("calls", "-t", world.slug, "--branch", "Nowhere", env=backend.env)
     assert (missing.returncode, missing.stderr.strip()) == (2, "error: no branch called 'Nowhere'")

@@ -76,15 +76,19 @@ async def test_29_february_birthday_in_a_common_year(
 
 async def test_holiday_greetings_of_the_year_with_consent(salonkeep_clock, salonkeep_consent, planned):
     await salonkeep_consent("greetings", True)
-    holidays = {g.due_at.date(): g.title for g in await planned(programme="holiday_greetings")}
-    assert holidays[date(2026, 5, 10)] == "Mother's Day"  # second Sunday of May
-    assert holidays[date(2026, 9, 25)] == "Mid-Autumn Festival"
-    assert holidays[date(2027, 1, 1)] == "New Year"
-    assert holidays[date(2027, 2, 6)] == "Spring Festival"
-    assert holidays[date(2026, 12, 6)] == "Independence Day"  # Finland's own holidays too
+    holidays = {g.due_at.date(): (g.kind, g.title) for g in await planned(programme="holiday_greetings")}
+    # The seeds' special days are calls ("特殊电话沟通"); the country's holidays are messages.
+    assert holidays[date(2026, 5, 10)] == ("call", "Greeting call: Mother's Day")  # second Sunday of May
+    assert holidays[date(2026, 9, 25)] == ("call", "Greeting call: Mid-Autumn Festival")
+    assert holidays[date(2027, 1, 1)] == ("call", "Greeting call: New Year")
+    assert holidays[date(2027, 2, 6)] == ("call", "Greeting call: Spring Festival")
+    assert holidays[date(2026, 12, 6)] == ("message", "Independence Day")  # Finland's own holidays too
     assert all(d > date(2026, 3, 25) and d <= date(2027, 3, 25) for d in holidays)
-    greeting = next(g for g in await planned(programme="holiday_greetings") if g.title == "Mother's Day")
+    greeting = next(
+        g for g in await planned(programme="holiday_greetings") if g.title == "Greeting call: Mother's Day"
+    )
     assert greeting.due_at == datetime(2026, 5, 10, 7, 0, tzinfo=UTC)
+    assert greeting.purpose == "greetings"
 
 
 async def test_referrer_is_thanked_on_the_guests_first_visit(

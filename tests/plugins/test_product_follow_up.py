@@ -19,20 +19,21 @@ async def test_slimming_day_2_and_5_offering_the_treatment_two_days_later(salonk
         ("Slimming day 5: Slim gel", datetime(2026, 3, 30, 7, 0, tzinfo=UTC)),
     ]
     assert "started using" in calls[0].script
-    assert "How does Slim gel feel" in calls[1].script and "Apr 1, 2026" in calls[1].script
+    assert "using Slim gel for 5 days: how does it feel?" in calls[1].script
+    assert "Apr 1, 2026" in calls[1].script
 
 
 async def test_treatment_products_day_3_then_every_15_days(
-    salonkeep_clock, salonkeep_configure, emit, planned
+    salonkeep_clock, salonkeep_configure, emit, planned, salonkeep_outcome
 ):
-    await salonkeep_configure(PROGRAMME, treatment_repeats=2)
     await emit(ProductSold, product="Acne serum", category="treatment")
-    calls = await planned(programme=PROGRAMME)
-    assert [c.due_at for c in calls] == [
-        datetime(2026, 3, 28, 8, 0, tzinfo=UTC),  # day 3, still UTC+2
-        datetime(2026, 4, 12, 7, 0, tzinfo=UTC),  # day 18
-        datetime(2026, 4, 27, 7, 0, tzinfo=UTC),  # day 33
-    ]
+    (first,) = await planned(programme=PROGRAMME)
+    assert first.due_at == datetime(2026, 3, 28, 8, 0, tzinfo=UTC)  # day 3, still UTC+2
+    # Each call, once closed, plans the next 15 days later (see test_seed_rules for the series).
+    salonkeep_clock.at = first.due_at
+    await salonkeep_outcome(first.id, "reached")
+    following = [c.due_at for c in await planned(programme=PROGRAMME) if c.status == "planned"]
+    assert following == [datetime(2026, 4, 12, 7, 0, tzinfo=UTC)]  # day 18, UTC+3
 
 
 async def test_other_categories_get_one_call_within_the_week(salonkeep_clock, emit, planned):

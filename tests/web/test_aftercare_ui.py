@@ -71,7 +71,9 @@ async def test_reception_works_the_day2_call_and_manager_gets_the_urgent_task(
         await _later(client, frozen_clock, 2, tenant_a.slug, reception)
         dashboard = await client.get("/app")
         assert "Slimming day 2: Slim Gel" in dashboard.text
-        assert "Have you started using Slim Gel?" in dashboard.text  # the script
+        assert (
+            "You bought Slim Gel the day before yesterday; have you started using it?" in dashboard.text
+        )  # the script
         assert "Maija Slim" in dashboard.text and f'href="/app/clients/{person.id}"' in dashboard.text
         assert "Overdue" not in dashboard.text
         [call_id] = _touchpoint_ids(dashboard.text)
@@ -304,3 +306,30 @@ async def test_client_page_panels_queued_message_and_printables(backend, tenant_
         assert number.endswith("-00001")
         again = await _client_page(client, person.id)
         assert number in again and f"/app/warranty/claims/{claim_id}/receipt" in again
+
+
+async def test_a_referral_is_recorded_from_the_client_page(backend, tenant_a, frozen_clock):
+    reception = await add_person(tenant_a, "reception")
+    member = await add_client(
+        tenant_a, first_name="Ritva", last_name="Member", phone="+358405550101", kind="member"
+    )
+    guest = await add_client(tenant_a, first_name="Gia", last_name="Guest", phone="+358405550202")
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, reception)
+        page = await _client_page(client, guest.id)
+        assert 'id="referral-form"' in page
+        token = csrf_of(page)
+        nobody = await client.post(
+            f"/app/clients/{guest.id}/referral", data={"referrer": "+358409999999", "_csrf_token": token}
+        )
+        assert nobody.status_code == 422 and "referrer" in nobody.text
+        saved = await client.post(
+            f"/app/clients/{guest.id}/referral", data={"referrer": "+358405550101", "_csrf_token": token}
+        )
+        assert saved.status_code == 200
+        page = await _client_page(client, guest.id)
+        assert 'id="referrer"' in page and "Ritva Member" in page and 'id="referral-form"' not in page
+        again = await client.post(
+            f"/app/clients/{guest.id}/referral", data={"referrer": str(member.id), "_csrf_token": token}
+        )
+        assert again.status_code == 409

@@ -408,3 +408,25 @@ async def test_after_a_withdrawal_nothing_marketing_is_queued_through_the_api(ap
         response = await api.post(f"/api/v1/clients/{client_id}/{path}", json=body, headers=auth)
         assert response.status_code == 201, response.text
     assert await queued_marketing() == []
+
+
+async def test_a_referral_is_recorded_through_the_api(api, tenant_a, tenant_b, frozen_clock):
+    auth = _auth(await _key(tenant_a, "reception"))
+    with tenant_scope(tenant_a.ctx):
+        member = await create_client(
+            ClientInput(branch_id=tenant_a.branch_id, first_name="Ritva", kind="member")
+        )
+        guest = await create_client(ClientInput(branch_id=tenant_a.branch_id, first_name="Gia"))
+    url = f"/api/v1/clients/{guest.id}/referral"
+    bad = await api.post(url, json={"referrer_id": "nope"}, headers=auth)
+    assert bad.status_code == 422 and set(bad.json()["errors"]) == {"referrer_id"}
+    not_member = await api.post(url, json={"referrer_id": str(guest.id)}, headers=auth)
+    assert not_member.status_code == 422 and set(not_member.json()["errors"]) == {"referrer_id"}
+    done = await api.post(url, json={"referrer_id": str(member.id)}, headers=auth)
+    assert done.status_code == 201, done.text
+    assert done.json() == {"guest_id": str(guest.id), "referrer_id": str(member.id)}
+    again = await api.post(url, json={"referrer_id": str(member.id)}, headers=auth)
+    assert again.status_code == 409
+    # Another tenant's key finds neither client.
+    other = _auth(await _key(tenant_b, "owner"))
+    assert (await api.post(url, json={"referrer_id": str(member.id)}, headers=other)).status_code == 404

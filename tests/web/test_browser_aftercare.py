@@ -124,7 +124,9 @@ async def test_slimming_sale_day2_call_abnormal_reaction_urgent_task(backend, te
     await expect(row).to_have_count(1)
     await expect(row).to_contain_text("Maija Slim")
     await expect(row).to_contain_text("+358401112223")
-    await expect(row).to_contain_text("Have you started using Slim Gel?")
+    await expect(row).to_contain_text(
+        "You bought Slim Gel the day before yesterday; have you started using it?"
+    )
     await expect(row).to_contain_text("Product follow-ups")
 
     # Abnormal reaction: htmx replaces the row in place, the page does not navigate.

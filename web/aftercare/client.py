@@ -10,7 +10,7 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from salonkeep.core.access import Action, can
-from salonkeep.core.aftercare import calls
+from salonkeep.core.aftercare import calls, referrals
 from salonkeep.core.clients.service import get_client
 from salonkeep.core.staff import branch_time_zones, branches
 from salonkeep.plugins.warranty import service as warranty
@@ -33,6 +33,7 @@ async def load_panel(client_id: UUID, branch_id: UUID) -> dict[str, Any]:
         "warranties": await warranty.warranties_of(client_id),
         "claims": await warranty.claims_of(client_id),
         "preferred_time": await calls.preferred_time(client_id),
+        "referrer": await referrals.referrer_view(client_id),
         "time_zone": branch_time_zones(await branches()).get(branch_id),
     }
 
@@ -49,6 +50,14 @@ async def aftercare_panel(request: Request[Any, Any, Any], client_id: UUID) -> T
 async def set_preferred_time(client_id: UUID, data: Form) -> Response[Any]:
     """Note when the client prefers to be called."""
     await calls.set_preferred_time(client_id, data.get("preferred_time", ""))
+    return Redirect(f"/app/clients/{client_id}#panel-aftercare", status_code=303)
+
+
+@post("/clients/{client_id:uuid}/referral", include_in_schema=False)
+async def record_referral(client_id: UUID, data: Form) -> Response[Any]:
+    """Record which member referred this client (a guest): by phone number or client number."""
+    referrer_id = await referrals.find_referrer(data.get("referrer", ""))
+    await referrals.record_referral(client_id, referrer_id)
     return Redirect(f"/app/clients/{client_id}#panel-aftercare", status_code=303)
 
 
@@ -73,4 +82,4 @@ async def print_instructions(request: Request[Any, Any, Any], client_id: UUID) -
     )
 
 
-routes = [aftercare_panel, set_preferred_time, print_instructions]
+routes = [aftercare_panel, set_preferred_time, record_referral, print_instructions]

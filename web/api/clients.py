@@ -11,6 +11,7 @@ from litestar.params import Parameter
 from msgspec import UNSET
 
 from salonkeep.core import consent
+from salonkeep.core.aftercare import referrals
 from salonkeep.core.clients import service as clients
 from salonkeep.core.visits import service as visits
 from salonkeep.tenants.context import current
@@ -24,6 +25,8 @@ from salonkeep.web.api.schemas import (
     ClientPatch,
     ConsentOut,
     HistoryOut,
+    ReferralIn,
+    ReferralOut,
     SaleIn,
     SaleOut,
     ServiceIn,
@@ -157,3 +160,13 @@ class ClientController(Controller):
             _client_id(client_id), service=data.service, starts_at=data.starts_at
         )
         return appointment_out(appointment)
+
+    @post(
+        "/{client_id:str}/referral", summary="Record who referred the client", responses=BODY_ERROR_RESPONSES
+    )
+    async def record_referral(self, client_id: str, data: ReferralIn) -> ReferralOut:
+        """Record that the member ``referrer_id`` referred this client (a guest); 409 when the
+        guest's referral is already recorded."""
+        guest_id = _client_id(client_id)
+        await referrals.record_referral(guest_id, data.referrer_id)
+        return ReferralOut(guest_id=guest_id, referrer_id=data.referrer_id)

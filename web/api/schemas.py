@@ -237,6 +237,19 @@ def history_out(history: History, ctx: TenantContext) -> HistoryOut:
     )
 
 
+class ReferralIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The member who referred the client (a guest)."""
+
+    referrer_id: UUID
+
+
+class ReferralOut(msgspec.Struct):
+    """A recorded referral."""
+
+    guest_id: UUID
+    referrer_id: UUID
+
+
 class ConsentOut(msgspec.Struct):
     """The client's current word on one purpose (the latest ledger event); purposes never
     asked about are absent."""
