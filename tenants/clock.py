@@ -48,6 +48,11 @@ def now() -> datetime:
     return _file_now() or _system_now()
 
 
+def get_clock() -> Now | None:
+    """The clock set with :func:`set_clock` (``None``: the system clock)."""
+    return _now
+
+
 def set_clock(func: Now | None) -> None:
     """Replace the clock (``None`` restores the system clock)."""
     global _now

@@ -17,6 +17,7 @@ from salonkeep.core.cli.health import healthcheck
 from salonkeep.core.cli.imports import import_app
 from salonkeep.core.cli.keys import keys_app
 from salonkeep.core.cli.outbox import outbox
+from salonkeep.core.cli.plugin import plugin_app
 from salonkeep.core.cli.privacy import privacy_app
 from salonkeep.core.cli.programmes import calls_command, programme_app
 from salonkeep.core.cli.records import client_app, outcome_command
@@ -50,6 +51,7 @@ app.command(help="List a tenant's messages (the delivery outbox) and their state
 app.command("calls")(calls_command)
 app.add_typer(client_app, name="client")
 app.command("outcome")(outcome_command)
+app.add_typer(plugin_app, name="plugin")
 app.command("healthcheck")(healthcheck)
 app.command("backup")(backup)
 app.add_typer(import_app, name="import")

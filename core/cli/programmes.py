@@ -3,11 +3,15 @@ branch call list, from the command line."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from uuid import UUID
+
 import typer
 
 from salonkeep.core.aftercare import calls, programmes
 from salonkeep.core.aftercare.programmes import ProgrammeState
-from salonkeep.core.cli.runner import echo_rows, run
+from salonkeep.core.cli.preview import Preview, preview
+from salonkeep.core.cli.runner import echo_rows, fail, run
 from salonkeep.core.formatting import format_datetime
 from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants.errors import NotFound
@@ -15,6 +19,20 @@ from salonkeep.tenants.onboarding import list_branches
 
 programme_app = typer.Typer(help="Aftercare programmes of a tenant.", no_args_is_help=True)
 TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")
+
+
+def _parse_uuid(raw: str, field: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError:
+        fail(f"{field}: not a valid id")
+
+
+def _parse_moment(raw: str, field: str) -> datetime:
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        fail(f"{field}: use an ISO date and time with its offset, e.g. 2026-03-25T10:00+02:00")
 
 
 def _show(value: object) -> str:
@@ -118,3 +136,39 @@ def calls_command(
 
 
 __all__ = ["calls_command", "programme_app"]
+
+
+@programme_app.command("preview")
+def programme_preview(
+    tenant: str = TenantOption,
+    name: str = typer.Argument(..., help="Programme name."),
+    event: str = typer.Option(..., "--event", help="service, sale, appointment, registered or planning_due."),
+    client: str | None = typer.Option(None, "--client", help="A client's id (default: a sample new client)."),
+    at: str | None = typer.Option(None, "--at", help="When it happens (ISO with offset); default now."),
+    category: str = typer.Option("facial", "--category", help="The service's or product's category."),
+    item: str = typer.Option("Sample", "--item", help="The service's or product's name."),
+) -> None:
+    """Print what a programme would plan for an event, without writing anything."""
+    client_id = _parse_uuid(client, "client") if client else None
+    when = _parse_moment(at, "at") if at else None
+
+    async def work() -> tuple[Preview, list[str]]:
+        found = await preview(name, event, client_id=client_id, at=when, item=item, category=category)
+        # In the tenant's zone and language (the CLI's display scope).
+        return found, [format_datetime(t.due_at, width="short") for t in found.planned]
+
+    result, due = run(work, tenant=tenant)
+    if not result.enabled:
+        typer.echo(f"note: {name} is disabled for this tenant; this is what it would plan once enabled")
+    if not result.planned:
+        typer.echo("nothing would be planned")
+        return
+    echo_rows(
+        [
+            (when_, t.kind, t.purpose, str(t.assigned_staff_id or t.assigned_role or ""), t.title)
+            for t, when_ in zip(result.planned, due, strict=True)
+        ],
+        ("DUE", "KIND", "PURPOSE", "FOR", "TITLE"),
+    )
+    for t in result.planned:
+        typer.echo(f"- {t.title}: {t.script}")
