@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -15,6 +17,28 @@ from salonkeep.core.keys import master
 from salonkeep.tenants import db
 from salonkeep.tenants.isolation import AppRole, secure_database
 from salonkeep.tenants.settings import Settings
+
+#: Called with every new PostgreSQL connection of the pool (e.g. a statement counter for tests
+#: and benchmarks: ``connection.add_query_logger(...)``).
+ConnectionHook = Callable[[Any], Awaitable[None]]
+_connection_hooks: list[ConnectionHook] = []
+
+
+def add_connection_hook(hook: ConnectionHook) -> None:
+    """Run ``hook(connection)`` on every PostgreSQL connection opened from now on."""
+    if hook not in _connection_hooks:
+        _connection_hooks.append(hook)
+
+
+def remove_connection_hook(hook: ConnectionHook) -> None:
+    """Stop running ``hook`` on new connections."""
+    if hook in _connection_hooks:
+        _connection_hooks.remove(hook)
+
+
+async def _init_connection(connection: Any) -> None:
+    for hook in list(_connection_hooks):
+        await hook(connection)
 
 
 def connect(settings: Settings) -> Engine:
@@ -32,7 +56,7 @@ async def start(settings: Settings) -> Engine:
     host.install()
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(
-            min_size=1, max_size=settings.db_pool_size, reset=_keep_session_state
+            min_size=1, max_size=settings.db_pool_size, reset=_keep_session_state, init=_init_connection
         )
     return engine
 

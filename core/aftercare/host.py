@@ -209,8 +209,9 @@ async def write_planned(
     """Write ``items`` for ``plan.client`` (filtered by the host's rules); returns how many
     new touchpoints were written. ``require_enabled=False`` is for safety escalations, which
     are written even when the programme was switched off meanwhile. ``private`` are texts
-    staff wrote (an outcome's note): never stored in clear, even if a plugin copied them."""
-    written = 0
+    staff wrote (an outcome's note): never stored in clear, even if a plugin copied them.
+    The count includes items whose key was planned before (skipped by the database)."""
+    rows: list[Touchpoint] = []
     private = tuple(text for text in private if text)
     known = get_plugins().programmes()
     for item in items:
@@ -232,8 +233,6 @@ async def write_planned(
         if plan.tenant_id != scoped.tenant_id():
             raise NoTenantContext()  # a plan of another tenant than the unit of work's
         values = _values(item, client_id, branch_id)
-        if await scoped.exists(Touchpoint, Touchpoint.dedupe_key == values["dedupe_key"]):
-            continue
         values["id"] = uuid4()
         values["detail"] = await notes.seal(
             TenantContext(tenant_id=plan.tenant_id),
@@ -243,8 +242,11 @@ async def write_planned(
             values["id"],
             values.get("detail", ""),
         )
-        await scoped.insert(scoped.new(Touchpoint, **values), skip_duplicates=True)
-        written += 1
+        rows.append(scoped.new(Touchpoint, **values))
+    # One INSERT for everything planned; a key planned before is skipped by the unique
+    # (tenant, dedupe_key) index (no read first: events may be re-delivered, rarely).
+    await scoped.insert(*rows, skip_duplicates=True)
+    written = len(rows)
     return written
 
 

@@ -72,8 +72,9 @@ async def record_service(
     when = _when(performed_at, "performed_at")
     if when > clock.now():
         raise ValidationFailed({"performed_at": "is in the future"})
-    client = await load_visible(client_id)
     async with unit_of_work(ctx):
+        # Read in the same transaction as the writes (one BEGIN/set_config/COMMIT less).
+        client = await load_visible(client_id)
         served_by = await _served_by(staff_id, ctx.actor_id)
         first = not await scoped.exists(Visit, Visit.client_id == client.id)
         visit_id = uuid4()
@@ -155,8 +156,9 @@ async def record_sale(
     when = _when(sold_at, "sold_at")
     if when > clock.now():
         raise ValidationFailed({"sold_at": "is in the future"})
-    client = await load_visible(client_id)
     async with unit_of_work(ctx):
+        # Read in the same transaction as the writes (one BEGIN/set_config/COMMIT less).
+        client = await load_visible(client_id)
         served_by = await _served_by(staff_id, ctx.actor_id)
         new_product = not await scoped.exists(Sale, (Sale.client_id == client.id) & (Sale.product == name))
         sale = scoped.new(
