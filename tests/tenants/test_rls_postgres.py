@@ -64,6 +64,7 @@ async def seeded(postgres_backend, backend):
             claim = await warranty_service.open_claim(
                 warranty.id, proof_of_purchase="R-1", description="Broken pump"
             )
+            await warranty_service.add_photo(claim.id, b"\x89PNG\r\n\x1a\n" + b"broken pump")
             await warranty_service.triage(claim.id)
             await warranty_service.agree_remedy(claim.id, "repair")
             await warranty_service.complete(claim.id)
