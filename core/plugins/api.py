@@ -56,8 +56,8 @@ from salonkeep.core.events import (
     ServicePerformed,
 )
 from salonkeep.core.formatting import format_date, format_datetime, format_time
-from salonkeep.core.privacy.export_letter_texts import LetterSection
 from salonkeep.core.keys.service import decrypt_column, encrypt_column
+from salonkeep.core.privacy.export_letter_texts import LetterSection
 from salonkeep.core.visits.tables import Sale, Visit
 from salonkeep.tenants import scoped
 from salonkeep.tenants.clock import now
