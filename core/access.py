@@ -46,6 +46,7 @@ class Action(StrEnum):
     PROGRAMMES_MANAGE = "programmes.manage"
     REPORTS_VIEW = "reports.view"
     API_KEYS_MANAGE = "api_keys.manage"
+    COMPLAINTS_HANDLE = "complaints.handle"
 
 
 CONTACT_FIELDS = frozenset(
@@ -73,6 +74,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.CALLS_WORK,
             Action.STAFF_MANAGE,
             Action.REPORTS_VIEW,
+            Action.COMPLAINTS_HANDLE,
         }
     ),
     "practitioner": frozenset(
@@ -83,10 +85,18 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.CLIENT_EDIT_HEALTH,
             Action.SALE_RECORD,
             Action.CALLS_WORK,
+            Action.COMPLAINTS_HANDLE,
         }
     ),
     "reception": frozenset(
-        {Action.CLIENT_VIEW, Action.CLIENT_CREATE, Action.CLIENT_EDIT, Action.SALE_RECORD, Action.CALLS_WORK}
+        {
+            Action.CLIENT_VIEW,
+            Action.CLIENT_CREATE,
+            Action.CLIENT_EDIT,
+            Action.SALE_RECORD,
+            Action.CALLS_WORK,
+            Action.COMPLAINTS_HANDLE,
+        }
     ),
     "privacy_officer": frozenset({Action.CLIENT_VIEW, Action.AUDIT_VIEW, Action.PRIVACY_REQUESTS}),
 }

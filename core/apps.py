@@ -21,6 +21,7 @@ APP_MODULES = (
     "salonkeep.core.privacy.piccolo_app",
     "salonkeep.core.aftercare.piccolo_app",
     "salonkeep.core.apikeys.piccolo_app",
+    "salonkeep.core.complaints.piccolo_app",
 )
 
 

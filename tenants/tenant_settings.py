@@ -51,6 +51,9 @@ INT_LIMITS: dict[str, Limits] = {
     "alert_break_glass_count": Limits(read=(1, 1000), write=(1, 1000)),
     "alert_failed_sign_ins": Limits(read=(1, 1000), write=(1, 1000)),
     "reminder_days": Limits(read=(1, 365), write=(1, 365)),
+    "complaint_first_contact_hours": Limits(read=(1, 720), write=(1, 720)),
+    "complaint_reminder_hours": Limits(read=(0, 720), write=(0, 720)),
+    "complaint_owner_hours": Limits(read=(1, 8760), write=(1, 8760)),
 }
 #: Bounds of the decimal settings (read and written alike).
 FLOAT_LIMITS: dict[str, tuple[float, float]] = {
@@ -101,6 +104,12 @@ class TenantSettings:
     alert_break_glass_count: int = 3
     #: Failed sign-ins for one account within a day that raise an alert.
     alert_failed_sign_ins: int = 5
+    #: Hours within which a complaint's client is first contacted (the first-contact deadline).
+    complaint_first_contact_hours: int = 24
+    #: Hours before that deadline the assignee (or the branch) is reminded.
+    complaint_reminder_hours: int = 4
+    #: Hours a complaint may stay open before the owner hears of it.
+    complaint_owner_hours: int = 72
 
     @property
     def working_from(self) -> time:

@@ -10,6 +10,7 @@ from arq.cron import CronJob, cron
 from salonkeep.core import database
 from salonkeep.tenants.settings import load_settings
 from salonkeep.workers.aftercare import aftercare_sweep, plan_ahead_sweep
+from salonkeep.workers.complaints import complaints_sweep
 from salonkeep.workers.delivery import deliver_tenant, delivery_sweep
 from salonkeep.workers.heartbeat import heartbeat
 from salonkeep.workers.privacy_jobs import (
@@ -54,6 +55,7 @@ class WorkerSettings:
         unusual_access_sweep,
         staff_notice_sweep,
         obligations_sweep,
+        complaints_sweep,
     ]
     cron_jobs: ClassVar[list[CronJob]] = [
         cron(heartbeat, second=0, run_at_startup=True, unique=True, timeout=30),
@@ -69,6 +71,8 @@ class WorkerSettings:
         cron(staff_notice_sweep, second=20, unique=True, timeout=120),
         # Daily: training renewals, partner reviews, re-consent requests (where turned on).
         cron(obligations_sweep, hour=6, minute=30, second=0, unique=True, timeout=3600),
+        # Every 5 minutes: reminders and escalations of complaints' first-contact deadlines.
+        cron(complaints_sweep, minute=set(range(2, 60, 5)), second=0, unique=True, timeout=600),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -12,6 +12,7 @@ from salonkeep.core.cli.apikeys import apikey_app
 from salonkeep.core.cli.audit import audit_app
 from salonkeep.core.cli.backup import backup, restore
 from salonkeep.core.cli.breach import breach_app
+from salonkeep.core.cli.complaints import complaint_app, complaints_command
 from salonkeep.core.cli.consent import consent_app, policy_app
 from salonkeep.core.cli.health import healthcheck
 from salonkeep.core.cli.imports import import_app
@@ -52,6 +53,8 @@ app.command("calls")(calls_command)
 app.add_typer(client_app, name="client")
 app.command("outcome")(outcome_command)
 app.add_typer(plugin_app, name="plugin")
+app.add_typer(complaint_app, name="complaint")
+app.command("complaints")(complaints_command)
 app.command("healthcheck")(healthcheck)
 app.command("backup")(backup)
 app.add_typer(import_app, name="import")

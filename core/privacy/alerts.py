@@ -40,6 +40,7 @@ class AlertKind(StrEnum):
     REPEATED_BREAK_GLASS = "repeated_break_glass"
     FAILED_SIGN_INS = "failed_sign_ins"
     BREACH_DEADLINE = "breach_deadline"
+    COMPLAINT_DATA_HANDLING = "complaint_data_handling"
 
 
 #: Audit rows kept as an alert's evidence (the newest; the count is in the summary).

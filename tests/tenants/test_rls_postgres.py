@@ -19,6 +19,8 @@ from salonkeep.core.aftercare.referrals import record_referral
 from salonkeep.core.apikeys.service import create_api_key
 from salonkeep.core.apps import all_tables
 from salonkeep.core.clients.service import ClientInput, create_client
+from salonkeep.core.complaints import escalation as complaint_escalation
+from salonkeep.core.complaints import service as complaint_service
 from salonkeep.core.visits.service import book_appointment, record_sale, record_service
 from salonkeep.plugins.warranty import service as warranty_service
 from salonkeep.tenants import clock
@@ -68,6 +70,16 @@ async def seeded(postgres_backend, backend):
             await warranty_service.triage(claim.id)
             await warranty_service.agree_remedy(claim.id, "repair")
             await warranty_service.complete(claim.id)
+            complaint = await complaint_service.record_complaint(
+                branch_id=world.branch_id,
+                channel="phone",
+                about="product",
+                description="Seed",
+                client_id=client.id,
+            )
+            await complaint_service.add_notes(complaint.id, notes="Seed note")
+            await complaint_service.add_attachment(complaint.id, b"\x89PNG\r\n\x1a\n" + bytes(16))
+            await complaint_escalation.escalate_due(clock.now() + timedelta(days=30))
         with pytest.raises(SignInRefused):  # a sign_in_failure row
             await authenticate(world.slug, f"owner@{world.slug}.example", "Wrong-Passw0rd")
     return worlds

@@ -28,6 +28,7 @@ def kind_labels() -> dict[str, str]:
         alerts.AlertKind.REPEATED_BREAK_GLASS.value: _("Repeated break-glass"),
         alerts.AlertKind.FAILED_SIGN_INS.value: _("Many failed sign-ins for one account"),
         alerts.AlertKind.BREACH_DEADLINE.value: _("Breach notification deadline near"),
+        alerts.AlertKind.COMPLAINT_DATA_HANDLING.value: _("Urgent: complaint about data handling"),
     }
 
 

@@ -1,0 +1,258 @@
+"""Complaints: intake with the first-contact deadline, rounds until accepted, closing with a
+satisfaction call, encrypted photos, the service guarantee reached end to end, data-handling
+complaints on the privacy officer's board, escalations once, and tenant isolation."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+
+import pytest
+
+from salonkeep.core.aftercare.calls import client_touchpoints
+from salonkeep.core.audit.tables import AuditEvent
+from salonkeep.core.clients.service import ClientInput, create_client
+from salonkeep.core.complaints import escalation, service
+from salonkeep.core.complaints.tables import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintEscalation,
+    ComplaintRound,
+)
+from salonkeep.core.privacy import alerts
+from salonkeep.core.visits.service import record_service
+from salonkeep.tenants import clock, scoped
+from salonkeep.tenants.context import tenant_scope
+from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.tenants.onboarding import add_branch, add_staff
+from salonkeep.tenants.tenant_settings import update_tenant_settings
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+async def _client(world, name="Maija"):
+    return await create_client(ClientInput(branch_id=world.branch_id, first_name=name))
+
+
+async def test_a_complaint_gets_its_deadline_from_the_tenant_setting(tenant_a, frozen_clock):
+    with tenant_scope(tenant_a.ctx):
+        made = await service.record_complaint(
+            branch_id=tenant_a.branch_id, channel="phone", about="service", description="Uneven colour"
+        )
+        assert made.first_contact_due_at == clock.now() + timedelta(hours=24)
+        assert made.status == "open" and made.client_id is None
+    await update_tenant_settings(tenant_a.ctx.tenant_id, {"complaint_first_contact_hours": 8})
+    with tenant_scope(tenant_a.ctx):
+        later = await service.record_complaint(
+            branch_id=tenant_a.branch_id, channel="email", about="product", description="Pump broken"
+        )
+        assert later.first_contact_due_at == clock.now() + timedelta(hours=8)
+        assert [c.id for c in await service.list_complaints(tenant_a.branch_id)] == [later.id, made.id]
+
+
+async def test_bad_input_is_refused_field_by_field_and_nothing_is_written(tenant_a, frozen_clock):
+    with tenant_scope(tenant_a.ctx):
+        with pytest.raises(ValidationFailed) as refused:
+            await service.record_complaint(
+                branch_id=tenant_a.branch_id, channel="fax", about="weather", description="  ", category="x"
+            )
+        assert set(refused.value.errors) == {"channel", "about", "description", "category"}
+        assert await service.list_complaints() == []
+
+
+async def test_rounds_until_accepted_then_close_plans_a_satisfaction_call(tenant_a, frozen_clock):
+    with tenant_scope(tenant_a.ctx):
+        client = await _client(tenant_a)
+        made = await service.record_complaint(
+            branch_id=tenant_a.branch_id,
+            channel="in_store",
+            about="product",
+            about_ref="Serum",
+            category="quality",
+            description="Rash after the serum",
+            client_id=client.id,
+        )
+        await service.assign(made.id, tenant_a.owner_id)
+        frozen_clock.advance(timedelta(hours=2))
+        contacted = await service.mark_first_contact(made.id)
+        assert contacted.first_contacted_at == clock.now() and contacted.status == "in_progress"
+        with pytest.raises(Conflict):
+            await service.mark_first_contact(made.id)
+        await service.add_notes(made.id, notes="Batch 42", cause="Wrong storage", coverage="covered")
+        with pytest.raises(ValidationFailed) as early:
+            await service.record_answer(made.id, accepted=True)
+        assert set(early.value.errors) == {"answer"}
+        await service.propose_remedy(made.id, "explanation", "How to store it")
+        refused = await service.record_answer(made.id, accepted=False)
+        assert [(r.number, r.answer) for r in refused.rounds] == [(1, "refused"), (2, "")]
+        await service.propose_remedy(made.id, "refund", "Full price back")
+        accepted = await service.record_answer(made.id, accepted=True)
+        assert [(r.remedy, r.answer) for r in accepted.rounds] == [
+            ("explanation", "refused"),
+            ("refund", "accepted"),
+        ]
+        assert accepted.rounds[0].notes == "Batch 42" and accepted.rounds[0].cause == "Wrong storage"
+        closed = await service.close_complaint(made.id, "Refunded; client happy")
+        assert closed.status == "closed" and closed.outcome == "Refunded; client happy"
+        with pytest.raises(Conflict):
+            await service.add_notes(made.id, notes="late")
+        calls = [t for t in await client_touchpoints(client.id) if t.programme == "complaints"]
+        assert [(c.kind, c.title, c.due_at) for c in calls] == [
+            ("call", "Satisfaction call after a complaint", clock.now() + timedelta(days=1))
+        ]
+        async with unit_of_work(tenant_a.ctx):
+            stored = await scoped.get(Complaint, made.id)
+            rounds = await scoped.objects(ComplaintRound).where(ComplaintRound.complaint_id == made.id)
+            actions = await scoped.select(AuditEvent, AuditEvent.reason).where(
+                AuditEvent.subject_id == made.id
+            )
+    # Texts about a named client are ciphertext at rest.
+    assert stored is not None and stored.description.startswith("sk1:") and stored.outcome.startswith("sk1:")
+    assert all(r.notes == "" or r.notes.startswith("sk1:") for r in rounds)
+    reasons = {a["reason"] for a in actions}
+    assert {"complaint.assign", "complaint.first_contact", "complaint.propose", "complaint.close"} <= reasons
+
+
+async def test_a_complaint_within_the_guarantee_opens_the_free_correction(tenant_a, frozen_clock):
+    """No synthetic event: the complaint service publishes ComplaintReceived itself."""
+    with tenant_scope(tenant_a.ctx):
+        client = await _client(tenant_a)
+        await record_service(client.id, service="Eyebrow tint", category="facial")
+        frozen_clock.advance(timedelta(days=2))
+        await service.record_complaint(
+            branch_id=tenant_a.branch_id,
+            channel="phone",
+            about="service",
+            about_ref="uneven colour",
+            description="The left brow is darker",
+            client_id=client.id,
+        )
+        tasks = [t for t in await client_touchpoints(client.id) if t.programme == "service_guarantee"]
+    assert [(t.kind, t.urgency, t.assigned_role) for t in tasks] == [("task", "urgent", "branch_manager")]
+    assert tasks[0].title.startswith("Free correction of Eyebrow tint")
+    assert "uneven colour" in tasks[0].script and "darker" not in tasks[0].script
+
+
+async def test_data_handling_complaints_go_to_the_privacy_officer_as_urgent(tenant_a, frozen_clock):
+    with tenant_scope(tenant_a.ctx):
+        client = await _client(tenant_a)
+        made = await service.record_complaint(
+            branch_id=tenant_a.branch_id,
+            channel="email",
+            about="data_handling",
+            description="A partner called me without my consent",
+            client_id=client.id,
+        )
+        board = await alerts.list_alerts()
+        # No free correction for a privacy complaint.
+        assert not [t for t in await client_touchpoints(client.id) if t.programme == "service_guarantee"]
+    assert [(a.kind, a.client_id) for a in board] == [("complaint_data_handling", client.id)]
+    assert "Urgent" in board[0].summary and "partner" not in board[0].summary
+    assert made.about == "data_handling"
+
+
+async def test_photos_are_checked_by_their_bytes_and_stored_encrypted(tenant_a, frozen_clock):
+    with tenant_scope(tenant_a.ctx):
+        client = await _client(tenant_a)
+        made = await service.record_complaint(
+            branch_id=tenant_a.branch_id,
+            channel="in_store",
+            about="product",
+            description="Cracked jar",
+            client_id=client.id,
+        )
+        attachment_id = await service.add_attachment(made.id, PNG)
+        assert await service.read_attachment(attachment_id) == ("image/png", PNG)
+        await service.add_attachment(made.id, JPEG)
+        for bad, message in ((b"GIF89a" + b"\x00" * 10, "photo"), (b"%PDF-1.7", "photo"), (b"", "empty")):
+            with pytest.raises(ValidationFailed) as refused:
+                await service.add_attachment(made.id, bad)
+            assert message in refused.value.errors["attachment"]
+        with pytest.raises(ValidationFailed):
+            await service.add_attachment(made.id, b"\xff\xd8\xff" + b"\x00" * (5 * 1024 * 1024))
+        anonymous = await service.record_complaint(
+            branch_id=tenant_a.branch_id, channel="website", about="service", description="Rude"
+        )
+        with pytest.raises(ValidationFailed) as no_client:
+            await service.add_attachment(anonymous.id, PNG)
+        assert set(no_client.value.errors) == {"attachment"}
+        assert len((await service.get_complaint(made.id)).attachment_ids) == 2
+        async with unit_of_work(tenant_a.ctx):
+            stored = await scoped.get(ComplaintAttachment, attachment_id)
+    assert stored is not None and stored.data.startswith("sk1:") and stored.size == len(PNG)
+
+
+async def test_escalations_happen_once_per_stage(tenant_a, frozen_clock):
+    with tenant_scope(tenant_a.ctx):
+        client = await _client(tenant_a)
+        made = await service.record_complaint(
+            branch_id=tenant_a.branch_id,
+            channel="phone",
+            about="staff",
+            description="Rude",
+            client_id=client.id,
+        )
+        anonymous = await service.record_complaint(
+            branch_id=tenant_a.branch_id, channel="website", about="service", description="Slow"
+        )
+        assert await escalation.escalate_due() == 0
+        frozen_clock.advance(timedelta(hours=21))
+        assert await escalation.escalate_due() == 2  # the reminder of each
+        assert await escalation.escalate_due() == 0
+        frozen_clock.advance(timedelta(hours=4))
+        assert await escalation.escalate_due() == 2  # deadline missed: the branch manager
+        await service.mark_first_contact(anonymous.id)
+        frozen_clock.advance(timedelta(hours=48))
+        assert await escalation.escalate_due() == 2  # open past 72 hours: the owner
+        assert await escalation.escalate_due() == 0
+        tasks = [t for t in await client_touchpoints(client.id) if t.programme == "complaints"]
+        async with unit_of_work(tenant_a.ctx):
+            stages = await scoped.select(ComplaintEscalation, ComplaintEscalation.stage).where(
+                ComplaintEscalation.complaint_id == made.id
+            )
+    assert sorted(s["stage"] for s in stages) == ["manager", "owner", "reminder"]
+    assert sorted((t.assigned_role or "", t.urgency) for t in tasks) == [
+        ("", "normal"),
+        ("branch_manager", "urgent"),
+        ("owner", "urgent"),
+    ]
+
+
+async def test_branch_scope_and_tenant_isolation(tenant_a, tenant_b, frozen_clock):
+    with tenant_scope(tenant_a.ctx):
+        other = await add_branch(name="Harbour", address="Harbour 2")
+        made = await service.record_complaint(
+            branch_id=other.id, channel="phone", about="service", description="Late"
+        )
+        staff, _ = await add_staff(
+            email="rec@example.com",
+            name="Rec",
+            role="reception",
+            branch_names=["Main street"],
+            password="Str0ng-Passw0rd",
+        )
+    reception = dataclasses.replace(
+        tenant_a.ctx, actor_id=staff.id, role="reception", branch_ids=frozenset({tenant_a.branch_id})
+    )
+    with tenant_scope(reception):
+        assert await service.list_complaints() == []
+        with pytest.raises(NotFound):
+            await service.get_complaint(made.id)
+        with pytest.raises(NotFound):
+            await service.list_complaints(other.id)
+    with tenant_scope(tenant_b.ctx):
+        assert await service.list_complaints() == []
+        with pytest.raises(NotFound):
+            await service.get_complaint(made.id)
+        with pytest.raises(NotFound):
+            await service.close_complaint(made.id, "done")
+        with pytest.raises(ValidationFailed) as unknown:  # tenant A's branch is unknown here
+            await service.record_complaint(
+                branch_id=tenant_a.branch_id, channel="phone", about="service", description="x"
+            )
+        assert set(unknown.value.errors) == {"branch"}
+        assert await escalation.escalate_due(clock.now() + timedelta(days=30)) == 0
+    with tenant_scope(tenant_a.ctx):
+        assert (await service.get_complaint(made.id)).description == "Late"
