@@ -31,6 +31,7 @@ from salonkeep.web.edge import Edge, is_api
 from salonkeep.web.health import healthz
 from salonkeep.web.metrics import metrics_endpoint
 from salonkeep.web.privacy.router import privacy_router
+from salonkeep.web.complaints_public import routes as complaint_public_routes
 from salonkeep.web.privacy_public import consent_page, consent_submit, privacy_notice
 from salonkeep.web.public import home, set_password_form, set_password_submit
 from salonkeep.web.server_error import not_found_page, server_error
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             privacy_notice,
             consent_page,
             consent_submit,
+            *complaint_public_routes,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
             api_router(),
         ],

@@ -1,0 +1,180 @@
+"""The public complaint page of a branch (no account): ``/t/{slug}/complaint/{branch_id}``.
+
+Spam resistance without a third-party service (see
+:mod:`salonkeep.core.complaints.public_form`): every submission from an address counts
+against a per-address limit first (refused ones stay refused and store nothing), then the
+signed timestamped form token and the honeypot are checked, then the fields, each refusal
+named. The answer never tells whether the contact is an existing client: the complaint keeps
+the contact as given and staff link it to a client.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Request, get, post
+from litestar.response import Template
+
+from salonkeep.core.complaints import public_form, service
+from salonkeep.tenants import scoped, validation
+from salonkeep.tenants.context import TenantContext, tenant_scope
+from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.onboarding import find_tenant
+from salonkeep.tenants.tables import Branch, Tenant
+from salonkeep.tenants.tenant_settings import settings_of
+from salonkeep.web.i18n import gettext as _
+from salonkeep.web.pages import Form
+
+PUBLIC_LABEL = "client (public complaint form)"
+#: What a client may complain about on the public page.
+PUBLIC_ABOUT = ("service", "product", "staff", "data_handling")
+
+
+def about_labels() -> dict[str, str]:
+    """The public choices, in the visitor's language."""
+    return {
+        "service": _("A service or treatment"),
+        "product": _("A product"),
+        "staff": _("A member of staff"),
+        "data_handling": _("How my personal data was handled"),
+    }
+
+
+def _ctx(tenant: Tenant, request: Request[Any, Any, Any]) -> TenantContext:
+    return TenantContext(
+        tenant_id=tenant.id, actor_label=PUBLIC_LABEL, ip=request.client.host if request.client else None
+    )
+
+
+async def _branch(tenant: Tenant, request: Request[Any, Any, Any], branch_id: UUID) -> Branch:
+    ctx = _ctx(tenant, request)
+    async with unit_of_work(ctx):
+        branch = await scoped.get(Branch, branch_id)
+    if branch is None:
+        raise NotFound("no such branch")
+    return branch
+
+
+def _page(
+    tenant: Tenant,
+    branch: Branch,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
+    return Template(
+        "complaint_public.html",
+        context={
+            "tenant": tenant,
+            "branch": branch,
+            "token": public_form.form_token(tenant.id, branch.id),
+            "honeypot": public_form.HONEYPOT_FIELD,
+            "about": about_labels(),
+            "values": values or {},
+            "errors": errors or {},
+            "hours": settings_of(tenant).complaint_first_contact_hours,
+        },
+        status_code=status,
+    )
+
+
+@get("/t/{slug:str}/complaint/{branch_id:uuid}", include_in_schema=False)
+async def complaint_form(request: Request[Any, Any, Any], slug: str, branch_id: UUID) -> Template:
+    """The branch's complaint form."""
+    tenant = await find_tenant(slug)
+    return _page(tenant, await _branch(tenant, request, branch_id))
+
+
+def _limiter(request: Request[Any, Any, Any]) -> public_form.AttemptLimiter:
+    state = request.app.state
+    if getattr(state, "complaint_limiter", None) is None:
+        state.complaint_limiter = public_form.AttemptLimiter(getattr(state, "redis", None))
+    limiter: public_form.AttemptLimiter = state.complaint_limiter
+    return limiter
+
+
+def _checked(tenant: Tenant, data: Form) -> dict[str, str]:
+    """The fields a person filled in, each checked; raises ValidationFailed naming every
+    refused one."""
+    errors: dict[str, str] = {}
+    values = {
+        name: str(data.get(name, "") or "").strip()
+        for name in ("name", "email", "phone", "about", "description")
+    }
+    if not values["name"]:
+        errors["name"] = _("Tell us your name.")
+    elif len(values["name"]) > 200:
+        errors["name"] = _("Use at most 200 characters.")
+    if not values["email"] and not values["phone"]:
+        errors["email"] = _("Give an e-mail address or a phone number so that we can reach you.")
+    if values["email"]:
+        try:
+            values["email"] = validation.email(values["email"])
+        except ValidationFailed:
+            errors["email"] = _("This is not a valid e-mail address.")
+    if values["phone"]:
+        try:
+            values["phone"] = validation.phone(values["phone"], tenant.country)
+        except ValidationFailed:
+            errors["phone"] = _("This is not a valid phone number.")
+    if values["about"] not in PUBLIC_ABOUT:
+        errors["about"] = _("Choose what your complaint is about.")
+    if not values["description"]:
+        errors["description"] = _("Tell us what happened.")
+    elif len(values["description"]) > service.MAX_TEXT:
+        errors["description"] = _("Use at most 5000 characters.")
+    if data.get("contact_consent") != "yes":
+        errors["contact_consent"] = _("We need your permission to contact you about this complaint.")
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+@post("/t/{slug:str}/complaint/{branch_id:uuid}", include_in_schema=False)
+async def complaint_submit(
+    request: Request[Any, Any, Any], slug: str, branch_id: UUID, data: Form
+) -> Template:
+    """File the complaint (channel: website); the same thank-you for everyone."""
+    tenant = await find_tenant(slug)
+    branch = await _branch(tenant, request, branch_id)
+    address = request.client.host if request.client else "unknown"
+    if not await _limiter(request).allow(public_form.address_key(tenant.id, address)):
+        return Template(
+            "message.html",
+            context={
+                "message": _("Too many complaints were sent from your connection. Please try again later.")
+            },
+            status_code=429,
+        )
+    given = {k: str(v) for k, v in data.items() if k in ("name", "email", "phone", "about", "description")}
+    if not public_form.token_ok(tenant.id, branch.id, str(data.get("form_token", ""))):
+        errors = {"form": _("This form has expired. Please check your complaint and send it again.")}
+        return _page(tenant, branch, values=given, errors=errors, status=400)
+    thanks = Template(
+        "message.html",
+        context={"message": _("Thank you. Your complaint has reached the salon; we will contact you soon.")},
+    )
+    if data.get(public_form.HONEYPOT_FIELD):
+        return thanks  # a robot: the same answer, nothing stored
+    try:
+        values = _checked(tenant, data)
+    except ValidationFailed as exc:
+        return _page(tenant, branch, values=given, errors=exc.errors, status=422)
+    with tenant_scope(_ctx(tenant, request)):
+        await service.record_complaint(
+            branch_id=branch.id,
+            channel="website",
+            about=values["about"],
+            description=values["description"],
+            contact_name=values["name"],
+            contact_email=values["email"],
+            contact_phone=values["phone"],
+            contact_consent=True,
+        )
+    return thanks
+
+
+routes = [complaint_form, complaint_submit]
