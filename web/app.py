@@ -27,11 +27,11 @@ from salonkeep.tenants.secrets_store import read_or_create
 from salonkeep.tenants.settings import Settings, load_settings
 from salonkeep.web import i18n, logs, request_ids
 from salonkeep.web.api.router import API_PATH, SECURITY_SCHEME, api_router
+from salonkeep.web.complaints_public import routes as complaint_public_routes
 from salonkeep.web.edge import Edge, is_api
 from salonkeep.web.health import healthz
 from salonkeep.web.metrics import metrics_endpoint
 from salonkeep.web.privacy.router import privacy_router
-from salonkeep.web.complaints_public import routes as complaint_public_routes
 from salonkeep.web.privacy_public import consent_page, consent_submit, privacy_notice
 from salonkeep.web.public import home, set_password_form, set_password_submit
 from salonkeep.web.server_error import not_found_page, server_error
