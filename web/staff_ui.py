@@ -9,6 +9,7 @@ from salonkeep.web.admin.routes import routes as admin_routes
 from salonkeep.web.aftercare.routes import routes as aftercare_routes
 from salonkeep.web.auth.guard import StaffGuard
 from salonkeep.web.auth.routes import public_routes, staff_routes
+from salonkeep.web.complaints_staff import routes as complaint_routes
 from salonkeep.web.delivery import routes as delivery_routes
 from salonkeep.web.pages import STAFF_EXCEPTION_HANDLERS
 from salonkeep.web.workspace.routes import routes as workspace_routes
@@ -31,6 +32,7 @@ def staff_router() -> Router:
             *admin_routes,
             *aftercare_routes,
             *delivery_routes,
+            *complaint_routes,
             no_such_page,
         ],
         middleware=[StaffGuard()],

@@ -42,7 +42,7 @@ from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.tables import Branch, StaffMember
+from salonkeep.tenants.tables import Branch, StaffBranch, StaffMember
 from salonkeep.tenants.tenant_settings import load_tenant_settings
 
 MAX_TEXT = 5000
@@ -639,6 +639,26 @@ async def read_attachment(attachment_id: UUID) -> tuple[str, bytes]:
     return found.content_type, attachments.from_text(text)
 
 
+async def assignable_staff(branch_id: UUID) -> list[tuple[UUID, str]]:
+    """The active staff a complaint of ``branch_id`` may be given to: who works there, and the
+    owners (id and name, by name)."""
+    ctx = current()
+    require(ctx, Action.COMPLAINTS_HANDLE)
+    (await current_branch_scope(ctx)).check(branch_id, "branch")
+    async with unit_of_work(ctx):
+        there = {
+            r["staff_id"]
+            for r in await scoped.select(StaffBranch, StaffBranch.staff_id).where(
+                StaffBranch.branch_id == branch_id
+            )
+        }
+        staff = await scoped.select(StaffMember, StaffMember.id, StaffMember.name, StaffMember.role).where(
+            StaffMember.active == True  # noqa: E712 - a piccolo condition
+        )
+    chosen = [(s["id"], s["name"]) for s in staff if s["id"] in there or s["role"] == "owner"]
+    return sorted(chosen, key=lambda item: item[1])
+
+
 async def client_complaints(client_id: UUID) -> list[ComplaintView]:
     """A client's complaints (no free texts), newest first."""
     ctx = current()
@@ -659,6 +679,7 @@ __all__ = [
     "add_attachment",
     "add_notes",
     "assign",
+    "assignable_staff",
     "client_complaints",
     "close_complaint",
     "get_complaint",

@@ -29,6 +29,7 @@ from salonkeep.core import consent
 from salonkeep.core.aftercare import calls
 from salonkeep.core.apikeys.service import create_api_key
 from salonkeep.core.clients.service import ClientInput, create_client, update_client
+from salonkeep.core.complaints import service as complaints
 from salonkeep.core.privacy import alerts, breach, break_glass, obligations, rights, sharing
 from salonkeep.core.visits import service as visits
 from salonkeep.plugins.warranty import service as warranty
@@ -64,6 +65,7 @@ class Scene:
     other_alert: uuid.UUID  #: the privacy officer's alert about a break-glass on her
     other_breach: uuid.UUID  #: a breach whose window covers her record
     other_partner: uuid.UUID  #: a partner on the register (with a stored security report)
+    other_complaint: uuid.UUID  #: her complaint at branch B (its description a marker)
 
 
 #: A value for every path parameter, always pointing at branch B (or outside A's reach).
@@ -79,6 +81,9 @@ def _parameters(scene: Scene) -> dict[str, str]:
         "alert_id": str(scene.other_alert),
         "breach_id": str(scene.other_breach),
         "partner_id": str(scene.other_partner),
+        "complaint_id": str(scene.other_complaint),
+        # The public complaint page of branch B (public by design: it shows the branch's name).
+        "branch_id": str(scene.branch_b),
         "slug": scene.slug,
         "name": "warranty",
     }
@@ -227,6 +232,14 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
         await breach.affected(leak.id, clock.now() - timedelta(days=30), clock.now() + timedelta(minutes=1))
         partner = await sharing.add_partner("Lab partner", "C-1", ["lab tests"])
         await obligations.update_partner_terms(partner.id, report_name="report.pdf", report_file=b"NOTEMARK")
+        complaint = await complaints.record_complaint(
+            branch_id=other.id,
+            channel="phone",
+            about="service",
+            about_ref="Quorra's facial",
+            description="NOTEMARK complaint",
+            client_id=theirs.id,
+        )
     return Scene(
         slug=world.slug,
         branch_b=other.id,
@@ -239,6 +252,7 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
         other_alert=alert.id,
         other_breach=leak.id,
         other_partner=partner.id,
+        other_complaint=complaint.id,
     )
 
 
