@@ -249,6 +249,25 @@ async def handle(request: Request[Any, Any, Any], complaint_id: UUID, step: str,
     return Redirect(f"/app/complaints/{complaint_id}", status_code=303)
 
 
+#: The escalation stages each role answers for on its dashboard.
+_DASHBOARD_STAGES = {"branch_manager": {"manager"}, "owner": {"manager", "owner"}}
+
+
+async def dashboard_context(branch_id: UUID | None) -> dict[str, Any]:
+    """The dashboard's escalated complaints: for a branch manager those of the branch whose
+    first-contact deadline was missed, for an owner those open too long as well."""
+    ctx = current()
+    wanted = _DASHBOARD_STAGES.get(ctx.role or "", set())
+    if branch_id is None or not wanted:
+        return {"escalated_complaints": []}
+    rows = await service.list_complaints(branch_id, open_only=True)
+    async with unit_of_work(ctx):
+        stages = await escalations_of([r.id for r in rows])
+    now = clock.now()
+    escalated = [(r, *time_left(r, now)) for r in rows if wanted & set(stages.get(r.id, []))]
+    return {"escalated_complaints": escalated, "complaint_labels": labels()}
+
+
 async def _client_panel(client_id: UUID) -> dict[str, Any]:
     return {"complaints": await service.client_complaints(client_id), "complaint_labels": labels()}
 

@@ -16,6 +16,7 @@ from salonkeep.core.visits import service as visits
 from salonkeep.core.visits.tables import PRODUCT_CATEGORIES, SERVICE_CATEGORIES
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.web import complaints_staff
 from salonkeep.web.aftercare.calls import followups_context
 from salonkeep.web.pages import Form, render
 from salonkeep.web.workspace import forms, save_checks
@@ -30,7 +31,10 @@ async def _branch_choices(request: Request[Any, Any, Any]) -> list[Any]:
 async def dashboard(request: Request[Any, Any, Any], branch: str = "") -> Template:
     """Today: the branch's follow-ups due and overdue (urgent ones for the person's role first)
     and a search box."""
-    return render(request, "dashboard.html", await followups_context(request, branch))
+    context = await followups_context(request, branch)
+    chosen = context["branch"].chosen if context.get("branch") else None
+    context.update(await complaints_staff.dashboard_context(chosen.id if chosen else None))
+    return render(request, "dashboard.html", context)
 
 
 #: Clients per page of the client list.
