@@ -47,6 +47,7 @@ class Action(StrEnum):
     REPORTS_VIEW = "reports.view"
     API_KEYS_MANAGE = "api_keys.manage"
     COMPLAINTS_HANDLE = "complaints.handle"
+    CATALOGUE_MANAGE = "catalogue.manage"
 
 
 CONTACT_FIELDS = frozenset(

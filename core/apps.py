@@ -22,6 +22,8 @@ APP_MODULES = (
     "salonkeep.core.aftercare.piccolo_app",
     "salonkeep.core.apikeys.piccolo_app",
     "salonkeep.core.complaints.piccolo_app",
+    "salonkeep.core.catalogue.piccolo_app",
+    "salonkeep.core.appointments.piccolo_app",
 )
 
 

@@ -46,6 +46,10 @@ class ServicePerformed(DomainEvent):
     is_procedure: bool
     #: The staff member who did the service (who calls the client afterwards), if recorded.
     staff_id: UUID | None = None
+    #: The catalogue service's tags (empty for free text); programmes may match on them.
+    tags: tuple[str, ...] = ()
+    #: The catalogue service (``None``: typed as free text).
+    service_id: UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -62,15 +66,58 @@ class ProductSold(DomainEvent):
     new_product: bool = True
     #: What the client paid, in cents of the tenant's currency.
     price_cents: int = 0
+    #: The catalogue product's tags (empty for free text).
+    tags: tuple[str, ...] = ()
+    #: The catalogue product (``None``: typed as free text).
+    product_id: UUID | None = None
 
 
 @dataclass(frozen=True)
-class AppointmentBooked(DomainEvent):
-    """An appointment was booked for the client."""
+class AppointmentEvent(DomainEvent):
+    """Something happened to an appointment. ``starts_at``/``ends_at`` are the (current)
+    times, ``staff_id`` who performs it, ``service_id`` and ``tags`` its catalogue service
+    (``None``/empty when booked as free text)."""
 
     appointment_id: UUID
     service: str
     starts_at: datetime
+    ends_at: datetime | None = None
+    staff_id: UUID | None = None
+    service_id: UUID | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AppointmentBooked(AppointmentEvent):
+    """An appointment was booked for the client."""
+
+
+@dataclass(frozen=True)
+class AppointmentMoved(AppointmentEvent):
+    """An appointment was moved; ``previous_starts_at`` is where it was. The host withdraws
+    the open touchpoints planned for it (keys ``appointment:<id>…``) before the plugins see
+    this event, so they plan again for the new time."""
+
+    previous_starts_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AppointmentCancelled(AppointmentEvent):
+    """An appointment was cancelled by ``cancelled_by`` (``client`` or ``salon``) for
+    ``reason``. The host withdraws the open touchpoints planned for it."""
+
+    cancelled_by: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class AppointmentAttended(AppointmentEvent):
+    """The client came to the appointment."""
+
+
+@dataclass(frozen=True)
+class AppointmentNoShow(AppointmentEvent):
+    """The client did not come to the appointment."""
 
 
 @dataclass(frozen=True)

@@ -92,9 +92,22 @@ async def build_plan(
 
     async def visits() -> list[VisitFact]:
         rows = await scoped.rows(
-            Visit, "service, category, performed_at", "client_id = {}", client_id, order_by="performed_at"
+            Visit,
+            "service, category, performed_at, is_procedure, tags",
+            "client_id = {}",
+            client_id,
+            order_by="performed_at",
         )
-        return [VisitFact(str(r["service"]), str(r["category"]), r["performed_at"]) for r in rows]
+        return [
+            VisitFact(
+                str(r["service"]),
+                str(r["category"]),
+                r["performed_at"],
+                bool(r["is_procedure"]),
+                tuple(t for t in str(r["tags"] or "").split(",") if t),
+            )
+            for r in rows
+        ]
 
     async def touchpoints() -> list[TouchpointFact]:
         rows = await scoped.fetch(Touchpoint, "client_id = {}", client_id, order_by="due_at")
@@ -299,6 +312,19 @@ async def move_open(client_id: UUID, to_branch_id: UUID) -> int:
     return len(ids)
 
 
+async def withdraw_for_appointment(client_id: UUID, appointment_id: UUID) -> int:
+    """Cancel the open touchpoints planned for an appointment: those whose plugin key starts
+    with ``appointment:<id>`` (the documented convention). Run when it moves or is cancelled."""
+    pattern = f"%:{client_id}:appointment:{appointment_id}%"
+    where = Touchpoint.status.is_in(["planned", "queued"]) & Touchpoint.dedupe_key.like(pattern)
+    rows = await scoped.select(Touchpoint, Touchpoint.id).where(where)
+    if rows:
+        await scoped.update(
+            Touchpoint, {Touchpoint.status: "cancelled", Touchpoint.completed_at: clock.now()}
+        ).where(Touchpoint.id.is_in([r["id"] for r in rows]))
+    return len(rows)
+
+
 async def on_event(event: events.DomainEvent) -> None:
     """Hand ``event`` to the plugins and write what they plan (in the caller's unit of work,
     which must be the event's tenant's)."""
@@ -308,6 +334,8 @@ async def on_event(event: events.DomainEvent) -> None:
         await cancel_open(event.client_id, purpose=event.purpose)
     if isinstance(event, events.ClientMovedBranch):
         await move_open(event.client_id, event.branch_id)
+    if isinstance(event, events.AppointmentMoved | events.AppointmentCancelled):
+        await withdraw_for_appointment(event.client_id, event.appointment_id)
     plan = await build_plan(event.client_id, event.branch_id)
     planned = await get_plugins().event(event, plan)
     await write_planned(planned, plan, event.branch_id)

@@ -9,6 +9,7 @@ import typer
 from salonkeep.core import database
 from salonkeep.core import staff as staff_service
 from salonkeep.core.cli.apikeys import apikey_app
+from salonkeep.core.cli.appointments import appointment_app, appointments_command, catalogue_app
 from salonkeep.core.cli.audit import audit_app
 from salonkeep.core.cli.backup import backup, restore
 from salonkeep.core.cli.breach import breach_app
@@ -59,6 +60,9 @@ app.command("healthcheck")(healthcheck)
 app.command("backup")(backup)
 app.add_typer(import_app, name="import")
 app.command("restore")(restore)
+app.add_typer(appointment_app, name="appointment")
+app.command("appointments")(appointments_command)
+app.add_typer(catalogue_app, name="catalogue")
 
 TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")
 

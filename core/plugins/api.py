@@ -43,7 +43,12 @@ from salonkeep.core.access import Action, Forbidden, require
 from salonkeep.core.clients.tables import Client, visible_client_row
 from salonkeep.core.delivery.channel import Channel, OutgoingMessage, SendResult
 from salonkeep.core.events import (
+    AppointmentAttended,
     AppointmentBooked,
+    AppointmentCancelled,
+    AppointmentEvent,
+    AppointmentMoved,
+    AppointmentNoShow,
     ClientMovedBranch,
     ClientRegistered,
     ComplaintReceived,
@@ -294,6 +299,10 @@ class VisitFact:
     service: str
     category: str
     performed_at: datetime
+    #: A medical-aesthetic procedure (the catalogue's flag on the service or its category).
+    is_procedure: bool = False
+    #: The catalogue service's tags.
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -515,7 +524,12 @@ __all__ = [
     "SERVICE",
     "WANTS_APPOINTMENT",
     "Action",
+    "AppointmentAttended",
     "AppointmentBooked",
+    "AppointmentCancelled",
+    "AppointmentEvent",
+    "AppointmentMoved",
+    "AppointmentNoShow",
     "Branch",
     "Channel",
     "Client",

@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 from salonkeep.core import audit, events
 from salonkeep.core.access import Action, require, visible_client_fields
+from salonkeep.core.catalogue import service as catalogue
 from salonkeep.core.clients.service import load_visible
 from salonkeep.core.keys.service import decrypt_column, encrypt_column
-from salonkeep.core.visits.tables import PRODUCT_CATEGORIES, SERVICE_CATEGORIES, Appointment, Sale, Visit
+from salonkeep.core.visits.tables import Appointment, Sale, Visit
 from salonkeep.tenants import clock, scoped, validation
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.tables import StaffMember
 
-PROCEDURE_CATEGORIES = frozenset({"medical_aesthetics"})
 #: The most a single sale may cost: one million in the tenant's currency.
 MAX_PRICE_CENTS = 100_000_000
 #: The most items of one product in one sale.
@@ -47,28 +48,56 @@ async def _served_by(staff_id: UUID | None, actor_id: UUID | None) -> UUID | Non
     return staff_id
 
 
-def _category(value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise ValidationFailed({"category": f"choose one of {', '.join(allowed)}"})
-    return value
+@dataclass(frozen=True)
+class Picked:
+    """What a service or sale records about its catalogue item (or the free text typed)."""
+
+    name: str
+    category: str
+    item_id: UUID | None
+    tags: tuple[str, ...]
+    medical: bool
+
+
+async def pick(kind: str, name: str, category: str = "", item_id: UUID | None = None) -> Picked:
+    """The catalogue item ``item_id`` or the one called ``name``; else free text ``name`` in
+    ``category`` (a category of the tenant's catalogue). A service is medical when its
+    catalogue entry or its category says so."""
+    if item_id is not None:
+        item: Any = await (
+            catalogue.get_service(item_id) if kind == "service" else catalogue.get_product(item_id)
+        )
+    else:
+        clean = validation.required_text(name, kind)
+        item = await (catalogue.find_service(clean) if kind == "service" else catalogue.find_product(clean))
+    if item is not None:
+        chosen = await catalogue.category(kind, category or item.category)
+        medical = bool(getattr(item, "medical", False)) or chosen.medical
+        return Picked(item.name, chosen.code, item.id, catalogue.tags_of(item), medical)
+    if not category:
+        raise ValidationFailed({"category": "is required for an item not in the catalogue"})
+    chosen = await catalogue.category(kind, category)
+    return Picked(validation.required_text(name, kind), chosen.code, None, (), chosen.medical)
 
 
 async def record_service(
     client_id: UUID,
     *,
-    service: str,
-    category: str,
+    service: str = "",
+    category: str = "",
     performed_at: datetime | None = None,
     notes: str = "",
     staff_id: UUID | None = None,
+    service_id: UUID | None = None,
 ) -> Visit:
     """Record a service performed for a client (at the client's home branch unless the actor
     works in a branch) by ``staff_id`` (default: the person recording it), who then makes
-    the aftercare calls."""
+    the aftercare calls: picked from the catalogue (``service_id``, or a catalogue service's
+    name), or free text in a catalogue ``category``."""
     ctx = current()
     require(ctx, Action.SALE_RECORD)
-    name = validation.required_text(service, "service")
-    category = _category(category, SERVICE_CATEGORIES)
+    picked = await pick("service", service, category, service_id)
+    name, category = picked.name, picked.category
     when = _when(performed_at, "performed_at")
     if when > clock.now():
         raise ValidationFailed({"performed_at": "is in the future"})
@@ -96,6 +125,9 @@ async def record_service(
             performed_at=when,
             notes=sealed_notes,
             created_at=clock.now(),
+            service_id=picked.item_id,
+            is_procedure=picked.medical,
+            tags=catalogue.tag_text(picked.tags),
         )
         await scoped.insert(visit)
         visit.notes = clear_notes
@@ -117,8 +149,10 @@ async def record_service(
                 service=name,
                 category=category,
                 first_visit=first,
-                is_procedure=category in PROCEDURE_CATEGORIES,
+                is_procedure=picked.medical,
                 staff_id=served_by,
+                tags=picked.tags,
+                service_id=picked.item_id,
             )
         )
     return visit
@@ -127,31 +161,34 @@ async def record_service(
 async def record_sale(
     client_id: UUID,
     *,
-    product: str,
-    category: str,
+    product: str = "",
+    category: str = "",
     quantity: int = 1,
     price_cents: int = 0,
     sold_at: datetime | None = None,
     staff_id: UUID | None = None,
+    product_id: UUID | None = None,
 ) -> Sale:
-    """Record a product sold to a client by ``staff_id`` (default: the person recording it)."""
+    """Record a product sold to a client by ``staff_id`` (default: the person recording it):
+    picked from the catalogue (``product_id`` or a catalogue product's name), or free text in
+    a catalogue ``category``."""
     ctx = current()
     require(ctx, Action.SALE_RECORD)
     errors: dict[str, str] = {}
     name = ""
+    picked: Picked | None = None
     try:
-        name = validation.required_text(product, "product")
+        picked = await pick("product", product, category, product_id)
+        name, category = picked.name, picked.category
     except ValidationFailed as exc:
         errors.update(exc.errors)
-    if category not in PRODUCT_CATEGORIES:
-        errors["category"] = f"choose one of {', '.join(PRODUCT_CATEGORIES)}"
     if not 1 <= quantity <= MAX_QUANTITY:
         errors["quantity"] = f"must be between 1 and {MAX_QUANTITY}"
     if price_cents < 0:
         errors["price_cents"] = "cannot be negative"
     elif price_cents > MAX_PRICE_CENTS:
         errors["price_cents"] = f"must be at most {MAX_PRICE_CENTS}"
-    if errors:
+    if errors or picked is None:
         raise ValidationFailed(errors)
     when = _when(sold_at, "sold_at")
     if when > clock.now():
@@ -172,6 +209,8 @@ async def record_sale(
             price_cents=price_cents,
             sold_at=when,
             created_at=clock.now(),
+            product_id=picked.item_id,
+            tags=catalogue.tag_text(picked.tags),
         )
         await scoped.insert(sale)
         await audit.record(
@@ -195,6 +234,8 @@ async def record_sale(
                 staff_id=served_by,
                 new_product=new_product,
                 price_cents=price_cents,
+                tags=picked.tags,
+                product_id=picked.item_id,
             )
         )
     return sale

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from piccolo.columns import UUID, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 from salonkeep.core.clients.tables import Client
 from salonkeep.tenants.tables import Branch, StaffMember, Tenant
 
+#: The categories every tenant starts with (seeded into its catalogue; owners add their own).
 SERVICE_CATEGORIES = ("facial", "body", "slimming", "hair", "nails", "massage", "medical_aesthetics")
 PRODUCT_CATEGORIES = ("slimming", "treatment", "brand", "fumigation", "supplement", "care", "device")
 
@@ -26,6 +27,12 @@ class Visit(Table, tablename="visit"):
     performed_at = Timestamptz()
     notes = Text(default="")
     created_at = Timestamptz()
+    #: The catalogue service it was picked from (``None``: typed as free text).
+    service_id = UUID(null=True, default=None)
+    #: A medical-aesthetic procedure (from the catalogue service or its category).
+    is_procedure = Boolean(default=False)
+    #: Comma-separated tags of the catalogue service.
+    tags = Varchar(length=500, default="")
 
 
 class Sale(Table, tablename="sale"):
@@ -42,10 +49,20 @@ class Sale(Table, tablename="sale"):
     price_cents = Integer(default=0)
     sold_at = Timestamptz()
     created_at = Timestamptz()
+    #: The catalogue product it was picked from (``None``: typed as free text).
+    product_id = UUID(null=True, default=None)
+    tags = Varchar(length=500, default="")
+
+
+APPOINTMENT_STATUSES = ("booked", "moved", "cancelled", "attended", "no_show")
 
 
 class Appointment(Table, tablename="appointment"):
-    """A booked appointment."""
+    """A booked appointment (see :mod:`salonkeep.core.appointments`).
+
+    ``blocked_from``/``blocked_until`` is the staff member's time it takes, buffers included;
+    on PostgreSQL an exclusion constraint keeps those of one staff member from overlapping
+    (cancelled ones aside)."""
 
     id = UUID(primary_key=True)
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
@@ -55,3 +72,13 @@ class Appointment(Table, tablename="appointment"):
     starts_at = Timestamptz()
     status = Varchar(length=16, default="booked")
     created_at = Timestamptz()
+    staff_id = ForeignKey(references=StaffMember, null=True, on_delete=OnDelete.set_null)
+    service_id = UUID(null=True, default=None)
+    ends_at = Timestamptz(null=True, default=None)
+    blocked_from = Timestamptz(null=True, default=None)
+    blocked_until = Timestamptz(null=True, default=None)
+    tags = Varchar(length=500, default="")
+    #: ``client`` or ``salon`` when cancelled.
+    cancelled_by = Varchar(length=16, default="")
+    cancel_reason = Varchar(length=500, default="")
+    updated_at = Timestamptz(null=True, default=None)

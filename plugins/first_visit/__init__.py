@@ -5,6 +5,9 @@
   feels.
 - ``next_appointment_reminder``: a reminder one day before a new client's next booked care
   (a message to the client: it is part of the service, so it needs no marketing consent).
+  When the appointment moves the host withdraws the planned reminder (its key starts with
+  ``appointment:<id>``) and this plans one for the new time; when it is cancelled the host
+  withdraws it.
 - ``new_product_call``: an existing client (a member: "老客户") who buys a product she never
   bought before gets a call 3 days later about how it feels and whether she uses it the
   right way, from the person who sold it.
@@ -21,6 +24,7 @@ from datetime import timedelta
 
 from salonkeep.core.plugins.api import (
     AppointmentBooked,
+    AppointmentMoved,
     DomainEvent,
     Plan,
     Planned,
@@ -173,7 +177,7 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
                 assigned_staff_id=event.staff_id,
             )
         )
-    if isinstance(event, AppointmentBooked) and plan.enabled(REMINDER):
+    if isinstance(event, AppointmentBooked | AppointmentMoved) and plan.enabled(REMINDER):
         settings = plan.settings(REMINDER)
         if settings["new_clients_only"] and plan.client.kind != "new":
             return planned
@@ -183,7 +187,8 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
             planned.append(
                 PlannedMessage(
                     programme=REMINDER,
-                    key=f"appointment:{event.appointment_id}",
+                    # A new key per booking or move (the host withdraws the older ones).
+                    key=f"appointment:{event.appointment_id}:{event.starts_at.isoformat()}:{event.occurred_at.isoformat()}",
                     due_at=due,
                     title="Appointment reminder",
                     body=(

@@ -117,7 +117,7 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
 @hookimpl
 async def salonkeep_client_panels(plan: Plan) -> list[Panel]:
     """The aftercare period of the latest procedure, what is free, missed check-ups."""
-    procedures = [v for v in await plan.visits() if v.category == "medical_aesthetics"]
+    procedures = [v for v in await plan.visits() if v.is_procedure]
     if not procedures:
         return []
     settings = plan.settings(NAME)
