@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -413,8 +413,8 @@ def day_bounds(day: date, zone: str, days: int = 1) -> tuple[datetime, datetime]
     """The UTC moments where local ``day`` starts and ``days`` later ends (DST-aware: a
     day may last 23 or 25 hours)."""
     tz = ZoneInfo(zone)
-    start = datetime.combine(day, time(0), tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=days), time(0), tzinfo=tz)
+    start = datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=days), time(0), tzinfo=tz).astimezone(UTC)
     return start, end
 
 

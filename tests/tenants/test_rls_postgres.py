@@ -28,6 +28,7 @@ from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.isolation import DIRECTORY_POLICIES, POLICY_NAME, is_append_only, tenant_tables
 from salonkeep.tenants.signin import SignInRefused, authenticate
 
+from ..appointments.helpers import seed_catalogue_and_appointments
 from ..conftest import APP_ROLE, make_tenant
 from ..core.privacy_helpers import seed_privacy, seed_privacy_hardening
 
@@ -53,6 +54,7 @@ async def seeded(postgres_backend, backend):
             await book_appointment(client.id, service="Facial", starts_at=clock.now() + timedelta(days=3))
             await seed_privacy(client.id)
             await seed_privacy_hardening(world, client.id)
+            await seed_catalogue_and_appointments(world, client.id)
             await create_api_key("Booking site", "reception", "Main street")
             await programmes.set_setting("first_visit_call", "days_after", "2")
             await calls.set_preferred_time(client.id, "evenings")
