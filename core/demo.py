@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from faker import Faker
 
 from salonkeep.core import consent
+from salonkeep.core.appointments import service as appointments
+from salonkeep.core.catalogue import service as catalogue
 from salonkeep.core.clients.service import ClientInput, create_client
 from salonkeep.core.visits.service import record_sale, record_service
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import TenantContext, tenant_scope
+from salonkeep.tenants.errors import SalonkeepError
 from salonkeep.tenants.onboarding import add_branch, add_staff, create_tenant
 from salonkeep.tenants.tables import Tenant
 
@@ -54,6 +58,81 @@ RECENT_SALES = (
     ("Repair Mask", "treatment"),
 )
 RECENT_SERVICES = (("Hydrating facial", "facial"), ("Lymphatic drainage", "slimming"))
+#: The demo catalogue: services (name, category, minutes, price, buffer after, tags, medical)…
+SERVICES = (
+    ("Hydrating facial", "facial", 60, 8900, 10, "facial,hydration", False),
+    ("Lymphatic drainage", "slimming", 45, 6900, 10, "slimming", False),
+    ("Body wrap", "body", 90, 11900, 15, "slimming,body", False),
+    ("Lip filler", "medical_aesthetics", 45, 32000, 15, "injectables", True),
+    ("Laser hair removal", "medical_aesthetics", 30, 12000, 10, "laser", True),
+)
+#: …and products (name, category, price, warranty days, return days, tags).
+PRODUCTS = (
+    ("Slim Contour Gel", "slimming", 3900, 90, 30, "slimming"),
+    ("Hyaluronic Serum", "care", 5900, 90, 30, "care"),
+    ("Collagen Drink", "supplement", 4500, 0, 30, "supplement"),
+    ("Repair Mask", "treatment", 2900, 90, 30, "treatment"),
+    ("Skin Device", "device", 19900, 365, 30, "device"),
+)
+
+
+async def _catalogue() -> list[UUID]:
+    """The demo catalogue; returns the services' ids."""
+    services = [
+        await catalogue.save_service(
+            catalogue.ServiceInput(
+                name=name,
+                category=category,
+                duration_minutes=minutes,
+                price_cents=price,
+                buffer_after_minutes=after,
+                tags=tags,
+                medical=medical,
+            )
+        )
+        for name, category, minutes, price, after, tags, medical in SERVICES
+    ]
+    for name, category, price, warranty, returns, tags in PRODUCTS:
+        await catalogue.save_product(
+            catalogue.ProductInput(
+                name=name,
+                category=category,
+                price_cents=price,
+                warranty_days=warranty,
+                return_days=returns,
+                tags=tags,
+            )
+        )
+    return [service.id for service in services]
+
+
+async def _calendar(
+    rng: random.Random, services: list[UUID], client_ids: list[UUID], branch_id: UUID
+) -> None:
+    """Working hours for the Helsinki beautician and a week of her bookings (slots that
+    clash or break a rule are skipped)."""
+    staff = await appointments.staff_by_email("beautician@aurora.example")
+    for weekday in range(5):
+        await appointments.set_working_hours(staff.id, branch_id, weekday, "09:00", "17:00", "12:00", "12:30")
+    await appointments.set_working_hours(staff.id, branch_id, 5, "10:00", "15:00")
+    if not client_ids:
+        return
+    today = clock.now().astimezone(ZoneInfo("Europe/Helsinki")).date()
+    for _ in range(12):
+        day = today + timedelta(days=rng.randrange(1, 8))
+        start = datetime.combine(
+            day, time(rng.randrange(9, 16), rng.choice((0, 30))), ZoneInfo("Europe/Helsinki")
+        )
+        try:
+            await appointments.book(
+                rng.choice(client_ids),
+                staff_id=staff.id,
+                service_id=rng.choice(services),
+                starts_at=start,
+                branch_id=branch_id,
+            )
+        except SalonkeepError:
+            continue
 
 
 async def _recent_activity(client_id: UUID, rng: random.Random) -> None:
@@ -112,6 +191,8 @@ async def load_demo(clients: int = 200, seed: int = 2026) -> DemoResult:
                 password=DEMO_PASSWORD,
                 agreement_signed=True,
             )
+        services = await _catalogue()
+        helsinki: list[UUID] = []
         for number in range(clients):
             born = fake.date_of_birth(minimum_age=18, maximum_age=80)
             client = await create_client(
@@ -127,6 +208,9 @@ async def load_demo(clients: int = 200, seed: int = 2026) -> DemoResult:
                     allergies=rng.choice(ALLERGIES),
                 )
             )
+            if client.branch_id == branches[0].id:
+                helsinki.append(client.id)
             if number % 5 == 0:
                 await _recent_activity(client.id, rng)
+        await _calendar(rng, services, helsinki, branches[0].id)
     return DemoResult(tenant=tenant, clients=clients, owner_email=STAFF[0][0], password=DEMO_PASSWORD)
