@@ -9,15 +9,16 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from salonkeep.core.access import Action, require
+from salonkeep.core.catalogue import service as catalogue
 from salonkeep.core.clients import service as clients
 from salonkeep.core.clients.tables import CLIENT_KINDS
 from salonkeep.core.staff import branch_time_zones, branches, branches_in_scope
 from salonkeep.core.visits import service as visits
-from salonkeep.core.visits.tables import PRODUCT_CATEGORIES, SERVICE_CATEGORIES
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.web import complaints_staff
 from salonkeep.web.aftercare.calls import followups_context
+from salonkeep.web.catalogue_labels import category_choices
 from salonkeep.web.pages import Form, render
 from salonkeep.web.workspace import forms, save_checks
 from salonkeep.web.workspace.panels import visible_panels
@@ -133,6 +134,7 @@ async def _profile(
     names = {b.id: b.name for b in branch_rows}
     panels = visible_panels(current())
     extra: dict[str, Any] = {}
+    offered_in = current().branch_id or client.branch_id
     for panel in panels:
         if panel.load is not None:
             extra.update(await panel.load(client.id))
@@ -146,8 +148,10 @@ async def _profile(
             "branch_names": names,
             "branch_zones": branch_time_zones(branch_rows),
             "panels": panels,
-            "service_categories": SERVICE_CATEGORIES,
-            "product_categories": PRODUCT_CATEGORIES,
+            "service_categories": category_choices(await catalogue.categories("service")),
+            "product_categories": category_choices(await catalogue.categories("product")),
+            "catalogue_services": [o.item.name for o in await catalogue.services(offered_in)],
+            "catalogue_products": [o.item.name for o in await catalogue.products(offered_in)],
             "errors": errors or {},
             "values": values or {},
             "saved": saved,
