@@ -6,6 +6,7 @@ from __future__ import annotations
 from litestar import Router
 from litestar.openapi.spec import SecurityRequirement
 
+from salonkeep.web.api.appointments import AppointmentController, CatalogueController
 from salonkeep.web.api.auth import ApiKeyMiddleware
 from salonkeep.web.api.bodies import AllowedMethods, JsonBodies
 from salonkeep.web.api.clients import ClientController
@@ -21,7 +22,7 @@ def api_router() -> Router:
     security: list[SecurityRequirement] = [{SECURITY_SCHEME: []}]
     return Router(
         path=API_PATH,
-        route_handlers=[ClientController],
+        route_handlers=[ClientController, CatalogueController, AppointmentController],
         # OPTIONS needs no key; then the key (401 before anything else is said), then the body
         # (415, strict 422).
         middleware=[AllowedMethods(), ApiKeyMiddleware(), JsonBodies()],
