@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Router, route
 from litestar.exceptions import NotFoundException
 
+from salonkeep.web.admin.catalogue import routes as catalogue_routes
 from salonkeep.web.admin.routes import routes as admin_routes
 from salonkeep.web.aftercare.routes import routes as aftercare_routes
 from salonkeep.web.auth.guard import StaffGuard
@@ -30,6 +31,7 @@ def staff_router() -> Router:
             *workspace_routes,
             *staff_routes,
             *admin_routes,
+            *catalogue_routes,
             *aftercare_routes,
             *delivery_routes,
             *complaint_routes,

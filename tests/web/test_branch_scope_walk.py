@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -28,6 +28,8 @@ from litestar.testing import AsyncTestClient
 from salonkeep.core import consent
 from salonkeep.core.aftercare import calls
 from salonkeep.core.apikeys.service import create_api_key
+from salonkeep.core.appointments import service as appointments
+from salonkeep.core.catalogue import service as catalogue
 from salonkeep.core.clients.service import ClientInput, create_client, update_client
 from salonkeep.core.complaints import service as complaints
 from salonkeep.core.privacy import alerts, breach, break_glass, obligations, rights, sharing
@@ -66,6 +68,8 @@ class Scene:
     other_breach: uuid.UUID  #: a breach whose window covers her record
     other_partner: uuid.UUID  #: a partner on the register (with a stored security report)
     other_complaint: uuid.UUID  #: her complaint at branch B (its description a marker)
+    other_appointment: uuid.UUID  #: her appointment at branch B
+    service: uuid.UUID  #: the catalogue service booked for her (catalogue data, no client's)
 
 
 #: A value for every path parameter, always pointing at branch B (or outside A's reach).
@@ -84,6 +88,8 @@ def _parameters(scene: Scene) -> dict[str, str]:
         "complaint_id": str(scene.other_complaint),
         # The public complaint page of branch B (public by design: it shows the branch's name).
         "branch_id": str(scene.branch_b),
+        "appointment_id": str(scene.other_appointment),
+        "service_id": str(scene.service),
         "slug": scene.slug,
         "name": "warranty",
     }
@@ -116,6 +122,10 @@ def _queries(scene: Scene) -> list[dict[str, str]]:
         "client_id": str(scene.other_client),
         "q": "Leakmark",
         "actor": str(scene.other_staff),
+        # Calendars (pages and API): branch B's day of her appointment.
+        "branch_id": str(scene.branch_b),
+        "date": "2026-04-01",
+        "day": "2026-04-01",
     }
     return [
         {},
@@ -192,6 +202,14 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
         await warranty.complete(claim.id)
         request = await rights.open_request(theirs.id, "access", note="Quorra asks")
         await update_client(theirs.id, ClientInput(branch_id=other.id, **details))
+        facial = await catalogue.save_service(catalogue.ServiceInput(name="Walk facial", category="facial"))
+        appointment = await appointments.book(
+            theirs.id,
+            staff_id=only_b.id,
+            service_id=facial.id,
+            branch_id=other.id,
+            starts_at=datetime(2026, 4, 1, 10, 0, tzinfo=UTC),
+        )
     frozen_clock.advance(timedelta(days=3))
     with tenant_scope(world.ctx):
         theirs_calls = [
@@ -253,6 +271,8 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
         other_breach=leak.id,
         other_partner=partner.id,
         other_complaint=complaint.id,
+        other_appointment=appointment.id,
+        service=facial.id,
     )
 
 
