@@ -138,6 +138,8 @@ ALLOWED_ISOFORMAT = {
     "core/privacy/retention.py",  # the local date in a stored reason
     "core/tenant_backup.py",  # values serialised into the backup archive (machine format)
     "core/clients/importer.py",  # spreadsheet date cells read as text, parsed again as ISO dates
+    "plugins/first_visit/__init__.py",  # a touchpoint key (the appointment's start)
+    "web/calendar/routes.py",  # values of <input type="date|datetime-local"> and of links
 }
 
 

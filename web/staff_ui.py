@@ -10,6 +10,7 @@ from salonkeep.web.admin.routes import routes as admin_routes
 from salonkeep.web.aftercare.routes import routes as aftercare_routes
 from salonkeep.web.auth.guard import StaffGuard
 from salonkeep.web.auth.routes import public_routes, staff_routes
+from salonkeep.web.calendar.routes import routes as calendar_routes
 from salonkeep.web.complaints_staff import routes as complaint_routes
 from salonkeep.web.delivery import routes as delivery_routes
 from salonkeep.web.pages import STAFF_EXCEPTION_HANDLERS
@@ -32,6 +33,7 @@ def staff_router() -> Router:
             *staff_routes,
             *admin_routes,
             *catalogue_routes,
+            *calendar_routes,
             *aftercare_routes,
             *delivery_routes,
             *complaint_routes,

@@ -525,6 +525,13 @@ async def set_working_hours(
         )
 
 
+async def zone_of(branch_id: UUID) -> str:
+    """The time zone of a branch (else the tenant's)."""
+    async with unit_of_work(current()):
+        zone, _ = await _zone_and_country(branch_id)
+    return zone
+
+
 async def staff_by_email(email: str) -> StaffMember:
     """The tenant's staff member with ``email`` (for the CLI)."""
     async with unit_of_work(current()):

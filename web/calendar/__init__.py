@@ -1,0 +1,1 @@
+"""The branch calendar: day and week views by staff member, booking, moving, cancelling."""
