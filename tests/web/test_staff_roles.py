@@ -29,11 +29,19 @@ EXPECTED = {
             "account",
             "privacy",
             "privacy_policy",
+            "calendar",
+            "catalogue",
         },
     ),
-    "branch_manager": (True, False, True, True, {"dashboard", "clients", "call_log", "staff", "account"}),
-    "practitioner": (True, True, True, True, {"dashboard", "clients", "call_log", "account"}),
-    "reception": (False, False, True, True, {"dashboard", "clients", "call_log", "account"}),
+    "branch_manager": (
+        True,
+        False,
+        True,
+        True,
+        {"dashboard", "clients", "call_log", "staff", "account", "calendar"},
+    ),
+    "practitioner": (True, True, True, True, {"dashboard", "clients", "call_log", "account", "calendar"}),
+    "reception": (False, False, True, True, {"dashboard", "clients", "call_log", "account", "calendar"}),
     "privacy_officer": (True, True, False, False, {"dashboard", "clients", "account", "privacy"}),
 }
 
