@@ -73,7 +73,9 @@ def tags_of(row: Any) -> tuple[str, ...]:
 
 
 async def ensure_categories() -> None:
-    """Seed the built-in categories for the tenant of the open unit of work, once."""
+    """Store the built-in categories for the tenant of the open unit of work, once (before
+    an owner's first change to them). Until then reads use the built-in list itself, so a
+    read never writes."""
     if await scoped.exists(CatalogueCategory):
         return
     rows = [
@@ -83,22 +85,31 @@ async def ensure_categories() -> None:
     await scoped.insert(*rows, skip_duplicates=True)
 
 
+async def _of_kind(kind: str) -> list[CatalogueCategory]:
+    """The categories of ``kind`` in the open unit of work (stored, else the built-in ones)."""
+    if await scoped.exists(CatalogueCategory):
+        return list(await scoped.fetch(CatalogueCategory, "kind = {}", kind, order_by="position, code"))
+    return [
+        CatalogueCategory(tenant_id=scoped.tenant_id(), kind=k, code=c, label=label, medical=m, position=n)
+        for n, (k, c, label, m) in enumerate(DEFAULT_CATEGORIES)
+        if k == kind
+    ]
+
+
 async def categories(kind: str) -> list[CatalogueCategory]:
     """The tenant's categories of ``kind`` (``service`` or ``product``), in order."""
     async with unit_of_work(current()):
-        await ensure_categories()
-        return list(await scoped.fetch(CatalogueCategory, "kind = {}", kind, order_by="position, code"))
+        return await _of_kind(kind)
 
 
 async def category(kind: str, code: str) -> CatalogueCategory:
     """One category of the tenant; :class:`ValidationFailed` on ``category`` when unknown."""
     async with unit_of_work(current()):
-        await ensure_categories()
-        found = await scoped.fetch(CatalogueCategory, "kind = {} and code = {}", kind, code)
-        if not found:
-            known = await scoped.rows(CatalogueCategory, "code", "kind = {}", kind, order_by="position")
-            raise ValidationFailed({"category": f"choose one of {', '.join(r['code'] for r in known)}"})
-        return found[0]
+        known = await _of_kind(kind)
+    found = [c for c in known if c.code == code]
+    if not found:
+        raise ValidationFailed({"category": f"choose one of {', '.join(c.code for c in known)}"})
+    return found[0]
 
 
 def _code(value: str) -> str:
@@ -222,8 +233,7 @@ def _check_product(data: ProductInput) -> dict[str, Any]:
 
 
 async def _known_category(kind: str, code: str) -> CatalogueCategory:
-    await ensure_categories()
-    found = await scoped.fetch(CatalogueCategory, "kind = {} and code = {}", kind, code)
+    found = [c for c in await _of_kind(kind) if c.code == code]
     if not found:
         raise ValidationFailed({"category": "is not a category of the catalogue"})
     return found[0]

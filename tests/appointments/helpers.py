@@ -56,6 +56,7 @@ async def seed_catalogue_and_appointments(world, client_id: uuid.UUID) -> None:
     from salonkeep.core.appointments import service as appointments
     from salonkeep.tenants import clock
 
+    await catalogue.add_category("service", "seed", "Seed")  # stores the built-in ones too
     service = await catalogue.save_service(catalogue.ServiceInput(name="Seed facial", category="facial"))
     product = await catalogue.save_product(catalogue.ProductInput(name="Seed serum", category="care"))
     await catalogue.set_branch_item(world.branch_id, "product", product.id, hidden=False, price_cents=100)
