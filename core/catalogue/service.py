@@ -90,7 +90,7 @@ async def _of_kind(kind: str) -> list[CatalogueCategory]:
     if await scoped.exists(CatalogueCategory):
         return list(await scoped.fetch(CatalogueCategory, "kind = {}", kind, order_by="position, code"))
     return [
-        CatalogueCategory(tenant_id=scoped.tenant_id(), kind=k, code=c, label=label, medical=m, position=n)
+        scoped.new(CatalogueCategory, kind=k, code=c, label=label, medical=m, position=n)
         for n, (k, c, label, m) in enumerate(DEFAULT_CATEGORIES)
         if k == kind
     ]
