@@ -63,21 +63,33 @@ async def pick(kind: str, name: str, category: str = "", item_id: UUID | None = 
     """The catalogue item ``item_id`` or the one called ``name``; else free text ``name`` in
     ``category`` (a category of the tenant's catalogue). A service is medical when its
     catalogue entry or its category says so."""
+    errors: dict[str, str] = {}
+    item: Any = None
     if item_id is not None:
-        item: Any = await (
-            catalogue.get_service(item_id) if kind == "service" else catalogue.get_product(item_id)
-        )
+        item = await (catalogue.get_service(item_id) if kind == "service" else catalogue.get_product(item_id))
     else:
-        clean = validation.required_text(name, kind)
-        item = await (catalogue.find_service(clean) if kind == "service" else catalogue.find_product(clean))
+        try:
+            clean = validation.required_text(name, kind)
+            item = await (
+                catalogue.find_service(clean) if kind == "service" else catalogue.find_product(clean)
+            )
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
     if item is not None:
         chosen = await catalogue.category(kind, category or item.category)
         medical = bool(getattr(item, "medical", False)) or chosen.medical
         return Picked(item.name, chosen.code, item.id, catalogue.tags_of(item), medical)
+    found = None
     if not category:
-        raise ValidationFailed({"category": "is required for an item not in the catalogue"})
-    chosen = await catalogue.category(kind, category)
-    return Picked(validation.required_text(name, kind), chosen.code, None, (), chosen.medical)
+        errors["category"] = "is required for an item not in the catalogue"
+    else:
+        try:
+            found = await catalogue.category(kind, category)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if errors or found is None:
+        raise ValidationFailed(errors)
+    return Picked(validation.required_text(name, kind), found.code, None, (), found.medical)
 
 
 async def record_service(
