@@ -395,7 +395,7 @@ async def test_openapi_documents_the_error_responses(backend):
     async with AsyncTestClient(create_app(backend.settings)) as client:
         schema = (await client.get("/api/v1/schema/openapi.json")).json()
     operations = [(path, method, op) for path, item in schema["paths"].items() for method, op in item.items()]
-    assert len(operations) == 16  # clients 9, catalogue 2, appointments 5
+    assert len(operations) == 17  # clients 10 (referral included), catalogue 2, appointments 5
     for path, method, op in operations:
         expected = {"400", "401", "403", "404", "422"} | (
             {"409", "413", "415"} if method in ("post", "patch") else set()

@@ -31,6 +31,7 @@ EXPECTED = {
             "privacy_policy",
             "calendar",
             "catalogue",
+            "complaints",
         },
     ),
     "branch_manager": (
@@ -38,10 +39,22 @@ EXPECTED = {
         False,
         True,
         True,
-        {"dashboard", "clients", "call_log", "staff", "account", "calendar"},
+        {"dashboard", "clients", "call_log", "staff", "account", "calendar", "complaints"},
     ),
-    "practitioner": (True, True, True, True, {"dashboard", "clients", "call_log", "account", "calendar"}),
-    "reception": (False, False, True, True, {"dashboard", "clients", "call_log", "account", "calendar"}),
+    "practitioner": (
+        True,
+        True,
+        True,
+        True,
+        {"dashboard", "clients", "call_log", "account", "calendar", "complaints"},
+    ),
+    "reception": (
+        False,
+        False,
+        True,
+        True,
+        {"dashboard", "clients", "call_log", "account", "calendar", "complaints"},
+    ),
     "privacy_officer": (True, True, False, False, {"dashboard", "clients", "account", "privacy"}),
 }
 
