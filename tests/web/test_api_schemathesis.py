@@ -85,7 +85,6 @@ async def test_schemathesis_finds_no_server_error_and_no_schema_violation(
     # Path parameters: a real client of the key's tenant, so the operations get past the 404.
     config.write_text(f'[parameters]\n"path.client_id" = "{person.id}"\n')
     report = tmp_path / "report"
-    started = time.monotonic()
     result = subprocess.run(
         [
             str(Path(sys.executable).parent / "schemathesis"),
@@ -115,13 +114,11 @@ async def test_schemathesis_finds_no_server_error_and_no_schema_violation(
         ],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,  # a hang, not a speed limit (no timed assertions)
         stdin=subprocess.DEVNULL,
         cwd=tmp_path,  # its cache folder lands there, not in the work tree
         env={**os.environ, "SCHEMATHESIS_TELEMETRY": "false", "NO_COLOR": "1"},
     )
-    elapsed = time.monotonic() - started
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-20000:]
     assert "No issues found" in output or " passed" in output, output[-5000:]
-    assert elapsed < 90, f"schemathesis took {elapsed:.0f} s"
