@@ -48,6 +48,7 @@ class Action(StrEnum):
     API_KEYS_MANAGE = "api_keys.manage"
     COMPLAINTS_HANDLE = "complaints.handle"
     CATALOGUE_MANAGE = "catalogue.manage"
+    CLIENTS_IMPORT = "clients.import"
 
 
 CONTACT_FIELDS = frozenset(

@@ -50,9 +50,10 @@ class Edge:
         with structlog.contextvars.bound_contextvars(request_id=request_id):
             refusal = input_guard.check_url(scope)
             if refusal is None and scope.get("method") in _BODY_METHODS:
-                body, receive, too_big = await read_body(receive, input_guard.MAX_BODY_BYTES)
+                limit = input_guard.body_limit(scope)
+                body, receive, too_big = await read_body(receive, limit)
                 refusal = (
-                    input_guard.Refusal(413, "body", f"is larger than {input_guard.MAX_BODY_BYTES} bytes")
+                    input_guard.Refusal(413, "body", f"is larger than {limit} bytes")
                     if too_big
                     else input_guard.check_body(scope, body)
                 )

@@ -3,8 +3,8 @@
 Every text that arrives — the path, each query parameter, each field of a form body, each key
 and string of a JSON body — must be valid UTF-8 without NUL characters or lone surrogates;
 JSON may nest at most :data:`MAX_JSON_DEPTH` levels and its integers must fit in 64 bits;
-a body may have at most :data:`MAX_BODY_BYTES`; multipart bodies are refused (no route
-takes uploads). A refusal names the field (``path``,
+a body may have at most :data:`MAX_BODY_BYTES`; multipart bodies are refused except on the
+upload paths of :data:`UPLOADS` (each with its own size limit). A refusal names the field (``path``,
 ``body``, the parameter's name, or the dotted path of a JSON value).
 """
 
@@ -18,6 +18,8 @@ from urllib.parse import unquote_to_bytes
 
 MAX_JSON_DEPTH = 32
 MAX_BODY_BYTES = 1024 * 1024
+#: The only paths that take multipart uploads, with their body limits (the client import).
+UPLOADS: dict[str, int] = {"/app/clients/import": 33 * 1024 * 1024}
 _INT64 = 2**63
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")
@@ -143,6 +145,11 @@ def is_json(media: str) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
+def body_limit(scope: Any) -> int:
+    """The largest body accepted on the request's path."""
+    return UPLOADS.get(str(scope.get("path", "")), MAX_BODY_BYTES)
+
+
 def check_body(scope: Any, body: bytes) -> Refusal | None:
     """Check a request body by its content type (JSON and urlencoded forms are read)."""
     media = media_type(scope)
@@ -150,7 +157,9 @@ def check_body(scope: Any, body: bytes) -> Refusal | None:
         return check_json(body)
     if media == "application/x-www-form-urlencoded":
         return check_pairs(body, "body")
+    if media.startswith("multipart/form-data") and scope.get("path") in UPLOADS:
+        return None
     if media.startswith("multipart/"):
-        # No route takes uploads; litestar would read such a body as a form, unchecked.
+        # Only the upload routes take them; litestar would read such a body as a form, unchecked.
         return Refusal(415, "body", "multipart bodies are not accepted (send a urlencoded form)")
     return None

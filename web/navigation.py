@@ -53,6 +53,9 @@ def visible_items(ctx: TenantContext) -> list[NavItem]:
 register(NavItem("dashboard", _("Today"), "/app", order=10))
 register(NavItem("clients", _("Clients"), "/app/clients", Action.CLIENT_VIEW, order=20))
 register(NavItem("calendar", _("Calendar"), "/app/calendar", Action.SALE_RECORD, order=25))
+register(
+    NavItem("client_import", _("Import clients"), "/app/clients/import", Action.CLIENTS_IMPORT, order=79)
+)
 register(NavItem("staff", _("Staff"), "/app/admin/staff", Action.STAFF_MANAGE, order=80))
 register(NavItem("branches", _("Branches"), "/app/admin/branches", Action.BRANCH_MANAGE, order=81))
 register(NavItem("catalogue", _("Catalogue"), "/app/admin/catalogue", Action.CATALOGUE_MANAGE, order=83))

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from arq.connections import RedisSettings
 from arq.cron import CronJob, cron
+from arq.worker import func
 
 from salonkeep.core import database
 from salonkeep.tenants.settings import load_settings
@@ -13,6 +14,7 @@ from salonkeep.workers.aftercare import aftercare_sweep, plan_ahead_sweep
 from salonkeep.workers.complaints import complaints_sweep
 from salonkeep.workers.delivery import deliver_tenant, delivery_sweep
 from salonkeep.workers.heartbeat import heartbeat
+from salonkeep.workers.imports import JOB_TIMEOUT, import_clients
 from salonkeep.workers.privacy_jobs import (
     obligations_sweep,
     privacy_retention,
@@ -56,6 +58,7 @@ class WorkerSettings:
         staff_notice_sweep,
         obligations_sweep,
         complaints_sweep,
+        func(import_clients, timeout=JOB_TIMEOUT, max_tries=1),
     ]
     cron_jobs: ClassVar[list[CronJob]] = [
         cron(heartbeat, second=0, run_at_startup=True, unique=True, timeout=30),

@@ -40,8 +40,14 @@ def clients(
     ),
     branch: str = typer.Option("", "--branch", help="The branch for rows without one."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and report; write nothing."),
+    skip_invalid: bool = typer.Option(
+        False,
+        "--skip-invalid",
+        help="Import the valid rows of a file with row errors (each bad row is still reported).",
+    ),
 ) -> None:
-    """Check every row, then import all new clients or none (duplicates are skipped)."""
+    """Check every row, then import all new clients or none (duplicates are skipped). A file
+    with row errors imports nothing unless ``--skip-invalid`` confirms importing its valid rows."""
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -52,17 +58,18 @@ def clients(
         plan = await importer.plan_import(
             data, preset=preset or None, overrides=overrides, branch=branch or None
         )
-        if plan.errors or dry_run:
+        if (plan.errors and not skip_invalid) or dry_run:
             return plan
-        return await importer.run_import(plan, f"{file.name}" + (f" ({preset} export)" if preset else ""))
+        source = f"{file.name}" + (f" ({preset} export)" if preset else "")
+        return await importer.run_import(plan, source, skip_invalid=skip_invalid)
 
     plan = run(work, tenant=tenant)
     for number, reason in plan.duplicates:
         typer.echo(f"row {number}: skipped, duplicate ({reason})")
-    if plan.errors:
-        for error in plan.errors:
-            typer.echo(f"row {error.row}: {error.field}: {error.message}", err=True)
-        bad = len({e.row for e in plan.errors})
+    for error in plan.errors:
+        typer.echo(f"row {error.row}: {error.field}: {error.message}", err=True)
+    bad = len({e.row for e in plan.errors})
+    if plan.errors and not skip_invalid:
         typer.echo(f"error: {bad} of {plan.rows} rows are invalid; nothing was imported", err=True)
         raise typer.Exit(USAGE_ERROR)
     if dry_run:
@@ -70,4 +77,5 @@ def clients(
             f"dry run: {len(plan.new)} clients would be imported, {len(plan.duplicates)} duplicates skipped"
         )
         return
-    typer.echo(f"imported {plan.imported} clients, {len(plan.duplicates)} duplicates skipped")
+    skipped = f", {bad} invalid rows skipped" if plan.errors else ""
+    typer.echo(f"imported {plan.imported} clients, {len(plan.duplicates)} duplicates skipped{skipped}")

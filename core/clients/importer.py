@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
 from salonkeep.core import consent
-from salonkeep.core.clients.service import ClientInput, create_client
+from salonkeep.core.clients.service import ClientInput, check_client_input, create_clients_bulk
 from salonkeep.core.clients.tables import Client
-from salonkeep.tenants import scoped, validation
+from salonkeep.tenants import scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
@@ -288,22 +288,6 @@ async def plan_import(
             first, _, last = values.pop("full_name").partition(" ")
             values["first_name"] = first
             values.setdefault("last_name", last.strip())
-        if not values.get("first_name"):
-            problem("first_name", "is required")
-        for name, limit in (("first_name", 100), ("last_name", 100)):
-            if len(values.get(name, "")) > limit:
-                problem(name, f"must be at most {limit} characters")
-        phone = email = ""
-        if values.get("phone"):
-            try:
-                phone = validation.phone(values["phone"], tenant.country)
-            except ValidationFailed as exc:
-                problem("phone", exc.errors["phone"])
-        if values.get("email"):
-            try:
-                email = validation.email(values["email"])
-            except ValidationFailed as exc:
-                problem("email", exc.errors["email"])
         born = None
         if values.get("date_of_birth"):
             try:
@@ -317,13 +301,28 @@ async def plan_import(
                 problem("branch", f"no branch named {values['branch']!r}")
         elif branch_id is None:
             problem("branch", "is required (the tenant has several branches)")
-        for name in ("allergies", "health_notes", "needs"):
-            if len(values.get(name, "")) > 5000:
-                problem(name, "must be at most 5000 characters")
+        data = ClientInput(
+            branch_id=branch_id or UUID(int=0),
+            first_name=values.get("first_name", ""),
+            last_name=values.get("last_name", ""),
+            date_of_birth=born,
+            phone=values.get("phone", ""),
+            email=values.get("email", ""),
+            needs=values.get("needs"),
+            allergies=values.get("allergies"),
+            health_notes=values.get("health_notes"),
+        )
+        clean: dict[str, object] = {}
+        try:
+            clean = check_client_input(ctx, tenant, data)
+        except ValidationFailed as exc:
+            for name, message in exc.errors.items():
+                problem(name, message)
         if row_errors:
             plan.errors.extend(row_errors)
             continue
-        keys = _keys(phone, email, values["first_name"], values.get("last_name", ""), born)
+        phone, email = str(clean["phone"]), str(clean["email"])
+        keys = _keys(phone, email, data.first_name, data.last_name, born)
         clash = keys & seen
         if clash:
             key = sorted(clash)[0]
@@ -340,43 +339,41 @@ async def plan_import(
         seen |= keys
         for key in keys:
             first_row_of[key] = number
-        assert branch_id is not None
-        plan.new.append(
-            (
-                number,
-                ClientInput(
-                    branch_id=branch_id,
-                    first_name=values["first_name"],
-                    last_name=values.get("last_name", ""),
-                    date_of_birth=born,
-                    phone=phone,
-                    email=email,
-                    needs=values.get("needs"),
-                    allergies=values.get("allergies"),
-                    health_notes=values.get("health_notes"),
-                ),
-                consents,
-            )
-        )
+        plan.new.append((number, data, consents))
     return plan
 
 
-async def run_import(plan: ImportPlan, source: str) -> ImportPlan:
-    """Create the plan's new clients (and the consents their rows prove) in one unit of work:
-    all of them or, on any error, none. Refuses a plan with row errors."""
-    if plan.errors:
+async def run_import(
+    plan: ImportPlan,
+    source: str,
+    *,
+    skip_invalid: bool = False,
+    progress: Callable[[int], Awaitable[None]] | None = None,
+) -> ImportPlan:
+    """Create the plan's new clients (and the consents their rows prove) in one unit of work,
+    through the client service's bulk path: all of them or, on any error, none.
+
+    A plan with row errors is refused unless ``skip_invalid`` (the owner's explicit
+    confirmation to import the valid rows only). ``progress`` is awaited with the number of
+    clients written so far; an exception it raises (a cancellation) rolls everything back.
+    Imported clients get no registration event (see
+    :func:`salonkeep.core.clients.service.create_clients_bulk`)."""
+    if plan.errors and not skip_invalid:
         raise ValidationFailed({"file": f"{len(plan.errors)} row error(s); nothing was imported"})
     ctx = current()
     async with unit_of_work(ctx):
-        for _, data, consents in plan.new:
-            client = await create_client(data)
-            for target, (granted, proof) in sorted(consents.items()):
-                await consent.record_consent(
-                    client.id,
-                    CONSENT_FIELDS[target],
+        ids = await create_clients_bulk([data for _, data, _ in plan.new], progress=progress)
+        await consent.record_imported(
+            [
+                consent.ImportedConsent(
+                    client_id,
+                    CONSENT_FIELDS[target].value,
                     granted,
-                    channel=consent.Channel.IMPORTED,
-                    wording_shown=f"imported from {source}: {proof}",
+                    f"imported from {source}: {proof}",
                 )
+                for client_id, (_, _, consents) in zip(ids, plan.new, strict=True)
+                for target, (granted, proof) in sorted(consents.items())
+            ]
+        )
     plan.imported = len(plan.new)
     return plan

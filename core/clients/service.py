@@ -7,6 +7,7 @@ hold only the fields the role may see (the others are ``None`` and listed in ``h
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -37,14 +38,14 @@ from salonkeep.core.clients.tables import (
     visible_client_row,
 )
 from salonkeep.core.formatting import local_date
-from salonkeep.core.keys.service import decrypt_fields, encrypt_fields
+from salonkeep.core.keys.service import decrypt_fields, encrypt_fields, seal_new_clients
 from salonkeep.core.privacy import break_glass
 from salonkeep.tenants import clock, read_request, scoped, validation
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import execute, get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.tables import Branch
+from salonkeep.tenants.tables import Branch, Tenant
 
 
 @dataclass
@@ -178,7 +179,13 @@ async def _view(ctx: TenantContext, client: Client, extra: frozenset[str] = froz
 
 
 async def _validated(ctx: TenantContext, data: ClientInput) -> dict[str, Any]:
-    tenant = await get_tenant(ctx.tenant_id)
+    return check_client_input(ctx, await get_tenant(ctx.tenant_id), data)
+
+
+def check_client_input(ctx: TenantContext, tenant: Tenant, data: ClientInput) -> dict[str, Any]:
+    """The cleaned fields of ``data`` for a client of ``tenant`` (phone and e-mail normalised),
+    or :class:`ValidationFailed` naming every bad field; :class:`Forbidden` when the role may
+    not write a health field. Reads nothing: importers check every row with it first."""
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {
         "branch_id": data.branch_id,
@@ -349,6 +356,88 @@ async def find_duplicates(
         )
         for row in rows
     ]
+
+
+#: Clients written per round of :func:`create_clients_bulk` (progress is reported per round).
+BULK_ROUND = 1000
+
+
+async def create_clients_bulk(
+    rows: Sequence[ClientInput],
+    *,
+    reason: str = "import",
+    progress: Callable[[int], Awaitable[None]] | None = None,
+) -> list[UUID]:
+    """Register many clients of the current tenant at once (an import): every row checked as
+    :func:`create_client` checks it, then multi-row inserts of the clients, their wrapped data
+    keys (health fields encrypted in one pass), search terms and one ``create`` audit event
+    each, in one unit of work: all of them or none.
+
+    Unlike :func:`create_client` it publishes no ``ClientRegistered`` event: imported clients
+    are history, not new registrations, so no programme plans a welcome for them; the daily
+    planning sweep (:mod:`salonkeep.core.aftercare.planning`) plans their yearly touchpoints
+    like everyone else's. ``progress`` is awaited with the count written after every round of
+    :data:`BULK_ROUND` clients; an exception it raises (a cancellation) rolls everything back.
+    Returns the new ids in the order of ``rows``.
+    """
+    ctx = current()
+    require(ctx, Action.CLIENT_CREATE)
+    tenant = await get_tenant(ctx.tenant_id)
+    cleaned: list[dict[str, Any]] = []
+    for number, data in enumerate(rows, start=1):
+        try:
+            cleaned.append(check_client_input(ctx, tenant, data))
+        except ValidationFailed as exc:
+            raise ValidationFailed({f"row {number} {k}": v for k, v in exc.errors.items()}) from None
+    scope = await current_branch_scope(ctx)
+    ids = [uuid4() for _ in cleaned]
+    async with unit_of_work(ctx):
+        for branch_id in {clean["branch_id"] for clean in cleaned}:
+            await _check_branch(branch_id, scope)
+        now = clock.now()
+        for start in range(0, len(cleaned), BULK_ROUND):
+            part = list(
+                zip(ids[start : start + BULK_ROUND], cleaned[start : start + BULK_ROUND], strict=True)
+            )
+            await _insert_round(ctx, part, now, reason)
+            if progress is not None:
+                await progress(start + len(part))
+    return ids
+
+
+async def _insert_round(
+    ctx: TenantContext, part: list[tuple[UUID, dict[str, Any]]], now: datetime, reason: str
+) -> None:
+    secrets = {cid: {k: clean.get(k) or "" for k in SENSITIVE_FIELDS} for cid, clean in part}
+    sealed = await seal_new_clients(ctx, secrets)
+    clients: list[dict[str, object]] = []
+    terms: list[dict[str, object]] = []
+    audits: list[audit.AuditItem] = []
+    for client_id, clean in part:
+        row: dict[str, object] = {
+            "id": client_id,
+            "branch_id": clean["branch_id"],
+            "first_name": clean["first_name"],
+            "last_name": clean["last_name"],
+            "date_of_birth": clean["date_of_birth"],
+            "phone": clean["phone"],
+            "email": clean["email"],
+            "kind": clean["kind"],
+            "needs": clean.get("needs") or "",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for name, column in ENCRYPTED_COLUMNS.items():
+            row[column] = sealed.fields[client_id].get(name, "")
+        clients.append(row)
+        for term in sorted(client_terms(clean["first_name"], clean["last_name"], clean["phone"])):
+            terms.append({"id": uuid4(), "client_id": client_id, "term": term})
+        given = tuple(k for k, v in clean.items() if v not in ("", None))
+        audits.append(audit.AuditItem(str(audit.AuditAction.CREATE), client_id, fields=given, reason=reason))
+    await scoped.insert_many(Client, clients)
+    await sealed.store()
+    await scoped.insert_many(ClientSearchTerm, terms, chunk=1000)
+    await audit.record_many(audits, ctx=ctx)
 
 
 async def get_client(client_id: UUID) -> ClientView:

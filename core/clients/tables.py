@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from piccolo.columns import UUID, Boolean, Column, Date, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Boolean, Column, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -86,3 +86,40 @@ def restrict_to_clients(scope: BranchScope, query: QueryT, client_column: Column
         return query
     in_scope = scope.restrict(scoped.select(Client, Client.id), Client.branch_id)
     return query.where(client_column.is_in(in_scope))  # type: ignore[return-value]
+
+
+#: The states of a client import: ``uploaded`` (mapping and preview), ``queued`` (confirmed,
+#: waiting for a worker), ``running``, then ``done``, ``failed`` or ``cancelled``.
+IMPORT_STATES = ("uploaded", "queued", "running", "done", "failed", "cancelled")
+
+
+class ClientImport(Table, tablename="client_import"):
+    """One client file an owner uploaded to import (:mod:`salonkeep.core.clients.import_jobs`).
+
+    ``file_enc`` holds the file encrypted under the tenant key until the import ends (done,
+    failed or cancelled), then it is blanked; ``file_sha256`` stays so a second upload of the
+    same file is recognised. ``mapping`` is a JSON object of column → field overrides.
+    """
+
+    id = UUID(primary_key=True)
+    tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
+    created_by_id = UUID(null=True, default=None)
+    created_by = Varchar(length=200, default="")
+    role = Varchar(length=32, default="")
+    file_name = Varchar(length=200, default="")
+    file_sha256 = Varchar(length=64, default="")
+    file_size = Integer(default=0)
+    file_enc = Text(default="")
+    preset = Varchar(length=32, default="")
+    mapping = Text(default="{}")
+    branch = Varchar(length=100, default="")
+    skip_invalid = Boolean(default=False)
+    status = Varchar(length=16, default="uploaded")
+    total = Integer(default=0)
+    imported = Integer(default=0)
+    duplicates = Integer(default=0)
+    invalid = Integer(default=0)
+    message = Text(default="")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+    finished_at = Timestamptz(null=True, default=None)

@@ -14,11 +14,11 @@ takes effect at once; a restricted or erased client allows nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from salonkeep.core import audit, events
 from salonkeep.core.access import Action, Forbidden, can
@@ -196,6 +196,66 @@ async def record_consent(
             )
         )
     return event
+
+
+@dataclass(frozen=True)
+class ImportedConsent:
+    """A grant or refusal that an imported file proves for a client it brings in."""
+
+    client_id: UUID
+    purpose: str
+    granted: bool
+    wording: str
+
+
+async def record_imported(items: Sequence[ImportedConsent]) -> int:
+    """Append the consents proven by an import file for clients the same import creates, with
+    multi-row inserts (channel ``imported``, the file's column and value as the wording) and
+    one audit event each, inside the caller's unit of work. Publishes no consent events: the
+    clients are new to the ledger, so nothing is queued to cancel, and their programmes are
+    planned by the daily planning sweep. Returns how many were recorded."""
+    ctx = current()
+    if not can(ctx, Action.CLIENT_EDIT):
+        raise Forbidden(f"the role {ctx.role!r} may not record consent")
+    now = clock.now()
+    rows: list[dict[str, object]] = []
+    audits: list[audit.AuditItem] = []
+    per_client: dict[UUID, int] = {}
+    for item in items:
+        index = per_client[item.client_id] = per_client.get(item.client_id, -1) + 1
+        chosen = _purpose(item.purpose)
+        event_id = uuid4()
+        rows.append(
+            {
+                "id": event_id,
+                "client_id": item.client_id,
+                "purpose": chosen.value,
+                "scope": "",
+                "granted": item.granted,
+                "policy_version_id": None,
+                "channel": Channel.IMPORTED.value,
+                "wording": item.wording.strip()[:2000] or "imported",
+                "recorded_by_id": ctx.actor_id,
+                "recorded_by": ctx.actor_label[:200],
+                # A strict time order within each client's ledger, even for two purposes.
+                "occurred_at": now + timedelta(microseconds=index),
+            }
+        )
+        action = audit.AuditAction.CONSENT_GRANT if item.granted else audit.AuditAction.CONSENT_WITHDRAW
+        audits.append(
+            audit.AuditItem(
+                str(action),
+                item.client_id,
+                subject="consent",
+                subject_id=event_id,
+                fields=(chosen.value,),
+                reason=Channel.IMPORTED.value,
+            )
+        )
+    async with unit_of_work(ctx):
+        await scoped.insert_many(ConsentEvent, rows)
+        await audit.record_many(audits, ctx=ctx)
+    return len(rows)
 
 
 async def grant(client_id: UUID, purpose: Purpose | str, **kwargs: object) -> ConsentEvent:

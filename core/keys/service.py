@@ -173,6 +173,66 @@ async def encrypt_fields(ctx: TenantContext, client_id: UUID, values: Mapping[st
     return out
 
 
+@dataclass
+class SealedClients:
+    """Ciphertexts for new clients (:func:`seal_new_clients`) and their wrapped data keys,
+    stored with :meth:`store` once the client rows exist."""
+
+    fields: dict[UUID, dict[str, str]]
+    key_rows: list[dict[str, object]]
+
+    async def store(self) -> None:
+        """Insert the wrapped data keys (multi-row inserts, in the caller's unit of work)."""
+        await scoped.insert_many(ClientKey, self.key_rows)
+
+
+async def seal_new_clients(ctx: TenantContext, values: Mapping[UUID, Mapping[str, str]]) -> SealedClients:
+    """Encrypt the fields of many new clients at once (client id → field name → clear text),
+    as :func:`encrypt_fields` would one by one: a data key for each client with a non-empty
+    value, wrapped by the active tenant key (read once). Nothing is written until
+    :meth:`SealedClients.store`; no key is cached (the import may roll back)."""
+    version: int | None = None
+    tenant_key = b""
+    now = clock.now()
+    sealed = SealedClients({}, [])
+    for client_id, fields in values.items():
+        out = {name: "" for name in fields}
+        if any(fields.values()):
+            if version is None:
+                version, tenant_key = await _active_tenant_key(ctx)
+            key = AESGCM.generate_key(bit_length=256)
+            sealed.key_rows.append(
+                {
+                    "id": uuid4(),
+                    "client_id": client_id,
+                    "tenant_key_version": version,
+                    "wrapped": _seal(tenant_key, key, f"client-key:{ctx.tenant_id}:{client_id}"),
+                    "created_at": now,
+                }
+            )
+            for name, value in fields.items():
+                if value:
+                    out[name] = PREFIX + _seal(key, value.encode(), _field_aad(ctx, client_id, name))
+        sealed.fields[client_id] = out
+    return sealed
+
+
+async def seal_file(ctx: TenantContext, label: str, data: bytes) -> str:
+    """``data`` (an uploaded file) encrypted under the active tenant key, bound to ``label``
+    (for example ``client_import:<id>``); the text records the key version. Call inside a
+    unit of work."""
+    version, key = await _active_tenant_key(ctx)
+    return f"{PREFIX}{version}:" + _seal(key, data, f"file:{ctx.tenant_id}:{label}")
+
+
+async def open_file(ctx: TenantContext, label: str, token: str) -> bytes:
+    """The bytes that :func:`seal_file` encrypted; raises :class:`DecryptionFailed`."""
+    version, sep, body = token.removeprefix(PREFIX).partition(":")
+    if not token.startswith(PREFIX) or not sep or not version.isdigit():
+        raise DecryptionFailed("not an encrypted file")
+    return _open(await _tenant_key(ctx, int(version)), body, f"file:{ctx.tenant_id}:{label}")
+
+
 async def decrypt_fields(ctx: TenantContext, client_id: UUID, values: Mapping[str, str]) -> dict[str, str]:
     """Clear texts of ``values`` (field name → ciphertext). Empty stays empty; raises
     :class:`DecryptionFailed` when the key is shredded or the ciphertext was tampered with."""
