@@ -59,7 +59,7 @@ async def _one_by_one(path: Path) -> int:
         path.read_bytes(), preset="square", overrides={"Allergies": "allergies"}
     )
     for _, data, consents in plan.new:
-        client = await create_client(data)
+        client = await create_client(data.input)
         for target, (granted, proof) in sorted(consents.items()):
             await consent.record_consent(
                 client.id, importer.CONSENT_FIELDS[target], granted,

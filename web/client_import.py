@@ -133,13 +133,14 @@ async def _job_page(
     if row.status == "uploaded":
         header = await import_jobs.header_of(import_id)
         overrides = import_jobs.overrides_of(row)
+        mapped = True
         try:
             chosen = importer.mapping_for(header, row.preset or None, overrides)
         except ValidationFailed as exc:
             errors.update(exc.errors)
-            chosen = {i: overrides.get(c, "") for i, c in enumerate(header)}
+            chosen, mapped = {i: overrides.get(c, "") for i, c in enumerate(header)}, False
         columns = [(i, name, chosen.get(i, "")) for i, name in enumerate(header)]
-        if not errors:
+        if mapped:
             try:
                 plan = await import_jobs.preview(import_id)
             except ValidationFailed as exc:

@@ -27,7 +27,7 @@ from salonkeep.core.clients import importer
 from salonkeep.core.clients.tables import ClientImport
 from salonkeep.core.keys.service import DecryptionFailed, open_file, seal_file
 from salonkeep.tenants import clock, scoped
-from salonkeep.tenants.context import TenantContext, current
+from salonkeep.tenants.context import TenantContext, current, tenant_scope
 from salonkeep.tenants.db import execute, get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 
@@ -269,34 +269,35 @@ async def run(
         actor_label=row.created_by or "import",
         role=row.role or None,
     )
-    try:
-        data = await file_of(ctx, row)
-        async with unit_of_work(ctx):
-            if is_postgres(get_engine()):
-                # One import at a time per tenant: the second one's duplicate check sees the
-                # first one's clients.
-                await execute("select pg_advisory_xact_lock(hashtext({}))", f"client_import:{tenant_id}")
-            plan = await importer.plan_import(
-                data, preset=row.preset or None, overrides=overrides_of(row), branch=row.branch or None
-            )
-            total = len(plan.new)
+    with tenant_scope(ctx):
+        try:
+            data = await file_of(ctx, row)
+            async with unit_of_work(ctx):
+                if is_postgres(get_engine()):
+                    # One import at a time per tenant: the second one's duplicate check sees the
+                    # first one's clients.
+                    await execute("select pg_advisory_xact_lock(hashtext({}))", f"client_import:{tenant_id}")
+                plan = await importer.plan_import(
+                    data, preset=row.preset or None, overrides=overrides_of(row), branch=row.branch or None
+                )
+                total = len(plan.new)
 
-            async def report(done: int) -> None:
+                async def report(done: int) -> None:
+                    if progress is not None:
+                        await progress(done, total)
+
                 if progress is not None:
-                    await progress(done, total)
-
-            if progress is not None:
-                await progress(0, total)
-            await importer.run_import(plan, row.file_name, skip_invalid=row.skip_invalid, progress=report)
-    except ImportCancelled:
-        state, values = "cancelled", _ended("cancelled", "cancelled while running; nothing was imported")
-    except ValidationFailed as exc:
-        message = "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
-        state, values = "failed", _ended("failed", message)
-    else:
-        invalid = len({e.row for e in plan.errors})
-        counts = {"imported": plan.imported, "duplicates": len(plan.duplicates), "invalid": invalid}
-        state, values = "done", _ended("done", "", total=plan.rows, **counts)
+                    await progress(0, total)
+                await importer.run_import(plan, row.file_name, skip_invalid=row.skip_invalid, progress=report)
+        except ImportCancelled:
+            state, values = "cancelled", _ended("cancelled", "cancelled while running; nothing was imported")
+        except ValidationFailed as exc:
+            message = "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
+            state, values = "failed", _ended("failed", message)
+        else:
+            invalid = len({e.row for e in plan.errors})
+            counts = {"imported": plan.imported, "duplicates": len(plan.duplicates), "invalid": invalid}
+            state, values = "done", _ended("done", "", total=plan.rows, **counts)
     async with unit_of_work(ctx):
         await scoped.update(ClientImport, values).where(ClientImport.id == import_id)
         await audit.record(f"clients.import.{state}", subject="client_import", subject_id=import_id, ctx=ctx)

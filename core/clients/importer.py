@@ -18,7 +18,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from salonkeep.core import consent
-from salonkeep.core.clients.service import ClientInput, check_client_input, create_clients_bulk
+from salonkeep.core.clients.service import CheckedClient, ClientInput, check_input, create_clients_bulk
 from salonkeep.core.clients.tables import Client
 from salonkeep.tenants import scoped
 from salonkeep.tenants.context import current
@@ -118,7 +118,7 @@ class ImportPlan:
     """What importing the file would do."""
 
     rows: int = 0
-    new: list[tuple[int, ClientInput, dict[str, tuple[bool, str]]]] = field(default_factory=list)
+    new: list[tuple[int, CheckedClient, dict[str, tuple[bool, str]]]] = field(default_factory=list)
     duplicates: list[tuple[int, str]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     imported: int = 0
@@ -312,16 +312,17 @@ async def plan_import(
             allergies=values.get("allergies"),
             health_notes=values.get("health_notes"),
         )
-        clean: dict[str, object] = {}
+        checked: CheckedClient | None = None
         try:
-            clean = check_client_input(ctx, tenant, data)
+            checked = check_input(ctx, tenant, data)
         except ValidationFailed as exc:
             for name, message in exc.errors.items():
                 problem(name, message)
         if row_errors:
             plan.errors.extend(row_errors)
             continue
-        phone, email = str(clean["phone"]), str(clean["email"])
+        assert checked is not None
+        phone, email = str(checked.clean["phone"]), str(checked.clean["email"])
         keys = _keys(phone, email, data.first_name, data.last_name, born)
         clash = keys & seen
         if clash:
@@ -339,7 +340,7 @@ async def plan_import(
         seen |= keys
         for key in keys:
             first_row_of[key] = number
-        plan.new.append((number, data, consents))
+        plan.new.append((number, checked, consents))
     return plan
 
 

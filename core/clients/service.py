@@ -362,14 +362,30 @@ async def find_duplicates(
 BULK_ROUND = 1000
 
 
+@dataclass(frozen=True)
+class CheckedClient:
+    """A :class:`ClientInput` that :func:`check_input` accepted, with its cleaned fields: an
+    importer checks every row once and hands these to :func:`create_clients_bulk`."""
+
+    input: ClientInput
+    clean: dict[str, Any]
+    tenant_id: UUID
+
+
+def check_input(ctx: TenantContext, tenant: Tenant, data: ClientInput) -> CheckedClient:
+    """:func:`check_client_input` kept with its input (raises the same errors)."""
+    return CheckedClient(data, check_client_input(ctx, tenant, data), tenant.id)
+
+
 async def create_clients_bulk(
-    rows: Sequence[ClientInput],
+    rows: Sequence[ClientInput | CheckedClient],
     *,
     reason: str = "import",
     progress: Callable[[int], Awaitable[None]] | None = None,
 ) -> list[UUID]:
     """Register many clients of the current tenant at once (an import): every row checked as
-    :func:`create_client` checks it, then multi-row inserts of the clients, their wrapped data
+    :func:`create_client` checks it (rows given as :class:`CheckedClient` were checked
+    already, by :func:`check_input` for this tenant), then multi-row inserts of the clients, their wrapped data
     keys (health fields encrypted in one pass), search terms and one ``create`` audit event
     each, in one unit of work: all of them or none.
 
@@ -385,8 +401,12 @@ async def create_clients_bulk(
     tenant = await get_tenant(ctx.tenant_id)
     cleaned: list[dict[str, Any]] = []
     for number, data in enumerate(rows, start=1):
+        if isinstance(data, CheckedClient) and data.tenant_id == tenant.id:
+            cleaned.append(data.clean)
+            continue
         try:
-            cleaned.append(check_client_input(ctx, tenant, data))
+            plain = data.input if isinstance(data, CheckedClient) else data
+            cleaned.append(check_client_input(ctx, tenant, plain))
         except ValidationFailed as exc:
             raise ValidationFailed({f"row {number} {k}": v for k, v in exc.errors.items()}) from None
     scope = await current_branch_scope(ctx)
