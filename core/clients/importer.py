@@ -301,7 +301,7 @@ async def plan_import(
                 problem("branch", f"no branch named {values['branch']!r}")
         elif branch_id is None:
             problem("branch", "is required (the tenant has several branches)")
-        data = ClientInput(
+        row_input = ClientInput(
             branch_id=branch_id or UUID(int=0),
             first_name=values.get("first_name", ""),
             last_name=values.get("last_name", ""),
@@ -314,7 +314,7 @@ async def plan_import(
         )
         checked: CheckedClient | None = None
         try:
-            checked = check_input(ctx, tenant, data)
+            checked = check_input(ctx, tenant, row_input)
         except ValidationFailed as exc:
             for name, message in exc.errors.items():
                 problem(name, message)
@@ -323,7 +323,7 @@ async def plan_import(
             continue
         assert checked is not None
         phone, email = str(checked.clean["phone"]), str(checked.clean["email"])
-        keys = _keys(phone, email, data.first_name, data.last_name, born)
+        keys = _keys(phone, email, row_input.first_name, row_input.last_name, born)
         clash = keys & seen
         if clash:
             key = sorted(clash)[0]

@@ -385,9 +385,9 @@ async def create_clients_bulk(
 ) -> list[UUID]:
     """Register many clients of the current tenant at once (an import): every row checked as
     :func:`create_client` checks it (rows given as :class:`CheckedClient` were checked
-    already, by :func:`check_input` for this tenant), then multi-row inserts of the clients, their wrapped data
-    keys (health fields encrypted in one pass), search terms and one ``create`` audit event
-    each, in one unit of work: all of them or none.
+    already, by :func:`check_input` for this tenant), then multi-row inserts of the clients,
+    their wrapped data keys (health fields encrypted in one pass), search terms and one
+    ``create`` audit event each, in one unit of work: all of them or none.
 
     Unlike :func:`create_client` it publishes no ``ClientRegistered`` event: imported clients
     are history, not new registrations, so no programme plans a welcome for them; the daily

@@ -96,7 +96,8 @@ async def test_owner_maps_previews_confirms_and_follows_the_worker(backend, tena
         assert queued.status_code == 200 and 'hx-trigger="every 1s"' in queued.text
         worker = await _run_worker(backend, queue)
         assert (worker.jobs_complete, worker.jobs_failed) == (1, 0)
-        fragment = await client.get(f"/app/clients/import/{import_id}/progress", headers={"hx-request": "true"})
+        progress = f"/app/clients/import/{import_id}/progress"
+        fragment = await client.get(progress, headers={"hx-request": "true"})
         assert 'data-status="done"' in fragment.text and "hx-trigger" not in fragment.text
         assert 'data-figure="imported"' in fragment.text
     assert await _clients(tenant_a) == ["Aino", "Kaisa"]

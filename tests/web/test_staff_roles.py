@@ -32,6 +32,7 @@ EXPECTED = {
             "calendar",
             "catalogue",
             "complaints",
+            "client_import",
         },
     ),
     "branch_manager": (
@@ -100,6 +101,7 @@ async def test_fields_and_actions_per_role(backend, tenant_a, role):
             ("/app/admin/staff", "staff" in nav),
             ("/app/admin/branches", "branches" in nav),
             ("/app/admin/settings", "settings" in nav),
+            ("/app/clients/import", "client_import" in nav),
         ):
             assert (await client.get(path)).status_code == (200 if allowed else 403), path
 
