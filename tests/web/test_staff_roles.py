@@ -33,6 +33,7 @@ EXPECTED = {
             "catalogue",
             "complaints",
             "client_import",
+            "getting_started",
         },
     ),
     "branch_manager": (
@@ -102,6 +103,7 @@ async def test_fields_and_actions_per_role(backend, tenant_a, role):
             ("/app/admin/branches", "branches" in nav),
             ("/app/admin/settings", "settings" in nav),
             ("/app/clients/import", "client_import" in nav),
+            ("/app/getting-started", "getting_started" in nav),
         ):
             assert (await client.get(path)).status_code == (200 if allowed else 403), path
 
