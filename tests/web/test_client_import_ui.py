@@ -94,8 +94,11 @@ async def test_owner_maps_previews_confirms_and_follows_the_worker(backend, tena
             f"/app/clients/import/{import_id}/confirm", data={"_csrf_token": token, "skip_invalid": "1"}
         )
         assert queued.status_code == 200 and 'hx-trigger="every 1s"' in queued.text
-        worker = await _run_worker(backend, queue)
-        assert (worker.jobs_complete, worker.jobs_failed) == (1, 0)
+    # The worker binds the database for itself (as its process would): run it between sessions.
+    worker = await _run_worker(backend, queue)
+    assert (worker.jobs_complete, worker.jobs_failed) == (1, 0)
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, owner)
         progress = f"/app/clients/import/{import_id}/progress"
         fragment = await client.get(progress, headers={"hx-request": "true"})
         assert 'data-status="done"' in fragment.text and "hx-trigger" not in fragment.text
