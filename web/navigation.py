@@ -54,6 +54,9 @@ register(NavItem("dashboard", _("Today"), "/app", order=10))
 register(NavItem("clients", _("Clients"), "/app/clients", Action.CLIENT_VIEW, order=20))
 register(NavItem("calendar", _("Calendar"), "/app/calendar", Action.SALE_RECORD, order=25))
 register(
+    NavItem("getting_started", _("Getting started"), "/app/getting-started", Action.SETTINGS_MANAGE, order=78)
+)
+register(
     NavItem("client_import", _("Import clients"), "/app/clients/import", Action.CLIENTS_IMPORT, order=79)
 )
 register(NavItem("staff", _("Staff"), "/app/admin/staff", Action.STAFF_MANAGE, order=80))
