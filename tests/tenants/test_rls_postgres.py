@@ -18,6 +18,7 @@ from salonkeep.core.aftercare import calls, programmes
 from salonkeep.core.aftercare.referrals import record_referral
 from salonkeep.core.apikeys.service import create_api_key
 from salonkeep.core.apps import all_tables
+from salonkeep.core.clients import import_jobs
 from salonkeep.core.clients.service import ClientInput, create_client
 from salonkeep.core.complaints import escalation as complaint_escalation
 from salonkeep.core.complaints import service as complaint_service
@@ -56,6 +57,7 @@ async def seeded(postgres_backend, backend):
             await seed_privacy_hardening(world, client.id)
             await seed_catalogue_and_appointments(world, client.id)
             await create_api_key("Booking site", "reception", "Main street")
+            await import_jobs.upload("seed.csv", b"first_name\nSeed\n")
             await programmes.set_setting("first_visit_call", "days_after", "2")
             await calls.set_preferred_time(client.id, "evenings")
             first_call = next(t for t in await calls.client_touchpoints(client.id) if t.kind == "call")
