@@ -11,9 +11,9 @@ from salonkeep.web.aftercare.routes import routes as aftercare_routes
 from salonkeep.web.auth.guard import StaffGuard
 from salonkeep.web.auth.routes import public_routes, staff_routes
 from salonkeep.web.calendar.routes import routes as calendar_routes
-from salonkeep.web.complaints_staff import routes as complaint_routes
 from salonkeep.web.checklist import routes as checklist_routes
 from salonkeep.web.client_import import routes as import_routes
+from salonkeep.web.complaints_staff import routes as complaint_routes
 from salonkeep.web.delivery import routes as delivery_routes
 from salonkeep.web.pages import STAFF_EXCEPTION_HANDLERS
 from salonkeep.web.workspace.routes import routes as workspace_routes
