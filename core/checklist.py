@@ -3,11 +3,11 @@ own data (nothing is stored for the checklist itself)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from salonkeep.core.access import Action, require
 from salonkeep.core.aftercare.tables import ProgrammeSetting
+from salonkeep.core.catalogue.tables import CatalogueService
 from salonkeep.core.clients.tables import Client
 from salonkeep.core.consent.tables import PolicyVersion
 from salonkeep.tenants import scoped
@@ -15,6 +15,7 @@ from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Branch, StaffMember
+from salonkeep.tenants.tenant_settings import raw_settings
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ async def checklist() -> list[Step]:
 
     - ``branches``: every branch has an address;
     - ``staff``: someone besides the owners has an account;
+    - ``catalogue``: the tenant has services of its own in the catalogue;
     - ``programmes``: the aftercare programmes were reviewed (a choice was saved);
     - ``privacy_policy``: a privacy policy is published;
     - ``sender``: the sender address of e-mail reminders is set;
@@ -38,13 +40,13 @@ async def checklist() -> list[Step]:
     ctx = current()
     require(ctx, Action.SETTINGS_MANAGE)
     tenant = await get_tenant(ctx.tenant_id)
-    settings = tenant.settings if isinstance(tenant.settings, dict) else json.loads(tenant.settings or "{}")
-    delivery = settings.get("delivery") if isinstance(settings, dict) else None
+    delivery = raw_settings(tenant).get("delivery")
     async with unit_of_work(ctx):
         branches = await scoped.select(Branch, Branch.address)
         return [
             Step("branches", bool(branches) and all(str(b["address"] or "").strip() for b in branches)),
             Step("staff", await scoped.exists(StaffMember, StaffMember.role != "owner")),
+            Step("catalogue", await scoped.exists(CatalogueService)),
             Step("programmes", await scoped.exists(ProgrammeSetting)),
             Step("privacy_policy", await scoped.exists(PolicyVersion)),
             Step("sender", bool(isinstance(delivery, dict) and delivery.get("sender_address"))),

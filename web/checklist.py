@@ -18,6 +18,7 @@ def steps() -> dict[str, tuple[str, str]]:
     return {
         "branches": (_("Give every branch its address"), "/app/admin/branches"),
         "staff": (_("Invite your staff"), "/app/admin/staff"),
+        "catalogue": (_("Add your services and products"), "/app/admin/catalogue"),
         "programmes": (_("Choose the aftercare programmes"), "/app/admin/programmes"),
         "privacy_policy": (_("Publish your privacy policy"), "/app/admin/privacy-policy"),
         "sender": (_("Set the sender of your reminders"), "/app/admin/reminders"),
