@@ -12,7 +12,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from salonkeep.core.aftercare import host
 from salonkeep.core.apps import all_tables
-from salonkeep.core.audit import signing
+from salonkeep.core.audit import partitions, signing
 from salonkeep.core.keys import master
 from salonkeep.tenants import db
 from salonkeep.tenants.isolation import AppRole, secure_database
@@ -55,10 +55,25 @@ async def start(settings: Settings) -> Engine:
     master.configure(settings)
     host.install()
     if isinstance(engine, PostgresEngine):
+        await _start_pool(engine, settings)
+        db.clear_clusters()
+        for name, url in settings.database_clusters:
+            cluster = db.make_engine(url)
+            await _start_pool(cluster, settings)
+            db.add_cluster(name, cluster)
+        replica = None
+        if settings.database_replica_url:
+            replica = db.make_engine(settings.database_replica_url)
+            await _start_pool(replica, settings)
+        db.bind_replica(replica)
+    return engine
+
+
+async def _start_pool(engine: Engine, settings: Settings) -> None:
+    if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(
             min_size=1, max_size=settings.db_pool_size, reset=_keep_session_state, init=_init_connection
         )
-    return engine
 
 
 async def _keep_session_state(connection: object) -> None:
@@ -69,9 +84,16 @@ async def _keep_session_state(connection: object) -> None:
 
 
 async def stop(engine: Engine) -> None:
-    """Close the pool opened by :func:`start`."""
+    """Close the pools opened by :func:`start` (the clusters' and the replica's too)."""
     if db.is_postgres(engine):
         await engine.close_connection_pool()
+        for cluster in db.clusters().values():
+            await cluster.close_connection_pool()  # type: ignore[attr-defined]
+        db.clear_clusters()
+        replica = db.replica_engine()
+        if replica is not None:
+            await replica.close_connection_pool()  # type: ignore[attr-defined]
+            db.bind_replica(None)
 
 
 async def migrate(settings: Settings) -> None:
@@ -101,3 +123,4 @@ async def migrate(settings: Settings) -> None:
                 file=sys.stderr,
             )
         await secure_database(owner, all_tables(), None if role.name == owner_role.name else role)
+        await partitions.ensure_partitions(owner)

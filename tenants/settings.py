@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -10,6 +11,8 @@ from urllib.parse import urlsplit
 from salonkeep.tenants.errors import SalonkeepError
 
 ENV_PREFIX = "SALONKEEP_"
+#: A name of a database cluster in ``SALONKEEP_DATABASE_CLUSTERS`` (stored in the directory).
+CLUSTER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
 class SettingsError(SalonkeepError):
@@ -36,6 +39,18 @@ class Settings:
     audit_head_folder: Path | None = None
     #: ``SALONKEEP_AUDIT_HEAD_WEBHOOK``: every new signed chain head is POSTed there as JSON.
     audit_head_webhook: str = ""
+    #: ``SALONKEEP_REDIS_SENTINELS``: ``(host, port)`` of each Redis Sentinel; when given, the
+    #: Redis master is found through them (``SALONKEEP_REDIS_URL`` then gives only the
+    #: database number and password).
+    redis_sentinels: tuple[tuple[str, int], ...] = ()
+    #: ``SALONKEEP_REDIS_SENTINEL_MASTER``: the name the sentinels monitor the master under.
+    redis_sentinel_master: str = "mymaster"
+    #: ``SALONKEEP_DATABASE_REPLICA_URL``: a read replica (hot standby) of the app database, for
+    #: the reads that may be a little stale (reports, exports, statistics); empty: none.
+    database_replica_url: str = ""
+    #: ``SALONKEEP_DATABASE_CLUSTERS``: further PostgreSQL clusters tenants may live on, as
+    #: ``(name, app role URL)``; the tenant directory names each tenant's cluster.
+    database_clusters: tuple[tuple[str, str], ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -104,6 +119,14 @@ def load_settings() -> Settings:
     webhook = _env("AUDIT_HEAD_WEBHOOK", "") or ""
     if webhook and urlsplit(webhook).scheme not in {"http", "https"}:
         raise SettingsError("SALONKEEP_AUDIT_HEAD_WEBHOOK must start with http:// or https://")
+    replica_url = _env("DATABASE_REPLICA_URL", "") or ""
+    if replica_url and not replica_url.startswith(("postgresql://", "postgres://")):
+        raise SettingsError("SALONKEEP_DATABASE_REPLICA_URL must start with postgresql://")
+    if replica_url and not database_url.startswith(("postgresql://", "postgres://")):
+        raise SettingsError("SALONKEEP_DATABASE_REPLICA_URL needs SALONKEEP_DATABASE_URL on PostgreSQL")
+    sentinels = _sentinels(_env("REDIS_SENTINELS", "") or "")
+    if sentinels and redis_url is None:
+        redis_url = "redis://sentinel/0"  # the master comes from the sentinels: database 0
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -120,7 +143,42 @@ def load_settings() -> Settings:
         audit_signing_key=_path_or_none("AUDIT_SIGNING_KEY_FILE"),
         audit_head_folder=_path_or_none("AUDIT_HEAD_DIR"),
         audit_head_webhook=webhook,
+        redis_sentinels=sentinels,
+        redis_sentinel_master=_env("REDIS_SENTINEL_MASTER", "mymaster") or "mymaster",
+        database_replica_url=replica_url,
+        database_clusters=_clusters(_env("DATABASE_CLUSTERS", "") or "", database_url),
     )
+
+
+def _clusters(text: str, database_url: str) -> tuple[tuple[str, str], ...]:
+    """``name=postgresql://…`` items separated by spaces or commas."""
+    found: dict[str, str] = {}
+    for item in text.replace(",", " ").split():
+        name, _, url = item.partition("=")
+        if not CLUSTER_NAME.match(name) or not url.startswith(("postgresql://", "postgres://")):
+            raise SettingsError(
+                "SALONKEEP_DATABASE_CLUSTERS must be name=postgresql://… items (names: a-z, 0-9, _ or -, "
+                f"at most 40) (got {item!r})"
+            )
+        if name in found:
+            raise SettingsError(f"SALONKEEP_DATABASE_CLUSTERS names {name!r} twice")
+        found[name] = url
+    if found and not database_url.startswith(("postgresql://", "postgres://")):
+        raise SettingsError("SALONKEEP_DATABASE_CLUSTERS needs SALONKEEP_DATABASE_URL on PostgreSQL")
+    return tuple(found.items())
+
+
+def _sentinels(text: str) -> tuple[tuple[str, int], ...]:
+    """``host:port,host:port`` as ``((host, port), …)``."""
+    found: list[tuple[str, int]] = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        host, _, port = item.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise SettingsError(f"SALONKEEP_REDIS_SENTINELS must be host:port,host:port (got {item!r})")
+        found.append((host.strip("[]"), int(port)))
+    return tuple(found)
 
 
 def _path_or_none(name: str) -> Path | None:

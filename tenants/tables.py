@@ -37,6 +37,10 @@ class Tenant(Table, tablename="tenant"):
     status = Varchar(length=16, default="active")
     settings = JSON(default="{}")
     created_at = Timestamptz()
+    #: The database cluster the tenant's rows live on: ``""`` for the home database (this
+    #: directory's), else a name of ``SALONKEEP_DATABASE_CLUSTERS``. ``salonkeep tenant move``
+    #: changes it.
+    database = Varchar(length=40, default="")
 
 
 class Branch(Table, tablename="branch"):

@@ -17,9 +17,8 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from redis.asyncio import Redis
 
-from salonkeep.core import database
+from salonkeep.core import database, redis_client
 from salonkeep.core.formatting import install_filters
 from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants.errors import NotFound, ValidationFailed
@@ -79,7 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         engine = await database.start(settings)
-        app.state.redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        app.state.redis = redis_client.async_client(settings) if settings.redis_url else None
         app.state.settings = settings
         app.state.master_key = secret
         try:

@@ -11,8 +11,9 @@ import sys
 from arq.worker import run_worker
 from prometheus_client import start_http_server
 
+from salonkeep.core.redis_client import arq_settings_for
 from salonkeep.tenants.settings import load_settings
-from salonkeep.workers.settings import WorkerSettings, redis_settings
+from salonkeep.workers.settings import WorkerSettings
 
 
 def main() -> None:
@@ -31,7 +32,7 @@ def main() -> None:
     burst = "--burst" in sys.argv[1:]
     run_worker(
         WorkerSettings,  # type: ignore[arg-type]
-        redis_settings=redis_settings(settings.redis_url),
+        redis_settings=arq_settings_for(settings),
         burst=burst,
         poll_delay=0.1 if burst else 0.5,
     )

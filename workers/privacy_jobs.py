@@ -6,7 +6,7 @@ import sys
 from typing import Any
 from uuid import UUID
 
-from salonkeep.core.audit import chain
+from salonkeep.core.audit import chain, partitions
 from salonkeep.core.consent import reconsent
 from salonkeep.core.delivery.config import DeliveryConfig
 from salonkeep.core.delivery.registry import channels
@@ -32,6 +32,22 @@ async def seal_audit_chains(ctx: dict[str, Any]) -> int:
         return 0
     report = await chain.seal(settings)
     return sum(report.sealed.values())
+
+
+async def audit_partitions(ctx: dict[str, Any]) -> list[str]:
+    """Create the audit table's month partitions ahead (PostgreSQL; as the table owner, like
+    sealing); returns the names created. ``salonkeep migrate`` does the same on every deploy."""
+    settings = ctx["settings"]
+    if not settings.is_postgres:
+        return []
+    if settings.migration_database_url == settings.database_url:
+        print(
+            "warning: audit partitions not created: set SALONKEEP_MIGRATION_DATABASE_URL for the worker",
+            file=sys.stderr,
+        )
+        return []
+    async with chain.owner_engine(settings) as engine:
+        return await partitions.ensure_partitions(engine)
 
 
 async def privacy_retention(ctx: dict[str, Any], tenant_id: str, apply: bool = False) -> dict[str, Any]:

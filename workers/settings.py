@@ -9,6 +9,7 @@ from arq.cron import CronJob, cron
 from arq.worker import func
 
 from salonkeep.core import database
+from salonkeep.core.redis_client import arq_settings
 from salonkeep.tenants.settings import load_settings
 from salonkeep.workers.aftercare import aftercare_sweep, plan_ahead_sweep
 from salonkeep.workers.complaints import complaints_sweep
@@ -16,6 +17,7 @@ from salonkeep.workers.delivery import deliver_tenant, delivery_sweep
 from salonkeep.workers.heartbeat import heartbeat
 from salonkeep.workers.imports import JOB_TIMEOUT, import_clients
 from salonkeep.workers.privacy_jobs import (
+    audit_partitions,
     obligations_sweep,
     privacy_retention,
     retention_sweep,
@@ -26,8 +28,9 @@ from salonkeep.workers.privacy_jobs import (
 
 
 def redis_settings(url: str) -> RedisSettings:
-    """arq connection settings for a ``redis://`` or ``unix://`` URL."""
-    return RedisSettings.from_dsn(url)
+    """arq connection settings for a ``redis://`` or ``unix://`` URL (Sentinel:
+    :func:`salonkeep.core.redis_client.arq_settings_for`)."""
+    return arq_settings(url)
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -50,6 +53,7 @@ class WorkerSettings:
         aftercare_sweep,
         plan_ahead_sweep,
         seal_audit_chains,
+        audit_partitions,
         privacy_retention,
         retention_sweep,
         delivery_sweep,
@@ -65,6 +69,7 @@ class WorkerSettings:
         cron(aftercare_sweep, minute={5, 35}, second=0, unique=True, timeout=600),
         cron(plan_ahead_sweep, hour=3, minute=15, second=0, unique=True, timeout=3600),
         cron(seal_audit_chains, second=30, unique=True, timeout=300),
+        cron(audit_partitions, hour=2, minute=40, second=0, unique=True, timeout=600),
         cron(retention_sweep, hour=3, minute=45, second=0, unique=True, timeout=3600),
         # Every 15 seconds: reminders go out within a sweep of their due time.
         cron(delivery_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=120),

@@ -13,11 +13,12 @@ import urllib.request
 from enum import StrEnum
 
 import typer
-from redis import Redis
 from redis.exceptions import RedisError
 
+from salonkeep.core import redis_client
 from salonkeep.core.cli.runner import fail, settings_or_fail
 from salonkeep.core.heartbeat import HEARTBEAT_KEY
+from salonkeep.tenants.settings import Settings
 
 UNHEALTHY = 1
 
@@ -42,9 +43,9 @@ def _web_problem(port: int) -> str | None:
         return f"{url} does not answer: {exc}"
 
 
-def _worker_problem(redis_url: str) -> str | None:
+def _worker_problem(settings: Settings) -> str | None:
     try:
-        client = Redis.from_url(redis_url, socket_timeout=5)
+        client = redis_client.sync_client(settings)
         try:
             beat = client.get(HEARTBEAT_KEY)
         finally:
@@ -62,7 +63,7 @@ def healthcheck(role: Role = typer.Argument(..., help="web or worker")) -> None:
     else:
         if not settings.redis_url:
             fail("set SALONKEEP_REDIS_URL")
-        problem = _worker_problem(settings.redis_url)
+        problem = _worker_problem(settings)
     if problem:
         typer.echo(f"unhealthy: {problem}", err=True)
         raise typer.Exit(UNHEALTHY)
