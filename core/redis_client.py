@@ -60,4 +60,3 @@ def sync_client(settings: Settings, socket_timeout: float = 5) -> redis.Redis:
     return sentinel.master_for(
         settings.redis_sentinel_master, db=database, password=password, socket_timeout=socket_timeout
     )
-

@@ -285,7 +285,9 @@ async def engine_for(tenant_id: UUID) -> Engine:
         return get_engine()
     engine = _clusters.get(name)
     if engine is None:
-        raise RuntimeError(f"tenant {tenant_id} lives on the cluster {name!r}, which SALONKEEP_DATABASE_CLUSTERS lacks")
+        raise RuntimeError(
+            f"tenant {tenant_id} lives on the cluster {name!r}, which SALONKEEP_DATABASE_CLUSTERS lacks"
+        )
     return engine
 
 
@@ -348,6 +350,17 @@ async def unit_of_work(
         else:
             raise RuntimeError(f"tenant {ctx.tenant_id}: its cluster keeps changing")
         yield ctx
+
+
+def in_replica_scope() -> bool:
+    """True inside a :func:`replica_unit_of_work` on the replica (writes must go elsewhere)."""
+    scope = _scoped_transaction.get()
+    return (
+        scope is not None
+        and _replica is not None
+        and scope[2] is _replica
+        and _replica.current_transaction.get() is scope[0]
+    )
 
 
 @asynccontextmanager

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,44 @@ def postgres_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backe
             "postgres",
             _settings(data_dir, app_url, owner_url, REDIS_URL),
             env,
+            owner_url=owner_url,
+            app_url=app_url,
+        )
+    finally:
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def extra_postgres_database(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[Backend]:
+    """Another PostgreSQL database on the test server, migrated like the suite's (a second
+    cluster, or a read replica's stand-in), dropped afterwards. ``env`` adds settings (the
+    same master key file as the suite's backend, so wrapped keys stay readable)."""
+    name = f"salonkeep_extra_{uuid.uuid4().hex[:10]}"
+
+    def admin(sql: str) -> None:
+        subprocess.run(
+            ["psql", POSTGRES_URL, "-v", "ON_ERROR_STOP=1", "-qc", sql],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    admin(f'CREATE DATABASE "{name}"')
+    owner_url = _with_db(POSTGRES_URL, name)
+    app_url = _with_user(owner_url, APP_ROLE)
+    full_env = {
+        "SALONKEEP_DATA_DIR": str(data_dir),
+        "SALONKEEP_DATABASE_URL": app_url,
+        "SALONKEEP_MIGRATION_DATABASE_URL": owner_url,
+        "SALONKEEP_REDIS_URL": REDIS_URL,
+        **(env or {}),
+    }
+    try:
+        run_cli("migrate", env=full_env, check=True)
+        yield Backend(
+            "postgres",
+            _settings(data_dir, app_url, owner_url, REDIS_URL),
+            full_env,
             owner_url=owner_url,
             app_url=app_url,
         )

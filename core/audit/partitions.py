@@ -50,7 +50,7 @@ def _bound(first: date) -> str:
     return datetime(first.year, first.month, 1, tzinfo=UTC).isoformat()
 
 
-async def _q(engine: Engine, sql: str, *args: Any) -> list[dict[str, Any]]:
+async def query(engine: Engine, sql: str, *args: Any) -> list[dict[str, Any]]:
     return [dict(row) for row in await engine.run_querystring(QueryString(sql, *args)) or []]
 
 
@@ -58,13 +58,13 @@ async def is_partitioned(engine: Engine) -> bool:
     """True when ``audit_event`` is a partitioned table on this PostgreSQL database."""
     if not db.is_postgres(engine):
         return False
-    rows = await _q(engine, "select relkind from pg_class where relname = {} and relkind = 'p'", TABLE)
+    rows = await query(engine, "select relkind from pg_class where relname = {} and relkind = 'p'", TABLE)
     return bool(rows)
 
 
 async def partitions(engine: Engine) -> list[str]:
     """The names of ``audit_event``'s partitions, in order."""
-    rows = await _q(
+    rows = await query(
         engine,
         "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid "
         "join pg_class p on p.oid = i.inhparent where p.relname = {} order by c.relname",
@@ -73,7 +73,7 @@ async def partitions(engine: Engine) -> list[str]:
     return [str(row["relname"]) for row in rows]
 
 
-async def _secure(engine: Engine, name: str) -> None:
+async def secure_partition(engine: Engine, name: str) -> None:
     """RLS forced with the tenant policy on one partition; nothing granted to anyone."""
     condition = policy_expression()
     await engine.run_ddl(f"REVOKE ALL ON TABLE {name} FROM PUBLIC")
@@ -98,8 +98,10 @@ async def create_month(engine: Engine, first: date) -> bool:
         f"WITH moved AS (DELETE FROM {DEFAULT_PARTITION} WHERE occurred_at >= '{low}' "  # noqa: S608
         f"AND occurred_at < '{high}' RETURNING *) INSERT INTO {name} SELECT * FROM moved"
     )
-    await engine.run_ddl(f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES FROM ('{low}') TO ('{high}')")
-    await _secure(engine, name)
+    await engine.run_ddl(
+        f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES FROM ('{low}') TO ('{high}')"
+    )
+    await secure_partition(engine, name)
     return True
 
 
@@ -112,7 +114,7 @@ async def ensure_partitions(engine: Engine, months_ahead: int = MONTHS_AHEAD) ->
     months = {month_start(clock.now().astimezone(UTC))}
     for _ in range(months_ahead):
         months.add(next_month(max(months)))
-    for row in await _q(
+    for row in await query(
         engine,
         f"select distinct date_trunc('month', occurred_at at time zone 'UTC') as m "  # noqa: S608
         f"from {DEFAULT_PARTITION} where occurred_at is not null",
@@ -124,41 +126,3 @@ async def ensure_partitions(engine: Engine, months_ahead: int = MONTHS_AHEAD) ->
             if await create_month(engine, first):
                 created.append(partition_name(first))
     return created
-
-
-async def partition_existing_table(engine: Engine) -> None:
-    """Turn the plain ``audit_event`` into the partitioned one, keeping every row (the
-    migration; run inside its transaction as the table owner)."""
-    if await is_partitioned(engine):
-        return
-    old = f"{TABLE}_unpartitioned"
-    for statement in (
-        f"ALTER TABLE {TABLE} RENAME TO {old}",
-        f"ALTER INDEX {TABLE}_pkey RENAME TO {old}_pkey",
-        f"DROP INDEX IF EXISTS {TABLE}_tenant_seq, {TABLE}_unsealed, {TABLE}_client, {TABLE}_time",
-        f"CREATE TABLE {TABLE} (LIKE {old} INCLUDING DEFAULTS) PARTITION BY RANGE (occurred_at)",
-        # The partition key must be part of the primary key of a partitioned table.
-        f"ALTER TABLE {TABLE} ADD PRIMARY KEY (id, occurred_at)",
-        f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_tenant_id_fkey FOREIGN KEY (tenant_id) "
-        "REFERENCES tenant (id) ON DELETE RESTRICT",
-        # Unique per tenant only within a partition is all PostgreSQL offers here: sealing (the
-        # one writer of seq, under a per-tenant lock) keeps it unique and `audit verify`
-        # reports a repeated seq as a missing link.
-        f"CREATE INDEX {TABLE}_tenant_seq ON {TABLE} (tenant_id, seq)",
-        f"CREATE INDEX {TABLE}_unsealed ON {TABLE} (tenant_id, occurred_at, id) WHERE seq IS NULL",
-        f"CREATE INDEX {TABLE}_client ON {TABLE} (tenant_id, client_id, occurred_at)",
-        f"CREATE INDEX {TABLE}_time ON {TABLE} (tenant_id, occurred_at)",
-        f"CREATE TABLE {DEFAULT_PARTITION} PARTITION OF {TABLE} DEFAULT",
-    ):
-        await engine.run_ddl(statement)
-    await _secure(engine, DEFAULT_PARTITION)
-    # Every month that holds rows gets its partition first, then the rows move over.
-    months = await _q(
-        engine,
-        f"select distinct date_trunc('month', occurred_at at time zone 'UTC') as m from {old} "  # noqa: S608
-        "where occurred_at is not null",
-    )
-    for row in months:
-        await create_month(engine, month_start(row["m"]))
-    await engine.run_ddl(f"INSERT INTO {TABLE} SELECT * FROM {old}")  # noqa: S608
-    await engine.run_ddl(f"DROP TABLE {old}")

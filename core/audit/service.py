@@ -19,7 +19,7 @@ from salonkeep.core.access import Action, Forbidden, can
 from salonkeep.core.audit.tables import AuditEvent
 from salonkeep.tenants import clock, read_request, scoped
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import current_scope, unit_of_work
+from salonkeep.tenants.db import current_scope, in_replica_scope, replica_unit_of_work, unit_of_work
 
 
 class AuditAction(StrEnum):
@@ -144,8 +144,9 @@ async def _insert(
         "fields": _clean_fields(fields),
         "reason": reason[:200],
     }
-    if current_scope() == ctx.tenant_id:
+    if current_scope() == ctx.tenant_id and not in_replica_scope():
         # Inside the caller's unit of work (tenant already set for RLS): one INSERT, no more.
+        # (A read on the replica writes its audit rows to the primary, in a unit of its own.)
         await scoped.insert_values(AuditEvent, values)
         return
     async with unit_of_work(ctx):
@@ -257,7 +258,8 @@ async def search_events(
         where.append(AuditEvent.occurred_at >= since)
     if until is not None:
         where.append(AuditEvent.occurred_at < until)
-    async with unit_of_work(ctx):
+    # Read from the replica when there is one: a search a few seconds behind is harmless.
+    async with replica_unit_of_work(ctx):
         rows = (
             await scoped.objects(AuditEvent)
             .where(*where)
@@ -278,6 +280,6 @@ async def client_history(client_id: UUID) -> list[AuditEntry]:
     of them, however many: the client's access report and ``salonkeep audit client``)."""
     ctx = current()
     _require_reader(ctx)
-    async with unit_of_work(ctx):
+    async with replica_unit_of_work(ctx):  # a report: the replica's few seconds' lag is harmless
         rows = await scoped.fetch(AuditEvent, "client_id = {}", client_id, order_by="occurred_at")
     return sorted((_entry(r) for r in rows), key=lambda e: (e.occurred_at, e.seq or 0))

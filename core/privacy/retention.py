@@ -21,7 +21,7 @@ from salonkeep.core.privacy.rights import erase_client
 from salonkeep.core.tenant_config import change_settings
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
-from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.db import replica_unit_of_work, unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tenant_settings import load_tenant_settings
@@ -81,10 +81,12 @@ def _dt(value: Any) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-async def find_candidates(cutoff: datetime) -> list[Candidate]:
-    """Clients (not yet erased) with no activity since ``cutoff``."""
+async def find_candidates(cutoff: datetime, *, from_replica: bool = False) -> list[Candidate]:
+    """Clients (not yet erased) with no activity since ``cutoff``. ``from_replica``: read them
+    from the read replica, if there is one (the dry-run report; never when erasing, where a
+    visit the replica has not received yet must count)."""
     ctx = current()
-    async with unit_of_work(ctx):
+    async with replica_unit_of_work(ctx) if from_replica else unit_of_work(ctx):
         clients = await scoped.select(
             Client, Client.id, Client.branch_id, Client.created_at, Client.updated_at
         ).where(Client.erased_at.is_null())
@@ -113,7 +115,7 @@ async def run_retention(apply: bool = False) -> RetentionReport:
     if years == 0:
         return RetentionReport(years=0, cutoff=None)
     cutoff = clock.now() - timedelta(days=round(365.25 * years))
-    candidates = await find_candidates(cutoff)
+    candidates = await find_candidates(cutoff, from_replica=not apply)
     erased = 0
     if apply:
         zone = (await get_tenant(ctx.tenant_id)).time_zone

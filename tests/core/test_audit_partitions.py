@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 
 from salonkeep.core.audit import chain, partitions
+from salonkeep.core.audit.piccolo_migrations.audit_2026_12_03t07_50_00_000000 import partition_existing_table
 from salonkeep.core.audit.tables import AuditEvent
 from salonkeep.tenants import db
 from salonkeep.tenants.db import unit_of_work
@@ -60,7 +61,9 @@ async def app_conn(postgres_backend):
 
 
 async def test_migrate_made_a_partitioned_table_with_months_ahead(owner_conn, backend):
-    assert await owner_conn.fetchval("select relkind::text from pg_class where relname = 'audit_event'") == "p"
+    assert (
+        await owner_conn.fetchval("select relkind::text from pg_class where relname = 'audit_event'") == "p"
+    )
     names = await partitions.partitions(db.make_engine(backend.owner_url))
     now = partitions.month_start(datetime.now(UTC))
     expected = [now]
@@ -74,7 +77,9 @@ async def test_rows_land_in_their_months_partition(backend, tenant_a, owner_conn
     now = partitions.month_start(datetime.now(UTC))
     ahead = partitions.next_month(partitions.next_month(now))
     in_now, in_ahead = await _add(
-        tenant_a, datetime(now.year, now.month, 15, 12, tzinfo=UTC), datetime(ahead.year, ahead.month, 1, tzinfo=UTC)
+        tenant_a,
+        datetime(now.year, now.month, 15, 12, tzinfo=UTC),
+        datetime(ahead.year, ahead.month, 1, tzinfo=UTC),
     )
     assert await _partition_of(owner_conn, in_now) == partitions.partition_name(now)
     assert await _partition_of(owner_conn, in_ahead) == partitions.partition_name(ahead)
@@ -98,15 +103,22 @@ async def test_rls_isolates_tenants_through_the_partitioned_table(backend, tenan
     (a_row,) = await _add(tenant_a, moment)
     (b_row,) = await _add(tenant_b, moment)
     async with app_conn.transaction():
-        await app_conn.execute("select set_config('salonkeep.tenant_id', $1, true)", str(tenant_a.ctx.tenant_id))
-        seen = {r["id"] for r in await app_conn.fetch("select id from audit_event where id = any($1)", [a_row, b_row])}
+        await app_conn.execute(
+            "select set_config('salonkeep.tenant_id', $1, true)", str(tenant_a.ctx.tenant_id)
+        )
+        seen = {
+            r["id"]
+            for r in await app_conn.fetch("select id from audit_event where id = any($1)", [a_row, b_row])
+        }
     assert seen == {a_row}
     # No tenant set: nothing (fail closed).
     assert await app_conn.fetchval("select count(*) from audit_event") == 0
     # Another tenant's row cannot be appended, and the app role may not rewrite history.
     with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
         async with app_conn.transaction():
-            await app_conn.execute("select set_config('salonkeep.tenant_id', $1, true)", str(tenant_a.ctx.tenant_id))
+            await app_conn.execute(
+                "select set_config('salonkeep.tenant_id', $1, true)", str(tenant_a.ctx.tenant_id)
+            )
             await app_conn.execute(
                 "insert into audit_event (id, tenant_id, occurred_at, action) values ($1, $2, now(), 'view')",
                 uuid.uuid4(),
@@ -114,12 +126,14 @@ async def test_rls_isolates_tenants_through_the_partitioned_table(backend, tenan
             )
     with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
         async with app_conn.transaction():
-            await app_conn.execute("select set_config('salonkeep.tenant_id', $1, true)", str(tenant_a.ctx.tenant_id))
+            await app_conn.execute(
+                "select set_config('salonkeep.tenant_id', $1, true)", str(tenant_a.ctx.tenant_id)
+            )
             await app_conn.execute("update audit_event set reason = 'x' where id = $1", a_row)
     # A partition read directly: no privilege at all.
     name = partitions.partition_name(partitions.month_start(moment))
     with pytest.raises(asyncpg.exceptions.InsufficientPrivilegeError):
-        await app_conn.fetch(f"select * from {name}")  # noqa: S608
+        await app_conn.fetch(f"select * from {name}")
 
 
 async def test_every_partition_is_forced_under_rls_and_granted_nothing(backend, owner_conn):
@@ -153,7 +167,7 @@ async def test_the_chain_seals_and_verifies_across_months_and_catches_an_edit(ba
     assert (await chain.verify(backend.settings, tenant_a.ctx.tenant_id)).ok
     # The attacker edits the row in next month's partition directly, as the table owner.
     name = partitions.partition_name(later)
-    await owner_conn.execute(f"update {name} set reason = 'nothing to see' where id = $1", ids[2])  # noqa: S608
+    await owner_conn.execute(f"update {name} set reason = 'nothing to see' where id = $1", ids[2])
     result = await chain.verify(backend.settings, tenant_a.ctx.tenant_id)
     assert not result.ok
     assert "does not match its hash" in result.problem
@@ -163,7 +177,9 @@ async def test_the_migration_moves_existing_rows_into_partitions(backend):
     """``partition_existing_table`` on a plain audit table (as before this migration) keeps
     every row, in its month's partition, under a primary key that includes the month."""
     name = f"salonkeep_part_{uuid.uuid4().hex[:8]}"
-    subprocess.run(["psql", POSTGRES_URL, "-qc", f'CREATE DATABASE "{name}"'], check=True, capture_output=True)
+    subprocess.run(
+        ["psql", POSTGRES_URL, "-qc", f'CREATE DATABASE "{name}"'], check=True, capture_output=True
+    )
     engine = db.make_engine(_with_db(POSTGRES_URL, name))
     try:
         for sql in (
@@ -181,7 +197,7 @@ async def test_the_migration_moves_existing_rows_into_partitions(backend):
         ):
             await engine.run_ddl(sql)
         async with engine.transaction():
-            await partitions.partition_existing_table(engine)
+            await partition_existing_table(engine)
         placed = await engine.run_ddl(
             "select seq, tableoid::regclass::text as part from audit_event order by seq"
         )

@@ -64,7 +64,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
 
     def start(*args: str) -> None:
         processes.append(
-            subprocess.Popen(  # noqa: S603 - the redis-server binary with our own arguments
+            subprocess.Popen(
                 [str(REDIS_SERVER), *args],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
