@@ -6,7 +6,7 @@ import asyncio
 
 import typer
 
-from salonkeep.core import database
+from salonkeep.core import audit, database, tenant_backup
 from salonkeep.core import staff as staff_service
 from salonkeep.core.cli.apikeys import apikey_app
 from salonkeep.core.cli.appointments import appointment_app, appointments_command, catalogue_app
@@ -26,7 +26,8 @@ from salonkeep.core.cli.records import client_app, outcome_command
 from salonkeep.core.cli.runner import echo_rows, fail, is_interactive, run, settings_or_fail
 from salonkeep.core.cli.up import run_module, up
 from salonkeep.core.demo import load_demo
-from salonkeep.tenants import onboarding
+from salonkeep.tenants import move, onboarding
+from salonkeep.tenants.context import current
 from salonkeep.tenants.tables import ROLES
 
 app = typer.Typer(
@@ -123,6 +124,38 @@ def tenant_list() -> None:
     tenants = run(onboarding.list_tenants)
     echo_rows(
         [(t.slug, t.name, t.time_zone, t.status) for t in tenants], ("SLUG", "NAME", "TIME ZONE", "STATUS")
+    )
+
+
+@tenant_app.command("move")
+def tenant_move(
+    tenant: str = TenantOption,
+    to: str = typer.Option(
+        ..., "--to", help="The cluster: a name or URL of SALONKEEP_DATABASE_CLUSTERS, or home."
+    ),
+) -> None:
+    """Move a tenant to another PostgreSQL cluster: copy, verify table by table, switch."""
+    settings = settings_or_fail()
+    if not settings.is_postgres:
+        fail("to: tenants can be moved only between PostgreSQL clusters")
+
+    async def work() -> move.MoveReport:
+        ctx = current()
+        target = move.resolve_cluster(to, settings.database_url, settings.database_clusters)
+        report = await move.move_tenant(ctx.tenant_id, target, tenant_backup.tenant_tables())
+        await audit.record(
+            "tenant_move",
+            subject="tenant",
+            subject_id=ctx.tenant_id,
+            reason=f"{report.source} → {report.target}",
+        )
+        return report
+
+    report = run(work, tenant=tenant)
+    copied = sum(report.rows.values())
+    typer.echo(
+        f"moved tenant {tenant} from {report.source} to {report.target}: "
+        f"{copied} rows in {len(report.rows)} tables, verified"
     )
 
 

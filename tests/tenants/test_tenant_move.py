@@ -1,0 +1,202 @@
+"""Tenants on two PostgreSQL clusters (two databases on the test server) work side by side, and
+``tenant move`` copies, verifies and switches, also while delivery workers are sending the
+tenant's reminders: nothing is lost and nothing is sent twice."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+from arq import create_pool
+from arq.worker import Worker
+
+from salonkeep.core.audit import chain
+from salonkeep.core.clients.service import get_client
+from salonkeep.core.delivery.registry import built_in_channels
+from salonkeep.core.tenant_backup import tenant_tables
+from salonkeep.tenants import db, move
+from salonkeep.tenants.context import tenant_scope
+from salonkeep.workers.settings import WorkerSettings, redis_settings
+
+from ..conftest import extra_postgres_database, make_tenant
+from ..delivery.helpers import add_client, config, messages, queue
+
+pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+CLUSTER = "c2"
+
+
+@pytest.fixture
+async def second_cluster(backend, tmp_path):
+    """A second migrated database registered as the cluster ``c2`` of this process."""
+    env = {"SALONKEEP_MASTER_KEY_FILE": str(backend.settings.master_key_file)}
+    with extra_postgres_database(tmp_path / "c2", env) as cluster:
+        engine = db.make_engine(cluster.app_url)
+        await engine.start_connection_pool(min_size=1, max_size=10)
+        db.add_cluster(CLUSTER, engine)
+        try:
+            yield cluster
+        finally:
+            db.clear_clusters()
+            await engine.close_connection_pool()
+
+
+async def _counts(url: str, tenant_id: uuid.UUID) -> dict[str, int]:
+    """The tenant's rows per tenant table on the database at ``url`` (as its owner)."""
+    conn = await asyncpg.connect(url)
+    try:
+        found = {}
+        for table in tenant_tables():
+            name = table._meta.tablename
+            found[name] = await conn.fetchval(
+                f'select count(*) from "{name}" where tenant_id = $1', tenant_id
+            )
+        return found
+    finally:
+        await conn.close()
+
+
+async def _placement(url: str, tenant_id: uuid.UUID) -> str | None:
+    conn = await asyncpg.connect(url)
+    try:
+        return await conn.fetchval("select database from tenant where id = $1", tenant_id)
+    finally:
+        await conn.close()
+
+
+async def test_a_move_copies_verifies_and_switches_and_both_clusters_serve_their_tenants(
+    backend, second_cluster, frozen_clock
+):
+    a, b = await make_tenant(), await make_tenant()
+    client_a = await add_client(a, first_name="Aino", allergies="latex")
+    client_b = await add_client(b, first_name="Bea")
+    await chain.seal(backend.settings, a.ctx.tenant_id)
+    before = await _counts(backend.owner_url, a.ctx.tenant_id)
+    assert before["client"] == 1 and before["audit_event"] > 0
+
+    report = await move.move_tenant(a.ctx.tenant_id, CLUSTER, tenant_tables())
+
+    assert report.rows == before
+    assert await _counts(second_cluster.owner_url, a.ctx.tenant_id) == before
+    assert await _placement(backend.owner_url, a.ctx.tenant_id) == CLUSTER  # the directory
+    assert await _placement(second_cluster.owner_url, a.ctx.tenant_id) == CLUSTER  # its copy there
+    # The services read and write A on c2 (the health field decrypts: keys came wrapped).
+    with tenant_scope(a.ctx):
+        seen = await get_client(client_a.id)
+    assert seen.first_name == "Aino"
+    new_a = await add_client(a, first_name="Aada")
+    assert (await _counts(second_cluster.owner_url, a.ctx.tenant_id))["client"] == 2
+    assert (await _counts(backend.owner_url, a.ctx.tenant_id))["client"] == 1  # the old copy, untouched
+    assert new_a.id != client_a.id
+    # B stays on the home cluster, side by side, and nothing of B is on c2.
+    with tenant_scope(b.ctx):
+        assert (await get_client(client_b.id)).first_name == "Bea"
+    assert set((await _counts(second_cluster.owner_url, b.ctx.tenant_id)).values()) == {0}
+    # The audit chain came over whole.
+    assert (await chain.verify(backend.settings, a.ctx.tenant_id)).ok
+    # Row-level security on c2: with B set, none of A's rows.
+    conn = await asyncpg.connect(second_cluster.app_url)
+    try:
+        async with conn.transaction():
+            await conn.execute("select set_config('salonkeep.tenant_id', $1, true)", str(b.ctx.tenant_id))
+            assert await conn.fetchval("select count(*) from client") == 0
+    finally:
+        await conn.close()
+    # A second move to the same place is refused, naming the field.
+    with pytest.raises(move.MoveRefused, match=r"^to: "):
+        await move.move_tenant(a.ctx.tenant_id, CLUSTER, tenant_tables())
+
+
+def test_the_target_must_be_a_configured_cluster(backend):
+    clusters = (("c2", "postgresql://app@db2/salonkeep"),)
+    assert move.resolve_cluster("c2", "postgresql://app@db1/salonkeep", clusters) == "c2"
+    assert move.resolve_cluster("postgresql://app@db2/salonkeep", "postgresql://app@db1/x", clusters) == "c2"
+    assert move.resolve_cluster("home", "postgresql://app@db1/x", clusters) == ""
+    with pytest.raises(move.MoveRefused, match=r"^to: "):
+        move.resolve_cluster("postgresql://app@elsewhere/x", "postgresql://app@db1/x", clusters)
+
+
+class Recorder:
+    """The file e-mail channel, counting every message it is asked to send."""
+
+    name = "email"
+    idempotent = True
+
+    def __init__(self, inner, sent: list[uuid.UUID]) -> None:
+        self.inner = inner
+        self.sent = sent
+
+    async def send(self, batch):
+        self.sent.extend(m.id for m in batch)
+        await asyncio.sleep(0.05)  # a provider's round trip: the move overlaps sends
+        return await self.inner.send(batch)
+
+
+async def test_a_move_under_a_running_reminder_load_loses_and_duplicates_nothing(
+    backend, second_cluster, frozen_clock, monkeypatch
+):
+    for key, value in backend.env.items():
+        monkeypatch.setenv(key, value)
+    frozen_clock.at = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+    tenant = await make_tenant()
+    client = await add_client(tenant)
+    ids = set(await queue(tenant, client.id, count=300))
+    sent: list[uuid.UUID] = []
+    settings = config(batch_size=10)
+
+    async def startup(ctx):
+        # The test process's engines are bound already (the home pool and c2's).
+        ctx["settings"] = backend.settings
+        ctx["delivery_config"] = settings
+        ctx["delivery_channels"] = {
+            "email": Recorder(built_in_channels(settings, backend.settings.data_dir)["email"], sent)
+        }
+
+    async def shutdown(ctx):
+        return None
+
+    queue_name = f"arq:test:move:{uuid.uuid4().hex}"
+    pool = await create_pool(redis_settings(backend.settings.redis_url), default_queue_name=queue_name)
+
+    def worker() -> Worker:
+        return Worker(
+            queue_name=queue_name,
+            functions=WorkerSettings.functions,
+            on_startup=startup,
+            on_shutdown=shutdown,
+            redis_pool=pool,
+            burst=True,
+            poll_delay=0.02,
+            keep_result=0,
+            max_jobs=3,
+        )
+
+    async def sweep_and_run(workers: int) -> None:
+        await pool.enqueue_job("delivery_sweep", _job_id=f"sweep-{uuid.uuid4().hex}")
+        await asyncio.gather(*(worker().main() for _ in range(workers)))
+
+    at_move: list[int] = []
+
+    async def move_once_sending() -> move.MoveReport:
+        while len([m for m in sent if m in ids]) < 40:
+            await asyncio.sleep(0.01)
+        at_move.append(len([m for m in sent if m in ids]))
+        return await move.move_tenant(tenant.ctx.tenant_id, CLUSTER, tenant_tables())
+
+    try:
+        report, _ = await asyncio.gather(move_once_sending(), sweep_and_run(workers=2))
+        # Whatever was still due when the burst workers ran dry goes out in the next sweep.
+        await sweep_and_run(workers=1)
+    finally:
+        await pool.aclose()
+
+    ours = [m for m in sent if m in ids]
+    assert report.rows["touchpoint"] == 300
+    assert at_move[0] < 300, "the move ran while the reminders were going out"
+    assert sorted(ours) == sorted(ids), "every reminder sent exactly once"
+    rows = await messages(tenant)  # read on c2, where the tenant now lives
+    assert await _placement(backend.owner_url, tenant.ctx.tenant_id) == CLUSTER
+    assert {m: r.status for m, r in rows.items()} == dict.fromkeys(ids, "sent")
+    assert (await _counts(second_cluster.owner_url, tenant.ctx.tenant_id))["touchpoint"] == 300
