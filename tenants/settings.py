@@ -51,6 +51,9 @@ class Settings:
     #: ``SALONKEEP_DATABASE_CLUSTERS``: further PostgreSQL clusters tenants may live on, as
     #: ``(name, app role URL)``; the tenant directory names each tenant's cluster.
     database_clusters: tuple[tuple[str, str], ...] = ()
+    #: ``SALONKEEP_MIGRATION_DATABASE_CLUSTERS``: the table owner's URL of each of those
+    #: clusters (audit sealing and the audit table's partitions run as the owner).
+    migration_database_clusters: tuple[tuple[str, str], ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -146,25 +149,27 @@ def load_settings() -> Settings:
         redis_sentinels=sentinels,
         redis_sentinel_master=_env("REDIS_SENTINEL_MASTER", "mymaster") or "mymaster",
         database_replica_url=replica_url,
-        database_clusters=_clusters(_env("DATABASE_CLUSTERS", "") or "", database_url),
+        database_clusters=_clusters("DATABASE_CLUSTERS", database_url),
+        migration_database_clusters=_clusters("MIGRATION_DATABASE_CLUSTERS", database_url),
     )
 
 
-def _clusters(text: str, database_url: str) -> tuple[tuple[str, str], ...]:
-    """``name=postgresql://…`` items separated by spaces or commas."""
+def _clusters(variable: str, database_url: str) -> tuple[tuple[str, str], ...]:
+    """``SALONKEEP_<variable>``: ``name=postgresql://…`` items separated by spaces or commas."""
+    text = _env(variable, "") or ""
     found: dict[str, str] = {}
     for item in text.replace(",", " ").split():
         name, _, url = item.partition("=")
         if not CLUSTER_NAME.match(name) or not url.startswith(("postgresql://", "postgres://")):
             raise SettingsError(
-                "SALONKEEP_DATABASE_CLUSTERS must be name=postgresql://… items (names: a-z, 0-9, _ or -, "
+                f"SALONKEEP_{variable} must be name=postgresql://… items (names: a-z, 0-9, _ or -, "
                 f"at most 40) (got {item!r})"
             )
         if name in found:
-            raise SettingsError(f"SALONKEEP_DATABASE_CLUSTERS names {name!r} twice")
+            raise SettingsError(f"SALONKEEP_{variable} names {name!r} twice")
         found[name] = url
     if found and not database_url.startswith(("postgresql://", "postgres://")):
-        raise SettingsError("SALONKEEP_DATABASE_CLUSTERS needs SALONKEEP_DATABASE_URL on PostgreSQL")
+        raise SettingsError(f"SALONKEEP_{variable} needs SALONKEEP_DATABASE_URL on PostgreSQL")
     return tuple(found.items())
 
 

@@ -36,7 +36,8 @@ async def seal_audit_chains(ctx: dict[str, Any]) -> int:
 
 async def audit_partitions(ctx: dict[str, Any]) -> list[str]:
     """Create the audit table's month partitions ahead (PostgreSQL; as the table owner, like
-    sealing); returns the names created. ``salonkeep migrate`` does the same on every deploy."""
+    sealing), on the home database and every cluster of SALONKEEP_MIGRATION_DATABASE_CLUSTERS;
+    returns the names created (``cluster:name``). ``salonkeep migrate`` does the same on every deploy."""
     settings = ctx["settings"]
     if not settings.is_postgres:
         return []
@@ -46,8 +47,11 @@ async def audit_partitions(ctx: dict[str, Any]) -> list[str]:
             file=sys.stderr,
         )
         return []
-    async with chain.owner_engine(settings) as engine:
-        return await partitions.ensure_partitions(engine)
+    created: list[str] = []
+    for cluster in ["", *(name for name, _ in settings.migration_database_clusters)]:
+        async with chain.owner_engine(settings, cluster) as engine:
+            created += [f"{cluster or 'home'}:{name}" for name in await partitions.ensure_partitions(engine)]
+    return created
 
 
 async def privacy_retention(ctx: dict[str, Any], tenant_id: str, apply: bool = False) -> dict[str, Any]:

@@ -103,16 +103,42 @@ async def _q(engine: Engine, sql: str, *args: Any) -> list[dict[str, Any]]:
 
 
 @asynccontextmanager
-async def owner_engine(settings: Settings) -> AsyncIterator[Engine]:
-    """An engine connected as the table owner (the bound engine when the URLs are the same)."""
+async def owner_engine(settings: Settings, cluster: str = "") -> AsyncIterator[Engine]:
+    """An engine connected as the table owner of the home database (the bound engine when the
+    URLs are the same), or of the cluster named ``cluster``
+    (``SALONKEEP_MIGRATION_DATABASE_CLUSTERS``)."""
+    if cluster:
+        owners = dict(settings.migration_database_clusters)
+        if cluster not in owners:
+            raise SalonkeepError(
+                f"no owner URL for the cluster {cluster!r}: add it to SALONKEEP_MIGRATION_DATABASE_CLUSTERS"
+            )
+        yield db.make_engine(owners[cluster])
+        return
     if settings.migration_database_url == settings.database_url:
         yield db.get_engine()
         return
     yield db.make_engine(settings.migration_database_url)
 
 
-async def _tenant_ids(engine: Engine) -> list[UUID]:
-    return [UUID(str(r["id"])) for r in await _q(engine, "select id from tenant order by slug")]
+async def _tenant_clusters(engine: Engine, tenant_id: UUID | None) -> dict[str, list[UUID]]:
+    """The tenants of the home directory (or only ``tenant_id``) by the cluster they live on."""
+    rows = await _q(engine, "select id, database from tenant order by slug")
+    found: dict[str, list[UUID]] = {}
+    for row in rows:
+        if tenant_id is None or UUID(str(row["id"])) == tenant_id:
+            found.setdefault(str(row.get("database") or ""), []).append(UUID(str(row["id"])))
+    if tenant_id is not None and not found:
+        found[""] = [tenant_id]
+    return found
+
+
+async def _still_here(tenant_id: UUID, cluster: str) -> bool:
+    """On PostgreSQL, wait while a move of the tenant runs (its lock, shared) and tell whether
+    the tenant still lives on this cluster (sealing an old copy would sign the wrong rows)."""
+    await db.execute(db.MOVE_LOCK, str(tenant_id))
+    rows = await db.execute("select database from tenant where id = {}", tenant_id)
+    return not rows or str(rows[0]["database"] or "") == cluster
 
 
 # The reads below run in a unit of work of the tenant (on the owner's engine when sealing):
@@ -235,6 +261,7 @@ async def seal_tenant(
     key: Ed25519PrivateKey,
     *,
     accept_current: bool = False,
+    cluster: str = "",
 ) -> int:
     """Seal the tenant's unsealed rows (as the owner) and sign the new head; returns how many
     rows were sealed. Raises :class:`ChainTampered` (sealing nothing) when the stored chain
@@ -244,6 +271,8 @@ async def seal_tenant(
     postgres = db.is_postgres(engine)
     async with db.unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="audit seal"), engine=engine):
         if postgres:
+            if not await _still_here(tenant_id, cluster):
+                return 0  # moved away while this seal waited: its new cluster's seal runs
             await db.execute("select pg_advisory_xact_lock(hashtext({}))", f"audit:{tenant_id}")
         signed = heads.read_signed_head(settings, tenant_id)
         last = await _last_link()
@@ -318,18 +347,26 @@ async def seal(settings: Settings, tenant_id: UUID | None = None) -> SealReport:
     logged, the alert is kept (:func:`heads.raise_alert`) and the others are still sealed."""
     key = signing.private_key(settings)
     report = SealReport()
-    async with owner_engine(settings) as engine:
-        ids = [tenant_id] if tenant_id is not None else await _tenant_ids(engine)
-        for tid in ids:
-            try:
-                report.sealed[tid] = await seal_tenant(engine, settings, tid, key)
-            except ChainTampered as exc:
-                log.error("%s", exc)
-                heads.raise_alert(settings, tid, exc.problem)
-                report.refused[tid] = exc.problem
-            signed = heads.read_signed_head(settings, tid)
-            if signed is not None and "signature" in signed:
-                await export.publish(settings, tid, signed)
+    async with owner_engine(settings) as home:
+        placed = await _tenant_clusters(home, tenant_id)
+    for cluster, ids in placed.items():
+        if cluster and cluster not in dict(settings.migration_database_clusters):
+            for tid in ids:
+                problem = f"no owner URL for its cluster {cluster!r} (SALONKEEP_MIGRATION_DATABASE_CLUSTERS)"
+                log.error("audit chain of tenant %s not sealed: %s", tid, problem)
+                report.refused[tid] = problem
+            continue
+        async with owner_engine(settings, cluster) as engine:
+            for tid in ids:
+                try:
+                    report.sealed[tid] = await seal_tenant(engine, settings, tid, key, cluster=cluster)
+                except ChainTampered as exc:
+                    log.error("%s", exc)
+                    heads.raise_alert(settings, tid, exc.problem)
+                    report.refused[tid] = exc.problem
+                signed = heads.read_signed_head(settings, tid)
+                if signed is not None and "signature" in signed:
+                    await export.publish(settings, tid, signed)
     return report
 
 
@@ -351,8 +388,10 @@ async def accept_current_chain(settings: Settings, tenant_id: UUID, reason: str)
         ctx=TenantContext(tenant_id=tenant_id, actor_label="cli: audit seal --accept-current-chain"),
     )
     key = signing.private_key(settings)
-    async with owner_engine(settings) as engine:
-        sealed = await seal_tenant(engine, settings, tenant_id, key, accept_current=True)
+    async with owner_engine(settings) as home:
+        cluster = next(iter(await _tenant_clusters(home, tenant_id)))
+    async with owner_engine(settings, cluster) as engine:
+        sealed = await seal_tenant(engine, settings, tenant_id, key, accept_current=True, cluster=cluster)
     log.warning("audit chain of tenant %s accepted as it is and signed again: %s", tenant_id, note)
     signed = heads.read_signed_head(settings, tenant_id)
     if signed is not None:

@@ -5,6 +5,7 @@ tenant's reminders: nothing is lost and nothing is sent twice."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from datetime import UTC, datetime
 
@@ -58,6 +59,16 @@ async def _counts(url: str, tenant_id: uuid.UUID) -> dict[str, int]:
         await conn.close()
 
 
+async def _unsealed(url: str, tenant_id: uuid.UUID) -> int:
+    conn = await asyncpg.connect(url)
+    try:
+        return await conn.fetchval(
+            "select count(*) from audit_event where tenant_id = $1 and seq is null", tenant_id
+        )
+    finally:
+        await conn.close()
+
+
 async def _placement(url: str, tenant_id: uuid.UUID) -> str | None:
     conn = await asyncpg.connect(url)
     try:
@@ -94,8 +105,19 @@ async def test_a_move_copies_verifies_and_switches_and_both_clusters_serve_their
     with tenant_scope(b.ctx):
         assert (await get_client(client_b.id)).first_name == "Bea"
     assert set((await _counts(second_cluster.owner_url, b.ctx.tenant_id)).values()) == {0}
-    # The audit chain came over whole.
+    # The audit chain came over whole, and is sealed on c2 from now on (as c2's owner).
     assert (await chain.verify(backend.settings, a.ctx.tenant_id)).ok
+    unsealed_at_home = await _unsealed(backend.owner_url, a.ctx.tenant_id)
+    refused = await chain.seal(backend.settings, a.ctx.tenant_id)
+    assert "SALONKEEP_MIGRATION_DATABASE_CLUSTERS" in refused.refused[a.ctx.tenant_id]
+    owners = dataclasses.replace(
+        backend.settings, migration_database_clusters=((CLUSTER, second_cluster.owner_url),)
+    )
+    sealed = await chain.seal(owners, a.ctx.tenant_id)
+    assert sealed.sealed[a.ctx.tenant_id] > 0 and not sealed.refused
+    assert await _unsealed(second_cluster.owner_url, a.ctx.tenant_id) == 0
+    assert await _unsealed(backend.owner_url, a.ctx.tenant_id) == unsealed_at_home  # old copy untouched
+    assert (await chain.verify(owners, a.ctx.tenant_id)).ok
     # Row-level security on c2: with B set, none of A's rows.
     conn = await asyncpg.connect(second_cluster.app_url)
     try:
