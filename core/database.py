@@ -88,11 +88,11 @@ async def stop(engine: Engine) -> None:
     if db.is_postgres(engine):
         await engine.close_connection_pool()
         for cluster in db.clusters().values():
-            await cluster.close_connection_pool()  # type: ignore[attr-defined]
+            await cluster.close_connection_pool()
         db.clear_clusters()
         replica = db.replica_engine()
         if replica is not None:
-            await replica.close_connection_pool()  # type: ignore[attr-defined]
+            await replica.close_connection_pool()
             db.bind_replica(None)
 
 

@@ -13,8 +13,11 @@ import asyncpg
 import pytest
 from arq import create_pool
 from arq.worker import Worker
+from typer.testing import CliRunner
 
+from salonkeep.core.apps import all_tables
 from salonkeep.core.audit import chain
+from salonkeep.core.cli.main import app
 from salonkeep.core.clients.service import get_client
 from salonkeep.core.delivery.registry import built_in_channels
 from salonkeep.core.tenant_backup import tenant_tables
@@ -222,3 +225,34 @@ async def test_a_move_under_a_running_reminder_load_loses_and_duplicates_nothing
     assert await _placement(backend.owner_url, tenant.ctx.tenant_id) == CLUSTER
     assert {m: r.status for m, r in rows.items()} == dict.fromkeys(ids, "sent")
     assert (await _counts(second_cluster.owner_url, tenant.ctx.tenant_id))["touchpoint"] == 300
+
+
+async def test_the_cli_moves_a_tenant_and_refuses_in_one_line(backend, second_cluster, monkeypatch):
+    world = await make_tenant()
+    await add_client(world)
+    for key, value in {
+        **backend.env,
+        "SALONKEEP_DATABASE_CLUSTERS": f"{CLUSTER}={second_cluster.app_url}",
+    }.items():
+        monkeypatch.setenv(key, value)
+    engine, cluster_engine = db.get_engine(), db.clusters()[CLUSTER]
+
+    async def cli(*args: str):
+        try:
+            return await asyncio.to_thread(CliRunner().invoke, app, list(args))
+        finally:  # the command bound engines of its own: give the test its own back
+            db.bind(engine, all_tables())
+            db.add_cluster(CLUSTER, cluster_engine)
+
+    moved = await cli("tenant", "move", "-t", world.slug, "--to", second_cluster.app_url)
+    assert moved.exit_code == 0, moved.output
+    assert f"moved tenant {world.slug} from home to {CLUSTER}" in moved.output
+    assert await _placement(backend.owner_url, world.ctx.tenant_id) == CLUSTER
+    counts = await _counts(second_cluster.owner_url, world.ctx.tenant_id)
+    assert counts["client"] == 1
+    assert counts["audit_event"] == (await _counts(backend.owner_url, world.ctx.tenant_id))["audit_event"] + 1
+    again = await cli("tenant", "move", "-t", world.slug, "--to", CLUSTER)
+    assert again.exit_code == 2
+    assert again.stderr.strip() == "error: to: the tenant already lives there"
+    unknown = await cli("tenant", "move", "-t", world.slug, "--to", "postgresql://nobody@nowhere/x")
+    assert unknown.exit_code == 2 and unknown.stderr.strip().startswith("error: to: not the home database")
