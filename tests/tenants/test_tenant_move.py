@@ -10,11 +10,13 @@ import uuid
 from datetime import UTC, datetime
 
 import asyncpg
+import httpx
 import pytest
 from arq import create_pool
 from arq.worker import Worker
 from typer.testing import CliRunner
 
+from salonkeep.core.apikeys.service import create_api_key
 from salonkeep.core.apps import all_tables
 from salonkeep.core.audit import chain
 from salonkeep.core.cli.main import app
@@ -23,6 +25,7 @@ from salonkeep.core.delivery.registry import built_in_channels
 from salonkeep.core.tenant_backup import tenant_tables
 from salonkeep.tenants import db, move
 from salonkeep.tenants.context import tenant_scope
+from salonkeep.web.app import create_app
 from salonkeep.workers.settings import WorkerSettings, redis_settings
 
 from ..conftest import extra_postgres_database, make_tenant
@@ -256,3 +259,26 @@ async def test_the_cli_moves_a_tenant_and_refuses_in_one_line(backend, second_cl
     assert again.stderr.strip() == "error: to: the tenant already lives there"
     unknown = await cli("tenant", "move", "-t", world.slug, "--to", "postgresql://nobody@nowhere/x")
     assert unknown.exit_code == 2 and unknown.stderr.strip().startswith("error: to: not the home database")
+
+
+async def test_the_api_serves_tenants_on_both_clusters_side_by_side(backend, second_cluster):
+    a, b = await make_tenant(), await make_tenant()
+    client_a, client_b = await add_client(a, first_name="Aino"), await add_client(b, first_name="Bea")
+    await move.move_tenant(a.ctx.tenant_id, CLUSTER, tenant_tables())
+    with tenant_scope(a.ctx):
+        _, key_a = await create_api_key("a key", "owner", "Main street")  # made on c2
+    with tenant_scope(b.ctx):
+        _, key_b = await create_api_key("b key", "owner", "Main street")  # made at home
+    transport = httpx.ASGITransport(app=create_app(backend.settings))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as api:
+        as_a, as_b = {"Authorization": f"Bearer {key_a}"}, {"Authorization": f"Bearer {key_b}"}
+        assert (await api.get(f"/api/v1/clients/{client_a.id}", headers=as_a)).json()["first_name"] == "Aino"
+        assert (await api.get(f"/api/v1/clients/{client_b.id}", headers=as_b)).json()["first_name"] == "Bea"
+        assert (await api.get(f"/api/v1/clients/{client_b.id}", headers=as_a)).status_code == 404
+        assert (await api.get(f"/api/v1/clients/{client_a.id}", headers=as_b)).status_code == 404
+        created = await api.post(
+            "/api/v1/clients", json={"branch_id": str(a.branch_id), "first_name": "Uusi"}, headers=as_a
+        )
+        assert created.status_code == 201
+    assert (await _counts(second_cluster.owner_url, a.ctx.tenant_id))["client"] == 2
+    assert (await _counts(backend.owner_url, a.ctx.tenant_id))["client"] == 1
