@@ -190,6 +190,9 @@ async def restore_tenant(data: bytes, public: Ed25519PublicKey) -> BackupSummary
     (its id or slug) exists, or when the archive does not fit this database's tables."""
     header, payload = open_archive(data, public)
     tenant_values = {k: _decode(v) for k, v in payload["tenant"].items()}
+    # A restored tenant lives on the database it is restored into (the home database here),
+    # whichever cluster it was backed up from.
+    tenant_values.pop("database", None)
     tenant_id = UUID(str(tenant_values["id"]))
     if str(tenant_id) != header["tenant_id"]:
         raise BackupRefused("the archive's header and contents name different tenants")
