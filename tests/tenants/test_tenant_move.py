@@ -25,6 +25,7 @@ from salonkeep.core.delivery.registry import built_in_channels
 from salonkeep.core.tenant_backup import tenant_tables
 from salonkeep.tenants import db, move
 from salonkeep.tenants.context import tenant_scope
+from salonkeep.tenants.settings import SettingsError, load_settings
 from salonkeep.web.app import create_app
 from salonkeep.workers.settings import WorkerSettings, redis_settings
 
@@ -282,3 +283,25 @@ async def test_the_api_serves_tenants_on_both_clusters_side_by_side(backend, sec
         assert created.status_code == 201
     assert (await _counts(second_cluster.owner_url, a.ctx.tenant_id))["client"] == 2
     assert (await _counts(backend.owner_url, a.ctx.tenant_id))["client"] == 1
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["c2", "C2=postgresql://a@b/c", "c2=sqlite:///x", "c2=postgresql://a@b/c c2=postgresql://a@d/c"],
+)
+def test_a_malformed_cluster_list_is_refused_naming_the_variable(backend, monkeypatch, tmp_path, value):
+    monkeypatch.setenv("SALONKEEP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SALONKEEP_DATABASE_URL", "postgresql://app@db1/salonkeep")
+    monkeypatch.setenv("SALONKEEP_DATABASE_CLUSTERS", value)
+    with pytest.raises(SettingsError, match=r"^SALONKEEP_DATABASE_CLUSTERS "):
+        load_settings()
+
+
+def test_the_cluster_lists_are_read(backend, monkeypatch, tmp_path):
+    monkeypatch.setenv("SALONKEEP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SALONKEEP_DATABASE_URL", "postgresql://app@db1/salonkeep")
+    monkeypatch.setenv("SALONKEEP_DATABASE_CLUSTERS", "c2=postgresql://app@db2/s, c3=postgresql://app@db3/s")
+    monkeypatch.setenv("SALONKEEP_MIGRATION_DATABASE_CLUSTERS", "c2=postgresql://owner@db2/s")
+    settings = load_settings()
+    assert settings.database_clusters == (("c2", "postgresql://app@db2/s"), ("c3", "postgresql://app@db3/s"))
+    assert settings.migration_database_clusters == (("c2", "postgresql://owner@db2/s"),)
