@@ -173,6 +173,23 @@ async def test_the_chain_seals_and_verifies_across_months_and_catches_an_edit(ba
     assert "does not match its hash" in result.problem
 
 
+async def test_a_second_row_claiming_a_sealed_link_is_caught(backend, tenant_a, owner_conn):
+    """PostgreSQL cannot keep ``(tenant_id, seq)`` unique across partitions: a copy of a link
+    slipped in by direct SQL (another id, same seq) must still break verification."""
+    moment = datetime.now(UTC)
+    await _add(tenant_a, moment, moment.replace(microsecond=(moment.microsecond + 1) % 1_000_000))
+    await chain.seal(backend.settings, tenant_a.ctx.tenant_id)
+    assert (await chain.verify(backend.settings, tenant_a.ctx.tenant_id)).ok
+    columns = "tenant_id, occurred_at, action, subject, fields, reason, seq, prev_hash, hash, sealed_at"
+    await owner_conn.execute(
+        f"insert into audit_event (id, {columns}) select gen_random_uuid(), {columns} "
+        "from audit_event where tenant_id = $1 and seq = 1",
+        tenant_a.ctx.tenant_id,
+    )
+    result = await chain.verify(backend.settings, tenant_a.ctx.tenant_id)
+    assert not result.ok
+
+
 async def test_the_migration_moves_existing_rows_into_partitions(backend):
     """``partition_existing_table`` on a plain audit table (as before this migration) keeps
     every row, in its month's partition, under a primary key that includes the month."""
