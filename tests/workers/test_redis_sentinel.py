@@ -142,7 +142,18 @@ async def test_arq_and_the_clients_reach_the_master_through_the_sentinel(cluster
 async def test_after_a_failover_the_clients_follow_the_new_master(cluster, monkeypatch, tmp_path):
     settings = _settings(monkeypatch, tmp_path, cluster, database=0)
     sentinel = cluster.client(cluster.sentinel_port)
-    sentinel.execute_command("SENTINEL", "FAILOVER", "mymaster")
+
+    def failover() -> bool:
+        # Until the sentinel has polled the replica itself it answers NOGOODSLAVE: ask again.
+        try:
+            sentinel.execute_command("SENTINEL", "FAILOVER", "mymaster")
+        except redis.exceptions.ResponseError as exc:
+            if "NOGOODSLAVE" in str(exc):
+                return False
+            raise
+        return True
+
+    _wait(failover, "a replica the sentinel may promote")
     # The failover is over when the sentinel's own state of the master (what clients ask for)
     # names the promoted replica.
     _wait(lambda: int(sentinel.sentinel_master("mymaster")["port"]) == cluster.replica_port, "the failover")
