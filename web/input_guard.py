@@ -18,8 +18,12 @@ from urllib.parse import unquote_to_bytes
 
 MAX_JSON_DEPTH = 32
 MAX_BODY_BYTES = 1024 * 1024
-#: The only paths that take multipart uploads, with their body limits (the client import).
-UPLOADS: dict[str, int] = {"/app/clients/import": 33 * 1024 * 1024}
+#: The only paths that take multipart uploads (whole-path patterns), with their body limits:
+#: the client import and a partner's security report.
+UPLOADS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"/app/clients/import"), 33 * 1024 * 1024),
+    (re.compile(r"/app/privacy/partners/[0-9a-f-]{36}/report"), 6 * 1024 * 1024),
+)
 _INT64 = 2**63
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")
@@ -145,9 +149,14 @@ def is_json(media: str) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
+def upload_limit(path: str) -> int | None:
+    """The body limit of ``path`` when it takes multipart uploads, else ``None``."""
+    return next((limit for pattern, limit in UPLOADS if pattern.fullmatch(path)), None)
+
+
 def body_limit(scope: Any) -> int:
     """The largest body accepted on the request's path."""
-    return UPLOADS.get(str(scope.get("path", "")), MAX_BODY_BYTES)
+    return upload_limit(str(scope.get("path", ""))) or MAX_BODY_BYTES
 
 
 def check_body(scope: Any, body: bytes) -> Refusal | None:
@@ -157,7 +166,7 @@ def check_body(scope: Any, body: bytes) -> Refusal | None:
         return check_json(body)
     if media == "application/x-www-form-urlencoded":
         return check_pairs(body, "body")
-    if media.startswith("multipart/form-data") and scope.get("path") in UPLOADS:
+    if media.startswith("multipart/form-data") and upload_limit(str(scope.get("path", ""))) is not None:
         return None
     if media.startswith("multipart/"):
         # Only the upload routes take them; litestar would read such a body as a form, unchecked.

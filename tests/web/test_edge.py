@@ -279,8 +279,8 @@ async def test_bad_input_of_every_class_on_every_route_is_refused_naming_the_fie
                     data={"_csrf_token": token},
                     headers=headers,
                 )
-                if path in input_guard.UPLOADS:
-                    # The one upload route takes multipart: a part that is not its file is
+                if input_guard.upload_limit(path) is not None:
+                    # The upload routes take multipart: a part that is not their file is
                     # refused by the route, naming the file.
                     await refused(response, "file", (422,), f"{method} {path} multipart")
                 else:

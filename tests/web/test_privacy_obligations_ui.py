@@ -3,6 +3,7 @@ confidentiality agreement gate over HTTP (both backends)."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 from datetime import timedelta
 
@@ -217,11 +218,44 @@ async def test_obligations_page_records_signatures_trainings_and_partner_terms(
         assert terms.status_code == 200 and "delete after 30 days" in terms.text
         assert 'value="2026-12-31"' in terms.text
         assert (await client.get(f"/app/privacy/partners/{partner.id}/report")).status_code == 404
+        # The report file itself, uploaded from the page: stored encrypted, downloaded intact.
+        report = b"%PDF-1.7 security report of Lab Oy\n" + bytes(range(256))
+        upload_path = f"/app/privacy/partners/{partner.id}/report"
+        nothing = await client.post(upload_path, data={"_csrf_token": token})
+        assert nothing.status_code == 422 and 'id="file-error"' in nothing.text
+        empty = await client.post(
+            upload_path, files={"file": ("empty.pdf", b"", "application/pdf")}, data={"_csrf_token": token}
+        )
+        assert empty.status_code == 422 and 'id="file-error"' in empty.text
+        too_big = await client.post(
+            upload_path,
+            files={"file": ("big.pdf", b"x" * (5 * 1024 * 1024 + 1), "application/pdf")},
+            data={"_csrf_token": token},
+        )
+        assert too_big.status_code == 422 and 'id="file-error"' in too_big.text
+        stored = await client.post(
+            upload_path,
+            files={"file": ("lab-oy 2026.pdf", report, "application/pdf")},
+            data={"_csrf_token": token},
+        )
+        assert stored.status_code == 200 and "lab-oy 2026.pdf" in stored.text
+        download = await client.get(upload_path)
+        assert download.status_code == 200 and download.content == report
+        # Multipart stays refused on the other routes (the edge walk checks every route).
+        elsewhere = await client.post(
+            f"/app/privacy/partners/{partner.id}/terms",
+            files={"file": ("x.pdf", report, "application/pdf")},
+            data={"_csrf_token": token},
+        )
+        assert elsewhere.status_code == 415
     with tenant_scope(tenant_a.ctx):
         async with unit_of_work():
             [training] = await scoped.objects(PrivacyTraining)
             [row] = await scoped.objects(Partner)
     assert training.course == "GDPR basics" and row.security_report_ref == "Archive 2026/14"
+    # Encrypted at rest: the stored text is neither the file nor its base64.
+    assert row.security_report_file and "security report" not in row.security_report_file
+    assert base64.b64encode(report).decode()[:40] not in row.security_report_file
 
 
 async def test_owners_set_the_re_consent_and_obligation_settings(backend, tenant_a):

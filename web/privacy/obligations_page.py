@@ -4,8 +4,9 @@
   client data (every staff member; shown instead of a client page until signed).
 * ``/app/privacy/obligations`` (owner, privacy officer): who signed which version (and
   recording a paper signature), privacy training records with renewal dates, and the partner
-  register's contract clauses, vetting and review dates and security report (a reference here;
-  the encrypted file is stored with ``salonkeep privacy partner-report`` and downloaded here).
+  register's contract clauses, vetting and review dates and security report (a reference, and
+  the file itself: uploaded here or with ``salonkeep privacy partner-report``, stored encrypted,
+  downloaded here).
 * ``/app/privacy/reconsent`` (owner, privacy officer): the clients with grants to confirm, and
   sending them the re-consent request.
 
@@ -16,10 +17,13 @@ The rules live in :mod:`salonkeep.core.privacy.obligations` and
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from salonkeep.core.access import Action, require
@@ -161,6 +165,31 @@ async def partner_terms(request: Request[Any, Any, Any], partner_id: UUID, data:
     return Redirect("/app/privacy/obligations", status_code=303)
 
 
+@post(
+    "/privacy/partners/{partner_id:uuid}/report",
+    include_in_schema=False,
+    request_max_body_size=obligations.MAX_REPORT_BYTES + 1024 * 1024,
+)
+async def upload_partner_report(
+    request: Request[Any, Any, Any],
+    partner_id: UUID,
+    data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+) -> Response[Any]:
+    """Store a partner's security report file, encrypted under the tenant's key."""
+    require(current(), Action.PRIVACY_REQUESTS)
+    upload = data.get("file")
+    if not isinstance(upload, UploadFile):
+        return await _obligations(request, errors={"file": _("Choose the report file.")}, status=422)
+    try:
+        await obligations.update_partner_terms(
+            partner_id, report_name=upload.filename, report_file=await upload.read()
+        )
+    except ValidationFailed as exc:
+        found = {("file" if k == "security_report" else k): v for k, v in exc.errors.items()}
+        return await _obligations(request, errors=found, status=422)
+    return Redirect("/app/privacy/obligations", status_code=303)
+
+
 @get("/privacy/partners/{partner_id:uuid}/report", include_in_schema=False)
 async def partner_report(partner_id: UUID) -> Response[bytes]:
     """The partner's security report file, decrypted for the privacy officer."""
@@ -221,6 +250,7 @@ routes = [
     record_training,
     partner_terms,
     partner_report,
+    upload_partner_report,
     reconsent_page,
     send_reconsent,
 ]
