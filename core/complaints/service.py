@@ -22,6 +22,7 @@ from uuid import UUID, uuid4
 from salonkeep.core import audit, events
 from salonkeep.core.access import Action, current_branch_scope, require
 from salonkeep.core.aftercare.tables import Touchpoint
+from salonkeep.core.clients.service import load_visible
 from salonkeep.core.clients.tables import visible_client_row
 from salonkeep.core.complaints import attachments
 from salonkeep.core.complaints.tables import (
@@ -664,7 +665,8 @@ async def client_complaints(client_id: UUID) -> list[ComplaintView]:
     ctx = current()
     require(ctx, Action.COMPLAINTS_HANDLE)
     async with unit_of_work(ctx):
-        await visible_client_row(ctx, client_id)
+        # As the profile sees the client (a break-glass grant widens the scope).
+        await load_visible(client_id)
         rows = (
             await scoped.objects(Complaint)
             .where(Complaint.client_id == client_id)

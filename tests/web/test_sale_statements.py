@@ -20,8 +20,10 @@ from ..conftest import make_tenant
 #: Every statement of the request, BEGIN/COMMIT and set_config included: 26 before this
 #: change (with the sale's new-product check), 20 now (the client read joins the sale's
 #: transaction; the planned touchpoints are one INSERT … ON CONFLICT DO NOTHING without an
-#: EXISTS before each). The issue's aim, under 10, is not reached yet: see docs/performance.md.
-MAX_STATEMENTS = 20
+#: EXISTS before each). The catalogue pick (merged after) reads the item and its category in
+#: transactions of their own: 28 since. The issue's aim, under 10, is not reached: this bound
+#: keeps it from growing further unnoticed (see docs/performance.md).
+MAX_STATEMENTS = 28
 
 
 async def test_a_sale_through_the_api_runs_few_statements(postgres_backend, postgres_engine, frozen_clock):
