@@ -28,10 +28,16 @@ REDIS_SERVER = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS_SERVER is None, reason="no redis-server binary")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def _free_ports(count: int) -> list[int]:
+    """``count`` distinct free ports (all probes stay open until each is chosen, so no repeats)."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 def _wait(check: Any, what: str, attempts: int = 300) -> None:
@@ -39,7 +45,8 @@ def _wait(check: Any, what: str, attempts: int = 300) -> None:
         try:
             if check():
                 return
-        except (redis.RedisError, OSError):
+        except (redis.RedisError, OSError, KeyError):
+            # KeyError: the server answers but is not (yet) a replica with a link to report.
             pass
         time.sleep(0.1)
     raise AssertionError(f"gave up waiting for {what}")
@@ -59,7 +66,7 @@ class Cluster:
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
-    master, replica, sentinel = _free_port(), _free_port(), _free_port()
+    master, replica, sentinel = _free_ports(3)
     processes: list[subprocess.Popen[bytes]] = []
 
     def start(*args: str) -> None:
