@@ -28,10 +28,29 @@ from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.onboarding import add_branch, add_staff, create_tenant
 from salonkeep.tenants.settings import Settings
 
+
+def _xdist_worker_index() -> int:
+    """0 in a plain run; N for pytest-xdist's worker ``gwN``."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else 0
+
+
+def _redis_url_for_this_worker(url: str) -> str:
+    """Each xdist worker gets a Redis database of its own (the base number counting down), so
+    one worker's burst arq worker never takes another's jobs."""
+    index = _xdist_worker_index()
+    if not url or index == 0:
+        return url
+    base, _, number = url.rpartition("/")
+    first = int(number) if number.isdigit() else 0
+    return f"{base}/{(first - index) % 16}"
+
+
 POSTGRES_URL = os.environ.get("SALONKEEP_TEST_POSTGRES_URL", "")
-REDIS_URL = os.environ.get("SALONKEEP_TEST_REDIS_URL", "")
+REDIS_URL = _redis_url_for_this_worker(os.environ.get("SALONKEEP_TEST_REDIS_URL", ""))
 IN_CI = os.environ.get("CI", "").lower() == "true"
-APP_ROLE = "salonkeep_test_app"
+# One app role per xdist worker: two workers creating one cluster-wide role at once would race.
+APP_ROLE = "salonkeep_test_app" + (f"_{_xdist_worker_index()}" if _xdist_worker_index() else "")
 
 
 @pytest.hookimpl(hookwrapper=True)

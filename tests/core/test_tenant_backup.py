@@ -25,7 +25,7 @@ from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.tables import Tenant
 
-from ..conftest import POSTGRES_URL, _settings, _with_db, _with_user, make_tenant, run_cli
+from ..conftest import APP_ROLE, POSTGRES_URL, _settings, _with_db, _with_user, make_tenant, run_cli
 from .privacy_helpers import owner_sql
 from .test_audit_tamper import run_cli as cli
 
@@ -174,7 +174,7 @@ async def test_restore_into_a_second_postgres_database(
         (data_dir / "master.key").write_bytes((backend.settings.master_key_file).read_bytes())
         env = {
             "SALONKEEP_DATA_DIR": str(data_dir),
-            "SALONKEEP_DATABASE_URL": _with_user(owner_url, "salonkeep_test_app"),
+            "SALONKEEP_DATABASE_URL": _with_user(owner_url, APP_ROLE),
             "SALONKEEP_MIGRATION_DATABASE_URL": owner_url,
             "SALONKEEP_REDIS_URL": backend.env["SALONKEEP_REDIS_URL"],
         }

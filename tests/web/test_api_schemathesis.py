@@ -6,19 +6,17 @@ OpenAPI schema says (status code, content type, body), among the other checks be
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from salonkeep.core.apikeys.service import create_api_key
 from salonkeep.tenants.context import tenant_scope
 
+from ..live_server import web_server
 from .staff_helpers import add_client
 
 SEED = 20261125
@@ -31,48 +29,11 @@ MAX_EXAMPLES = 8
 EXCLUDED_CHECKS = ("positive_data_acceptance",)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def live_api(backend) -> Iterator[str]:
     """The web app in its own uvicorn process on the backend's database; its base URL."""
-    port = _free_port()
-    env = {**os.environ, **backend.env, "SALONKEEP_HOST": "127.0.0.1", "SALONKEEP_PORT": str(port)}
-    env["SALONKEEP_LOG_LEVEL"] = "warning"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "salonkeep.web"],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(
-                    f"the server did not start: {server.stderr.read() if server.stderr else ''}"
-                )
-            time.sleep(0.2)
+    with web_server(backend.env) as base:
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 async def test_schemathesis_finds_no_server_error_and_no_schema_violation(

@@ -4,12 +4,6 @@ branch manager's urgent task."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
+from ..live_server import web_server
 from .staff_helpers import PASSWORD, add_client, add_person
 
 pytestmark = pytest.mark.browser
@@ -35,41 +30,13 @@ class Server:
         self.clock_file.write_text(moment.isoformat())
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(sqlite_backend, tmp_path_factory) -> Iterator[Server]:
     """uvicorn on the migrated SQLite database, its clock read from a file."""
     clock_file = tmp_path_factory.mktemp("clock") / "now.txt"
     clock_file.write_text("")
-    port = _free_port()
-    env = {
-        **os.environ,
-        **sqlite_backend.env,
-        "SALONKEEP_PORT": str(port),
-        "SALONKEEP_LOG_LEVEL": "warning",
-        "SALONKEEP_CLOCK_FILE": str(clock_file),
-    }
-    process = subprocess.Popen([sys.executable, "-m", "salonkeep.web"], env=env, stdin=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the web server did not start")
+    with web_server({**sqlite_backend.env, "SALONKEEP_CLOCK_FILE": str(clock_file)}) as base:
         yield Server(base, clock_file)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

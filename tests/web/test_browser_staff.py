@@ -2,50 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
+from ..live_server import web_server
 from .staff_helpers import PASSWORD, add_client, add_person, set_tenant_settings
 
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(sqlite_backend) -> Iterator[str]:
     """uvicorn serving the app on a free port, on the migrated SQLite database."""
-    port = _free_port()
-    env = {**os.environ, **sqlite_backend.env, "SALONKEEP_PORT": str(port), "SALONKEEP_LOG_LEVEL": "warning"}
-    process = subprocess.Popen([sys.executable, "-m", "salonkeep.web"], env=env, stdin=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the web server did not start")
+    with web_server(sqlite_backend.env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
