@@ -10,7 +10,7 @@ from typing import Any
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
-from salonkeep.core.aftercare import host
+from salonkeep.core.plugins import host
 from salonkeep.core.apps import all_tables
 from salonkeep.core.audit import partitions, signing
 from salonkeep.core.keys import master

@@ -14,7 +14,8 @@ from uuid import UUID, uuid4
 
 from salonkeep.core import consent
 from salonkeep.core.access import Action, current_branch_scope, require, visible_client_fields
-from salonkeep.core.aftercare import host, notes
+from salonkeep.core.aftercare import notes
+from salonkeep.core.plugins import host
 from salonkeep.core.aftercare.programmes import tenant_programmes
 from salonkeep.core.aftercare.tables import CallLogEntry, CallPreference, Touchpoint
 from salonkeep.core.clients.service import get_client

@@ -136,7 +136,7 @@ async def test_export_has_the_note_and_erasure_shreds_it(backend, tenant_a, reac
 
 
 async def test_a_plugin_that_copies_the_note_into_a_script_is_redacted(tenant_a, frozen_clock):
-    from salonkeep.core.aftercare import host
+    from salonkeep.core.plugins import host
     from salonkeep.core.plugins.api import PlannedTask
 
     note = "bruising under the left eye"
