@@ -10,10 +10,10 @@ from typing import Any
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
-from salonkeep.core.plugins import host
 from salonkeep.core.apps import all_tables
 from salonkeep.core.audit import partitions, signing
 from salonkeep.core.keys import master
+from salonkeep.core.plugins import host
 from salonkeep.tenants import db
 from salonkeep.tenants.isolation import AppRole, secure_database
 from salonkeep.tenants.settings import Settings

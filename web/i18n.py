@@ -1,7 +1,9 @@
 """UI languages: Babel catalogs under web/translations, chosen per request.
 
 The catalogs are read from the committed ``.po`` files at start-up (compiled in memory), so a
-fresh clone needs no build step. The language of a request is kept in a context variable set
+fresh clone needs no build step. Plugins bring catalogues for their screens
+(``salonkeep_translation_dirs``): their messages are looked up after the core's.
+The language of a request is kept in a context variable set
 by the edge: the person's preference, else the tenant's default, else English.
 """
 
@@ -15,8 +17,11 @@ from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
+
+from salonkeep.core.plugins.manager import get_plugins
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 LANGUAGES = ("en", "zh", "ru", "fi")
@@ -34,10 +39,26 @@ def catalog(language: str) -> gettext_module.NullTranslations:
         return gettext_module.NullTranslations()
     with po.open("rb") as handle:
         messages = read_po(handle, locale=language)
+    for folder in get_plugins().translation_dirs():
+        _add_missing(messages, Path(folder) / language / "LC_MESSAGES", language)
     buffer = BytesIO()
     write_mo(buffer, messages)
     buffer.seek(0)
     return gettext_module.GNUTranslations(buffer)
+
+
+def _add_missing(messages: Catalog, folder: Path, language: str) -> None:
+    """Add the translated messages of the plugin catalogues in ``folder`` (``*.po`` compiled
+    here, or ``*.mo``) that ``messages`` does not translate yet."""
+    if not folder.is_dir():
+        return
+    for path in sorted([*folder.glob("*.po"), *folder.glob("*.mo")]):
+        with path.open("rb") as handle:
+            extra = read_po(handle, locale=language) if path.suffix == ".po" else read_mo(handle)
+        for message in extra:
+            known = messages.get(message.id) if message.id else None
+            if message.id and message.string and (known is None or not known.string):
+                messages[message.id] = message
 
 
 def choose(*candidates: str | None) -> str:

@@ -35,11 +35,22 @@ class NavItem:
 
 
 _items: dict[str, NavItem] = {}
+_from_plugins: set[str] = set()
 
 
 def register(item: NavItem) -> None:
     """Add (or replace) a navigation entry."""
     _items[item.key] = item
+
+
+def register_from_plugin(item: NavItem) -> bool:
+    """Add an entry a plugin contributes (``salonkeep_navigation``), unless its key is a
+    built-in entry's; returns whether it was added."""
+    if item.key in _items and item.key not in _from_plugins:
+        return False
+    _from_plugins.add(item.key)
+    _items[item.key] = item
+    return True
 
 
 def visible_items(ctx: TenantContext) -> list[NavItem]:

@@ -16,6 +16,7 @@ from salonkeep.web.client_import import routes as import_routes
 from salonkeep.web.complaints_staff import routes as complaint_routes
 from salonkeep.web.delivery import routes as delivery_routes
 from salonkeep.web.pages import STAFF_EXCEPTION_HANDLERS
+from salonkeep.web.plugin_screens import DEPENDENCIES, plugin_routes
 from salonkeep.web.workspace.routes import routes as workspace_routes
 
 
@@ -27,7 +28,7 @@ async def no_such_page(rest: str) -> None:
 
 
 def staff_router() -> Router:
-    """Every /app route, behind the staff guard."""
+    """Every /app route, behind the staff guard: the core's and the plugins' screens."""
     return Router(
         path="/app",
         route_handlers=[
@@ -41,8 +42,10 @@ def staff_router() -> Router:
             *aftercare_routes,
             *delivery_routes,
             *complaint_routes,
+            *plugin_routes(),
             no_such_page,
         ],
+        dependencies=DEPENDENCIES,
         middleware=[StaffGuard()],
         exception_handlers=STAFF_EXCEPTION_HANDLERS,
     )

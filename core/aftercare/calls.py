@@ -7,20 +7,21 @@ workers send them (:mod:`salonkeep.core.delivery`).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
 from salonkeep.core import consent
 from salonkeep.core.access import Action, current_branch_scope, require, visible_client_fields
 from salonkeep.core.aftercare import notes
-from salonkeep.core.plugins import host
 from salonkeep.core.aftercare.programmes import tenant_programmes
 from salonkeep.core.aftercare.tables import CallLogEntry, CallPreference, Touchpoint
 from salonkeep.core.clients.service import get_client
 from salonkeep.core.clients.tables import Client, restrict_to_clients
 from salonkeep.core.formatting import display
+from salonkeep.core.plugins import host
 from salonkeep.core.plugins.api import (
     ABNORMAL_REACTION,
     NO_ANSWER,
@@ -30,6 +31,7 @@ from salonkeep.core.plugins.api import (
     WANTS_APPOINTMENT,
     Panel,
     PlannedTask,
+    PrintablePage,
     local_at,
     local_date,
 )
@@ -441,6 +443,23 @@ async def client_panels(client_id: UUID) -> list[Panel]:
         plan.locale = display().locale  # panels are read by the person, in their language
         panels = await get_plugins().client_panels(plan)
     return [p for p in panels if plan.enabled(p.programme)]
+
+
+async def printable_page(client_id: UUID, name: str) -> tuple[PrintablePage, Mapping[str, Any]]:
+    """A plugin's printable page ``name`` for the client, with what its template shows;
+    NotFound when no enabled programme offers it or it has nothing to print for the client."""
+    ctx = current()
+    client = await get_client(client_id)
+    page = get_plugins().printable_pages().get(name)
+    if page is None:
+        raise NotFound("no such printable page")
+    async with unit_of_work(ctx):
+        plan = await host.build_plan(client.id, shown_to_person=True)
+        plan.locale = display().locale
+        context = await page.load(plan) if plan.enabled(page.programme) else None
+    if context is None:
+        raise NotFound("nothing to print for this client")
+    return page, {**context, "client": client}
 
 
 async def set_preferred_time(client_id: UUID, preferred_time: str) -> None:

@@ -40,6 +40,7 @@ import pluggy
 
 from salonkeep.core import formatting
 from salonkeep.core.access import Action, Forbidden, require
+from salonkeep.core.clients.service import ClientView, get_client
 from salonkeep.core.clients.tables import Client, visible_client_row
 from salonkeep.core.delivery.channel import Channel, OutgoingMessage, SendResult
 from salonkeep.core.events import (
@@ -62,6 +63,7 @@ from salonkeep.core.events import (
 )
 from salonkeep.core.formatting import format_date, format_datetime, format_time
 from salonkeep.core.keys.service import decrypt_column, encrypt_column
+from salonkeep.core.plugins.screens import NavEntry, PageRenderer, PrintablePage, ProfilePanel
 from salonkeep.core.privacy.export_letter_texts import LetterSection
 from salonkeep.core.visits.tables import Sale, Visit
 from salonkeep.tenants import scoped
@@ -337,6 +339,9 @@ class Panel:
     #: A template of the plugin (from ``salonkeep_template_dirs``) to render instead of rows.
     template: str | None = None
     context: Mapping[str, Any] = field(default_factory=dict)
+    #: Names of the plugin's :class:`PrintablePage` objects to link from the panel (for this
+    #: client: list a name only when there is something to print).
+    printables: tuple[str, ...] = ()
 
 
 def _combine(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -536,6 +541,7 @@ __all__ = [
     "ClientFacts",
     "ClientMovedBranch",
     "ClientRegistered",
+    "ClientView",
     "ComplaintReceived",
     "Conflict",
     "ConsentGranted",
@@ -543,8 +549,10 @@ __all__ = [
     "DomainEvent",
     "Forbidden",
     "LetterSection",
+    "NavEntry",
     "NotFound",
     "OutgoingMessage",
+    "PageRenderer",
     "Panel",
     "Plan",
     "Planned",
@@ -552,7 +560,9 @@ __all__ = [
     "PlannedMessage",
     "PlannedTask",
     "PlanningDue",
+    "PrintablePage",
     "ProductSold",
+    "ProfilePanel",
     "Programme",
     "ReferralRecorded",
     "Sale",
@@ -572,6 +582,7 @@ __all__ = [
     "format_date",
     "format_datetime",
     "format_time",
+    "get_client",
     "hookimpl",
     "local_at",
     "local_date",

@@ -2,9 +2,11 @@
 """The plugin contract: every hook a Salonkeep plugin can implement, in one module.
 
 Grouped by lifecycle: *start-up* (what a plugin brings: programmes, tables, templates,
-translations), *events* (planning touchpoints), *outcomes* (reacting to what staff recorded)
-and *pages* (panels on the client page). Each hook is documented in docs/plugins.md with an
-example; ``tests/plugins/test_contract.py`` fails when one is missing there or untested.
+translations, channels), *events* (planning touchpoints), *outcomes* (reacting to what staff
+recorded) and *screens* (panels on the client page, routes, navigation entries, printable
+pages). Each hook's docstring carries an ``Example::`` (``tests/plugins/test_reference.py``
+fails without one) and each is documented in docs/plugins.md;
+``tests/plugins/test_contract.py`` fails when one is missing there or untested.
 
 Hooks may be plain functions or coroutines (``async def``): the host awaits what they return.
 Implement them with ``from salonkeep.core.plugins.api import hookimpl``.
@@ -13,6 +15,7 @@ Implement them with ``from salonkeep.core.plugins.api import hookimpl``.
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from typing import Any
 
 import pluggy
 
@@ -20,9 +23,12 @@ from salonkeep.core.plugins.api import (
     PROJECT,
     Channel,
     DomainEvent,
+    NavEntry,
     Panel,
     Plan,
     Planned,
+    PrintablePage,
+    ProfilePanel,
     Programme,
     TouchpointFact,
 )
@@ -184,7 +190,7 @@ def salonkeep_touchpoint_outcome(
     """
 
 
-# --- pages ------------------------------------------------------------------------------------
+# --- screens: panels, routes, navigation, printable pages -----------------------------------
 
 
 @hookspec
@@ -201,6 +207,99 @@ def salonkeep_client_panels(plan: Plan) -> list[Panel] | Awaitable[list[Panel]]:
         async def salonkeep_client_panels(plan):
             open_calls = [t for t in await plan.touchpoints() if t.programme == "hydration"]
             return [Panel("hydration", "Hydration", (("Open calls", str(len(open_calls))),))]
+    """
+
+
+@hookspec
+def salonkeep_web_routes() -> list[Any]:
+    """Contribute staff screens: litestar route handlers (``@get``, ``@post``…), controllers
+    or routers.
+
+    Called once when the web application is built. They are mounted under ``/app``, behind
+    the staff sign-in, CSRF protection and the staff error pages (a ``NotFound``,
+    ``Forbidden`` or ``ValidationFailed`` raised by a service becomes the 404, 403 or 422
+    page). A handler that names a parameter ``render_page`` gets a
+    :class:`~salonkeep.core.plugins.api.PageRenderer` to render one of the plugin's templates
+    as a staff page. Check the role in the service the handler calls (``require``), like the
+    core does; prefix paths with the plugin's name. Import litestar inside the hook, so
+    workers and the CLI never load web code.
+
+    Example::
+
+        @hookimpl
+        def salonkeep_web_routes():
+            from litestar import get
+
+            @get("/hydration/{client_id:uuid}/sheet", include_in_schema=False)
+            async def sheet(client_id: UUID, render_page: PageRenderer) -> Any:
+                client = await get_client(client_id)  # NotFound outside the branch scope
+                return render_page("hydration/sheet.html", {"client": client})
+
+            return [sheet]
+    """
+
+
+@hookspec
+def salonkeep_navigation() -> list[NavEntry]:
+    """Add entries to the main navigation of the staff workspace.
+
+    Called once when the web application is built. Return
+    :class:`~salonkeep.core.plugins.api.NavEntry` objects whose ``href`` one of your
+    ``salonkeep_web_routes`` serves; each shows only to roles that may perform its
+    ``action``. An entry with the ``key`` of a built-in one is ignored.
+
+    Example::
+
+        @hookimpl
+        def salonkeep_navigation():
+            return [NavEntry("hydration", "Hydration list", "/app/hydration",
+                             Action.CALLS_WORK, order=35)]
+    """
+
+
+@hookspec
+def salonkeep_profile_panels() -> list[ProfilePanel]:
+    """Add sections with their own template (and usually forms posting to your routes) to the
+    client page, in its aftercare panel.
+
+    Called when the client's aftercare panel is shown; each section's ``load(client_id)``
+    then runs for the signed-in person and returns the template's ``data`` (``None``: the
+    section is not shown for this client). Unlike :func:`salonkeep_client_panels` (label and
+    value rows computed from the :class:`~salonkeep.core.plugins.api.Plan`, for enabled
+    programmes), a section shows whatever the plugin's services return, whether or not a
+    programme is enabled: records already kept stay reachable.
+
+    Example::
+
+        @hookimpl
+        def salonkeep_profile_panels():
+            async def load(client_id):
+                sheets = await hydration_sheets(client_id)  # checks role and branch scope
+                return {"sheets": sheets} if sheets else None
+
+            return [ProfilePanel("hydration-sheets", "hydration/sheets.html", load)]
+    """
+
+
+@hookspec
+def salonkeep_printable_pages() -> list[PrintablePage]:
+    """Add pages to print for a client (instructions, letters), at
+    ``/app/clients/<client id>/aftercare/<name>``.
+
+    Called when such an address is opened and when the client page lists links: a
+    :class:`~salonkeep.core.plugins.api.Panel` names in ``printables`` the pages to link.
+    ``load(plan)`` returns the template's context, or ``None`` when there is nothing to print
+    for this client. Names are unique across plugins (a later duplicate is ignored).
+
+    Example::
+
+        @hookimpl
+        def salonkeep_printable_pages():
+            async def load(plan):
+                return {"tips": plan.settings("hydration")["tips"]}
+
+            return [PrintablePage("hydration", "tips", "Print hydration tips",
+                                  "hydration/print_tips.html", load)]
     """
 
 

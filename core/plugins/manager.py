@@ -16,6 +16,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -25,9 +26,12 @@ from salonkeep.core.plugins.api import (
     PROJECT,
     Channel,
     DomainEvent,
+    NavEntry,
     Panel,
     Plan,
     Planned,
+    PrintablePage,
+    ProfilePanel,
     Programme,
     TouchpointFact,
 )
@@ -79,8 +83,14 @@ class Plugins:
         return [name for batch in self.pm.hook.salonkeep_piccolo_apps() for name in batch or []]
 
     def template_dirs(self) -> list[str]:
-        """Template folders plugins contribute."""
-        return [path for batch in self.pm.hook.salonkeep_template_dirs() for path in batch or []]
+        """Template folders plugins contribute: those ``salonkeep_template_dirs`` returns, and
+        the ``templates`` folder inside each plugin package that has one."""
+        found = [path for batch in self.pm.hook.salonkeep_template_dirs() for path in batch or []]
+        for _, plugin in self.pm.list_name_plugin():
+            folder = _package_templates(plugin)
+            if folder is not None and folder not in found:
+                found.append(folder)
+        return found
 
     def translation_dirs(self) -> list[str]:
         """Translation folders plugins contribute."""
@@ -103,6 +113,35 @@ class Plugins:
     async def client_panels(self, plan: Plan) -> list[Panel]:
         """Panels for the client page."""
         return await _resolved(self.pm.hook.salonkeep_client_panels(plan=plan))
+
+    def web_routes(self) -> list[Any]:
+        """Litestar route handlers (or controllers, routers) plugins contribute under /app."""
+        return [handler for batch in self.pm.hook.salonkeep_web_routes() for handler in batch or []]
+
+    def navigation(self) -> list[NavEntry]:
+        """Navigation entries plugins contribute."""
+        return [entry for batch in self.pm.hook.salonkeep_navigation() for entry in batch or []]
+
+    def profile_panels(self) -> list[ProfilePanel]:
+        """Client-page sections plugins contribute, by ``order``."""
+        found = [panel for batch in self.pm.hook.salonkeep_profile_panels() for panel in batch or []]
+        return sorted(found, key=lambda panel: (panel.order, panel.key))
+
+    def printable_pages(self) -> dict[str, PrintablePage]:
+        """Printable pages plugins contribute, by name (the first plugin to take a name keeps it)."""
+        found: dict[str, PrintablePage] = {}
+        for batch in self.pm.hook.salonkeep_printable_pages():
+            for page in batch or []:
+                found.setdefault(page.name, page)
+        return found
+
+
+def _package_templates(plugin: object) -> str | None:
+    """The ``templates`` folder inside a plugin that is a package, if it has one."""
+    if not inspect.ismodule(plugin) or not hasattr(plugin, "__path__") or plugin.__file__ is None:
+        return None
+    folder = Path(plugin.__file__).parent / "templates"
+    return str(folder) if folder.is_dir() else None
 
 
 def _programme_names(pm: pluggy.PluginManager, plugin: object) -> list[str]:

@@ -6,11 +6,17 @@ check-in calls (day 1, 7, 30 and month 3, 6, 12 by default, editable), and the a
 period (one year) shown on the client page with what is free within it. A check-in still
 open a week after it was due is flagged as missed (the workers' sweep), and missed
 check-ups are listed on the panel: they may exclude later aftercare from being free.
+
+The printable instructions are a printable page (template in ``templates/``, translations in
+``locale/``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from salonkeep.core.plugins.api import (
     DomainEvent,
@@ -19,6 +25,7 @@ from salonkeep.core.plugins.api import (
     Planned,
     PlannedCall,
     PlannedMessage,
+    PrintablePage,
     Programme,
     ServicePerformed,
     Setting,
@@ -137,11 +144,59 @@ async def salonkeep_client_panels(plan: Plan) -> list[Panel]:
         ("Check-ins done", str(sum(1 for t in touchpoints if t.kind == "call" and t.status == "done"))),
         ("Missed check-ups", ", ".join(t.title for t in missed) if missed else "none"),
     )
+    instructions = str(settings["instructions"])
     return [
         Panel(
             programme=NAME,
             title="Medical aftercare",
             rows=rows,
-            context={"active": active, "until": until, "instructions": str(settings["instructions"])},
+            context={"active": active, "until": until, "instructions": instructions},
+            printables=(INSTRUCTIONS_PAGE,) if instructions else (),
+        )
+    ]
+
+
+#: The printable post-operative instructions, at /app/clients/<id>/aftercare/instructions.
+INSTRUCTIONS_PAGE = "instructions"
+
+
+def _(message: str) -> str:
+    """Mark ``message`` for extraction into the plugin's catalogue; translated when shown."""
+    return message
+
+
+async def instructions_sheet(plan: Plan) -> Mapping[str, Any] | None:
+    """What the printable instructions show: the latest procedure, the aftercare period and
+    the instructions (nothing to print without a procedure or instructions)."""
+    procedures = [v for v in await plan.visits() if v.is_procedure]
+    settings = plan.settings(NAME)
+    if not procedures or not str(settings["instructions"]):
+        return None
+    latest = procedures[-1]
+    performed = plan.local_date(latest.performed_at)
+    return {
+        "procedure": f"{latest.service}, {plan.format_date(performed)}",
+        "until": add_months(performed, int(settings["aftercare_months"])),
+        "instructions": str(settings["instructions"]),
+        "free_within": str(settings["free_within"]),
+    }
+
+
+@hookimpl
+def salonkeep_translation_dirs() -> list[str]:
+    """The translations of the printable instructions."""
+    return [str(Path(__file__).parent / "locale")]
+
+
+@hookimpl
+def salonkeep_printable_pages() -> list[PrintablePage]:
+    """The post-operative instructions, to print and give to the client."""
+    return [
+        PrintablePage(
+            NAME,
+            INSTRUCTIONS_PAGE,
+            _("Print post-operative instructions"),
+            "medical_aftercare/print_instructions.html",
+            instructions_sheet,
         )
     ]

@@ -4,13 +4,16 @@ Every sale gets its warranty (90 days by default, per category or per product), 
 window (30 days) and the refund period (15 working days in the tenant's calendar). Claims
 with proof of purchase, triage, exclusions, remedies and the numbered after-sales service
 receipt are in :mod:`salonkeep.plugins.warranty.service`. The plugin keeps its own tables
-(``salonkeep_piccolo_apps``) and shows the client's warranties on the client page.
+(``salonkeep_piccolo_apps``), shows the client's warranties on the client page and brings
+its screens (claims on the client page, the printable receipt: :mod:`.screens`, templates in
+``templates/warranty/``) and their translations (``locale/``) through the screen hooks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from salonkeep.core.plugins.api import (
@@ -19,6 +22,7 @@ from salonkeep.core.plugins.api import (
     Plan,
     Planned,
     ProductSold,
+    ProfilePanel,
     Programme,
     Setting,
     hookimpl,
@@ -74,6 +78,28 @@ def salonkeep_programmes() -> list[Programme]:
 def salonkeep_piccolo_apps() -> list[str]:
     """The plugin's own tables: warranties and claims."""
     return ["salonkeep.plugins.warranty.piccolo_app"]
+
+
+@hookimpl
+def salonkeep_translation_dirs() -> list[str]:
+    """The translations of the plugin's screens."""
+    return [str(Path(__file__).parent / "locale")]
+
+
+@hookimpl
+def salonkeep_web_routes() -> list[Any]:
+    """Claims (report, triage, remedy, complete) and the printable receipt."""
+    from salonkeep.plugins.warranty.screens import routes
+
+    return list(routes)
+
+
+@hookimpl
+def salonkeep_profile_panels() -> list[ProfilePanel]:
+    """The client's warranty claims, with the form to report one."""
+    from salonkeep.plugins.warranty.screens import claims_section
+
+    return [ProfilePanel("warranty-claims", "warranty/claims.html", claims_section, order=50)]
 
 
 @hookimpl

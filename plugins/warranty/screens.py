@@ -1,18 +1,42 @@
-"""Warranty claims from the client page, and the printable after-sales service receipt."""
+"""Warranty claims from the client page, and the printable after-sales service receipt: the
+plugin's staff screens (``salonkeep_web_routes``, ``salonkeep_profile_panels``).
+
+Imported only by the web process (the hooks import this module lazily): litestar handlers
+that call the plugin's service, which checks the role and the client's branch scope.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Request, Response, get, post
-from litestar.response import Redirect, Template
+from litestar import Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect
 
-from salonkeep.core.clients.service import get_client
+from salonkeep.core.plugins.api import NotFound, PageRenderer, ValidationFailed, get_client
 from salonkeep.plugins.warranty import service as warranty
-from salonkeep.tenants.errors import NotFound, ValidationFailed
-from salonkeep.web.aftercare.common import parse_uuid
-from salonkeep.web.pages import Form, render
+
+#: The body of an HTML form post.
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+async def claims_section(client_id: UUID) -> dict[str, Any] | None:
+    """What the claims section of the client page shows (nothing when the client has neither
+    a warranty nor a claim)."""
+    warranties = await warranty.warranties_of(client_id)
+    claims = await warranty.claims_of(client_id)
+    if not warranties and not claims:
+        return None
+    return {"warranties": warranties, "claims": claims}
+
+
+def _uuid(text: str) -> UUID | None:
+    try:
+        return UUID(text)
+    except ValueError:
+        return None
 
 
 def _back(client_id: UUID) -> Response[Any]:
@@ -21,7 +45,7 @@ def _back(client_id: UUID) -> Response[Any]:
 
 async def _client_of_form(data: dict[str, str]) -> UUID:
     """The client named by the form, checked to be in the person's scope (else NotFound)."""
-    client_id = parse_uuid(data.get("client", ""))
+    client_id = _uuid(data.get("client", ""))
     if client_id is None:
         raise NotFound("no such client")
     return (await get_client(client_id)).id
@@ -38,7 +62,7 @@ async def _own_claim(claim_id: UUID, data: dict[str, str]) -> None:
 async def open_claim(data: Form) -> Response[Any]:
     """Register a claim (or a return) the client reports, with proof of purchase."""
     client_id = await _client_of_form(data)
-    warranty_id = parse_uuid(data.get("warranty", ""))
+    warranty_id = _uuid(data.get("warranty", ""))
     if warranty_id is None or warranty_id not in {w.id for w in await warranty.warranties_of(client_id)}:
         raise ValidationFailed({"warranty": "choose one of the client's products"})
     claim = await warranty.open_claim(
@@ -76,11 +100,11 @@ async def complete(claim_id: UUID, data: Form) -> Response[Any]:
 
 
 @get("/warranty/claims/{claim_id:uuid}/receipt", include_in_schema=False)
-async def receipt(request: Request[Any, Any, Any], claim_id: UUID) -> Template:
+async def receipt(claim_id: UUID, render_page: PageRenderer) -> Any:
     """The after-sales service receipt with its number, to print."""
     found, client_id = await warranty.receipt_of(claim_id)
     client = await get_client(client_id)  # the client must be in the person's branch scope
-    return render(request, "aftercare/print_receipt.html", {"receipt": found, "client": client})
+    return render_page("warranty/print_receipt.html", {"receipt": found, "client": client})
 
 
 routes = [open_claim, triage, remedy, complete, receipt]

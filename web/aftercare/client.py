@@ -1,5 +1,5 @@
-"""The client page's aftercare panel: touchpoints, call log, plugin panels, preferred time,
-and the printable post-operative instructions."""
+"""The client page's aftercare panel: touchpoints, call log, plugin panels and sections,
+preferred time, and the plugins' printable pages."""
 
 from __future__ import annotations
 
@@ -12,13 +12,21 @@ from litestar.response import Redirect, Template
 from salonkeep.core.access import Action, can
 from salonkeep.core.aftercare import calls, referrals
 from salonkeep.core.clients.service import get_client
+from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.core.staff import branch_time_zones, branches
-from salonkeep.plugins.warranty import service as warranty
 from salonkeep.tenants.context import current
-from salonkeep.tenants.errors import NotFound
 from salonkeep.web.pages import Form, render
 
-MEDICAL = "medical_aftercare"
+
+async def plugin_sections(client_id: UUID) -> list[dict[str, Any]]:
+    """The sections plugins add to the client's aftercare panel (``salonkeep_profile_panels``)
+    that have something to show for this client: template and data."""
+    sections = []
+    for panel in get_plugins().profile_panels():
+        data = await panel.load(client_id)
+        if data is not None:
+            sections.append({"key": panel.key, "template": panel.template, "data": data})
+    return sections
 
 
 async def load_panel(client_id: UUID, branch_id: UUID) -> dict[str, Any]:
@@ -30,8 +38,8 @@ async def load_panel(client_id: UUID, branch_id: UUID) -> dict[str, Any]:
         "touchpoints": await calls.client_touchpoints(client_id),
         "client_log": await calls.call_log(client_id) if can(ctx, Action.CALLS_WORK) else [],
         "plugin_panels": plugin_panels,
-        "warranties": await warranty.warranties_of(client_id),
-        "claims": await warranty.claims_of(client_id),
+        "printable_labels": {name: page.label for name, page in get_plugins().printable_pages().items()},
+        "plugin_sections": await plugin_sections(client_id),
         "preferred_time": await calls.preferred_time(client_id),
         "referrer": await referrals.referrer_view(client_id),
         "time_zone": branch_time_zones(await branches()).get(branch_id),
@@ -61,25 +69,12 @@ async def record_referral(client_id: UUID, data: Form) -> Response[Any]:
     return Redirect(f"/app/clients/{client_id}#panel-aftercare", status_code=303)
 
 
-@get("/clients/{client_id:uuid}/aftercare/instructions", include_in_schema=False)
-async def print_instructions(request: Request[Any, Any, Any], client_id: UUID) -> Template:
-    """The post-operative instructions of the client's latest procedure, to print."""
-    client = await get_client(client_id)
-    panel = next((p for p in await calls.client_panels(client_id) if p.programme == MEDICAL), None)
-    if panel is None or not panel.context.get("instructions"):
-        raise NotFound("no procedure with aftercare instructions")
-    rows = dict(panel.rows)
-    return render(
-        request,
-        "aftercare/print_instructions.html",
-        {
-            "client": client,
-            "procedure": rows.get("Procedure", ""),
-            "until": panel.context.get("until"),
-            "instructions": panel.context["instructions"],
-            "free_within": rows.get("Free within it", ""),
-        },
-    )
+@get("/clients/{client_id:uuid}/aftercare/{name:str}", include_in_schema=False)
+async def print_page(request: Request[Any, Any, Any], client_id: UUID, name: str) -> Template:
+    """A plugin's printable page for the client (``salonkeep_printable_pages``), e.g. the
+    post-operative instructions of the latest procedure."""
+    page, context = await calls.printable_page(client_id, name)
+    return render(request, page.template, dict(context))
 
 
-routes = [aftercare_panel, set_preferred_time, record_referral, print_instructions]
+routes = [aftercare_panel, set_preferred_time, record_referral, print_page]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from salonkeep.core.access import Action
 from salonkeep.web import navigation
-from salonkeep.web.aftercare import calls, client, programmes, warranty
+from salonkeep.web.aftercare import calls, client, programmes
 from salonkeep.web.workspace import panels
 
 
@@ -13,7 +13,7 @@ def _(message: str) -> str:
     return message
 
 
-routes = [*calls.routes, *client.routes, *warranty.routes, *programmes.routes]
+routes = [*calls.routes, *client.routes, *programmes.routes]
 
 navigation.register(
     navigation.NavItem("call_log", _("Call log"), "/app/calls/log", Action.CALLS_WORK, order=30)

@@ -1,0 +1,96 @@
+"""What a plugin adds to the staff screens: navigation entries, client-page panels and
+printable pages (re-exported by :mod:`salonkeep.core.plugins.api`).
+
+Routes themselves are litestar route handlers the plugin writes (``salonkeep_web_routes``);
+they are mounted under ``/app`` behind the staff sign-in. A handler that names a parameter
+``render_page`` gets a :class:`PageRenderer`: it renders one of the plugin's templates (kept in
+the plugin package, see ``salonkeep_template_dirs``) with what every staff page has (language,
+CSRF token, navigation, ``can(action)``). Nothing here imports the web layer: the web provides
+these at run time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from uuid import UUID
+
+from salonkeep.core.access import Action
+
+if TYPE_CHECKING:
+    from salonkeep.core.plugins.api import Plan
+
+
+@runtime_checkable
+class PageRenderer(Protocol):
+    """Renders a template for the signed-in person (the ``render_page`` parameter of a
+    plugin route handler). ``block``: only that block when htmx asked for it."""
+
+    def __call__(
+        self,
+        template: str,
+        context: Mapping[str, Any] | None = None,
+        *,
+        status_code: int = 200,
+        block: str | None = None,
+    ) -> Any:
+        """The response to return from the route handler."""
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the main navigation of the staff workspace.
+
+    ``label`` is an English message id (translated from the plugin's catalogue, see
+    ``salonkeep_translation_dirs``); ``href`` a path under ``/app`` that one of the plugin's
+    routes serves; the link shows only to roles that may perform ``action`` (``None``:
+    everyone signed in). ``order`` places it (the built-in entries use 10 to 90)."""
+
+    key: str
+    label: str
+    href: str
+    action: Action | None = None
+    order: int = 100
+
+
+ProfileLoad = Callable[[UUID], Awaitable[Mapping[str, Any] | None]]
+
+
+@dataclass(frozen=True)
+class ProfilePanel:
+    """A section of the client page, shown in its aftercare panel (which loads after the
+    profile itself) below the programmes' data panels.
+
+    ``load(client_id)`` runs for the signed-in person (their tenant context is set; check
+    their role and branch scope as a plugin service does) and returns the section's data, or
+    ``None`` to show nothing for this client. ``template`` (from the plugin's templates) is
+    included with ``data`` (what ``load`` returned), ``client`` and the page's helpers
+    (``can(action)``, ``csrf_input``). ``order`` sorts the sections."""
+
+    key: str
+    template: str
+    load: ProfileLoad
+    order: int = 100
+
+
+PrintableLoad = Callable[["Plan"], Awaitable[Mapping[str, Any] | None]]
+
+
+@dataclass(frozen=True)
+class PrintablePage:
+    """A page to print for a client, at ``/app/clients/<client id>/aftercare/<name>``.
+
+    Served only while ``programme`` is enabled for the tenant, to people who may see the
+    client. ``load(plan)`` gets the :class:`Plan` of the client (in the reader's language) and
+    returns the template's context (``client`` is added), or ``None`` when there is nothing to
+    print for this client (the page is then "not found"). ``template`` should extend
+    ``aftercare/print.html`` (no navigation; blocks ``title``, ``back`` and ``sheet``). A
+    :class:`Panel` lists in ``printables`` the names to link from the client page, with
+    ``label`` (an English message id, translated) as the link's text."""
+
+    programme: str
+    name: str
+    label: str
+    template: str
+    load: PrintableLoad
