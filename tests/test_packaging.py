@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -53,28 +54,118 @@ def test_folders_import_under_salonkeep_only(tmp_path):
     }
 
 
-def test_core_imports_neither_web_nor_workers_nor_plugins():
+#: The import name of each top-level folder.
+PACKAGES = {
+    "core": "salonkeep.core",
+    "tenants": "salonkeep.tenants",
+    "web": "salonkeep.web",
+    "workers": "salonkeep.workers",
+    "plugins": "salonkeep.plugins",
+}
+
+
+def module_name(path: Path) -> str:
+    """The dotted name ``path`` (a file under one of the top-level folders) imports as."""
+    relative = path.relative_to(ROOT)
+    parts = [PACKAGES[relative.parts[0]], *relative.with_suffix("").parts[1:]]
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported_modules(source: str, module: str, is_package: bool = False) -> set[str]:
+    """Every module ``source`` (the text of ``module``) imports, relative imports resolved,
+    including the names imported from a package (``from salonkeep import plugins`` gives
+    ``salonkeep.plugins``) and string arguments of ``import_module`` / ``__import__``."""
+    package = module if is_package else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                origin = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                origin = node.module or ""
+            found.add(origin)
+            found.update(f"{origin}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in ("import_module", "__import__") and isinstance(node.args[0].value, str):
+                found.add(node.args[0].value)
+    return found
+
+
+def imports_of(path: Path) -> set[str]:
+    """The modules the file at ``path`` imports."""
+    return imported_modules(path.read_text(), module_name(path), path.name == "__init__.py")
+
+
+def _within(module: str, layer: str) -> bool:
+    return module == layer or module.startswith(layer + ".")
+
+
+def layer_offenders(folders: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]:
+    """``file imports module`` for every file under ``folders`` importing a ``forbidden`` layer."""
     offenders = []
-    for path in [*(ROOT / "core").rglob("*.py"), *(ROOT / "tenants").rglob("*.py")]:
-        text = path.read_text()
-        for layer in ("salonkeep.web", "salonkeep.workers", "salonkeep.plugins"):
-            if f"from {layer}" in text or f"import {layer}" in text:
-                offenders.append(f"{path.relative_to(ROOT)} imports {layer}")
-    for path in (ROOT / "tenants").rglob("*.py"):
-        if "from salonkeep.core" in path.read_text():
-            offenders.append(f"{path.relative_to(ROOT)} imports salonkeep.core")
-    assert offenders == []
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for module in sorted(imports_of(path)):
+                if any(_within(module, layer) for layer in forbidden):
+                    offenders.append(f"{path.relative_to(ROOT)} imports {module}")
+    return offenders
+
+
+def test_the_import_reader_sees_relative_and_dynamic_imports():
+    """The checks below read imports with ``ast``: relative imports, ``from salonkeep import
+    plugins`` and ``import_module("salonkeep.plugins…")`` count, text in strings does not."""
+    source = (
+        "from ...plugins import warranty\n"
+        "from salonkeep import plugins\n"
+        "import salonkeep.plugins.greetings as g\n"
+        "importlib.import_module('salonkeep.plugins.referrals')\n"
+        "from . import calls\n"
+        "text = 'from salonkeep.plugins import nothing'\n"
+    )
+    found = imported_modules(source, "salonkeep.web.aftercare.client")
+    assert {
+        "salonkeep.plugins.warranty",
+        "salonkeep.plugins",
+        "salonkeep.plugins.greetings",
+        "salonkeep.plugins.referrals",
+        "salonkeep.web.aftercare.calls",
+    } <= found
+    assert "salonkeep.plugins.nothing" not in found
+    assert imported_modules("from .. import api", "salonkeep.core.plugins", is_package=True) == {
+        "salonkeep.core",
+        "salonkeep.core.api",
+    }
+
+
+def test_nothing_but_the_plugins_imports_the_built_in_programmes():
+    """Built-ins go through the same door as third-party plugins (entry points): no file of
+    the web, the workers, the core or the tenants imports ``salonkeep.plugins``."""
+    assert layer_offenders(("web", "workers", "core", "tenants"), ("salonkeep.plugins",)) == []
+
+
+def test_core_imports_neither_web_nor_workers():
+    assert layer_offenders(("core", "tenants"), ("salonkeep.web", "salonkeep.workers")) == []
+    assert layer_offenders(("tenants",), ("salonkeep.core",)) == []
 
 
 def test_built_in_plugins_use_only_the_public_plugin_api():
     """Built-in programmes are ordinary plugins: from Salonkeep they import the plugin API
     (and their own package), nothing else, like a third-party plugin would."""
     offenders = []
-    for path in (ROOT / "plugins").rglob("*.py"):
-        for line in path.read_text().splitlines():
-            words = line.split()
-            if len(words) >= 2 and words[0] in ("from", "import") and words[1].startswith("salonkeep"):
-                module = words[1]
-                if module != "salonkeep.core.plugins.api" and not module.startswith("salonkeep.plugins"):
-                    offenders.append(f"{path.relative_to(ROOT)}: {line.strip()}")
+    for path in sorted((ROOT / "plugins").rglob("*.py")):
+        for module in sorted(imports_of(path)):
+            allowed = (
+                _within(module, "salonkeep.core.plugins.api")
+                or _within(module, "salonkeep.plugins")
+                or module == "salonkeep.core.plugins"  # from salonkeep.core.plugins import api
+            )
+            if _within(module, "salonkeep") and module != "salonkeep" and not allowed:
+                offenders.append(f"{path.relative_to(ROOT)} imports {module}")
     assert offenders == []
