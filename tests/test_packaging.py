@@ -169,3 +169,16 @@ def test_built_in_plugins_use_only_the_public_plugin_api():
             if _within(module, "salonkeep") and module != "salonkeep" and not allowed:
                 offenders.append(f"{path.relative_to(ROOT)} imports {module}")
     assert offenders == []
+
+
+def test_the_example_plugin_imports_only_the_plugin_api():
+    """What the guide says of third-party plugins holds for the example: its code and its
+    tests import nothing of Salonkeep but the plugin API (the kit's fixtures need no import)."""
+    example = ROOT / "examples" / "salonkeep-example-plugin"
+    offenders = []
+    for path in sorted(example.rglob("*.py")):
+        for module in sorted(imported_modules(path.read_text(), "salonkeep_hydration.module")):
+            api = _within(module, "salonkeep.core.plugins.api") or module == "salonkeep.core.plugins"
+            if _within(module, "salonkeep") and module != "salonkeep" and not api:
+                offenders.append(f"{path.relative_to(ROOT)} imports {module}")
+    assert offenders == []

@@ -1,7 +1,8 @@
 """The main navigation of the staff workspace.
 
 Later features add their entries with :func:`register` (for example the aftercare call list
-or the privacy screens); each entry shows only to roles that may perform its action.
+or the privacy screens), plugins through ``salonkeep_navigation``; each entry shows only to
+roles that may perform its action.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from salonkeep.core.access import Action, can
+from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants.context import TenantContext
 from salonkeep.web.i18n import gettext
 
@@ -35,7 +37,6 @@ class NavItem:
 
 
 _items: dict[str, NavItem] = {}
-_from_plugins: set[str] = set()
 
 
 def register(item: NavItem) -> None:
@@ -43,20 +44,24 @@ def register(item: NavItem) -> None:
     _items[item.key] = item
 
 
-def register_from_plugin(item: NavItem) -> bool:
-    """Add an entry a plugin contributes (``salonkeep_navigation``), unless its key is a
-    built-in entry's; returns whether it was added."""
-    if item.key in _items and item.key not in _from_plugins:
-        return False
-    _from_plugins.add(item.key)
-    _items[item.key] = item
-    return True
+def plugin_items() -> list[NavItem]:
+    """The entries plugins contribute (``salonkeep_navigation``), except any that reuses the
+    key of a built-in entry."""
+    return [
+        NavItem(entry.key, entry.label, entry.href, entry.action, entry.order)
+        for entry in get_plugins().navigation()
+        if entry.key not in _items
+    ]
 
 
 def visible_items(ctx: TenantContext) -> list[NavItem]:
-    """The entries the context's role may use, in order."""
+    """The entries the context's role may use, in order: the built-in ones and the plugins'."""
     return sorted(
-        (item for item in _items.values() if item.action is None or can(ctx, item.action)),
+        (
+            item
+            for item in [*_items.values(), *plugin_items()]
+            if item.action is None or can(ctx, item.action)
+        ),
         key=lambda item: (item.order, item.key),
     )
 

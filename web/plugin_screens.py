@@ -1,5 +1,5 @@
-"""The screens plugins contribute (``salonkeep_web_routes``, ``salonkeep_navigation``): mounted
-in the staff router, with the ``render_page`` dependency their handlers may ask for.
+"""The routes plugins contribute (``salonkeep_web_routes``): mounted in the staff router, with
+the ``render_page`` dependency their handlers may ask for.
 
 The web knows no plugin by name: everything comes through the hooks of the plugin manager.
 """
@@ -14,7 +14,6 @@ from litestar.di import Provide
 
 from salonkeep.core.plugins.api import PageRenderer
 from salonkeep.core.plugins.manager import get_plugins
-from salonkeep.web import navigation
 from salonkeep.web.pages import render
 
 
@@ -39,10 +38,5 @@ DEPENDENCIES = {"render_page": Provide(provide_render_page, sync_to_thread=False
 
 
 def plugin_routes() -> list[Any]:
-    """The plugins' route handlers, registering their navigation entries on the way."""
-    plugins = get_plugins()
-    for entry in plugins.navigation():
-        navigation.register_from_plugin(
-            navigation.NavItem(entry.key, entry.label, entry.href, entry.action, entry.order)
-        )
-    return plugins.web_routes()
+    """The plugins' route handlers (their navigation entries join the navigation itself)."""
+    return get_plugins().web_routes()

@@ -63,7 +63,7 @@ from salonkeep.core.events import (
 )
 from salonkeep.core.formatting import format_date, format_datetime, format_time
 from salonkeep.core.keys.service import decrypt_column, encrypt_column
-from salonkeep.core.plugins.screens import NavEntry, PageRenderer, PrintablePage, ProfilePanel
+from salonkeep.core.plugins.screens import NavEntry, PageRenderer, ProfilePanel
 from salonkeep.core.privacy.export_letter_texts import LetterSection
 from salonkeep.core.visits.tables import Sale, Visit
 from salonkeep.tenants import scoped
@@ -72,7 +72,7 @@ from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
-from salonkeep.tenants.tables import Branch, Tenant
+from salonkeep.tenants.tables import ROLES, Branch, Tenant
 
 PROJECT = "salonkeep"
 #: Mark hook implementations with ``@hookimpl``.
@@ -93,6 +93,9 @@ OPTED_OUT = "opted_out"
 #: the programme's call time, and the attempt does not count towards ``max_attempts``.
 NOT_CONVENIENT = "not_convenient"
 OUTCOMES = (REACHED, NO_ANSWER, NOT_CONVENIENT, ABNORMAL_REACTION, WANTS_APPOINTMENT, OPTED_OUT)
+
+#: The values of ``assigned_role`` (the staff roles); anything else is refused by the host.
+STAFF_ROLES: tuple[str, ...] = tuple(ROLES)
 
 SettingType = Literal["int", "bool", "text", "time", "int_list"]
 
@@ -197,8 +200,13 @@ class Programme:
     title: str
     description: str
     settings: tuple[Setting, ...] = ()
-    #: True for marketing (greetings, offers): an opt-out then withdraws these consents.
+    #: The consent purposes of this programme's marketing (greetings, offers), e.g.
+    #: ``("greetings",)``. Side effect: an "opted out" outcome on one of its calls withdraws
+    #: these consents of the client, so every programme using them stops for that client.
     marketing_purposes: tuple[str, ...] = ()
+    #: Whether a tenant runs the programme before its owner chose. Built-ins that every salon
+    #: expects are on; a third-party plugin on a shared host should say ``False`` (each owner
+    #: switches it on; ``salonkeep plugin new`` writes ``False``).
     enabled_by_default: bool = True
 
     def schema(self) -> dict[str, Setting]:
@@ -494,6 +502,28 @@ class Plan:
         return await self._consent(purpose)
 
 
+PrintableLoad = Callable[[Plan], Awaitable[Mapping[str, Any] | None]]
+
+
+@dataclass(frozen=True)
+class PrintablePage:
+    """A page to print for a client, at ``/app/clients/<client id>/aftercare/<name>``.
+
+    Served only while ``programme`` is enabled for the tenant, to people who may see the
+    client. ``load(plan)`` gets the :class:`Plan` of the client (in the reader's language) and
+    returns the template's context (``client`` is added), or ``None`` when there is nothing to
+    print for this client (the page is then "not found"). ``template`` should extend
+    ``aftercare/print.html`` (no navigation; blocks ``title``, ``back`` and ``sheet``). A
+    :class:`Panel` lists in ``printables`` the names to link from the client page, with
+    ``label`` (an English message id, translated) as the link's text."""
+
+    programme: str
+    name: str
+    label: str
+    template: str
+    load: PrintableLoad
+
+
 @dataclass(frozen=True)
 class SalonFacts:
     """Who a client deals with, for papers given to the client (receipts, letters): the
@@ -527,6 +557,7 @@ __all__ = [
     "OUTCOMES",
     "REACHED",
     "SERVICE",
+    "STAFF_ROLES",
     "WANTS_APPOINTMENT",
     "Action",
     "AppointmentAttended",

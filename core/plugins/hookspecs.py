@@ -178,14 +178,19 @@ def salonkeep_touchpoint_outcome(
     touchpoints for the client are cancelled). Return further touchpoints to plan (the same
     rules as for events apply). May be ``async def``.
 
+    Do not repeat what the core does: an abnormal reaction already gives the branch manager
+    an urgent task (with the note), "wants an appointment" a task for reception. Pass the
+    note on only as ``detail=`` (it may hold health information).
+
     Example::
 
         @hookimpl
         def salonkeep_touchpoint_outcome(touchpoint, outcome, plan):
-            if touchpoint.programme == "hydration" and outcome == ABNORMAL_REACTION:
-                return [PlannedTask("hydration", f"{touchpoint.id}:visit", plan.now,
-                                    "Visit the client", urgency="urgent",
-                                    assigned_role="branch_manager")]
+            # Reached on the 2-day call: a second check a week later.
+            if touchpoint.programme == "hydration" and outcome == REACHED:
+                return [PlannedCall("hydration", f"{touchpoint.id}:week",
+                                    plan.day(plan.now, 7, "hydration"),
+                                    "Hydration: one week on", "Is your skin still comfortable?")]
             return []
     """
 

@@ -27,6 +27,7 @@ from salonkeep.core.aftercare.tables import Touchpoint
 from salonkeep.core.clients.tables import Client, client_row
 from salonkeep.core.plugins.api import (
     MESSAGE_PURPOSES,
+    STAFF_ROLES,
     ClientFacts,
     Plan,
     Planned,
@@ -234,6 +235,8 @@ async def write_planned(
             raise ValueError(f"{item.programme}:{item.key}: due_at needs a time zone")
         if item.programme not in known:
             raise ValueError(f"{item.programme}:{item.key}: no plugin declares this programme")
+        if not isinstance(item, PlannedMessage) and item.assigned_role not in (None, *STAFF_ROLES):
+            raise ValueError(f"{item.programme}:{item.key}: unknown assigned_role {item.assigned_role!r}")
         if require_enabled and not plan.enabled(item.programme):
             continue
         item = _without_private(item, private) if private else item

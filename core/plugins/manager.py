@@ -65,6 +65,14 @@ class Plugins:
     def __init__(self, pm: pluggy.PluginManager, failures: list[PluginFailure]) -> None:
         self.pm = pm
         self.failures = failures
+        self._declared: dict[str, Any] = {}
+
+    def _once(self, hook: str) -> list[Any]:
+        """The flattened answers of a declaration hook (no arguments), asked once."""
+        if hook not in self._declared:
+            batches = getattr(self.pm.hook, hook)()
+            self._declared[hook] = [item for batch in batches for item in batch or []]
+        return list(self._declared[hook])
 
     def names(self) -> list[str]:
         """The names the loaded plugins were registered under."""
@@ -116,23 +124,22 @@ class Plugins:
 
     def web_routes(self) -> list[Any]:
         """Litestar route handlers (or controllers, routers) plugins contribute under /app."""
-        return [handler for batch in self.pm.hook.salonkeep_web_routes() for handler in batch or []]
+        return self._once("salonkeep_web_routes")
 
     def navigation(self) -> list[NavEntry]:
         """Navigation entries plugins contribute."""
-        return [entry for batch in self.pm.hook.salonkeep_navigation() for entry in batch or []]
+        return self._once("salonkeep_navigation")
 
     def profile_panels(self) -> list[ProfilePanel]:
         """Client-page sections plugins contribute, by ``order``."""
-        found = [panel for batch in self.pm.hook.salonkeep_profile_panels() for panel in batch or []]
+        found = self._once("salonkeep_profile_panels")
         return sorted(found, key=lambda panel: (panel.order, panel.key))
 
     def printable_pages(self) -> dict[str, PrintablePage]:
         """Printable pages plugins contribute, by name (the first plugin to take a name keeps it)."""
         found: dict[str, PrintablePage] = {}
-        for batch in self.pm.hook.salonkeep_printable_pages():
-            for page in batch or []:
-                found.setdefault(page.name, page)
+        for page in self._once("salonkeep_printable_pages"):
+            found.setdefault(page.name, page)
         return found
 
 

@@ -1,5 +1,5 @@
-"""What a plugin adds to the staff screens: navigation entries, client-page panels and
-printable pages (re-exported by :mod:`salonkeep.core.plugins.api`).
+"""What a plugin adds to the staff screens: navigation entries and client-page sections
+(re-exported by :mod:`salonkeep.core.plugins.api`, which also defines ``PrintablePage``).
 
 Routes themselves are litestar route handlers the plugin writes (``salonkeep_web_routes``);
 they are mounted under ``/app`` behind the staff sign-in. A handler that names a parameter
@@ -13,13 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
 
 from salonkeep.core.access import Action
-
-if TYPE_CHECKING:
-    from salonkeep.core.plugins.api import Plan
 
 
 @runtime_checkable
@@ -72,25 +69,3 @@ class ProfilePanel:
     template: str
     load: ProfileLoad
     order: int = 100
-
-
-PrintableLoad = Callable[["Plan"], Awaitable[Mapping[str, Any] | None]]
-
-
-@dataclass(frozen=True)
-class PrintablePage:
-    """A page to print for a client, at ``/app/clients/<client id>/aftercare/<name>``.
-
-    Served only while ``programme`` is enabled for the tenant, to people who may see the
-    client. ``load(plan)`` gets the :class:`Plan` of the client (in the reader's language) and
-    returns the template's context (``client`` is added), or ``None`` when there is nothing to
-    print for this client (the page is then "not found"). ``template`` should extend
-    ``aftercare/print.html`` (no navigation; blocks ``title``, ``back`` and ``sheet``). A
-    :class:`Panel` lists in ``printables`` the names to link from the client page, with
-    ``label`` (an English message id, translated) as the link's text."""
-
-    programme: str
-    name: str
-    label: str
-    template: str
-    load: PrintableLoad

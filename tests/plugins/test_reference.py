@@ -32,3 +32,12 @@ def test_an_undocumented_hook_is_reported(monkeypatch):
 
     monkeypatch.setattr(hookspecs, "salonkeep_nothing", salonkeep_nothing, raising=False)
     assert reference.undocumented() == ["salonkeep_nothing"]
+
+
+def test_a_hook_without_an_example_is_reported(monkeypatch):
+    def salonkeep_no_example() -> list[str]:
+        """Called never. Returns nothing, and shows no example of an implementation."""
+        return []
+
+    monkeypatch.setattr(hookspecs, "salonkeep_no_example", salonkeep_no_example, raising=False)
+    assert reference.undocumented() == ["salonkeep_no_example"]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from importlib.metadata import entry_points
 
-from salonkeep.core.events import ProductSold, ServicePerformed
-from salonkeep.core.plugins.manager import get_plugins
+from salonkeep.core.plugins.api import ProductSold, ServicePerformed
 
 
-def test_discovered_through_its_entry_point():
-    assert "hydration" in get_plugins().names()
-    assert "hydration" in get_plugins().programmes()
+def test_registered_in_the_salonkeep_entry_point_group():
+    points = {point.name: point.value for point in entry_points(group="salonkeep")}
+    assert points["hydration"] == "salonkeep_hydration.plugin"
 
 
 async def test_call_two_days_after_a_facial(salonkeep_clock, emit, planned):
