@@ -220,7 +220,8 @@ def salonkeep_web_routes() -> list[Any]:
     """Contribute staff screens: litestar route handlers (``@get``, ``@post``…), controllers
     or routers.
 
-    Called once when the web application is built. They are mounted under ``/app``, behind
+    Called once when the web application is built. Return the handlers; they are mounted
+    under ``/app``, behind
     the staff sign-in, CSRF protection and the staff error pages (a ``NotFound``,
     ``Forbidden`` or ``ValidationFailed`` raised by a service becomes the 404, 403 or 422
     page). A handler that names a parameter ``render_page`` gets a
@@ -267,8 +268,9 @@ def salonkeep_profile_panels() -> list[ProfilePanel]:
     """Add sections with their own template (and usually forms posting to your routes) to the
     client page, in its aftercare panel.
 
-    Called when the client's aftercare panel is shown; each section's ``load(client_id)``
-    then runs for the signed-in person and returns the template's ``data`` (``None``: the
+    Called when the client's aftercare panel is shown. Return
+    :class:`~salonkeep.core.plugins.api.ProfilePanel` objects; each section's
+    ``load(client_id)`` then runs for the signed-in person and returns the template's ``data`` (``None``: the
     section is not shown for this client). Unlike :func:`salonkeep_client_panels` (label and
     value rows computed from the :class:`~salonkeep.core.plugins.api.Plan`, for enabled
     programmes), a section shows whatever the plugin's services return, whether or not a
@@ -291,7 +293,8 @@ def salonkeep_printable_pages() -> list[PrintablePage]:
     """Add pages to print for a client (instructions, letters), at
     ``/app/clients/<client id>/aftercare/<name>``.
 
-    Called when such an address is opened and when the client page lists links: a
+    Called when such an address is opened and when the client page lists links. Return
+    :class:`~salonkeep.core.plugins.api.PrintablePage` objects; a
     :class:`~salonkeep.core.plugins.api.Panel` names in ``printables`` the pages to link.
     ``load(plan)`` returns the template's context, or ``None`` when there is nothing to print
     for this client. Names are unique across plugins (a later duplicate is ignored).

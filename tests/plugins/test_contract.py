@@ -24,6 +24,10 @@ def test_the_contract_has_the_hooks_of_the_issue():
         "salonkeep_touchpoint_outcome",
         "salonkeep_client_panels",
         "salonkeep_delivery_channels",
+        "salonkeep_web_routes",
+        "salonkeep_navigation",
+        "salonkeep_profile_panels",
+        "salonkeep_printable_pages",
     }
 
 
