@@ -41,7 +41,7 @@ HERE = Path(__file__).parent
 
 def _jinja_environment() -> Environment:
     env = Environment(
-        # Plugins may bring templates for their client panels (salonkeep_template_dirs).
+        # Plugin templates: each plugin package's templates folder and salonkeep_template_dirs.
         loader=ChoiceLoader(
             [FileSystemLoader(HERE / "templates"), FileSystemLoader(get_plugins().template_dirs())]
         ),

@@ -75,25 +75,30 @@ def salonkeep_piccolo_apps() -> list[str]:
 
 @hookspec
 def salonkeep_template_dirs() -> list[str]:
-    """Contribute folders of Jinja templates (for panels and printable pages).
+    """Contribute folders of Jinja templates (panels, screens, printable pages) and of message
+    templates (``<programme>/<name>.<language>.txt``).
 
-    Called when the web application builds its template loader. Return absolute paths;
-    prefix template names with the plugin's name to avoid clashes.
+    Called when the web application builds its template loader and when a message template
+    is looked up. Return absolute paths; prefix template names with the plugin's name to
+    avoid clashes. A ``templates`` folder inside the plugin package is on the path without
+    this hook.
 
     Example::
 
         @hookimpl
         def salonkeep_template_dirs():
-            return [str(Path(__file__).parent / "templates")]
+            return [str(Path(__file__).parent / "shared_templates")]
     """
 
 
 @hookspec
 def salonkeep_translation_dirs() -> list[str]:
-    """Contribute folders of gettext catalogues (``<locale>/LC_MESSAGES/<domain>.mo``).
+    """Contribute folders of gettext catalogues (``<locale>/LC_MESSAGES/<domain>.po``,
+    compiled when the web starts, or ``.mo``).
 
-    Called when the web application loads translations; the plugin's strings are looked up
-    after the core's. Return absolute paths.
+    Called when the web application loads translations; the plugin's strings (templates,
+    navigation labels, printable page labels) are looked up after the core's. Return
+    absolute paths.
 
     Example::
 
