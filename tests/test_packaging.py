@@ -182,3 +182,51 @@ def test_the_example_plugin_imports_only_the_plugin_api():
             if _within(module, "salonkeep") and module != "salonkeep" and not api:
                 offenders.append(f"{path.relative_to(ROOT)} imports {module}")
     assert offenders == []
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in graph[node]:
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = set()
+            while True:
+                member = stack.pop()
+                group.add(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(group)
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_plugin_machinery_is_in_no_import_cycle():
+    """The plugin API, contract, manager, host and test kit (one home: core/plugins) import
+    the core's services, never the other way round in a loop (imports inside functions
+    count too)."""
+    assert _cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [{"a", "b"}]  # the finder finds
+    imports = {
+        module_name(path): imports_of(path)
+        for folder in ("core", "tenants")
+        for path in (ROOT / folder).rglob("*.py")
+        if "piccolo_migrations" not in path.parts
+    }
+    graph = {name: {m for m in found if m in imports and m != name} for name, found in imports.items()}
+    through_plugins = [sorted(group) for group in _cycles(graph) if any("core.plugins" in m for m in group)]
+    assert through_plugins == []
