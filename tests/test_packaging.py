@@ -230,3 +230,18 @@ def test_the_plugin_machinery_is_in_no_import_cycle():
     graph = {name: {m for m in found if m in imports and m != name} for name, found in imports.items()}
     through_plugins = [sorted(group) for group in _cycles(graph) if any("core.plugins" in m for m in group)]
     assert through_plugins == []
+
+
+def test_a_generated_plugin_imports_only_the_plugin_api(tmp_path):
+    """``salonkeep plugin new`` writes a package that keeps the rule it teaches."""
+    from salonkeep.core.cli.scaffold import write_package
+
+    package = write_package("rule_probe", tmp_path)
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        for module in sorted(imported_modules(path.read_text(), "rule_probe.module")):
+            api = _within(module, "salonkeep.core.plugins.api") or module == "salonkeep.core.plugins"
+            if _within(module, "salonkeep") and module != "salonkeep" and not api:
+                offenders.append(f"{path.name} imports {module}")
+    assert offenders == []
+    assert len(list(package.rglob("*.py"))) >= 3

@@ -113,7 +113,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from salonkeep.core.events import ServicePerformed
+from salonkeep.core.plugins.api import ServicePerformed
 
 
 async def test_off_until_the_tenant_switches_it_on(salonkeep_clock, emit, planned):
