@@ -11,6 +11,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.di import Provide
+from litestar.enums import MediaType
 
 from salonkeep.core.plugins.api import PageRenderer
 from salonkeep.core.plugins.manager import get_plugins
@@ -28,7 +29,10 @@ def provide_render_page(request: Request[Any, Any, Any]) -> PageRenderer:
         status_code: int = 200,
         block: str | None = None,
     ) -> Any:
-        return render(request, template, dict(context or {}), status_code=status_code, block=block)
+        page = render(request, template, dict(context or {}), status_code=status_code, block=block)
+        # Plugin handlers return ``Any``: say HTML, not the handler's default (JSON).
+        page.media_type = MediaType.HTML
+        return page
 
     return render_page
 

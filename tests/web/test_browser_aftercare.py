@@ -4,6 +4,7 @@ branch manager's urgent task."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -143,4 +144,47 @@ async def test_owner_edits_programme_settings(backend, tenant_a, server, browser
     form = page.locator("#programme-product_follow_up")
     await expect(form.locator("input[name=enabled]")).not_to_be_checked()
     await expect(form.locator("input[name=slimming_days]")).to_have_value("2, 4")
+    await context.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_warranty_claim_from_the_client_page_to_the_printed_receipt(backend, tenant_a, server, browser):
+    """The warranty plugin's screens (its routes, client-page section and templates, brought
+    through the plugin hooks) in Chromium: a device sold, a claim reported, triaged, remedied,
+    completed, and the numbered receipt ready to print."""
+    reception = await add_person(tenant_a, "reception")
+    person = await add_client(tenant_a, first_name="Vilja", last_name="Device")
+    server.set_clock(datetime.now(UTC).replace(microsecond=0))
+    context = await browser.new_context()
+    page = await context.new_page()
+    await _sign_in(page, server.base, tenant_a.slug, reception)
+    await page.goto(f"{server.base}/app/clients/{person.id}")
+    await page.fill("#product", "Skin Device")
+    await page.select_option("#product-category", "device")
+    await page.fill("#price", "129.00")
+    await page.click("#sale-form button[type=submit]")
+    claims = page.locator("#warranty-claims")
+    await expect(claims).to_contain_text("No warranty claims.")
+
+    await expect(claims.locator("#claim-warranty option")).to_contain_text(["Skin Device"])
+    await claims.locator("#claim-warranty").select_option(index=0)
+    await claims.locator("#proof").fill("R-2026-1")
+    await claims.locator("#claim-description").fill("Does not switch on")
+    await claims.locator("#claim-form button[type=submit]").click()
+    row = page.locator("#warranty-claims tr[data-claim]")
+    await expect(row).to_have_attribute("data-status", "reported")
+    await expect(row).to_contain_text("Does not switch on")
+
+    await row.locator("button:has-text('Triage')").click()
+    await expect(page.locator("#warranty-claims tr[data-claim]")).to_have_attribute("data-status", "in_scope")
+    await page.locator("#warranty-claims tr[data-claim] select[name=remedy]").select_option("repair")
+    await page.locator("#warranty-claims tr[data-claim] button:has-text('Agree remedy')").click()
+    row = page.locator("#warranty-claims tr[data-claim]")
+    await expect(row).to_have_attribute("data-status", "remedy_agreed")
+    await row.locator("button:has-text('Remedy done')").click()
+
+    await expect(page).to_have_url(re.compile(r"/app/warranty/claims/[0-9a-f-]{36}/receipt$"))
+    await expect(page.locator("h1")).to_have_text("After-sales service receipt")
+    await expect(page.locator("#receipt-number")).to_have_text(re.compile(r"^AS-\d{4}-\d{5}$"))
+    await expect(page.locator("#print-button")).to_be_visible()
     await context.close()

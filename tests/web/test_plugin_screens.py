@@ -149,7 +149,7 @@ async def test_plugin_routes_navigation_sections_and_printable_pages(backend, te
         await client.post("/app/account/language", data={"locale": "fi", "_csrf_token": token})
         # The route, rendered as a staff page in the person's language (the plugin's catalogue).
         sheet = await client.get(f"/app/probe/{shown.id}/sheet")
-        assert sheet.status_code == 200
+        assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/html")
         assert '<p id="probe-sheet">Koesivu: Shown</p>' in sheet.text
         assert 'id="probe-can"' in sheet.text
         # The navigation entry, translated; a plugin cannot take over a built-in entry.
