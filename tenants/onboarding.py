@@ -19,9 +19,21 @@ SET_PASSWORD_VALIDITY = timedelta(hours=72)
 
 
 async def create_tenant(
-    *, slug: str, name: str, time_zone: str, country: str, default_locale: str = "en"
+    *,
+    slug: str,
+    name: str,
+    time_zone: str,
+    country: str,
+    default_locale: str = "en",
+    tenant_id: UUID | None = None,
+    status: str = "active",
+    signup_invitation: str | None = None,
 ) -> Tenant:
-    """Register a chain or clinic. Raises ValidationFailed or Conflict (duplicate slug)."""
+    """Register a chain or clinic. Raises ValidationFailed or Conflict (duplicate slug).
+
+    ``tenant_id`` lets a caller open the unit of work first and create the tenant, its branch
+    and its owner in that one transaction (the public sign-up); ``status`` ``"unverified"``
+    keeps everyone out until the owner's e-mail is verified."""
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
     checks = {
@@ -39,6 +51,9 @@ async def create_tenant(
     if errors:
         raise ValidationFailed(errors)
     tenant = Tenant(
+        id=tenant_id or uuid4(),
+        status=status,
+        signup_invitation=signup_invitation,
         slug=values["slug"],
         name=values["name"],
         time_zone=values["time_zone"],

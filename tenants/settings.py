@@ -54,6 +54,9 @@ class Settings:
     #: ``SALONKEEP_MIGRATION_DATABASE_CLUSTERS``: the table owner's URL of each of those
     #: clusters (audit sealing and the audit table's partitions run as the owner).
     migration_database_clusters: tuple[tuple[str, str], ...] = ()
+    #: ``SALONKEEP_PUBLIC_SIGNUP``: anyone may create a tenant on ``/signup`` (off: only with
+    #: an operator's invitation link, ``salonkeep signup invite``).
+    public_signup: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -151,7 +154,18 @@ def load_settings() -> Settings:
         database_replica_url=replica_url,
         database_clusters=_clusters("DATABASE_CLUSTERS", database_url),
         migration_database_clusters=_clusters("MIGRATION_DATABASE_CLUSTERS", database_url),
+        public_signup=_flag("PUBLIC_SIGNUP"),
     )
+
+
+def _flag(name: str) -> bool:
+    """``SALONKEEP_<name>``: on (1, true, yes, on) or off (0, false, no, off; unset: off)."""
+    value = (_env(name, "off") or "off").strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"SALONKEEP_{name} must be on or off (got {value!r})")
 
 
 def _clusters(variable: str, database_url: str) -> tuple[tuple[str, str], ...]:

@@ -22,7 +22,8 @@ from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 ROLES = ("owner", "branch_manager", "practitioner", "reception", "privacy_officer")
-TENANT_STATUSES = ("active", "suspended")
+#: ``unverified``: signed up publicly, the owner has not yet verified their e-mail (nobody signs in).
+TENANT_STATUSES = ("active", "suspended", "unverified")
 
 
 class Tenant(Table, tablename="tenant"):
@@ -41,6 +42,9 @@ class Tenant(Table, tablename="tenant"):
     #: directory's), else a name of ``SALONKEEP_DATABASE_CLUSTERS``. ``salonkeep tenant move``
     #: changes it.
     database = Varchar(length=40, default="")
+    #: The SHA-256 of the invitation a public sign-up used (``None``: created otherwise); a
+    #: unique key, so an invitation link creates one tenant only.
+    signup_invitation = Varchar(length=64, null=True, default=None)
 
 
 class Branch(Table, tablename="branch"):

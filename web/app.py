@@ -34,6 +34,7 @@ from salonkeep.web.privacy.router import privacy_router
 from salonkeep.web.privacy_public import consent_page, consent_submit, privacy_notice
 from salonkeep.web.public import home, set_password_form, set_password_submit
 from salonkeep.web.server_error import not_found_page, server_error
+from salonkeep.web.signup import routes as signup_routes
 from salonkeep.web.staff_ui import public_routes, staff_router
 
 HERE = Path(__file__).parent
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             consent_page,
             consent_submit,
             *complaint_public_routes,
+            *signup_routes,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
             api_router(),
         ],

@@ -17,7 +17,7 @@ def steps() -> dict[str, tuple[str, str]]:
     """Step key → (label, the page where it is done)."""
     return {
         "branches": (_("Give every branch its address"), "/app/admin/branches"),
-        "staff": (_("Invite your staff"), "/app/admin/staff"),
+        "staff": (_("Invite your staff"), "/app/admin/staff/import"),
         "catalogue": (_("Add your services and products"), "/app/admin/catalogue"),
         "programmes": (_("Choose the aftercare programmes"), "/app/admin/programmes"),
         "privacy_policy": (_("Publish your privacy policy"), "/app/admin/privacy-policy"),

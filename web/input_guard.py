@@ -19,9 +19,10 @@ from urllib.parse import unquote_to_bytes
 MAX_JSON_DEPTH = 32
 MAX_BODY_BYTES = 1024 * 1024
 #: The only paths that take multipart uploads (whole-path patterns), with their body limits:
-#: the client import and a partner's security report.
+#: the client import, a partner's security report and the staff import.
 UPLOADS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"/app/clients/import"), 33 * 1024 * 1024),
+    (re.compile(r"/app/admin/staff/import"), 2 * 1024 * 1024),
     (re.compile(r"/app/privacy/partners/[0-9a-f-]{36}/report"), 6 * 1024 * 1024),
 )
 _INT64 = 2**63

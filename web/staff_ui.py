@@ -7,6 +7,7 @@ from litestar.exceptions import NotFoundException
 
 from salonkeep.web.admin.catalogue import routes as catalogue_routes
 from salonkeep.web.admin.routes import routes as admin_routes
+from salonkeep.web.admin.staff_import import routes as staff_import_routes
 from salonkeep.web.aftercare.routes import routes as aftercare_routes
 from salonkeep.web.auth.guard import StaffGuard
 from salonkeep.web.auth.routes import public_routes, staff_routes
@@ -37,6 +38,7 @@ def staff_router() -> Router:
             *checklist_routes,
             *staff_routes,
             *admin_routes,
+            *staff_import_routes,
             *catalogue_routes,
             *calendar_routes,
             *aftercare_routes,

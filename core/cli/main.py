@@ -24,6 +24,7 @@ from salonkeep.core.cli.privacy import privacy_app
 from salonkeep.core.cli.programmes import calls_command, programme_app
 from salonkeep.core.cli.records import client_app, outcome_command
 from salonkeep.core.cli.runner import echo_rows, fail, is_interactive, run, settings_or_fail
+from salonkeep.core.cli.signup import signup_app, staff_import_command
 from salonkeep.core.cli.up import run_module, up
 from salonkeep.core.demo import load_demo
 from salonkeep.tenants import move, onboarding
@@ -64,6 +65,8 @@ app.command("restore")(restore)
 app.add_typer(appointment_app, name="appointment")
 app.command("appointments")(appointments_command)
 app.add_typer(catalogue_app, name="catalogue")
+app.add_typer(signup_app, name="signup")
+staff_app.command("import")(staff_import_command)
 
 TenantOption = typer.Option(..., "--tenant", "-t", help="The tenant's slug.")
 

@@ -1,7 +1,9 @@
-"""Spam resistance of the public complaint form without a third-party service.
+"""Spam resistance of the public forms (the complaint form, the sign-up page) without a
+third-party service.
 
 * a signed, timestamped form token (itsdangerous, a key derived from the master key for the
-  tenant and branch): a submission needs a form that this server handed out, at least
+  form's scope: the tenant and branch of a complaint form, ``signup`` for the sign-up page):
+  a submission needs a form that this server handed out, at least
   :data:`MIN_FILL_SECONDS` and at most :data:`MAX_AGE_SECONDS` earlier;
 * a honeypot field people never see (bots fill it in);
 * a per-address limit (:class:`AttemptLimiter`): every submission from one address counts,
@@ -34,30 +36,50 @@ class _ClockSigner(TimestampSigner):
         return int(clock.now().timestamp())
 
 
-def _signer(tenant_id: UUID, branch_id: UUID) -> TimestampSigner:
-    return _ClockSigner(
-        master.derive(f"salonkeep:complaint-form:{tenant_id}:{branch_id}"), salt="complaint-form"
-    )
+def _signer(scope: str) -> TimestampSigner:
+    purpose = scope.split(":", 1)[0]
+    return _ClockSigner(master.derive(f"salonkeep:{scope}"), salt=purpose)
 
 
-def form_token(tenant_id: UUID, branch_id: UUID) -> str:
-    """A token for one form of the branch's public page."""
-    return _signer(tenant_id, branch_id).sign(b"complaint").decode("ascii")
+def _complaint_scope(tenant_id: UUID, branch_id: UUID) -> str:
+    return f"complaint-form:{tenant_id}:{branch_id}"
 
 
-def token_ok(tenant_id: UUID, branch_id: UUID, token: str) -> bool:
-    """True for a token of this tenant and branch, handed out at least ``MIN_FILL_SECONDS``
-    and at most ``MAX_AGE_SECONDS`` ago."""
-    signer = _signer(tenant_id, branch_id)
+def scoped_form_token(scope: str) -> str:
+    """A token for one form of ``scope`` (``purpose`` or ``purpose:detail``)."""
+    return _signer(scope).sign(scope.split(":", 1)[0].encode("ascii")).decode("ascii")
+
+
+def scoped_token_ok(scope: str, token: str) -> bool:
+    """True for a token of ``scope``, handed out at least ``MIN_FILL_SECONDS`` and at most
+    ``MAX_AGE_SECONDS`` ago."""
     try:
-        _, issued = signer.unsign(token.encode("ascii"), max_age=MAX_AGE_SECONDS, return_timestamp=True)
+        _, issued = _signer(scope).unsign(
+            token.encode("ascii"), max_age=MAX_AGE_SECONDS, return_timestamp=True
+        )
     except (BadSignature, SignatureExpired, UnicodeEncodeError):
         return False
     return clock.now().timestamp() - issued.timestamp() >= MIN_FILL_SECONDS
 
 
+def form_token(tenant_id: UUID, branch_id: UUID) -> str:
+    """A token for one form of the branch's public complaint page."""
+    return _signer(_complaint_scope(tenant_id, branch_id)).sign(b"complaint").decode("ascii")
+
+
+def token_ok(tenant_id: UUID, branch_id: UUID, token: str) -> bool:
+    """True for a complaint-form token of this tenant and branch (see :func:`scoped_token_ok`)."""
+    return scoped_token_ok(_complaint_scope(tenant_id, branch_id), token)
+
+
+def scoped_address_key(scope: str, address: str) -> str:
+    """The counter's key for an address on the forms of ``scope`` (a hash: no address is stored)."""
+    digest = hashlib.sha256(f"{scope}:{address}".encode()).hexdigest()[:32]
+    return f"salonkeep:public-form:{digest}"
+
+
 def address_key(tenant_id: UUID, address: str) -> str:
-    """The counter's key: the tenant and a hash of the address (no address is stored)."""
+    """The complaint counter's key: the tenant and a hash of the address (no address is stored)."""
     digest = hashlib.sha256(f"{tenant_id}:{address}".encode()).hexdigest()[:32]
     return f"salonkeep:complaint-form:{digest}"
 
