@@ -61,7 +61,9 @@ async def test_sign_up_creates_everything_and_only_the_link_opens_sign_in(backen
     )
     branches, staff, queued = await _rows(tenant.id)
     assert [(b.name, b.address) for b in branches] == [("Kamppi", "Urho Kekkosen katu 1, Helsinki")]
-    assert [(s.email, s.role, s.locale, s.id) for s in staff] == [(values["email"], "owner", "fi", made.owner_id)]
+    assert [(s.email, s.role, s.locale, s.id) for s in staff] == [
+        (values["email"], "owner", "fi", made.owner_id)
+    ]
     (notice,) = queued
     assert notice.to_address == values["email"] and notice.language == "fi"
     assert made.verify_link.startswith("https://salonkeep.example/signup/verify/")
