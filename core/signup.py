@@ -187,8 +187,12 @@ async def sign_up(
         )
         with tenant_scope(ctx):
             await add_branch(name=clean["branch_name"], address=clean["branch_address"])
-            owner, _ = await add_staff(
-                email=clean["email"], name=clean["owner_name"], role="owner", password=clean["password"]
+            owner, _ = await add_staff(  # the owner works in the first branch too (books clients)
+                email=clean["email"],
+                name=clean["owner_name"],
+                role="owner",
+                branch_names=[clean["branch_name"]],
+                password=clean["password"],
             )
             await scoped.update(StaffMember, {StaffMember.locale: clean["language"]}).where(
                 StaffMember.id == owner.id

@@ -10,8 +10,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from redis import Redis
 from litestar.testing import AsyncTestClient
+from redis import Redis
 
 from salonkeep.core import signup
 from salonkeep.core.complaints import public_form
