@@ -73,7 +73,7 @@ def read_rows(data: bytes) -> list[dict[str, str]]:
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
     header = [cell.strip().lower() for cell in next(reader, [])]
     missing = [column for column in COLUMNS if column not in header]

@@ -102,6 +102,8 @@ SPECIAL_PARAMETERS: dict[str, dict[str, str]] = {
     # The consent link is the client's own signed capability (it shows her consent page by
     # design, to whoever holds it); staff never see it for a client out of their scope.
     "/t/{slug:str}/consent/{token:str}": {"token": "not-a-token"},
+    # The sign-up verification link is the new owner's signed capability; it names no client.
+    "/signup/verify/{token:str}": {"token": "not-a-token"},
     # Client imports belong to the owner (clients.import, chain-wide): every other role gets
     # 403 whatever the id, and they name no client.
     "/app/clients/import/{import_id:uuid}": {"import_id": "00000000-0000-4000-8000-000000000001"},
