@@ -9,11 +9,13 @@ written, and how the e-mail is verified, is :mod:`salonkeep.core.signup`.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from arq.connections import ArqRedis
 from litestar import Request, get, post
 from litestar.response import Template
+from redis.exceptions import RedisError
 
 from salonkeep.core import signup
 from salonkeep.core.complaints import public_form
@@ -22,6 +24,7 @@ from salonkeep.web import i18n
 from salonkeep.web.i18n import gettext as _
 from salonkeep.web.pages import Form
 
+log = logging.getLogger("salonkeep.signup")
 FORM_SCOPE = "signup-form"
 #: The arq function that sends the tenants' due staff notices (the verification e-mail).
 NOTICE_JOB = "staff_notice_sweep"
@@ -131,10 +134,15 @@ def _limiter(request: Request[Any, Any, Any]) -> public_form.AttemptLimiter:
 
 
 async def send_notices_now(request: Request[Any, Any, Any]) -> None:
-    """Ask a worker to send the due staff notices now (without Redis the minute's sweep does)."""
+    """Ask a worker to send the due staff notices now. Without Redis, or when it cannot be
+    reached, the workers' sweep of every minute sends them: what was saved stays saved."""
     redis = getattr(request.app.state, "redis", None)
-    if redis is not None:
+    if redis is None:
+        return
+    try:
         await ArqRedis(connection_pool=redis.connection_pool).enqueue_job(NOTICE_JOB)
+    except (RedisError, OSError) as exc:
+        log.warning("staff notices not queued for a worker now: %s", type(exc).__name__)
 
 
 @post("/signup", include_in_schema=False)
