@@ -83,7 +83,7 @@ def _closed() -> Template:
     )
 
 
-def _invitation(request: Request[Any, Any, Any], token: str) -> signup.Invitation | None:
+def _invitation(token: str) -> signup.Invitation | None:
     """The invitation of the page, or None when there is none; raises NotFound for a bad one."""
     return signup.read_invitation(token) if token else None
 
@@ -116,7 +116,7 @@ async def signup_form(request: Request[Any, Any, Any], invitation: str = "") -> 
     """The sign-up form (public sign-up on, or a valid invitation)."""
     _language(request)
     try:
-        found = _invitation(request, invitation)
+        found = _invitation(invitation)
     except NotFound:
         return _message(_("This invitation link is unknown or expired."), 404)
     if found is None and not request.app.state.settings.public_signup:
@@ -151,7 +151,7 @@ async def signup_submit(request: Request[Any, Any, Any], data: Form) -> Template
     _language(request)
     invitation_token = str(data.get("invitation", "") or "")
     try:
-        invitation = _invitation(request, invitation_token)
+        invitation = _invitation(invitation_token)
     except NotFound:
         return _message(_("This invitation link is unknown or expired."), 404)
     if invitation is None and not request.app.state.settings.public_signup:
