@@ -122,10 +122,25 @@ class AppointmentNoShow(AppointmentEvent):
 
 @dataclass(frozen=True)
 class ComplaintReceived(DomainEvent):
-    """A complaint was received (intake comes with the complaints feature)."""
+    """A complaint naming the client was received (any channel; not one about the handling of
+    personal data, which goes to the privacy officer instead)."""
 
     complaint_id: UUID
     channel: str
+    reason: str
+    received_on: date
+
+
+@dataclass(frozen=True)
+class ComplaintCovered(DomainEvent):
+    """Staff decided that a complaint is covered by ``programme``: ``service_guarantee`` (a
+    free correction), ``warranty`` (a warranty claim) or ``return`` (a return within the return
+    window). Published once per complaint and programme; the programme opens the matching claim
+    or correction. ``reason`` is what the complaint is about (a service or product name, else
+    the category), never the client's own words."""
+
+    complaint_id: UUID
+    programme: str
     reason: str
     received_on: date
 

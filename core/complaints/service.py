@@ -14,6 +14,7 @@ keep them like a client's contact fields.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,13 +31,19 @@ from salonkeep.core.complaints.tables import (
     CATEGORIES,
     CHANNELS,
     COVERAGE,
+    COVERED_BY,
     REMEDIES,
     Complaint,
     ComplaintAttachment,
     ComplaintRound,
 )
 from salonkeep.core.formatting import local_date
-from salonkeep.core.keys.service import decrypt_column, encrypt_column
+from salonkeep.core.keys.service import (
+    decrypt_column,
+    encrypt_column,
+    open_tenant_document,
+    seal_tenant_document,
+)
 from salonkeep.core.privacy import alerts
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
@@ -47,6 +54,8 @@ from salonkeep.tenants.tables import Branch, StaffBranch, StaffMember
 from salonkeep.tenants.tenant_settings import load_tenant_settings
 
 MAX_TEXT = 5000
+#: Photos one complaint may bring when it is recorded.
+MAX_PHOTOS = 3
 #: The programme name the complaint touchpoints (satisfaction calls, escalation tasks) carry.
 PROGRAMME = "complaints"
 #: When the satisfaction call is due after closing.
@@ -64,6 +73,7 @@ class RoundView:
     notes: str
     cause: str
     coverage: str
+    covered_by: str
     remedy: str
     remedy_detail: str
     proposed_at: datetime | None
@@ -193,8 +203,10 @@ async def record_complaint(
     contact_email: str = "",
     contact_phone: str = "",
     contact_consent: bool = False,
+    photos: Sequence[bytes] = (),
 ) -> ComplaintView:
-    """Record a complaint (staff from any channel, or the public page under a system context).
+    """Record a complaint (staff from any channel, or the public page under a system context)
+    with its ``photos`` (at most :data:`MAX_PHOTOS`), all in one unit of work.
 
     Checks every field first and names each refused one (nothing is written then)."""
     ctx = current()
@@ -208,6 +220,14 @@ async def record_complaint(
     contact_name = _text(contact_name, "contact_name", errors, limit=200)
     contact_email = _text(contact_email, "contact_email", errors, limit=254)
     contact_phone = _text(contact_phone, "contact_phone", errors, limit=32)
+    photo_types: list[str] = []
+    if len(photos) > MAX_PHOTOS:
+        errors["attachment"] = f"at most {MAX_PHOTOS} photos"
+    else:
+        try:
+            photo_types = [attachments.check(photo) for photo in photos]
+        except ValidationFailed as refused:
+            errors.update(refused.errors)
     now = clock.now()
     when = received_at or now
     if when.tzinfo is None:
@@ -251,6 +271,8 @@ async def record_complaint(
             fields=["channel", "about", "category", "description"],
             ctx=ctx,
         )
+        for photo, content_type in zip(photos, photo_types, strict=True):
+            await _store_photo(ctx, row, photo, content_type)
         if about == "data_handling":
             await alerts.raise_alert(
                 alerts.AlertKind.COMPLAINT_DATA_HANDLING,
@@ -318,6 +340,7 @@ async def _round_view(ctx: TenantContext, row: Complaint, r: ComplaintRound) -> 
         id=r.id,
         number=r.number,
         coverage=r.coverage,
+        covered_by=r.covered_by or "",
         remedy=r.remedy,
         proposed_at=r.proposed_at,
         answer=r.answer,
@@ -435,20 +458,74 @@ async def _current_round(ctx: TenantContext, row: Complaint) -> ComplaintRound:
     return new
 
 
+#: The programme a covered complaint goes to when staff do not name one: by what it is about.
+_DEFAULT_COVERED_BY = {"service": "service_guarantee", "product": "warranty"}
+
+
+def _covered_by(row: Complaint, coverage: str | None, covered_by: str) -> str:
+    """The programme a ``covered`` decision opens its claim through (empty otherwise)."""
+    if coverage != "covered":
+        return ""
+    chosen = covered_by or _DEFAULT_COVERED_BY.get(row.about, "")
+    if chosen not in COVERED_BY:
+        raise ValidationFailed({"covered_by": f"choose one of {', '.join(COVERED_BY)}"})
+    if row.client_id is None:
+        raise ValidationFailed({"covered_by": "name the client first: the claim is the client's"})
+    return chosen
+
+
+async def _open_covered_claim(ctx: TenantContext, row: Complaint, programme: str) -> None:
+    """Hand a covered complaint to ``programme`` (once per complaint and programme): the
+    :class:`~salonkeep.core.events.ComplaintCovered` event, in the caller's unit of work."""
+    assert row.client_id is not None
+    earlier = await scoped.exists(
+        ComplaintRound,
+        (ComplaintRound.complaint_id == row.id) & (ComplaintRound.covered_by == programme),
+    )
+    if earlier:
+        return
+    zone = await _branch_zone(row.branch_id)
+    await events.publish(
+        events.ComplaintCovered(
+            tenant_id=ctx.tenant_id,
+            client_id=row.client_id,
+            branch_id=row.branch_id,
+            occurred_at=clock.now(),
+            complaint_id=row.id,
+            programme=programme,
+            reason=row.about_ref or row.category,
+            received_on=local_date(row.received_at, zone),
+        )
+    )
+
+
 async def add_notes(
-    complaint_id: UUID, *, notes: str = "", cause: str = "", coverage: str | None = None
+    complaint_id: UUID,
+    *,
+    notes: str = "",
+    cause: str = "",
+    coverage: str | None = None,
+    covered_by: str = "",
 ) -> ComplaintView:
     """Add investigation notes and the cause found to the current round, and whether the
-    complaint is covered (warranty, return, service guarantee) or not."""
+    complaint is covered or not. A covered complaint opens the matching claim through its
+    programme (``covered_by``: the service guarantee's free correction, a warranty claim or a
+    return; by default the service guarantee for a service, the warranty for a product)."""
     errors: dict[str, str] = {}
     notes = _text(notes, "notes", errors)
     cause = _text(cause, "cause", errors)
     if coverage is not None:
         coverage = _choice(coverage, COVERAGE, "coverage", errors)
+    covered_by = (covered_by or "").strip()
+    if covered_by and covered_by not in COVERED_BY:
+        errors["covered_by"] = f"choose one of {', '.join(COVERED_BY)}"
     if errors:
         raise ValidationFailed(errors)
 
     async def change(ctx: TenantContext, row: Complaint) -> None:
+        programme = _covered_by(row, coverage, covered_by)
+        if programme:
+            await _open_covered_claim(ctx, row, programme)
         current_round = await _current_round(ctx, row)
         values: dict[Any, Any] = {}
         for name, text in (("notes", notes), ("cause", cause)):
@@ -467,6 +544,7 @@ async def add_notes(
                 )
         if coverage is not None:
             values[ComplaintRound.coverage] = coverage
+            values[ComplaintRound.covered_by] = programme
         if values:
             await scoped.update(ComplaintRound, values).where(ComplaintRound.id == current_round.id)
         if row.status == "open":
@@ -577,44 +655,55 @@ async def _plan_satisfaction_call(row: Complaint, now: datetime) -> None:
     )
 
 
+def _document_name(attachment_id: UUID) -> str:
+    return f"complaint-photo:{attachment_id}"
+
+
+async def _store_photo(ctx: TenantContext, row: Complaint, data: bytes, content_type: str) -> UUID:
+    """Encrypt and insert one checked photo of ``row`` and audit it (inside a unit of work)."""
+    attachment_id = uuid4()
+    if row.client_id is None:
+        sealed = await seal_tenant_document(ctx, _document_name(attachment_id), data)
+    else:
+        sealed = await encrypt_column(
+            ctx, row.client_id, "complaint_attachment", "data", attachment_id, attachments.to_text(data)
+        )
+    await scoped.insert(
+        scoped.new(
+            ComplaintAttachment,
+            id=attachment_id,
+            complaint_id=row.id,
+            client_id=row.client_id,
+            content_type=content_type,
+            size=len(data),
+            data=sealed,
+            created_at=clock.now(),
+            created_by=ctx.actor_label[:200],
+        )
+    )
+    await audit.record(
+        audit.AuditAction.CREATE,
+        client_id=row.client_id,
+        subject="complaint_attachment",
+        subject_id=attachment_id,
+        fields=["attachment"],
+        ctx=ctx,
+    )
+    return attachment_id
+
+
 async def add_attachment(complaint_id: UUID, data: bytes) -> UUID:
-    """Attach a photo to a complaint that names a client: the type is read from the bytes
-    (JPEG, PNG, WebP, HEIC), the size checked, the bytes encrypted under the client's key."""
+    """Attach a photo to an open complaint: the type is read from the bytes (JPEG, PNG, WebP,
+    HEIC), the size checked, the bytes encrypted under the client's key (under the tenant key
+    while the complaint names no client: one from the public page)."""
     ctx = current()
     require(ctx, Action.COMPLAINTS_HANDLE)
     content_type = attachments.check(data)
     async with unit_of_work(ctx):
         row = await _row(ctx, complaint_id)
-        if row.client_id is None:
-            raise ValidationFailed(
-                {"attachment": "name the client first: photos are kept under the client's key"}
-            )
-        attachment_id = uuid4()
-        sealed = await encrypt_column(
-            ctx, row.client_id, "complaint_attachment", "data", attachment_id, attachments.to_text(data)
-        )
-        await scoped.insert(
-            scoped.new(
-                ComplaintAttachment,
-                id=attachment_id,
-                complaint_id=row.id,
-                client_id=row.client_id,
-                content_type=content_type,
-                size=len(data),
-                data=sealed,
-                created_at=clock.now(),
-                created_by=ctx.actor_label[:200],
-            )
-        )
-        await audit.record(
-            audit.AuditAction.CREATE,
-            client_id=row.client_id,
-            subject="complaint_attachment",
-            subject_id=attachment_id,
-            fields=["attachment"],
-            ctx=ctx,
-        )
-    return attachment_id
+        if row.status == "closed":
+            raise Conflict("complaint", "this complaint is closed")
+        return await _store_photo(ctx, row, data, content_type)
 
 
 async def read_attachment(attachment_id: UUID) -> tuple[str, bytes]:
@@ -626,9 +715,13 @@ async def read_attachment(attachment_id: UUID) -> tuple[str, bytes]:
         if found is None:
             raise NotFound("no such attachment")
         await _row(ctx, found.complaint_id)
-        text = await decrypt_column(
-            ctx, found.client_id, "complaint_attachment", "data", found.id, found.data
-        )
+        if found.client_id is None:
+            data = await open_tenant_document(ctx, _document_name(found.id), found.data)
+        else:
+            text = await decrypt_column(
+                ctx, found.client_id, "complaint_attachment", "data", found.id, found.data
+            )
+            data = attachments.from_text(text)
         await audit.record(
             audit.AuditAction.VIEW,
             client_id=found.client_id,
@@ -637,7 +730,7 @@ async def read_attachment(attachment_id: UUID) -> tuple[str, bytes]:
             fields=["attachment"],
             ctx=ctx,
         )
-    return found.content_type, attachments.from_text(text)
+    return found.content_type, data
 
 
 async def assignable_staff(branch_id: UUID) -> list[tuple[UUID, str]]:

@@ -22,6 +22,9 @@ ABOUT = ("service", "product", "staff", "touchpoint", "data_handling")
 CATEGORIES = ("quality", "hygiene", "attitude", "waiting", "price", "damage", "privacy", "other")
 STATUSES = ("open", "in_progress", "closed")
 COVERAGE = ("", "covered", "not_covered")
+#: The programmes a covered complaint opens its claim through: the free correction of the
+#: service guarantee, a warranty claim, a return.
+COVERED_BY = ("service_guarantee", "warranty", "return")
 REMEDIES = ("free_correction", "redo", "repair", "replace", "refund", "compensation", "explanation")
 ANSWERS = ("", "accepted", "refused")
 STAGES = ("reminder", "manager", "owner")
@@ -80,6 +83,8 @@ class ComplaintRound(Table, tablename="complaint_round"):
     notes = Text(default="")
     cause = Text(default="")
     coverage = Varchar(length=16, default="")
+    #: When covered: the programme (one of :data:`COVERED_BY`) that opened the claim.
+    covered_by = Varchar(length=24, default="")
     remedy = Varchar(length=24, default="")
     remedy_detail = Text(default="")
     proposed_at = Timestamptz(null=True, default=None)
@@ -89,12 +94,13 @@ class ComplaintRound(Table, tablename="complaint_round"):
 
 
 class ComplaintAttachment(Table, tablename="complaint_attachment"):
-    """A photo of a complaint (checked by its bytes), encrypted under the client's key."""
+    """A photo of a complaint (checked by its bytes), encrypted under the client's key, or
+    under the tenant key when it came with a complaint from the public page (no client)."""
 
     id = UUID(primary_key=True)
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
     complaint_id = ForeignKey(references=Complaint, null=False, on_delete=OnDelete.cascade)
-    client_id = ForeignKey(references=Client, null=False, on_delete=OnDelete.cascade)
+    client_id = ForeignKey(references=Client, null=True, on_delete=OnDelete.cascade)
     content_type = Varchar(length=32, required=True)
     size = Integer(required=True)
     data = Text(required=True)

@@ -175,13 +175,20 @@ async def test_photos_are_checked_by_their_bytes_and_stored_encrypted(tenant_a, 
         anonymous = await service.record_complaint(
             branch_id=tenant_a.branch_id, channel="website", about="service", description="Rude"
         )
-        with pytest.raises(ValidationFailed) as no_client:
-            await service.add_attachment(anonymous.id, PNG)
-        assert set(no_client.value.errors) == {"attachment"}
+        # No client named (the public page): sealed under the tenant key.
+        public_photo = await service.add_attachment(anonymous.id, JPEG)
+        assert await service.read_attachment(public_photo) == ("image/jpeg", JPEG)
         assert len((await service.get_complaint(made.id)).attachment_ids) == 2
         async with unit_of_work(tenant_a.ctx):
             stored = await scoped.get(ComplaintAttachment, attachment_id)
+            sealed_public = await scoped.get(ComplaintAttachment, public_photo)
+            views = await scoped.select(AuditEvent, AuditEvent.subject_id).where(
+                (AuditEvent.subject == "complaint_attachment") & (AuditEvent.action == "view")
+            )
     assert stored is not None and stored.data.startswith("sk1:") and stored.size == len(PNG)
+    assert sealed_public is not None and sealed_public.client_id is None
+    assert sealed_public.data.startswith("t1:") and JPEG not in sealed_public.data.encode()
+    assert {v["subject_id"] for v in views} >= {attachment_id, public_photo}  # each view audited
 
 
 async def test_escalations_happen_once_per_stage(tenant_a, frozen_clock):
@@ -256,3 +263,42 @@ async def test_branch_scope_and_tenant_isolation(tenant_a, tenant_b, frozen_cloc
         assert await escalation.escalate_due(clock.now() + timedelta(days=30)) == 0
     with tenant_scope(tenant_a.ctx):
         assert (await service.get_complaint(made.id)).description == "Late"
+
+
+async def test_escalation_emails_go_through_the_staff_notice_outbox_once_per_stage(tenant_a, frozen_clock):
+    """The reminder reaches the assignee, the missed deadline the branch's manager (not the
+    manager of another branch), the long-open complaint the owner; running again queues nothing,
+    and no e-mail carries the complaint's text."""
+    from salonkeep.core.privacy import notices
+
+    with tenant_scope(tenant_a.ctx):
+        await add_branch(name="Harbour", address="Harbour 2")
+        await add_staff(
+            email="mia@salon.example", name="Mia Manager", role="branch_manager", branch_names=["Main street"]
+        )
+        await add_staff(
+            email="hal@salon.example", name="Hal Harbour", role="branch_manager", branch_names=["Harbour"]
+        )
+        handler, _ = await add_staff(
+            email="rea@salon.example", name="Rea Reception", role="reception", branch_names=["Main street"]
+        )
+        made = await service.record_complaint(
+            branch_id=tenant_a.branch_id, channel="website", about="service", description="Secret text"
+        )
+        await service.assign(made.id, handler.id)
+        frozen_clock.advance(timedelta(hours=21))
+        assert await escalation.escalate_due() == 1
+        frozen_clock.advance(timedelta(hours=4))
+        assert await escalation.escalate_due() == 1
+        frozen_clock.advance(timedelta(hours=48))
+        assert await escalation.escalate_due() == 1
+        assert await escalation.escalate_due() == 0
+        async with unit_of_work(tenant_a.ctx):
+            queued = await notices.notices()
+    by_stage = {n.dedupe_key.split(":")[2]: n for n in queued}
+    assert len(queued) == 3 and set(by_stage) == {"reminder", "manager", "owner"}
+    assert by_stage["reminder"].to_address == "rea@salon.example"
+    assert by_stage["manager"].to_address == "mia@salon.example"
+    assert by_stage["owner"].to_address == f"owner@{tenant_a.slug}.example"
+    assert "first-contact deadline missed at Main street" in by_stage["manager"].subject
+    assert all(str(made.id) in n.body and "Secret text" not in n.body for n in queued)

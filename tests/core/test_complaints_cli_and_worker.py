@@ -11,7 +11,9 @@ from salonkeep.core.complaints.tables import ComplaintEscalation
 from salonkeep.tenants import scoped
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.db import unit_of_work
+from salonkeep.tenants.onboarding import add_staff
 
+from ..delivery.smtp_sink import SmtpSink
 from ..workers.test_aftercare_sweep import _run_sweep
 from .test_audit_tamper import run_cli
 
@@ -59,21 +61,35 @@ async def test_cli_refuses_bad_input_with_one_line_and_writes_nothing(backend, t
         assert await service.list_complaints() == []
 
 
-async def test_the_worker_escalates_once(backend, tenant_a, frozen_clock, monkeypatch):
+async def test_the_worker_escalates_once_and_the_manager_gets_one_email(
+    backend, tenant_a, frozen_clock, monkeypatch, tmp_path
+):
     for key, value in backend.env.items():
         monkeypatch.setenv(key, value)
     with tenant_scope(tenant_a.ctx):
+        await add_staff(
+            email=f"mia@{tenant_a.slug}.example", name="Mia Manager", role="branch_manager", branch_names=["Main street"]
+        )
         made = await service.record_complaint(
             branch_id=tenant_a.branch_id, channel="website", about="service", description="Slow"
         )
     frozen_clock.advance(timedelta(hours=25))
-    for run in (1, 2):
-        worker = await _run_sweep(
-            backend, f"complaints-{run}-{backend.name}-{tenant_a.slug}", "complaints_sweep"
-        )
-        assert (worker.jobs_complete, worker.jobs_failed) == (1, 0)
+    sink = SmtpSink(tmp_path / "maildir")
+    try:
+        monkeypatch.setenv("SALONKEEP_SMTP_URL", sink.url)
+        for run in (1, 2):  # an arq job may run twice: the second writes and sends nothing
+            for job in ("complaints_sweep", "staff_notice_sweep"):
+                job_id = f"complaints-{run}-{job}-{backend.name}-{tenant_a.slug}"
+                worker = await _run_sweep(backend, job_id, job)
+                assert (worker.jobs_complete, worker.jobs_failed) == (1, 0)
+        mails = [m for m in sink.messages() if m["To"] == f"Mia Manager <mia@{tenant_a.slug}.example>"]
+    finally:
+        sink.stop()
     async with unit_of_work(tenant_a.ctx):
         stages = await scoped.select(ComplaintEscalation, ComplaintEscalation.stage).where(
             ComplaintEscalation.complaint_id == made.id
         )
     assert [s["stage"] for s in stages] == ["manager"]
+    assert [m["Subject"] for m in mails] == [
+        "Complaint escalated: first-contact deadline missed at Main street"
+    ]
