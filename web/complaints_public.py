@@ -4,19 +4,25 @@ Spam resistance without a third-party service (see
 :mod:`salonkeep.core.complaints.public_form`): every submission from an address counts
 against a per-address limit first (refused ones stay refused and store nothing), then the
 signed timestamped form token and the honeypot are checked, then the fields, each refusal
-named. The answer never tells whether the contact is an existing client: the complaint keeps
-the contact as given and staff link it to a client.
+named. Up to three photos may come with it (a multipart form: its text fields are checked
+here, the input guard does not read multipart bodies); they are checked by their bytes and
+sealed under the tenant key in the complaint's unit of work. The answer never tells whether the
+contact is an existing client: the complaint keeps the contact as given and staff link it to a
+client.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.response import Template
 
-from salonkeep.core.complaints import public_form, service
+from salonkeep.core.complaints import attachments, public_form, service
 from salonkeep.tenants import scoped, validation
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.db import unit_of_work
@@ -25,11 +31,14 @@ from salonkeep.tenants.onboarding import find_tenant
 from salonkeep.tenants.tables import Branch, Tenant
 from salonkeep.tenants.tenant_settings import settings_of
 from salonkeep.web.i18n import gettext as _
-from salonkeep.web.pages import Form
 
 PUBLIC_LABEL = "client (public complaint form)"
 #: What a client may complain about on the public page.
 PUBLIC_ABOUT = ("service", "product", "staff", "data_handling")
+#: The text fields of the form.
+TEXT_FIELDS = ("name", "email", "phone", "about", "description")
+#: The form: urlencoded, or multipart when photos come with it.
+PublicForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 
 
 def about_labels() -> dict[str, str]:
@@ -96,13 +105,58 @@ def _limiter(request: Request[Any, Any, Any]) -> public_form.AttemptLimiter:
     return limiter
 
 
-def _checked(tenant: Tenant, data: Form) -> dict[str, str]:
+def _text(value: Any) -> str:
+    """A form value as text ("" for a repeated field or a file in its place)."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
+
+
+def _uploads(data: dict[str, Any]) -> list[UploadFile]:
+    """The files sent in the ``file`` field (empty file inputs skipped); a file in any other
+    field is refused, naming ``file``."""
+
+    def is_file(value: Any) -> bool:
+        items = value if isinstance(value, list) else [value]
+        return any(isinstance(item, UploadFile) for item in items)
+
+    if any(is_file(value) for name, value in data.items() if name != "file"):
+        raise ValidationFailed({"file": "photos go in the file field only"})
+    given = data.get("file")
+    files = given if isinstance(given, list) else [given]
+    return [f for f in files if isinstance(f, UploadFile) and f.filename]
+
+
+async def _photos(files: list[UploadFile]) -> tuple[list[bytes], str | None]:
+    """The photos' bytes, and why they are refused (in the visitor's language) or ``None``."""
+    if len(files) > service.MAX_PHOTOS:
+        return [], _("Attach at most %(count)s photos.") % {"count": service.MAX_PHOTOS}
+    photos = []
+    for upload in files:
+        data = await upload.read(attachments.MAX_BYTES + 1)
+        try:
+            attachments.check(data)
+        except ValidationFailed:
+            return [], _("Attach photos only (JPEG, PNG, WebP or HEIC), each at most 5 MB.")
+        photos.append(data)
+    return photos, None
+
+
+def _checked(tenant: Tenant, data: dict[str, Any]) -> dict[str, str]:
     """The fields a person filled in, each checked; raises ValidationFailed naming every
     refused one."""
     errors: dict[str, str] = {}
-    values = {
-        name: str(data.get(name, "") or "").strip()
-        for name in ("name", "email", "phone", "about", "description")
+    values = {name: _text(data.get(name)) for name in TEXT_FIELDS}
+    unreadable = {
+        name: _("Remove the characters that cannot be read.")
+        for name, value in values.items()
+        if "\x00" in value or not _encodable(value)
     }
     if not values["name"]:
         errors["name"] = _("Tell us your name.")
@@ -128,16 +182,22 @@ def _checked(tenant: Tenant, data: Form) -> dict[str, str]:
         errors["description"] = _("Use at most 5000 characters.")
     if data.get("contact_consent") != "yes":
         errors["contact_consent"] = _("We need your permission to contact you about this complaint.")
+    errors.update(unreadable)
     if errors:
         raise ValidationFailed(errors)
     return values
 
 
-@post("/t/{slug:str}/complaint/{branch_id:uuid}", include_in_schema=False)
+@post(
+    "/t/{slug:str}/complaint/{branch_id:uuid}",
+    include_in_schema=False,
+    request_max_body_size=service.MAX_PHOTOS * attachments.MAX_BYTES + 1024 * 1024,
+)
 async def complaint_submit(
-    request: Request[Any, Any, Any], slug: str, branch_id: UUID, data: Form
+    request: Request[Any, Any, Any], slug: str, branch_id: UUID, data: PublicForm
 ) -> Template:
-    """File the complaint (channel: website); the same thank-you for everyone."""
+    """File the complaint (channel: website) with its photos; the same thank-you for everyone."""
+    files = _uploads(data)
     tenant = await find_tenant(slug)
     branch = await _branch(tenant, request, branch_id)
     address = request.client.host if request.client else "unknown"
@@ -149,7 +209,7 @@ async def complaint_submit(
             },
             status_code=429,
         )
-    given = {k: str(v) for k, v in data.items() if k in ("name", "email", "phone", "about", "description")}
+    given = {k: _text(data.get(k)) for k in TEXT_FIELDS}
     if not public_form.token_ok(tenant.id, branch.id, str(data.get("form_token", ""))):
         errors = {"form": _("This form has expired. Please check your complaint and send it again.")}
         return _page(tenant, branch, values=given, errors=errors, status=400)
@@ -159,10 +219,14 @@ async def complaint_submit(
     )
     if data.get(public_form.HONEYPOT_FIELD):
         return thanks  # a robot: the same answer, nothing stored
+    photos, refused_photos = await _photos(files)
     try:
         values = _checked(tenant, data)
+        if refused_photos:
+            raise ValidationFailed({"file": refused_photos})
     except ValidationFailed as exc:
-        return _page(tenant, branch, values=given, errors=exc.errors, status=422)
+        errors = {**exc.errors, **({"file": refused_photos} if refused_photos else {})}
+        return _page(tenant, branch, values=given, errors=errors, status=422)
     with tenant_scope(_ctx(tenant, request)):
         await service.record_complaint(
             branch_id=branch.id,
@@ -173,6 +237,7 @@ async def complaint_submit(
             contact_email=values["email"],
             contact_phone=values["phone"],
             contact_consent=True,
+            photos=photos,
         )
     return thanks
 

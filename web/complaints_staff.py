@@ -1,20 +1,24 @@
 """The staff complaint screens under /app: the branch board with the time left to each
 first-contact deadline, recording a complaint (from the dashboard or a client's profile) and
-the complaint page (assign, first contact, notes, remedy, the client's answer, close)."""
+the complaint page (assign, first contact, notes and coverage, remedy, the client's answer,
+close; photos added and viewed, each view audited)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from salonkeep.core.access import Action, require
-from salonkeep.core.complaints import service
+from salonkeep.core.complaints import attachments, service
 from salonkeep.core.complaints.escalation import escalations_of
-from salonkeep.core.complaints.tables import ABOUT, CATEGORIES, CHANNELS, COVERAGE, REMEDIES
+from salonkeep.core.complaints.tables import ABOUT, CATEGORIES, CHANNELS, COVERAGE, COVERED_BY, REMEDIES
 from salonkeep.core.staff import branches_in_scope
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import current
@@ -56,6 +60,12 @@ def labels() -> dict[str, dict[str, str]]:
         },
         "status": {"open": _("Open"), "in_progress": _("In progress"), "closed": _("Closed")},
         "coverage": {"": _("Not decided"), "covered": _("Covered"), "not_covered": _("Not covered")},
+        "covered_by": {
+            "": _("By what it is about (service guarantee or warranty)"),
+            "service_guarantee": _("Service guarantee: free correction"),
+            "warranty": _("Product warranty: warranty claim"),
+            "return": _("Return within the return window"),
+        },
         "remedy": {
             "free_correction": _("Free correction"),
             "redo": _("Redo"),
@@ -196,6 +206,7 @@ async def _page(
             "staff": await service.assignable_staff(view.branch_id) if view.status != "closed" else [],
             "labels": labels(),
             "coverage": COVERAGE,
+            "covered_by": ("", *COVERED_BY),
             "remedies": REMEDIES,
             "current_round": view.rounds[-1] if view.rounds else None,
             "errors": errors or {},
@@ -225,6 +236,7 @@ async def _step(complaint_id: UUID, step: str, data: dict[str, str]) -> None:
             notes=data.get("notes", ""),
             cause=data.get("cause", ""),
             coverage=data.get("coverage"),
+            covered_by=data.get("covered_by", ""),
         )
     elif step == "propose":
         await service.propose_remedy(complaint_id, data.get("remedy", ""), data.get("remedy_detail", ""))
@@ -247,6 +259,41 @@ async def handle(request: Request[Any, Any, Any], complaint_id: UUID, step: str,
     except ValidationFailed as exc:
         return await _page(request, complaint_id, errors=exc.errors, status=422)
     return Redirect(f"/app/complaints/{complaint_id}", status_code=303)
+
+
+#: A photo upload (multipart; the path is one of the input guard's upload paths).
+Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+
+
+@post(
+    "/complaints/{complaint_id:uuid}/photos",
+    include_in_schema=False,
+    request_max_body_size=attachments.MAX_BYTES + 1024 * 1024,
+)
+async def upload_photo(request: Request[Any, Any, Any], complaint_id: UUID, data: Upload) -> Response[Any]:
+    """Add a photo to the complaint (checked by its bytes, stored encrypted)."""
+    require(current(), Action.COMPLAINTS_HANDLE)
+    upload = data.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise ValidationFailed({"file": _("Choose a photo.")})
+    try:
+        await service.add_attachment(complaint_id, await upload.read())
+    except ValidationFailed as exc:
+        found = {("file" if k == "attachment" else k): v for k, v in exc.errors.items()}
+        return await _page(request, complaint_id, errors=found, status=422)
+    return Redirect(f"/app/complaints/{complaint_id}", status_code=303)
+
+
+@get("/complaints/{complaint_id:uuid}/photos/{photo_id:uuid}", include_in_schema=False)
+async def photo(complaint_id: UUID, photo_id: UUID) -> Response[bytes]:
+    """One photo of the complaint, decrypted (each view audited)."""
+    require(current(), Action.COMPLAINTS_HANDLE)
+    content_type, data = await service.read_attachment(photo_id, complaint_id)
+    return Response(
+        data,
+        media_type=content_type,
+        headers={"Cache-Control": "no-store", "Content-Disposition": "inline"},
+    )
 
 
 #: The escalation stages each role answers for on its dashboard.
@@ -272,7 +319,7 @@ async def _client_panel(client_id: UUID) -> dict[str, Any]:
     return {"complaints": await service.client_complaints(client_id), "complaint_labels": labels()}
 
 
-routes = [board, new_complaint, create, detail, handle]
+routes = [board, new_complaint, create, detail, upload_photo, photo, handle]
 
 
 def _mark(message: str) -> str:

@@ -19,11 +19,15 @@ from urllib.parse import unquote_to_bytes
 MAX_JSON_DEPTH = 32
 MAX_BODY_BYTES = 1024 * 1024
 #: The only paths that take multipart uploads (whole-path patterns), with their body limits:
-#: the client import, a partner's security report and the staff import.
+#: the client import, a partner's security report, the staff import, a photo added to a
+#: complaint by staff, and the public complaint page of a branch (up to three photos of 5 MB;
+#: its text fields are checked by the route, since multipart bodies are not read here).
 UPLOADS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"/app/clients/import"), 33 * 1024 * 1024),
     (re.compile(r"/app/admin/staff/import"), 2 * 1024 * 1024),
     (re.compile(r"/app/privacy/partners/[0-9a-f-]{36}/report"), 6 * 1024 * 1024),
+    (re.compile(r"/app/complaints/[0-9a-f-]{36}/photos"), 6 * 1024 * 1024),
+    (re.compile(r"/t/[^/]+/complaint/[0-9a-f-]{36}"), 16 * 1024 * 1024),
 )
 _INT64 = 2**63
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)

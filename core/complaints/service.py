@@ -706,13 +706,14 @@ async def add_attachment(complaint_id: UUID, data: bytes) -> UUID:
         return await _store_photo(ctx, row, data, content_type)
 
 
-async def read_attachment(attachment_id: UUID) -> tuple[str, bytes]:
-    """An attachment's type and bytes (audited as a view of the client)."""
+async def read_attachment(attachment_id: UUID, complaint_id: UUID | None = None) -> tuple[str, bytes]:
+    """An attachment's type and bytes (of ``complaint_id`` when given), audited as a view of
+    the client."""
     ctx = current()
     require(ctx, Action.COMPLAINTS_HANDLE)
     async with unit_of_work(ctx):
         found = await scoped.get(ComplaintAttachment, attachment_id)
-        if found is None:
+        if found is None or complaint_id not in (None, found.complaint_id):
             raise NotFound("no such attachment")
         await _row(ctx, found.complaint_id)
         if found.client_id is None:

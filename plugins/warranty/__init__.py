@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from salonkeep.core.plugins.api import (
+    ComplaintCovered,
     DomainEvent,
     Panel,
     Plan,
     Planned,
+    PlannedTask,
     ProductSold,
     ProfilePanel,
     Programme,
@@ -104,7 +106,10 @@ def salonkeep_profile_panels() -> list[ProfilePanel]:
 
 @hookimpl
 async def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
-    """Record the warranty of every sale (in the sale's unit of work); plans no contact."""
+    """Record the warranty of every sale (in the sale's unit of work); a complaint that staff
+    decided is covered by the warranty or the return window opens the claim."""
+    if isinstance(event, ComplaintCovered):
+        return await _complaint_claim(event, plan)
     if not isinstance(event, ProductSold) or not plan.enabled(NAME):
         return []
     from salonkeep.plugins.warranty.tables import ProductWarranty
@@ -154,3 +159,71 @@ async def salonkeep_client_panels(plan: Plan) -> list[Panel]:
         for w in rows
     )
     return [Panel(programme=NAME, title="Warranties", rows=lines)]
+
+
+async def _complaint_claim(event: ComplaintCovered, plan: Plan) -> list[Planned]:
+    """Open the warranty claim (or return) of a covered complaint on the client's purchase it
+    is about (the product named, else the latest one still covered), once per complaint, and a
+    task for the branch manager to triage it; without a covered purchase, a task to check the
+    proof of purchase instead."""
+    if event.programme not in ("warranty", "return") or not plan.enabled(NAME):
+        return []
+    from salonkeep.plugins.warranty.tables import ProductWarranty, WarrantyClaim
+
+    is_return = event.programme == "return"
+    rows = (
+        await scoped.objects(ProductWarranty)
+        .where(ProductWarranty.client_id == event.client_id)
+        .order_by(ProductWarranty.sold_on, ascending=False)
+    )
+    covered = [
+        w
+        for w in rows
+        if w.sold_on <= event.received_on
+        and (w.return_until if is_return else w.warranty_until) >= event.received_on
+    ]
+    named = [w for w in covered if w.product.lower() == event.reason.strip().lower()]
+    chosen = (named or covered or [None])[0]
+    key = f"complaint:{event.complaint_id}:{event.programme}"
+    if chosen is None:
+        period = "return window" if is_return else "warranty"
+        return [
+            PlannedTask(
+                programme=NAME,
+                key=key,
+                due_at=plan.now,
+                title=f"Covered complaint: no purchase within its {period} found",
+                body="Ask the client for the proof of purchase and open the claim on the warranty page.",
+                urgency="urgent",
+                assigned_role="branch_manager",
+            )
+        ]
+    marker = f"complaint:{event.complaint_id}"
+    if not await scoped.exists(
+        WarrantyClaim, (WarrantyClaim.warranty_id == chosen.id) & (WarrantyClaim.description == marker)
+    ):
+        await scoped.insert(
+            scoped.new(
+                WarrantyClaim,
+                warranty_id=chosen.id,
+                client_id=chosen.client_id,
+                reported_on=event.received_on,
+                channel="complaint",
+                description=marker,
+                proof_of_purchase=f"Sale of {plan.format_date(chosen.sold_on)} recorded in Salonkeep",
+                is_return=is_return,
+                created_at=now(),
+            )
+        )
+    kind = "Return" if is_return else "Warranty claim"
+    return [
+        PlannedTask(
+            programme=NAME,
+            key=key,
+            due_at=plan.now,
+            title=f"{kind} opened from a complaint: {chosen.product} ({plan.format_date(chosen.sold_on)})",
+            body="Triage the claim and agree the remedy with the client.",
+            urgency="urgent",
+            assigned_role="branch_manager",
+        )
+    ]

@@ -135,6 +135,96 @@ async def test_a_complaint_within_the_guarantee_opens_the_free_correction(tenant
     assert "uneven colour" in tasks[0].script and "darker" not in tasks[0].script
 
 
+async def test_deciding_a_service_complaint_is_covered_opens_the_free_correction_once(tenant_a, frozen_clock):
+    """Inside the window the decision meets the correction the complaint opened (planned once);
+    outside it, the decision opens the correction the guarantee would not have opened."""
+    with tenant_scope(tenant_a.ctx):
+        inside, outside = await _client(tenant_a, "Inka"), await _client(tenant_a, "Ulla")
+        await record_service(inside.id, service="Eyebrow tint", category="facial")
+        await record_service(outside.id, service="Haircut", category="hair")
+        frozen_clock.advance(timedelta(days=2))
+        early = await service.record_complaint(
+            branch_id=tenant_a.branch_id, channel="phone", about="service", description="Uneven",
+            client_id=inside.id,
+        )  # fmt: skip
+        frozen_clock.advance(timedelta(days=8))
+        late = await service.record_complaint(
+            branch_id=tenant_a.branch_id, channel="phone", about="service", description="Too short",
+            client_id=outside.id,
+        )  # fmt: skip
+        for made in (early, late, early, late):  # deciding again opens nothing more
+            decided = await service.add_notes(made.id, notes="Checked", coverage="covered")
+        inside_tasks = [t for t in await client_touchpoints(inside.id) if t.programme == "service_guarantee"]
+        outside_tasks = [
+            t for t in await client_touchpoints(outside.id) if t.programme == "service_guarantee"
+        ]
+    assert decided.rounds[-1].covered_by == "service_guarantee"
+    assert [t.title[:32] for t in inside_tasks] == ["Free correction of Eyebrow tint "]
+    assert sorted(t.title[:28] for t in outside_tasks) == [
+        "Complaint about Haircut outs",  # the complaint itself: outside the window
+        "Free correction of Haircut (",  # the staff's decision: covered after all
+    ]
+
+
+async def test_deciding_a_product_complaint_is_covered_opens_the_warranty_claim(tenant_a, frozen_clock):
+    """Through the ComplaintCovered event and the warranty plugin (no import of the plugin by
+    the complaints service): the claim on the purchase named, once; a return outside the return
+    window opens no claim but a task to check the proof of purchase."""
+    from salonkeep.core.visits.service import record_sale
+    from salonkeep.plugins.warranty import service as warranty
+
+    with tenant_scope(tenant_a.ctx):
+        client = await _client(tenant_a, "Wilma")
+        await record_sale(client.id, product="Hair dryer", category="device", price_cents=5990)
+        await record_sale(client.id, product="Shampoo", category="care", price_cents=1290)
+        frozen_clock.advance(timedelta(days=40))
+        made = await service.record_complaint(
+            branch_id=tenant_a.branch_id, channel="in_store", about="product", about_ref="Hair dryer",
+            description="Stopped heating", client_id=client.id,
+        )  # fmt: skip
+        await service.add_notes(made.id, coverage="covered")
+        await service.add_notes(made.id, notes="Still covered", coverage="covered")
+        returned = await service.record_complaint(
+            branch_id=tenant_a.branch_id, channel="in_store", about="product", about_ref="Shampoo",
+            description="Smells odd", client_id=client.id,
+        )  # fmt: skip
+        await service.add_notes(returned.id, coverage="covered", covered_by="return")
+        claims = await warranty.claims_of(client.id)
+        tasks = [t for t in await client_touchpoints(client.id) if t.programme == "warranty"]
+        warranties = {w.id: w.product for w in await warranty.warranties_of(client.id)}
+    assert [(warranties[c.warranty_id], c.is_return, c.channel) for c in claims] == [
+        ("Hair dryer", False, "complaint")
+    ]
+    assert sorted(t.title.split(":")[0] for t in tasks) == [
+        "Covered complaint",
+        "Warranty claim opened from a complaint",
+    ]
+
+
+async def test_coverage_needs_a_programme_and_a_client(tenant_a, frozen_clock):
+    with tenant_scope(tenant_a.ctx):
+        client = await _client(tenant_a)
+        about_staff = await service.record_complaint(
+            branch_id=tenant_a.branch_id,
+            channel="phone",
+            about="staff",
+            description="Rude",
+            client_id=client.id,
+        )
+        anonymous = await service.record_complaint(
+            branch_id=tenant_a.branch_id, channel="website", about="service", description="Slow"
+        )
+        for complaint_id, covered_by in (
+            (about_staff.id, ""),
+            (anonymous.id, ""),
+            (about_staff.id, "lottery"),
+        ):
+            with pytest.raises(ValidationFailed) as refused:
+                await service.add_notes(complaint_id, notes="x", coverage="covered", covered_by=covered_by)
+            assert set(refused.value.errors) == {"covered_by"}
+        assert (await service.get_complaint(about_staff.id)).rounds == ()
+
+
 async def test_data_handling_complaints_go_to_the_privacy_officer_as_urgent(tenant_a, frozen_clock):
     with tenant_scope(tenant_a.ctx):
         client = await _client(tenant_a)

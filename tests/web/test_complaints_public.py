@@ -126,3 +126,45 @@ async def test_the_answer_never_tells_whether_the_contact_is_a_client(backend, t
             answers.append((sent.status_code, re.sub(r'name="_csrf_token" value="[^"]+"', "", sent.text)))
     assert answers[0] == answers[1]
     assert all(c.client_id is None for c in await _stored(tenant_a))
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+async def test_photos_come_with_the_complaint_and_bad_files_store_nothing(backend, tenant_a, frozen_clock):
+    """A multipart form: up to three photos checked by their bytes and sealed under the tenant
+    key with the complaint; a bad file, a fourth photo, a file in another field or a NUL in a
+    text field (multipart is not read by the input guard) is refused by name, nothing stored."""
+    url = f"/t/{tenant_a.slug}/complaint/{tenant_a.branch_id}"
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        hidden = await _form(client, tenant_a)
+        frozen_clock.advance(timedelta(seconds=30))
+        refusals = []
+        for files, data in (
+            ([("file", ("doc.png", b"%PDF-1.7 not a photo", "image/png"))], GOOD),
+            ([("file", (f"p{n}.png", PNG, "image/png")) for n in range(4)], GOOD),
+            ([("file", ("p.png", PNG, "image/png"))], {**GOOD, "description": "Broken\x00jar"}),
+        ):
+            refused = await client.post(url, data={**data, **hidden}, files=files)
+            refusals.append((refused.status_code, 'id="file-error"' in refused.text))
+            if "\x00" in data["description"]:
+                assert 'id="description-error"' in refused.text
+        stray = await client.post(url, data={**GOOD, **hidden}, files=[("other", ("p.png", PNG, "image/png"))])
+        assert stray.status_code == 422 and "file" in stray.json()["errors"]
+    assert await _stored(tenant_a) == []
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        hidden = await _form(client, tenant_a)
+        frozen_clock.advance(timedelta(seconds=30))
+        sent = await client.post(
+            url,
+            data={**GOOD, **hidden},
+            files=[("file", ("jar.png", PNG, "image/png")), ("file", ("lid.jpg", JPEG, "image/jpeg"))],
+        )
+    assert refusals == [(422, True), (422, True), (422, False)]
+    assert sent.status_code == 200 and "Thank you" in sent.text
+    (made,) = await _stored(tenant_a)
+    with tenant_scope(tenant_a.ctx):
+        detail = await service.get_complaint(made.id)
+        photos = [await service.read_attachment(a, made.id) for a in detail.attachment_ids]
+    assert sorted(photos) == sorted([("image/png", PNG), ("image/jpeg", JPEG)])
