@@ -15,7 +15,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from salonkeep.core.access import Action, require
+from salonkeep.core.access import Action, can, require
+from salonkeep.core.clients import service as clients
 from salonkeep.core.complaints import attachments, service
 from salonkeep.core.complaints.escalation import escalations_of
 from salonkeep.core.complaints.tables import ABOUT, CATEGORIES, CHANNELS, COVERAGE, COVERED_BY, REMEDIES
@@ -185,9 +186,14 @@ async def _page(
     *,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    find: str = "",
 ) -> Template:
     view = await service.get_complaint(complaint_id)
     ctx = current()
+    suggestions: list[clients.ClientView] = []
+    if view.client_id is None and view.status != "closed" and can(ctx, Action.CLIENT_VIEW):
+        query = find.strip() or view.contact_phone or view.contact_name
+        suggestions = await clients.search_clients(query[:200], limit=5) if query else []
     async with unit_of_work(ctx):
         stages = (await escalations_of([view.id])).get(view.id, [])
     names = {b.id: b for b in await branches_in_scope()}
@@ -209,6 +215,8 @@ async def _page(
             "covered_by": ("", *COVERED_BY),
             "remedies": REMEDIES,
             "current_round": view.rounds[-1] if view.rounds else None,
+            "suggestions": suggestions,
+            "find": find,
             "errors": errors or {},
         },
         status_code=status,
@@ -216,10 +224,11 @@ async def _page(
 
 
 @get("/complaints/{complaint_id:uuid}", include_in_schema=False)
-async def detail(request: Request[Any, Any, Any], complaint_id: UUID) -> Template:
-    """One complaint: its texts, rounds and the next steps."""
+async def detail(request: Request[Any, Any, Any], complaint_id: UUID, find: str = "") -> Template:
+    """One complaint: its texts, rounds and the next steps (``find``: look for the client to
+    link a complaint from the public page to)."""
     require(current(), Action.COMPLAINTS_HANDLE)
-    return await _page(request, complaint_id)
+    return await _page(request, complaint_id, find=find)
 
 
 async def _step(complaint_id: UUID, step: str, data: dict[str, str]) -> None:
@@ -228,6 +237,11 @@ async def _step(complaint_id: UUID, step: str, data: dict[str, str]) -> None:
         if staff_id is None:
             raise ValidationFailed({"assignee": _("Choose who handles it.")})
         await service.assign(complaint_id, staff_id)
+    elif step == "link":
+        client_id = parse_uuid(data.get("client_id", ""))
+        if client_id is None:
+            raise ValidationFailed({"client_id": _("Choose the client.")})
+        await service.link_client(complaint_id, client_id)
     elif step == "first-contact":
         await service.mark_first_contact(complaint_id)
     elif step == "notes":

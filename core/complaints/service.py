@@ -397,16 +397,17 @@ async def _change(complaint_id: UUID, what: str, fields: list[str], change: Any)
         if row.status == "closed":
             raise Conflict("complaint", "this complaint is closed")
         await change(ctx, row)
+        after = await _row(ctx, complaint_id)
         await audit.record(
             audit.AuditAction.UPDATE,
-            client_id=row.client_id,
+            client_id=after.client_id,
             subject="complaint",
             subject_id=row.id,
             fields=fields,
             reason=what,
             ctx=ctx,
         )
-        return await _detail(ctx, await _row(ctx, complaint_id))
+        return await _detail(ctx, after)
 
 
 async def assign(complaint_id: UUID, staff_id: UUID) -> ComplaintView:
@@ -422,6 +423,54 @@ async def assign(complaint_id: UUID, staff_id: UUID) -> ComplaintView:
         )
 
     return await _change(complaint_id, "complaint.assign", ["assignee"], change)
+
+
+async def link_client(complaint_id: UUID, client_id: UUID) -> ComplaintView:
+    """Name the client of a complaint that came without one (the public page): its texts and
+    photos move under the client's key, and the complaint reaches the aftercare programmes
+    (:class:`~salonkeep.core.events.ComplaintReceived`: the service guarantee) as if it had
+    been recorded for the client."""
+
+    async def change(ctx: TenantContext, row: Complaint) -> None:
+        if row.client_id is not None:
+            raise Conflict("client_id", "the complaint already names a client")
+        await visible_client_row(ctx, client_id)
+        values: dict[Any, Any] = {Complaint.client_id: client_id}
+        for name in _ENCRYPTED_COMPLAINT:
+            text = getattr(row, name)
+            values[getattr(Complaint, name)] = await _seal(ctx, client_id, "complaint", name, row.id, text)
+        await scoped.update(Complaint, values).where(Complaint.id == row.id)
+        for r in await _rounds(ctx, row):
+            texts: dict[Any, Any] = {ComplaintRound.client_id: client_id}
+            for name in _ENCRYPTED_ROUND:
+                texts[getattr(ComplaintRound, name)] = await _seal(
+                    ctx, client_id, "complaint_round", name, r.id, getattr(r, name)
+                )
+            await scoped.update(ComplaintRound, texts).where(ComplaintRound.id == r.id)
+        photos = await scoped.objects(ComplaintAttachment).where(ComplaintAttachment.complaint_id == row.id)
+        for photo in photos:
+            data = await open_tenant_document(ctx, _document_name(photo.id), photo.data)
+            sealed = await encrypt_column(
+                ctx, client_id, "complaint_attachment", "data", photo.id, attachments.to_text(data)
+            )
+            moved = {ComplaintAttachment.client_id: client_id, ComplaintAttachment.data: sealed}
+            await scoped.update(ComplaintAttachment, moved).where(ComplaintAttachment.id == photo.id)
+        if row.about != "data_handling":
+            zone = await _branch_zone(row.branch_id)
+            await events.publish(
+                events.ComplaintReceived(
+                    tenant_id=ctx.tenant_id,
+                    client_id=client_id,
+                    branch_id=row.branch_id,
+                    occurred_at=row.received_at,
+                    complaint_id=row.id,
+                    channel=row.channel,
+                    reason=row.about_ref or row.category,
+                    received_on=local_date(row.received_at, zone),
+                )
+            )
+
+    return await _change(complaint_id, "complaint.link_client", ["client"], change)
 
 
 async def mark_first_contact(complaint_id: UUID, at: datetime | None = None) -> ComplaintView:
@@ -779,6 +828,7 @@ __all__ = [
     "client_complaints",
     "close_complaint",
     "get_complaint",
+    "link_client",
     "list_complaints",
     "mark_first_contact",
     "propose_remedy",

@@ -392,3 +392,32 @@ async def test_escalation_emails_go_through_the_staff_notice_outbox_once_per_sta
     assert by_stage["owner"].to_address == f"owner@{tenant_a.slug}.example"
     assert "first-contact deadline missed at Main street" in by_stage["manager"].subject
     assert all(str(made.id) in n.body and "Secret text" not in n.body for n in queued)
+
+
+async def test_linking_a_public_complaint_to_its_client_moves_it_under_the_clients_key(
+    tenant_a, frozen_clock
+):
+    """The texts and photos move from plain / the tenant key to the client's key, and the
+    complaint reaches the service guarantee then (the event the public page could not send)."""
+    with tenant_scope(tenant_a.ctx):
+        client = await _client(tenant_a, "Aino")
+        await record_service(client.id, service="Hair colour", category="hair")
+        frozen_clock.advance(timedelta(days=1))
+        made = await service.record_complaint(
+            branch_id=tenant_a.branch_id, channel="website", about="service", description="Uneven colour",
+            contact_name="Aino V", photos=[PNG],
+        )  # fmt: skip
+        assert [t for t in await client_touchpoints(client.id) if t.programme == "service_guarantee"] == []
+        linked = await service.link_client(made.id, client.id)
+        with pytest.raises(Conflict):
+            await service.link_client(made.id, client.id)
+        (photo_id,) = linked.attachment_ids
+        assert await service.read_attachment(photo_id, made.id) == ("image/png", PNG)
+        tasks = [t for t in await client_touchpoints(client.id) if t.programme == "service_guarantee"]
+        async with unit_of_work(tenant_a.ctx):
+            stored = await scoped.get(Complaint, made.id)
+            photo = await scoped.get(ComplaintAttachment, photo_id)
+    assert (linked.client_id, linked.description) == (client.id, "Uneven colour")
+    assert stored is not None and stored.description.startswith("sk1:")
+    assert photo is not None and photo.client_id == client.id and photo.data.startswith("sk1:")
+    assert [t.title[:31] for t in tasks] == ["Free correction of Hair colour "]

@@ -68,7 +68,10 @@ async def test_the_worker_escalates_once_and_the_manager_gets_one_email(
         monkeypatch.setenv(key, value)
     with tenant_scope(tenant_a.ctx):
         await add_staff(
-            email=f"mia@{tenant_a.slug}.example", name="Mia Manager", role="branch_manager", branch_names=["Main street"]
+            email=f"mia@{tenant_a.slug}.example",
+            name="Mia Manager",
+            role="branch_manager",
+            branch_names=["Main street"],
         )
         made = await service.record_complaint(
             branch_id=tenant_a.branch_id, channel="website", about="service", description="Slow"

@@ -150,7 +150,9 @@ async def test_photos_come_with_the_complaint_and_bad_files_store_nothing(backen
             refusals.append((refused.status_code, 'id="file-error"' in refused.text))
             if "\x00" in data["description"]:
                 assert 'id="description-error"' in refused.text
-        stray = await client.post(url, data={**GOOD, **hidden}, files=[("other", ("p.png", PNG, "image/png"))])
+        stray = await client.post(
+            url, data={**GOOD, **hidden}, files=[("other", ("p.png", PNG, "image/png"))]
+        )
         assert stray.status_code == 422 and "file" in stray.json()["errors"]
     assert await _stored(tenant_a) == []
     async with AsyncTestClient(create_app(backend.settings)) as client:

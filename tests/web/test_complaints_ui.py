@@ -96,3 +96,51 @@ async def test_a_missed_deadline_shows_on_the_branch_managers_dashboard(backend,
             assert (f'id="escalated-{made.id}"' in page.text) is shown, email
             board = await client.get("/app/complaints")
             assert "Escalated to the branch manager" in board.text
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+async def test_staff_add_a_photo_and_view_it_audited(backend, tenant_a, frozen_clock):
+    from salonkeep.core.audit.tables import AuditEvent
+    from salonkeep.tenants import scoped
+    from salonkeep.tenants.db import unit_of_work
+
+    email = await add_person(tenant_a, "reception")
+    aino = await add_client(tenant_a)
+    with tenant_scope(tenant_a.ctx):
+        made = await service.record_complaint(
+            branch_id=tenant_a.branch_id, channel="in_store", about="product", description="Cracked jar",
+            client_id=aino.id,
+        )  # fmt: skip
+    url = f"/app/complaints/{made.id}"
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        assert (await sign_in(client, tenant_a.slug, email)).status_code == 200
+        page = await client.get(url)
+        assert 'id="photo-form"' in page.text and 'enctype="multipart/form-data"' in page.text
+        token = csrf_of(page.text)
+        bad = await client.post(
+            f"{url}/photos",
+            data={"_csrf_token": token},
+            files=[("file", ("a.gif", b"GIF89a....", "image/gif"))],
+        )
+        assert bad.status_code == 422 and 'id="file-error"' in bad.text
+        missing = await client.post(f"{url}/photos", data={"_csrf_token": token, "file": ""})
+        assert missing.status_code == 422 and "file: " in missing.text
+        added = await client.post(
+            f"{url}/photos", data={"_csrf_token": token}, files=[("file", ("jar.png", PNG, "image/png"))]
+        )
+        assert added.status_code == 200 and 'id="photo-' in added.text
+        link = added.text.split(f'href="{url}/photos/', 1)[1].split('"', 1)[0]
+        shown = await client.get(f"{url}/photos/{link}")
+        assert (shown.status_code, shown.headers["content-type"], shown.content) == (200, "image/png", PNG)
+        assert shown.headers["cache-control"] == "no-store"
+        elsewhere = await client.get(f"/app/complaints/{UUID(int=1)}/photos/{link}")
+        assert elsewhere.status_code == 404
+    async with unit_of_work(tenant_a.ctx):
+        views = await scoped.select(AuditEvent, AuditEvent.actor_label).where(
+            (AuditEvent.subject == "complaint_attachment")
+            & (AuditEvent.action == "view")
+            & (AuditEvent.subject_id == UUID(link))
+        )
+    assert len(views) == 1 and email in views[0]["actor_label"]  # one view, by whom
