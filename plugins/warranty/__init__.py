@@ -183,7 +183,8 @@ async def _complaint_claim(event: ComplaintCovered, plan: Plan) -> list[Planned]
         and (w.return_until if is_return else w.warranty_until) >= event.received_on
     ]
     named = [w for w in covered if w.product.lower() == event.reason.strip().lower()]
-    chosen = (named or covered or [None])[0]
+    candidates = named or covered
+    chosen = candidates[0] if candidates else None
     key = f"complaint:{event.complaint_id}:{event.programme}"
     if chosen is None:
         period = "return window" if is_return else "warranty"
