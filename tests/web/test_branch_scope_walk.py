@@ -68,6 +68,7 @@ class Scene:
     other_breach: uuid.UUID  #: a breach whose window covers her record
     other_partner: uuid.UUID  #: a partner on the register (with a stored security report)
     other_complaint: uuid.UUID  #: her complaint at branch B (its description a marker)
+    other_photo: uuid.UUID  #: a photo of that complaint (its bytes carry a marker)
     other_appointment: uuid.UUID  #: her appointment at branch B
     service: uuid.UUID  #: the catalogue service booked for her (catalogue data, no client's)
 
@@ -86,6 +87,7 @@ def _parameters(scene: Scene) -> dict[str, str]:
         "breach_id": str(scene.other_breach),
         "partner_id": str(scene.other_partner),
         "complaint_id": str(scene.other_complaint),
+        "photo_id": str(scene.other_photo),
         # The public complaint page of branch B (public by design: it shows the branch's name).
         "branch_id": str(scene.branch_b),
         "appointment_id": str(scene.other_appointment),
@@ -264,6 +266,7 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
             description="NOTEMARK complaint",
             client_id=theirs.id,
         )
+        photo = await complaints.add_attachment(complaint.id, b"\x89PNG\r\n\x1a\nNOTEMARK photo")
     return Scene(
         slug=world.slug,
         branch_b=other.id,
@@ -277,6 +280,7 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
         other_breach=leak.id,
         other_partner=partner.id,
         other_complaint=complaint.id,
+        other_photo=photo,
         other_appointment=appointment.id,
         service=facial.id,
     )
