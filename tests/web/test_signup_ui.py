@@ -85,6 +85,14 @@ async def test_closed_without_an_invitation_open_with_one(backend, frozen_clock)
     assert (await find_tenant(slug)).status == "unverified"
 
 
+async def test_the_sign_in_page_points_to_sign_up_only_while_it_is_open(backend):
+    for is_open in (False, True):
+        settings = dataclasses.replace(backend.settings, public_signup=is_open)
+        async with AsyncTestClient(create_app(settings)) as client:
+            page = await client.get("/login")
+        assert ('href="/signup"' in page.text) is is_open
+
+
 async def test_public_sign_up_field_errors_robots_and_the_verification_link(backend, frozen_clock):
     settings = dataclasses.replace(backend.settings, public_signup=True)
     slug = f"s-{uuid.uuid4().hex[:10]}"

@@ -74,6 +74,7 @@ async def _login_page(
             "error": error,
             "ended": request.query_params.get("ended") == "1",
             "languages": i18n.LANGUAGE_NAMES,
+            "signup_open": request.app.state.settings.public_signup,
         },
         status_code=status,
     )
