@@ -170,6 +170,11 @@ def format_time(
     return babel_dates.format_time(value, width, locale=_locale(locale))
 
 
+def weekday_name(weekday: int, locale: str | None = None) -> str:
+    """The name of a weekday (0 = Monday) for ``locale`` ("Monday", "maanantai"…)."""
+    return str(babel_dates.get_day_names("wide", locale=_locale(locale))[weekday])
+
+
 def install_filters(env: Environment, fallback_locale: Callable[[], str] | None = None) -> None:
     """Register the date filters on a jinja environment (once, where it is built):
 
@@ -219,8 +224,13 @@ def install_filters(env: Environment, fallback_locale: Callable[[], str] | None 
     def zone_name_global(context: Context, zone: str | None = None) -> str:
         return zone_name(zone_of(context, zone))
 
+    @pass_context
+    def weekday_name_global(context: Context, weekday: int) -> str:
+        return weekday_name(weekday, locale_of(context))
+
     env.filters.update({"datetime": datetime_filter, "date": date_filter, "time": time_filter})
     env.globals["zone_name"] = zone_name_global
+    env.globals["weekday_name"] = weekday_name_global
 
 
 __all__ = [
@@ -233,6 +243,7 @@ __all__ = [
     "install_filters",
     "local_date",
     "local_moment",
+    "weekday_name",
     "zone_name",
     "zone_offset",
 ]

@@ -54,6 +54,7 @@ INT_LIMITS: dict[str, Limits] = {
     "complaint_first_contact_hours": Limits(read=(1, 720), write=(1, 720)),
     "complaint_reminder_hours": Limits(read=(0, 720), write=(0, 720)),
     "complaint_owner_hours": Limits(read=(1, 8760), write=(1, 8760)),
+    "late_cancel_notice_hours": Limits(read=(0, 720), write=(0, 720)),
 }
 #: Bounds of the decimal settings (read and written alike).
 FLOAT_LIMITS: dict[str, tuple[float, float]] = {
@@ -110,6 +111,12 @@ class TenantSettings:
     complaint_reminder_hours: int = 4
     #: Hours a complaint may stay open before the owner hears of it.
     complaint_owner_hours: int = 72
+    #: A cancellation by the client fewer than this many hours before the appointment is late
+    #: (recorded and shown; 0: never late).
+    late_cancel_notice_hours: int = 24
+    #: What the salon offers the client when it cancels (e.g. "15 % off the next visit"),
+    #: recorded on the appointment and shown to staff; empty: nothing.
+    salon_cancel_gesture: str = ""
 
     @property
     def working_from(self) -> time:
@@ -180,6 +187,12 @@ def _as_version(value: object) -> str | None:
     return value.strip()
 
 
+def _as_gesture(value: object) -> str | None:
+    if not isinstance(value, str) or len(value.strip()) > 300:
+        return None
+    return value.strip()
+
+
 def _as_working_hours(value: object) -> str | None:
     if not isinstance(value, str) or value.count("-") != 1:
         return None
@@ -199,6 +212,7 @@ CHECKERS: dict[str, tuple[Callable[[object], object | None], str]] = {
     "reconsent_mode": (_as_reconsent_mode, f"choose {' or '.join(RECONSENT_MODES)}"),
     "working_hours": (_as_working_hours, "use HH:MM-HH:MM, the start before the end"),
     "confidentiality_version": (_as_version, "give a version of 1 to 32 characters"),
+    "salon_cancel_gesture": (_as_gesture, "use at most 300 characters"),
 }
 
 

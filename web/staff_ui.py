@@ -11,6 +11,7 @@ from salonkeep.web.admin.staff_import import routes as staff_import_routes
 from salonkeep.web.aftercare.routes import routes as aftercare_routes
 from salonkeep.web.auth.guard import StaffGuard
 from salonkeep.web.auth.routes import public_routes, staff_routes
+from salonkeep.web.calendar.hours import routes as hours_routes
 from salonkeep.web.calendar.routes import routes as calendar_routes
 from salonkeep.web.checklist import routes as checklist_routes
 from salonkeep.web.client_import import routes as import_routes
@@ -41,6 +42,7 @@ def staff_router() -> Router:
             *staff_import_routes,
             *catalogue_routes,
             *calendar_routes,
+            *hours_routes,
             *aftercare_routes,
             *delivery_routes,
             *complaint_routes,

@@ -16,6 +16,7 @@ from uuid import UUID, uuid4
 from salonkeep.core import consent
 from salonkeep.core.access import Action, current_branch_scope, require, visible_client_fields
 from salonkeep.core.aftercare import notes
+from salonkeep.core.aftercare.booking_links import booking_links
 from salonkeep.core.aftercare.programmes import tenant_programmes
 from salonkeep.core.aftercare.tables import CallLogEntry, CallPreference, Touchpoint
 from salonkeep.core.clients.service import get_client
@@ -72,6 +73,10 @@ class CallItem:
     #: The person the call is for (who served the client), and their name.
     assigned_staff_id: UUID | None = None
     assigned_staff_name: str = ""
+    #: A task's booking screen, client and service filled in (:mod:`.booking_links`).
+    booking_link: str = ""
+    #: The task is an abnormal reaction's: it books a re-examination.
+    reexamination: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,6 +204,7 @@ async def due_calls(branch_id: UUID, now: datetime | None = None) -> list[CallIt
         details = {
             r.id: await notes.reveal(ctx, r.client_id, "touchpoint", "detail", r.id, r.detail) for r in rows
         }
+        links = await booking_links([r for r in rows if r.kind == "task"])
     show_phone = "phone" in visible_client_fields(ctx)
     items = []
     for row in rows:
@@ -224,6 +230,8 @@ async def due_calls(branch_id: UUID, now: datetime | None = None) -> list[CallIt
                 detail=details[row.id],
                 assigned_staff_id=row.assigned_staff_id,
                 assigned_staff_name=staff_names.get(row.assigned_staff_id, ""),
+                booking_link=links.get(row.id, ""),
+                reexamination="purpose=reexamination" in links.get(row.id, ""),
             )
         )
     items.sort(key=lambda i: (i.urgency != "urgent", not i.overdue, i.due_at))

@@ -33,6 +33,7 @@ from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Branch, StaffBranch, StaffMember
+from salonkeep.tenants.tenant_settings import load_tenant_settings
 
 #: Statuses that hold the staff member's time.
 ACTIVE = ("booked", "moved")
@@ -305,7 +306,9 @@ async def move(appointment_id: UUID, *, starts_at: datetime, staff_id: UUID | No
 
 async def cancel(appointment_id: UUID, *, reason: str, cancelled_by: str = "client") -> Appointment:
     """Cancel an appointment with a ``reason``, ``cancelled_by`` the ``client`` or the
-    ``salon``; its time is free again."""
+    ``salon``; its time is free again. The tenant's cancellation rules are recorded on it: a
+    client's cancellation within ``late_cancel_notice_hours`` of the start is late, and a
+    salon's carries the gesture the tenant offers then (``salon_cancel_gesture``)."""
     ctx = current()
     require(ctx, Action.SALE_RECORD)
     errors: dict[str, str] = {}
@@ -318,17 +321,23 @@ async def cancel(appointment_id: UUID, *, reason: str, cancelled_by: str = "clie
         errors["cancelled_by"] = "choose client or salon"
     if errors:
         raise ValidationFailed(errors)
+    settings = await load_tenant_settings(ctx.tenant_id)
     async with unit_of_work(ctx):
         row = await _visible_appointment(ctx, appointment_id)
         if row.status not in ACTIVE:
             raise ValidationFailed({"status": "only a booked appointment can be cancelled"})
+        now = clock.now()
+        notice = timedelta(hours=settings.late_cancel_notice_hours)
+        late = cancelled_by == "client" and notice > timedelta(0) and now > row.starts_at - notice
         await scoped.update(
             Appointment,
             {
                 Appointment.status: "cancelled",
                 Appointment.cancel_reason: text,
                 Appointment.cancelled_by: cancelled_by,
-                Appointment.updated_at: clock.now(),
+                Appointment.late_cancel: late,
+                Appointment.gesture: settings.salon_cancel_gesture if cancelled_by == "salon" else "",
+                Appointment.updated_at: now,
             },
         ).where(Appointment.id == row.id)
         row = await _reread(row.id)
@@ -337,7 +346,7 @@ async def cancel(appointment_id: UUID, *, reason: str, cancelled_by: str = "clie
             client_id=row.client_id,
             subject="appointment",
             subject_id=row.id,
-            fields=["status", "cancel_reason"],
+            fields=["status", "cancel_reason", "late_cancel", "gesture"],
             ctx=ctx,
         )
         await events.publish(_event(events.AppointmentCancelled, row, cancelled_by=cancelled_by, reason=text))
@@ -501,8 +510,7 @@ async def set_working_hours(
         raise ValidationFailed(errors)
     async with unit_of_work(ctx):
         await _branch_in_scope(ctx, branch_id)
-        if await scoped.get(StaffMember, staff_id) is None:
-            raise NotFound("no such staff member")
+        await _works_in(staff_id, branch_id)
         await scoped.delete(WorkingHours).where(
             (WorkingHours.staff_id == staff_id)
             & (WorkingHours.branch_id == branch_id)
@@ -525,6 +533,58 @@ async def set_working_hours(
         )
 
 
+async def _works_in(staff_id: UUID, branch_id: UUID) -> None:
+    works_here = await scoped.exists(
+        StaffBranch, (StaffBranch.staff_id == staff_id) & (StaffBranch.branch_id == branch_id)
+    )
+    if await scoped.get(StaffMember, staff_id) is None or not works_here:
+        raise ValidationFailed({"staff": "does not work in this branch"})
+
+
+async def clear_working_hours(staff_id: UUID, branch_id: UUID, weekday: int) -> None:
+    """Make ``weekday`` a day off for the staff member in the branch (owners and branch
+    managers). With no hours left at all, the staff member may be booked at any time."""
+    ctx = current()
+    require(ctx, Action.STAFF_MANAGE)
+    if not 0 <= weekday <= 6:
+        raise ValidationFailed({"weekday": "must be from 0 (Monday) to 6 (Sunday)"})
+    async with unit_of_work(ctx):
+        await _branch_in_scope(ctx, branch_id)
+        await _works_in(staff_id, branch_id)
+        await scoped.delete(WorkingHours).where(
+            (WorkingHours.staff_id == staff_id)
+            & (WorkingHours.branch_id == branch_id)
+            & (WorkingHours.weekday == weekday)
+        )
+        await audit.record(
+            "staff.hours", subject="staff", subject_id=staff_id, fields=["working_hours"], ctx=ctx
+        )
+
+
+@dataclass(frozen=True)
+class BranchHours:
+    """The staff of a branch and each one's working hours there (``None``: none set)."""
+
+    branch: Branch
+    staff: list[StaffMember]
+    shifts: dict[UUID, list[rules.Shift] | None]
+
+
+async def branch_hours(branch_id: UUID) -> BranchHours:
+    """The working hours of every active staff member of ``branch_id`` (owners and branch
+    managers, in their branch scope)."""
+    ctx = current()
+    require(ctx, Action.STAFF_MANAGE)
+    async with unit_of_work(ctx):
+        branch = await _branch_in_scope(ctx, branch_id)
+        links = await scoped.rows(StaffBranch, "staff_id", "branch_id = {}", branch.id)
+        members = {r["staff_id"] for r in links}
+        active = await scoped.fetch(StaffMember, "active = {}", True, order_by="name")
+        staff = [s for s in active if s.id in members]
+        shifts = {s.id: await shifts_of(s.id, branch.id) for s in staff}
+    return BranchHours(branch, staff, shifts)
+
+
 async def zone_of(branch_id: UUID) -> str:
     """The time zone of a branch (else the tenant's)."""
     async with unit_of_work(current()):
@@ -539,6 +599,16 @@ async def staff_by_email(email: str) -> StaffMember:
     if not rows:
         raise ValidationFailed({"staff": "no staff member has this e-mail"})
     return rows[0]
+
+
+async def only_branch_of(staff_id: UUID) -> UUID:
+    """The one branch a staff member works in (for the CLI; ``branch`` names the choice
+    when there are several or none)."""
+    async with unit_of_work(current()):
+        rows = await scoped.rows(StaffBranch, "branch_id", "staff_id = {}", staff_id)
+    if len(rows) != 1:
+        raise ValidationFailed({"branch": "the staff member works in several branches or none: name one"})
+    return UUID(str(rows[0]["branch_id"]))
 
 
 async def branch_by_name(name: str) -> Branch:

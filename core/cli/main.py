@@ -16,6 +16,7 @@ from salonkeep.core.cli.breach import breach_app
 from salonkeep.core.cli.complaints import complaint_app, complaints_command
 from salonkeep.core.cli.consent import consent_app, policy_app
 from salonkeep.core.cli.health import healthcheck
+from salonkeep.core.cli.hours import staff_hours
 from salonkeep.core.cli.imports import import_app
 from salonkeep.core.cli.keys import keys_app
 from salonkeep.core.cli.outbox import outbox
@@ -64,6 +65,7 @@ app.add_typer(import_app, name="import")
 app.command("restore")(restore)
 app.add_typer(appointment_app, name="appointment")
 app.command("appointments")(appointments_command)
+staff_app.command("hours")(staff_hours)
 app.add_typer(catalogue_app, name="catalogue")
 app.add_typer(signup_app, name="signup")
 staff_app.command("import")(staff_import_command)

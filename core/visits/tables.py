@@ -81,4 +81,8 @@ class Appointment(Table, tablename="appointment"):
     #: ``client`` or ``salon`` when cancelled.
     cancelled_by = Varchar(length=16, default="")
     cancel_reason = Varchar(length=500, default="")
+    #: Cancelled later than the tenant's notice (``late_cancel_notice_hours``).
+    late_cancel = Boolean(default=False)
+    #: What the salon offered when it cancelled (``salon_cancel_gesture``, copied then).
+    gesture = Varchar(length=300, default="")
     updated_at = Timestamptz(null=True, default=None)

@@ -18,8 +18,6 @@ from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import NotFound
 from salonkeep.web.api.errors import BODY_ERROR_RESPONSES, ERROR_RESPONSES
 from salonkeep.web.api.schemas import (
-    AppointmentIn,
-    AppointmentOut,
     ClientCreate,
     ClientOut,
     ClientPatch,
@@ -31,7 +29,6 @@ from salonkeep.web.api.schemas import (
     SaleOut,
     ServiceIn,
     VisitOut,
-    appointment_out,
     client_out,
     history_out,
     sale_out,
@@ -152,14 +149,6 @@ class ClientController(Controller):
             sold_at=data.sold_at,
         )
         return sale_out(sale)
-
-    @post("/{client_id:str}/appointments", summary="Book an appointment", responses=BODY_ERROR_RESPONSES)
-    async def book(self, client_id: str, data: AppointmentIn) -> AppointmentOut:
-        """Book an appointment for the client."""
-        appointment = await visits.book_appointment(
-            _client_id(client_id), service=data.service, starts_at=data.starts_at
-        )
-        return appointment_out(appointment)
 
     @post(
         "/{client_id:str}/referral", summary="Record who referred the client", responses=BODY_ERROR_RESPONSES

@@ -134,13 +134,6 @@ class SaleIn(msgspec.Struct, forbid_unknown_fields=True):
     sold_at: Moment | None = None
 
 
-class AppointmentIn(msgspec.Struct, forbid_unknown_fields=True):
-    """An appointment booked for the client."""
-
-    service: Line
-    starts_at: Moment
-
-
 class VisitOut(msgspec.Struct, omit_defaults=True):
     """A service performed (its notes only for roles that see health information).
     ``performed_at`` is ISO 8601 in UTC (``Z``)."""

@@ -1,7 +1,9 @@
 """The branch calendar (``/app/calendar``): a day or a week by staff member in the branch's
 zone, free slots to book from, and per appointment: move, cancel with a reason, attended,
-no-show. The booking screen opens with the client (and their last catalogue service) filled
-in when a task links to it (``?client=``)."""
+no-show. The booking screen opens with the client and the service filled in when a task links
+to it (``?client=&service=``; without a service, the client's last catalogue service), and
+says so when it books a re-examination (``?purpose=reexamination``). Cancelled appointments
+stay on the day with their reason, a late cancellation and the salon's gesture."""
 
 from __future__ import annotations
 
@@ -63,6 +65,7 @@ def _free_slots(cal: appointments.Calendar, day: date) -> dict[UUID, list[Slot]]
                 e.appointment.blocked_until or e.appointment.starts_at,
             )
             for e in cal.of(member.id, day)
+            if e.appointment.status != "cancelled"
         ]
         found: list[Slot] = []
         for start, end in windows:
@@ -98,6 +101,8 @@ async def _page(
     day: str | None,
     view: str,
     client: str | None = None,
+    service: str | None = None,
+    purpose: str | None = None,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
@@ -120,7 +125,7 @@ async def _page(
     days = 7 if view == "week" else 1
     if view == "week":
         first -= timedelta(days=first.weekday())
-    cal = await appointments.calendar(chosen.id, first, days)
+    cal = await appointments.calendar(chosen.id, first, days, include_cancelled=True)
     day_list = [first + timedelta(days=n) for n in range(days)]
     form = dict(values or {})
     picked_client = None
@@ -132,10 +137,15 @@ async def _page(
         if picked_client is not None:
             form["client_id"] = str(picked_client.id)
             form["client_name"] = f"{picked_client.first_name} {picked_client.last_name}".strip()
-            history = await visits.client_history(picked_client.id)
-            last = next((v for v in history.visits if v.service_id), None)
-            if last is not None and "service_id" not in form:
-                form["service_id"] = str(last.service_id)
+            if service and "service_id" not in form:
+                form["service_id"] = service
+            else:
+                history = await visits.client_history(picked_client.id)
+                last = next((v for v in history.visits if v.service_id), None)
+                if last is not None and "service_id" not in form:
+                    form["service_id"] = str(last.service_id)
+    if purpose == "reexamination" and "purpose" not in form:
+        form["purpose"] = purpose
     return render(
         request,
         "calendar.html",
@@ -167,12 +177,24 @@ async def calendar_page(
     day: str | None = None,
     view: str = "day",
     client: str | None = None,
+    service: str | None = None,
+    purpose: str | None = None,
     staff: str | None = None,
     at: str | None = None,
 ) -> Template:
-    """The day (or week) of a branch of the person's scope, by staff member."""
+    """The day (or week) of a branch of the person's scope, by staff member; ``client`` and
+    ``service`` fill in the booking form (a task's link), ``purpose=reexamination`` titles it."""
     values = {k: v for k, v in (("staff_id", staff), ("starts_at", at)) if v}
-    return await _page(request, branch=branch, day=day, view=view, client=client, values=values)
+    return await _page(
+        request,
+        branch=branch,
+        day=day,
+        view=view,
+        client=client,
+        service=service,
+        purpose=purpose,
+        values=values,
+    )
 
 
 @post("/calendar/book", include_in_schema=False)
