@@ -47,18 +47,16 @@ class Slot:
 
 
 def _free_slots(cal: appointments.Calendar, day: date) -> dict[UUID, list[Slot]]:
-    """Start times every 30 minutes inside each staff member's hours (or 09-18) that no
-    booking (buffers included) covers; the service's own rules are checked when booking."""
+    """Start times every 30 minutes inside each staff member's hours (or 09-18), outside
+    their break, that no booking (buffers included) covers; the service's own rules are checked when booking."""
     tz = ZoneInfo(cal.zone)
     now = clock.now()
     slots: dict[UUID, list[Slot]] = {}
     for member in cal.staff:
         shifts: list[Shift] | None = cal.shifts.get(member.id)
-        windows = (
-            [(s.starts, s.ends) for s in shifts if s.weekday == day.weekday()]
-            if shifts is not None
-            else [DEFAULT_DAY]
-        )
+        todays = [s for s in shifts if s.weekday == day.weekday()] if shifts is not None else []
+        windows = [(s.starts, s.ends) for s in todays] if shifts is not None else [DEFAULT_DAY]
+        breaks = [(s.break_starts, s.break_ends) for s in todays if s.break_starts and s.break_ends]
         taken = [
             (
                 e.appointment.blocked_from or e.appointment.starts_at,
@@ -71,7 +69,8 @@ def _free_slots(cal: appointments.Calendar, day: date) -> dict[UUID, list[Slot]]
         for start, end in windows:
             moment = datetime.combine(day, start, tzinfo=tz)
             while moment.time() < end and moment.date() == day:
-                if moment > now and not any(a <= moment < b for a, b in taken):
+                resting = any(a <= moment.time() < b for a, b in breaks)
+                if moment > now and not resting and not any(a <= moment < b for a, b in taken):
                     found.append(Slot(member.id, moment))
                 moment = (moment + timedelta(minutes=SLOT_MINUTES)).astimezone(tz)
         slots[member.id] = found
