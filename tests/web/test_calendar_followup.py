@@ -1,0 +1,119 @@
+"""From a follow-up to a booking: the task a "wants an appointment" call leaves opens the
+booking screen with the client and the visit's service filled in, an abnormal reaction's task
+books a re-examination; and the week calendar across the EU summer-time changes in Helsinki."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+from litestar.testing import AsyncTestClient
+
+from salonkeep.core import consent
+from salonkeep.core.aftercare import calls
+from salonkeep.core.appointments import service as appointments
+from salonkeep.core.visits.service import record_service
+from salonkeep.tenants.context import tenant_scope
+from salonkeep.web.app import create_app
+
+from ..appointments.helpers import prepare
+from .staff_helpers import add_person, sign_in
+
+
+def _booking_links(page: str) -> list[dict[str, list[str]]]:
+    return [
+        parse_qs(urlsplit(unescape(href)).query)
+        for href in re.findall(r'class="button booking-link" href="([^"]+)"', page)
+    ]
+
+
+async def test_a_wanted_appointment_and_an_abnormal_reaction_open_the_booking_screen_prefilled(
+    backend, tenant_a, frozen_clock
+):
+    b = await prepare(tenant_a)
+    with tenant_scope(tenant_a.ctx):
+        # Another service later, so "the client's last service" would be the wrong guess.
+        await consent.grant(
+            b.client_id, "health_data", channel="in_store_tablet", wording_shown="Health data"
+        )
+        await record_service(b.client_id, service_id=b.facial_id)
+        frozen_clock.advance(timedelta(days=3, hours=2))  # the first-visit call is due
+        (call,) = [c for c in await calls.due_calls(tenant_a.branch_id) if c.programme == "first_visit_call"]
+        await calls.record_outcome(call.touchpoint_id, "wants_appointment", "Thursday afternoon")
+    reception = await add_person(tenant_a, "reception")
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, reception)
+        dashboard = await client.get("/app")
+        (link,) = _booking_links(dashboard.text)
+        assert link == {"client": [str(b.client_id)], "service": [str(b.facial_id)]}
+        screen = await client.get("/app/calendar", params={k: v[0] for k, v in link.items()})
+        assert screen.status_code == 200
+        assert 'id="book-client-name">Iris<' in screen.text
+        assert f'<option value="{b.facial_id}" selected>' in screen.text
+        # The free slots carry client and service on to the form.
+        assert f"service={b.facial_id}" in unescape(screen.text)
+
+
+async def test_an_abnormal_reaction_books_a_re_examination(backend, tenant_a, frozen_clock):
+    b = await prepare(tenant_a)
+    with tenant_scope(tenant_a.ctx):
+        await record_service(b.client_id, service_id=b.facial_id)
+        frozen_clock.advance(timedelta(days=3, hours=2))
+        (call,) = [c for c in await calls.due_calls(tenant_a.branch_id) if c.programme == "first_visit_call"]
+        await calls.record_outcome(call.touchpoint_id, "abnormal_reaction", "Swollen")
+    manager = await add_person(tenant_a, "branch_manager")
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, manager)
+        dashboard = await client.get("/app")
+        assert "Book a re-examination" in dashboard.text
+        (link,) = _booking_links(dashboard.text)
+        assert link == {
+            "client": [str(b.client_id)],
+            "service": [str(b.facial_id)],
+            "purpose": ["reexamination"],
+        }
+        screen = await client.get("/app/calendar", params={k: v[0] for k, v in link.items()})
+        assert screen.status_code == 200
+        assert "Book a re-examination" in screen.text
+        assert f'<option value="{b.facial_id}" selected>' in screen.text
+
+
+async def test_the_week_calendar_across_both_summer_time_changes_in_helsinki(backend, tenant_a, frozen_clock):
+    """29 March 2026 (UTC+2 to +3) and 25 October 2026 (back to +2): 10:00 local stays 10:00
+    on the week's page, each appointment on its own local day, and the slots of the short and
+    the long day are local wall times."""
+    b = await prepare(tenant_a)
+    with tenant_scope(tenant_a.ctx):
+        booked = [
+            await appointments.book(
+                b.client_id, staff_id=b.staff_id, service_id=b.facial_id, starts_at=moment
+            )
+            for moment in (
+                datetime(2026, 3, 28, 8, 0, tzinfo=UTC),  # Sat 10:00 winter time
+                datetime(2026, 3, 29, 7, 0, tzinfo=UTC),  # Sun 10:00 summer time
+                datetime(2026, 10, 24, 7, 0, tzinfo=UTC),  # Sat 10:00 summer time
+                datetime(2026, 10, 25, 8, 0, tzinfo=UTC),  # Sun 10:00 winter time
+            )
+        ]
+    reception = await add_person(tenant_a, "reception")
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, reception)
+        for day, (saturday, sunday) in (("2026-03-23", booked[:2]), ("2026-10-19", booked[2:])):
+            week = await client.get("/app/calendar", params={"day": day, "view": "week"})
+            assert week.status_code == 200
+            text = unescape(week.text).replace("\u202f", " ")
+            # The days in order, each with its own appointment, both at 10:00 local.
+            sections = text.split("<h2>")[1:8]
+            assert len(sections) == 7
+            assert f"appointment-{saturday.id}" in sections[5] and f"appointment-{sunday.id}" in sections[6]
+            for row in (saturday, sunday):
+                item = text.split(f'id="appointment-{row.id}"', 1)[1].split("</strong>", 1)[0]
+                assert re.search(r"10[:.]00", item) and re.search(r"11[:.]00", item), item
+            # Sunday's free slots are local wall times from 09:00 (not shifted by an hour); the
+            # booking blocks 09:50-11:15 (its buffers).
+            pia = sections[6].split(f'data-staff="{b.staff_id}"', 1)[1]
+            sunday_date = day[:8] + str(int(day[8:]) + 6)
+            offered = re.findall(rf"at={sunday_date}T(\d\d:\d\d)", pia)
+            assert offered[:3] == ["09:00", "09:30", "11:30"], offered
