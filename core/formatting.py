@@ -21,6 +21,7 @@ the person's language, the CLI with the tenant's zone and default locale.
 from __future__ import annotations
 
 import contextvars
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -164,10 +165,19 @@ def format_time(
     if value is None:
         return ""
     if isinstance(value, datetime):
-        local = local_moment(value, zone)
-        text = babel_dates.format_time(local, width, tzinfo=local.tzinfo, locale=_locale(locale))
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        text = _moment_time(value, zone or _display.get().zone, _locale(locale), width)
         return f"{text} ({zone_offset(value, zone)})" if show_zone else text
     return babel_dates.format_time(value, width, locale=_locale(locale))
+
+
+@functools.lru_cache(maxsize=4096)
+def _moment_time(value: datetime, zone: str, locale: str, width: Width) -> str:
+    # A calendar shows thousands of times on a handful of distinct moments (a 15- or 30-minute
+    # grid), and Babel's formatting is the slow part of the page: each is formatted once.
+    local = value.astimezone(ZoneInfo(zone))
+    return babel_dates.format_time(local, width, tzinfo=local.tzinfo, locale=locale)
 
 
 def weekday_name(weekday: int, locale: str | None = None) -> str:

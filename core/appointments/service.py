@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -408,14 +409,20 @@ class Calendar:
     entries: list[CalendarEntry]
     shifts: dict[UUID, list[rules.Shift] | None]
 
-    def of(self, staff_id: UUID, day: date) -> list[CalendarEntry]:
-        """The entries of one staff member on one (local) day."""
+    @cached_property
+    def _by_staff_and_day(self) -> dict[tuple[UUID | None, date], list[CalendarEntry]]:
+        # One pass over the entries (a week of a busy branch has thousands; piccolo's column
+        # attributes are slow to read, so each is read once here, not once per cell).
         tz = ZoneInfo(self.zone)
-        return [
-            e
-            for e in self.entries
-            if e.appointment.staff_id == staff_id and e.appointment.starts_at.astimezone(tz).date() == day
-        ]
+        index: dict[tuple[UUID | None, date], list[CalendarEntry]] = {}
+        for entry in self.entries:
+            row = entry.appointment
+            index.setdefault((row.staff_id, row.starts_at.astimezone(tz).date()), []).append(entry)
+        return index
+
+    def of(self, staff_id: UUID, day: date) -> list[CalendarEntry]:
+        """The entries of one staff member on one (local) day, by start time."""
+        return self._by_staff_and_day.get((staff_id, day), [])
 
 
 def day_bounds(day: date, zone: str, days: int = 1) -> tuple[datetime, datetime]:

@@ -48,7 +48,8 @@ class Slot:
 
 def _free_slots(cal: appointments.Calendar, day: date) -> dict[UUID, list[Slot]]:
     """Start times every 30 minutes inside each staff member's hours (or 09-18), outside
-    their break, that no booking (buffers included) covers; the service's own rules are checked when booking."""
+    their break, that no booking (buffers included) covers; the service's own rules are
+    checked when booking."""
     tz = ZoneInfo(cal.zone)
     now = clock.now()
     slots: dict[UUID, list[Slot]] = {}
@@ -102,6 +103,7 @@ async def _page(
     client: str | None = None,
     service: str | None = None,
     purpose: str | None = None,
+    change: str | None = None,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
@@ -145,6 +147,14 @@ async def _page(
                     form["service_id"] = str(last.service_id)
     if purpose == "reexamination" and "purpose" not in form:
         form["purpose"] = purpose
+    changing = next(
+        (
+            e
+            for e in cal.entries
+            if str(e.appointment.id) == (change or "") and e.appointment.status in appointments.ACTIVE
+        ),
+        None,
+    )
     return render(
         request,
         "calendar.html",
@@ -164,6 +174,11 @@ async def _page(
             "services": await catalogue.services(chosen.id),
             "form": form,
             "errors": errors or {},
+            # The appointment whose move/cancel/attendance forms are open (``?change=``).
+            "changing": changing,
+            "changing_day": changing.appointment.starts_at.astimezone(ZoneInfo(cal.zone)).date().isoformat()
+            if changing
+            else "",
         },
         status_code=status,
     )
@@ -178,11 +193,13 @@ async def calendar_page(
     client: str | None = None,
     service: str | None = None,
     purpose: str | None = None,
+    change: str | None = None,
     staff: str | None = None,
     at: str | None = None,
 ) -> Template:
     """The day (or week) of a branch of the person's scope, by staff member; ``client`` and
-    ``service`` fill in the booking form (a task's link), ``purpose=reexamination`` titles it."""
+    ``service`` fill in the booking form (a task's link), ``purpose=reexamination`` titles it;
+    ``change`` opens one appointment's move, cancel and attendance forms."""
     values = {k: v for k, v in (("staff_id", staff), ("starts_at", at)) if v}
     return await _page(
         request,
@@ -192,6 +209,7 @@ async def calendar_page(
         client=client,
         service=service,
         purpose=purpose,
+        change=change,
         values=values,
     )
 
