@@ -88,9 +88,9 @@ async def test_book_from_a_call_move_it_and_the_moved_reminder_is_mailed(
     await expect(booked).to_have_count(1)
 
     # Moved by a day, to the same hour.
-    await booked.locator("summary").click()
-    await booked.locator("input[name=starts_at]").fill(f"{moved_to.isoformat()}T10:00")
-    await booked.locator("button:has-text('Move')").click()
+    await booked.locator("a.change-link").click()
+    await page.fill("#move-at", f"{moved_to.isoformat()}T10:00")
+    await page.click("#move-form button[type=submit]")
     await page.goto(f"{server.base}/app/calendar?day={moved_to.isoformat()}")
     await expect(page.locator("li.appointment").filter(has_text="Kaisa Booked")).to_contain_text("Moved")
 
