@@ -70,9 +70,13 @@ def _ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(url: str, headers: list[str], seconds: int, connections: int) -> dict[str, float]:
-    """Run wrk and pull out requests/s, p50 and p99 (ms) and the count of non-2xx answers."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+def wrk(url: str, headers: list[str], seconds: int, connections: int, timeout: int = 2) -> dict[str, float]:
+    """Run wrk and pull out requests/s, p50 and p99 (ms) and the count of non-2xx answers;
+    ``timeout``: seconds before wrk gives a request up (wrk's default, 2, unless a slow page
+    is measured)."""
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if timeout != 2:
+        command.append(f"--timeout={timeout}s")
     for header in headers:
         command += ["-H", header]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout

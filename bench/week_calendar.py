@@ -196,7 +196,7 @@ def main() -> None:
     parser.add_argument("--appointments", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database (to profile)")
     args = parser.parse_args()
     if not (PG and REDIS):
@@ -259,9 +259,9 @@ def main() -> None:
             results = []
             loads = []
             for label, url, headers in targets:
-                wrk(url, headers, 3, args.connections)  # warm-up
+                wrk(url, headers, 3, args.connections, timeout=60)  # warm-up
                 loads.append(os.getloadavg()[0])
-                results.append((label, wrk(url, headers, args.seconds, args.connections)))
+                results.append((label, wrk(url, headers, args.seconds, args.connections, timeout=60)))
         finally:
             for server in servers:
                 server.terminate()
@@ -276,7 +276,8 @@ def main() -> None:
     bare = results[0][1]["rps"]
     print(
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; one uvicorn worker each; "
-        f"wrk -t2 -c{args.connections} -d{args.seconds}s; load average (1 min) before each page: "
+        f"wrk -t{min(2, args.connections)} -c{args.connections} -d{args.seconds}s --timeout 60s; "
+        "load average (1 min) before each page: "
         f"{', '.join(f'{x:.1f}' for x in loads)}"
     )
     print("| page | requests/s | p50 ms | p99 ms | vs bare page | non-2xx |")

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -98,21 +98,33 @@ def _clock(value: str) -> time | None:
     return time.fromisoformat(value) if value else None
 
 
+def _shift(row: dict[str, Any]) -> rules.Shift:
+    return rules.Shift(
+        weekday=int(row["weekday"]),
+        starts=time.fromisoformat(row["starts"]),
+        ends=time.fromisoformat(row["ends"]),
+        break_starts=_clock(row["break_starts"]),
+        break_ends=_clock(row["break_ends"]),
+    )
+
+
+_SHIFT_COLUMNS = ("staff_id", "weekday", "starts", "ends", "break_starts", "break_ends")
+
+
 async def shifts_of(staff_id: UUID, branch_id: UUID) -> list[rules.Shift] | None:
     """The staff member's working hours in the branch (``None``: none set, so any time)."""
-    rows = await scoped.fetch(WorkingHours, "staff_id = {} and branch_id = {}", staff_id, branch_id)
-    if not rows:
-        return None
-    return [
-        rules.Shift(
-            weekday=int(r.weekday),
-            starts=time.fromisoformat(r.starts),
-            ends=time.fromisoformat(r.ends),
-            break_starts=_clock(r.break_starts),
-            break_ends=_clock(r.break_ends),
-        )
-        for r in rows
-    ]
+    rows = await scoped.rows(
+        WorkingHours, ", ".join(_SHIFT_COLUMNS), "staff_id = {} and branch_id = {}", staff_id, branch_id
+    )
+    return [_shift(r) for r in rows] or None
+
+
+async def _branch_shifts(branch_id: UUID, staff: list[StaffMember]) -> dict[UUID, list[rules.Shift] | None]:
+    """Every staff member's working hours in the branch, in one query."""
+    found: dict[UUID, list[rules.Shift]] = {}
+    for row in await scoped.rows(WorkingHours, ", ".join(_SHIFT_COLUMNS), "branch_id = {}", branch_id):
+        found.setdefault(row["staff_id"], []).append(_shift(row))
+    return {member.id: found.get(member.id) for member in staff}
 
 
 async def _clash(staff_id: UUID, slot: rules.Slot, other_than: UUID | None) -> bool:
@@ -466,7 +478,7 @@ async def calendar(branch_id: UUID, day: date, days: int = 1, *, include_cancell
         ]
         staff = await scoped.fetch(StaffMember, "active = {}", True, order_by="name") if staff_ids else []
         staff = [s for s in staff if s.id in set(staff_ids)]
-        shifts = {s.id: await shifts_of(s.id, branch.id) for s in staff}
+        shifts = await _branch_shifts(branch.id, staff)
         for client_id in client_ids:
             await audit.record(
                 audit.AuditAction.VIEW,
@@ -588,7 +600,7 @@ async def branch_hours(branch_id: UUID) -> BranchHours:
         members = {r["staff_id"] for r in links}
         active = await scoped.fetch(StaffMember, "active = {}", True, order_by="name")
         staff = [s for s in active if s.id in members]
-        shifts = {s.id: await shifts_of(s.id, branch.id) for s in staff}
+        shifts = await _branch_shifts(branch.id, staff)
     return BranchHours(branch, staff, shifts)
 
 
