@@ -82,6 +82,8 @@ async def test_read_the_catalogue_book_move_cancel(api, tenant_a, frozen_clock):
         headers=auth,
     )
     assert (cancelled.json()["status"], cancelled.json()["cancelled_by"]) == ("cancelled", "salon")
+    # The salon cancelled: no late cancellation, and no gesture is set for this tenant.
+    assert (cancelled.json()["late_cancel"], cancelled.json()["gesture"]) == (False, "")
     bad = await api.post(
         f"/api/v1/appointments/{one['id']}/cancel", json={"reason": "x", "by": "me"}, headers=auth
     )

@@ -81,7 +81,9 @@ class CancelIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class BookingOut(msgspec.Struct):
     """An appointment. Times are ISO 8601 in UTC (``Z``); ``status`` is one of booked, moved,
-    cancelled, attended, no_show."""
+    cancelled, attended, no_show. A cancellation tells whether the client cancelled later than
+    the tenant's notice (``late_cancel``) and what the salon offered when it cancelled
+    (``gesture``)."""
 
     id: UUID
     client_id: UUID
@@ -94,6 +96,8 @@ class BookingOut(msgspec.Struct):
     status: str
     cancelled_by: str
     cancel_reason: str
+    late_cancel: bool = False
+    gesture: str = ""
 
 
 def booking_out(row: Appointment) -> BookingOut:
@@ -110,6 +114,8 @@ def booking_out(row: Appointment) -> BookingOut:
         status=row.status,
         cancelled_by=row.cancelled_by or "",
         cancel_reason=row.cancel_reason or "",
+        late_cancel=bool(row.late_cancel),
+        gesture=row.gesture or "",
     )
 
 
