@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
@@ -420,6 +421,8 @@ class Calendar:
     staff: list[StaffMember]
     entries: list[CalendarEntry]
     shifts: dict[UUID, list[rules.Shift] | None]
+    #: The days of the calendar that are public holidays (closed), with the holiday's name.
+    closed: dict[date, str] = dataclass_field(default_factory=dict)
 
     @cached_property
     def _by_staff_and_day(self) -> dict[tuple[UUID | None, date], list[CalendarEntry]]:
@@ -455,7 +458,7 @@ async def calendar(branch_id: UUID, day: date, days: int = 1, *, include_cancell
         raise ValidationFailed({"days": "must be from 1 to 7"})
     async with unit_of_work(ctx):
         branch = await _branch_in_scope(ctx, branch_id)
-        zone, _ = await _zone_and_country(branch.id)
+        zone, country = await _zone_and_country(branch.id)
         start, end = day_bounds(day, zone, days)
         statuses = "" if include_cancelled else " and status <> 'cancelled'"
         rows = await scoped.fetch(
@@ -489,7 +492,9 @@ async def calendar(branch_id: UUID, day: date, days: int = 1, *, include_cancell
                 ctx=ctx,
             )
     entries = [CalendarEntry(r, names.get(r.client_id, "")) for r in rows]
-    return Calendar(branch, zone, day, days, staff, entries, shifts)
+    every_day = (day + timedelta(days=n) for n in range(days))
+    closed = {d: name for d in every_day if (name := rules.closed_day(d, country))}
+    return Calendar(branch, zone, day, days, staff, entries, shifts, closed)
 
 
 async def set_working_hours(

@@ -117,3 +117,18 @@ async def test_the_week_calendar_across_both_summer_time_changes_in_helsinki(bac
             sunday_date = day[:8] + str(int(day[8:]) + 6)
             offered = re.findall(rf"at={sunday_date}T(\d\d:\d\d)", pia)
             assert offered[:3] == ["09:00", "09:30", "11:30"], offered
+
+
+async def test_a_public_holiday_is_shown_closed_with_no_slots(backend, tenant_a, frozen_clock):
+    """Good Friday, 3 April 2026, is a public holiday in Finland (the tenant's country)."""
+    b = await prepare(tenant_a)
+    reception = await add_person(tenant_a, "reception")
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, reception)
+        holiday = await client.get("/app/calendar", params={"day": "2026-04-03"})
+        open_day = await client.get("/app/calendar", params={"day": "2026-04-02"})
+    assert 'data-closed="2026-04-03"' in holiday.text and "Good Friday" in holiday.text
+    assert "at=2026-04-03T" not in holiday.text
+    assert (
+        "data-closed" not in open_day.text and f"staff={b.staff_id}&amp;at=2026-04-02T09:00" in open_day.text
+    )

@@ -48,10 +48,12 @@ class Slot:
 
 def _free_slots(cal: appointments.Calendar, day: date) -> dict[UUID, list[Slot]]:
     """Start times every 30 minutes inside each staff member's hours (or 09-18), outside
-    their break, that no booking (buffers included) covers; the service's own rules are
-    checked when booking."""
+    their break, that no booking (buffers included) covers, none on a public holiday; the
+    service's own rules are checked when booking."""
     tz = ZoneInfo(cal.zone)
     now = clock.now()
+    if day in cal.closed:  # a public holiday: nothing to book
+        return {member.id: [] for member in cal.staff}
     slots: dict[UUID, list[Slot]] = {}
     for member in cal.staff:
         shifts: list[Shift] | None = cal.shifts.get(member.id)
