@@ -21,6 +21,7 @@ from salonkeep.core.appointments import service as appointments
 from salonkeep.core.appointments.rules import Shift
 from salonkeep.core.catalogue import service as catalogue
 from salonkeep.core.clients import service as clients
+from salonkeep.core.formatting import input_date
 from salonkeep.core.staff import branches_in_scope
 from salonkeep.core.visits import service as visits
 from salonkeep.tenants import clock
@@ -178,9 +179,9 @@ async def _page(
             "errors": errors or {},
             # The appointment whose move/cancel/attendance forms are open (``?change=``).
             "changing": changing,
-            "changing_day": changing.appointment.starts_at.astimezone(ZoneInfo(cal.zone)).date().isoformat()
-            if changing
-            else "",
+            "changing_day": input_date(changing.appointment.starts_at, cal.zone) if changing else "",
+            # Each day's value in links (machine format).
+            "day_values": {d: d.isoformat() for d in day_list},
         },
         status_code=status,
     )
