@@ -94,10 +94,25 @@ class _MergedView:
     fields: set[str]
     reasons: list[str]
 
-    async def write(self) -> None:
+    def row(self) -> dict[str, object]:
+        """The audit row of this merged view."""
         reason = "; ".join(self.reasons)
         view, subject, client = str(AuditAction.VIEW), self.subject, self.client_id
-        await _insert(view, client, subject, None, self.fields, reason, self.ctx, self.occurred_at)
+        return _values(view, client, subject, None, self.fields, reason, self.ctx, self.occurred_at)
+
+
+#: The request memo key of the merged views still to write.
+_PENDING_VIEWS = "audit.views"
+
+
+async def _write_views(views: list[_MergedView]) -> None:
+    """The merged views of a request, with multi-row INSERTs (a calendar shows hundreds of
+    clients: one statement per 200 rows, not one per client), grouped by context."""
+    by_context: dict[int, list[_MergedView]] = {}
+    for view in views:
+        by_context.setdefault(id(view.ctx), []).append(view)
+    for group in by_context.values():
+        await _write(group[0].ctx, [view.row() for view in group])
 
 
 def _merge_view(
@@ -113,7 +128,10 @@ def _merge_view(
     if merged is None:
         merged = _MergedView(ctx, client_id, subject, clock.now(), set(), [])
         request.memo[key] = merged
-        request.before_commit(key, merged.write)
+        pending: list[_MergedView] = request.memo.setdefault(_PENDING_VIEWS, [])
+        if not pending:
+            request.before_commit(_PENDING_VIEWS, lambda: _write_views(pending))
+        pending.append(merged)
     merged.fields.update(fields)
     if reason and reason not in merged.reasons:
         merged.reasons.append(reason)
@@ -129,7 +147,20 @@ async def _insert(
     ctx: TenantContext,
     occurred_at: datetime,
 ) -> None:
-    values = {
+    await _write(ctx, [_values(action, client_id, subject, subject_id, fields, reason, ctx, occurred_at)])
+
+
+def _values(
+    action: str,
+    client_id: UUID | None,
+    subject: str,
+    subject_id: UUID | None,
+    fields: Iterable[str],
+    reason: str,
+    ctx: TenantContext,
+    occurred_at: datetime,
+) -> dict[str, object]:
+    return {
         "id": uuid4(),
         "occurred_at": occurred_at,
         "actor_id": ctx.actor_id,
@@ -144,13 +175,20 @@ async def _insert(
         "fields": _clean_fields(fields),
         "reason": reason[:200],
     }
+
+
+async def _write(ctx: TenantContext, rows: list[dict[str, object]]) -> None:
     if current_scope() == ctx.tenant_id and not in_replica_scope():
         # Inside the caller's unit of work (tenant already set for RLS): one INSERT, no more.
         # (A read on the replica writes its audit rows to the primary, in a unit of its own.)
-        await scoped.insert_values(AuditEvent, values)
+        await _insert_rows(rows)
         return
     async with unit_of_work(ctx):
-        await scoped.insert_values(AuditEvent, values)
+        await _insert_rows(rows)
+
+
+async def _insert_rows(rows: list[dict[str, object]]) -> None:
+    await scoped.insert_many(AuditEvent, rows)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,12 @@ from litestar.testing import AsyncTestClient
 from salonkeep.core import consent
 from salonkeep.core.aftercare import calls
 from salonkeep.core.appointments import service as appointments
+from salonkeep.core.audit.tables import AuditEvent
+from salonkeep.core.clients.service import ClientInput, create_client
 from salonkeep.core.visits.service import record_service
+from salonkeep.tenants import scoped
 from salonkeep.tenants.context import tenant_scope
+from salonkeep.tenants.db import unit_of_work
 from salonkeep.web.app import create_app
 
 from ..appointments.helpers import prepare
@@ -132,3 +136,38 @@ async def test_a_public_holiday_is_shown_closed_with_no_slots(backend, tenant_a,
     assert (
         "data-closed" not in open_day.text and f"staff={b.staff_id}&amp;at=2026-04-02T09:00" in open_day.text
     )
+
+
+async def test_the_calendar_audits_one_view_per_client_shown(backend, tenant_a, frozen_clock):
+    """The views of a page are written together before it commits (multi-row INSERTs): one
+    row per client shown, each naming its client, none for a client not on the page."""
+    b = await prepare(tenant_a)
+    with tenant_scope(tenant_a.ctx):
+        others = [
+            await create_client(ClientInput(branch_id=tenant_a.branch_id, first_name=f"Shown{n}"))
+            for n in range(3)
+        ]
+        hidden = await create_client(ClientInput(branch_id=tenant_a.branch_id, first_name="Elsewhere"))
+        for n, person in enumerate(others):
+            await appointments.book(
+                person.id,
+                staff_id=b.staff_id,
+                service_id=b.facial_id,
+                starts_at=datetime(2026, 3, 30, 7 + 2 * n, 0, tzinfo=UTC),
+            )
+        await appointments.book(  # another week
+            hidden.id,
+            staff_id=b.staff_id,
+            service_id=b.facial_id,
+            starts_at=datetime(2026, 4, 8, 7, 0, tzinfo=UTC),
+        )
+    reception = await add_person(tenant_a, "reception")
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, reception)
+        week = await client.get("/app/calendar", params={"day": "2026-03-30", "view": "week"})
+        assert week.status_code == 200
+    with tenant_scope(tenant_a.ctx):
+        async with unit_of_work(tenant_a.ctx):
+            rows = await scoped.fetch(AuditEvent, "reason = {}", "calendar")
+    assert sorted(str(r.client_id) for r in rows) == sorted(str(p.id) for p in others)
+    assert {(r.action, r.role) for r in rows} == {("view", "reception")}
