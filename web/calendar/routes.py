@@ -61,10 +61,11 @@ def _free_slots(cal: appointments.Calendar, day: date) -> dict[UUID, list[Slot]]
         todays = [s for s in shifts if s.weekday == day.weekday()] if shifts is not None else []
         windows = [(s.starts, s.ends) for s in todays] if shifts is not None else [DEFAULT_DAY]
         breaks = [(s.break_starts, s.break_ends) for s in todays if s.break_starts and s.break_ends]
+        # As POSIX seconds: comparing aware datetimes of two zones converts them every time.
         taken = [
             (
-                e.appointment.blocked_from or e.appointment.starts_at,
-                e.appointment.blocked_until or e.appointment.starts_at,
+                (e.appointment.blocked_from or e.appointment.starts_at).timestamp(),
+                (e.appointment.blocked_until or e.appointment.starts_at).timestamp(),
             )
             for e in cal.of(member.id, day)
             if e.appointment.status != "cancelled"
@@ -74,7 +75,8 @@ def _free_slots(cal: appointments.Calendar, day: date) -> dict[UUID, list[Slot]]
             moment = datetime.combine(day, start, tzinfo=tz)
             while moment.time() < end and moment.date() == day:
                 resting = any(a <= moment.time() < b for a, b in breaks)
-                if moment > now and not resting and not any(a <= moment < b for a, b in taken):
+                stamp = moment.timestamp()
+                if moment > now and not resting and not any(a <= stamp < b for a, b in taken):
                     found.append(Slot(member.id, moment))
                 moment = (moment + timedelta(minutes=SLOT_MINUTES)).astimezone(tz)
         slots[member.id] = found
