@@ -285,7 +285,7 @@ def main() -> None:
     for label, r in results:
         print(
             f"| {label} | {r['rps']:,.1f} | {r['p50']:.1f} | {r['p99']:.1f} | "
-            f"{r['rps'] / bare:.1%} | {r['non2xx']:.0f} |"
+            f"{r['rps'] / bare:.2%} | {r['non2xx']:.0f} |"
         )
 
 
