@@ -190,6 +190,27 @@ async def fetch_objects(table: type[TableT], where: str, *args: object, order_by
     return [table(_exists_in_db=True, **row) for row in rows]  # type: ignore[arg-type]
 
 
+#: The transaction the memo of :func:`unit_memo` belongs to, and the memo.
+_memo: contextvars.ContextVar[tuple[object, dict[Any, Any]] | None] = contextvars.ContextVar(
+    "salonkeep_unit_memo", default=None
+)
+
+
+def unit_memo() -> dict[Any, Any] | None:
+    """A dict that lives as long as the open unit of work's transaction (``None`` outside
+    one): rows read once in it and handed on, so the services and the plugin host a request
+    calls do not read the same row again (:func:`salonkeep.tenants.scoped.remember`). The
+    units of work nested in it share it; a new transaction starts empty."""
+    scope = _scoped_transaction.get()
+    if scope is None or scope[2].current_transaction.get() is not scope[0]:
+        return None
+    held = _memo.get()
+    if held is None or held[0] is not scope[0]:
+        held = (scope[0], {})
+        _memo.set(held)
+    return held[1]
+
+
 def current_scope() -> UUID | None:
     """The tenant the open unit of work of this task is scoped to (``None`` outside one).
     :mod:`salonkeep.tenants.scoped` filters every query by it."""
@@ -394,9 +415,10 @@ async def replica_unit_of_work(ctx: TenantContext | None = None) -> AsyncIterato
 
 
 @asynccontextmanager
-async def read_request_transaction(tenant_id: UUID) -> AsyncIterator[None]:
-    """On PostgreSQL, one transaction for ``tenant_id`` that the units of work of a read-only
-    request (GET) join: one BEGIN/``set_config``/COMMIT instead of one per service call.
+async def request_transaction(tenant_id: UUID) -> AsyncIterator[None]:
+    """On PostgreSQL, one transaction for ``tenant_id`` that the units of work of one request
+    join: one BEGIN/``set_config``/COMMIT instead of one per service call, and nothing of a
+    write request committed unless all of it is.
 
     Nothing on SQLite: there a statement costs no round trip, and a long transaction that
     reads first and writes (an audit row) late would make concurrent writers fail sooner."""
@@ -404,4 +426,11 @@ async def read_request_transaction(tenant_id: UUID) -> AsyncIterator[None]:
         yield
         return
     async with unit_of_work(TenantContext(tenant_id=tenant_id, actor_label="request")):
+        yield
+
+
+@asynccontextmanager
+async def read_request_transaction(tenant_id: UUID) -> AsyncIterator[None]:
+    """The :func:`request_transaction` of a read-only request (a GET)."""
+    async with request_transaction(tenant_id):
         yield

@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 
 from salonkeep.tenants import clock, read_request, scoped, validation
 from salonkeep.tenants.context import TenantContext, current
-from salonkeep.tenants.db import fetch_objects, unit_of_work
+from salonkeep.tenants.db import current_scope, fetch_objects, unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.tenants.passwords import hash_password
 from salonkeep.tenants.tables import Branch, ConfidentialityAgreement, StaffBranch, StaffMember, Tenant
@@ -89,6 +89,10 @@ async def get_tenant(tenant_id: UUID) -> Tenant:
     key = ("tenant", tenant_id)
     if request is not None and key in request.memo:
         return request.memo[key]
+    in_unit = current_scope() is not None
+    remembered = scoped.recall(Tenant, tenant_id) if in_unit else None
+    if remembered is not None:
+        return remembered
     found = await fetch_objects(Tenant, "id = {}", tenant_id)
     if not found:
         raise NotFound("no such tenant")
@@ -96,6 +100,9 @@ async def get_tenant(tenant_id: UUID) -> Tenant:
     if request is not None:
         # A read-only request changes no tenant row, so it reads each one once.
         request.memo[key] = tenant
+    if in_unit:
+        # Nor does a unit of work read it twice (scoped.update_tenant forgets it).
+        scoped.remember(tenant)
     return tenant
 
 

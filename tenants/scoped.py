@@ -81,6 +81,7 @@ def update(table: type[Table], values: dict[Any, Any] | None = None, **kwargs: A
     names = {getattr(k, "_meta", None) and k._meta.name for k in (values or {})} | set(kwargs)
     if "tenant_id" in names:
         raise ValueError("a row's tenant cannot be changed")
+    _forget_table(table)
     return table.update(values, **kwargs).where(_column(table) == tenant_id())
 
 
@@ -89,11 +90,51 @@ def update_tenant(values: dict[Any, Any]) -> Update:
     locale…): on PostgreSQL row-level security lets the app role change no other row."""
     if "id" in {getattr(k, "_meta", None) and k._meta.name for k in values}:
         raise ValueError("a tenant's id cannot be changed")
+    forget(Tenant, tenant_id())
     return Tenant.update(values).where(Tenant.id == tenant_id())
+
+
+def _memo_key(table: type[Table], row_id: object) -> tuple[object, ...]:
+    return ("row", tenant_id(), table._meta.tablename, row_id)
+
+
+def remember(row: Table) -> None:
+    """Keep ``row`` (read or written in the open unit of work, for its tenant) for
+    :func:`recall` until the unit of work's transaction ends: a service hands on what it
+    loaded (the tenant row, the client) instead of the next reader reading it again. Remember
+    only a row nothing changes later in the same transaction (or remember it again after)."""
+    memo = db.unit_memo()
+    if memo is not None:
+        memo[_memo_key(type(row), getattr(row, row._meta.primary_key._meta.name))] = row
+
+
+def recall(table: type[TableT], row_id: object) -> TableT | None:
+    """The row of ``table`` with primary key ``row_id`` that :func:`remember` kept in the open
+    unit of work, else ``None`` (read it)."""
+    memo = db.unit_memo()
+    found = memo.get(_memo_key(table, row_id)) if memo is not None else None
+    return found if isinstance(found, table) else None
+
+
+def forget(table: type[Table], row_id: object) -> None:
+    """Drop what :func:`remember` kept of ``table``'s row ``row_id`` (it is being changed)."""
+    memo = db.unit_memo()
+    if memo is not None:
+        memo.pop(_memo_key(table, row_id), None)
+
+
+def _forget_table(table: type[Table] | str) -> None:
+    """Drop every row of ``table`` :func:`remember` kept (an update or delete of it runs)."""
+    memo = db.unit_memo()
+    if memo:
+        name = _name(table)
+        for key in [k for k in memo if isinstance(k, tuple) and k[:1] == ("row",) and k[2] == name]:
+            del memo[key]
 
 
 def delete(table: type[Table]) -> Delete:
     """``table.delete()`` limited to the current tenant's rows."""
+    _forget_table(table)
     return table.delete().where(_column(table) == tenant_id())
 
 
@@ -228,12 +269,14 @@ async def update_rows(
     take ``args``)."""
     if "tenant_id" in assignments:
         raise ValueError("a row's tenant cannot be changed")
+    _forget_table(table)
     sql = _sql("update", _name(table), assignments, where, "")
     await db.execute(sql, *assignment_args, tenant_id(), *args)
 
 
 async def delete_rows(table: type[Table] | str, where: str = "", *args: object) -> None:
     """``delete from table`` on the current tenant's rows meeting ``where``."""
+    _forget_table(table)
     await db.execute(_sql("delete", _name(table), "", where, ""), tenant_id(), *args)
 
 

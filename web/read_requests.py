@@ -14,6 +14,7 @@ from uuid import UUID
 
 from litestar.types import Message, Send
 
+from salonkeep.tenants.db import request_transaction
 from salonkeep.tenants.read_request import read_request
 
 READ_METHODS = frozenset({"GET", "HEAD"})
@@ -28,6 +29,25 @@ async def serve_read_only(tenant_id: UUID, run: Callable[[Send], Awaitable[None]
         held.append(message)
 
     async with read_request(tenant_id):
+        await run(hold)
+    for message in held:
+        await send(message)
+
+
+async def serve_in_one_transaction(
+    tenant_id: UUID, run: Callable[[Send], Awaitable[None]], send: Send
+) -> None:
+    """Run ``run`` (a write request of an API key) in one transaction of ``tenant_id`` on
+    PostgreSQL (:func:`salonkeep.tenants.db.request_transaction`): the key check, the reads
+    and the writes of every service it calls share one BEGIN/``set_config``/COMMIT, and an
+    error rolls all of it back. The response is held until the commit, so a client is never
+    told "created" for something that did not commit."""
+    held: list[Message] = []
+
+    async def hold(message: Message) -> None:
+        held.append(message)
+
+    async with request_transaction(tenant_id):
         await run(hold)
     for message in held:
         await send(message)

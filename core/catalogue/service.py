@@ -87,8 +87,9 @@ async def ensure_categories() -> None:
 
 async def _of_kind(kind: str) -> list[CatalogueCategory]:
     """The categories of ``kind`` in the open unit of work (stored, else the built-in ones)."""
-    if await scoped.exists(CatalogueCategory):
-        return list(await scoped.fetch(CatalogueCategory, "kind = {}", kind, order_by="position, code"))
+    stored = await scoped.fetch(CatalogueCategory, order_by="position, code")  # a few rows: one read
+    if stored:
+        return [c for c in stored if c.kind == kind]
     return [
         scoped.new(CatalogueCategory, kind=k, code=c, label=label, medical=m, position=n)
         for n, (k, c, label, m) in enumerate(DEFAULT_CATEGORIES)

@@ -63,10 +63,15 @@ class ClientSearchTerm(Table, tablename="client_search_term"):
 
 async def client_row(client_id: object) -> Client:
     """The current tenant's client row with ``client_id`` (no role check: services do that);
-    raises NotFound. Call inside a unit of work."""
+    raises NotFound. Call inside a unit of work: it is read once per unit of work (the
+    services of a request and the plugin host share it; see :func:`scoped.remember`)."""
+    remembered = scoped.recall(Client, client_id)
+    if remembered is not None:
+        return remembered
     found = await scoped.fetch(Client, "id = {}", client_id)
     if not found:
         raise NotFound("no such client")
+    scoped.remember(found[0])
     return found[0]
 
 

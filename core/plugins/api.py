@@ -209,6 +209,11 @@ class Programme:
     #: expects are on; a third-party plugin on a shared host should say ``False`` (each owner
     #: switches it on; ``salonkeep plugin new`` writes ``False``).
     enabled_by_default: bool = True
+    #: Catalogue tags or category codes (the tenant's own) this programme takes care of: when
+    #: an event (a service, a sale, an appointment) carries one of them and the programme is
+    #: enabled, the host keeps only what programmes handling it plan for that event; the
+    #: generic ones (first visit, medical aftercare, product follow-ups…) stand back.
+    handles: tuple[str, ...] = ()
 
     def schema(self) -> dict[str, Setting]:
         """Every setting of this programme by name, the common ones included."""
@@ -289,6 +294,56 @@ class PlannedTask:
 
 
 Planned = PlannedCall | PlannedMessage | PlannedTask
+
+
+@dataclass(frozen=True)
+class HoldTouchpoints:
+    """Return it from a hook to put the client's open touchpoints of ``programme`` (those
+    whose key starts with ``key_prefix``; ``""``: all) on hold: they leave the call list and
+    the delivery queue until resumed. The host audits the change. Only a programme's own
+    touchpoints can be held."""
+
+    programme: str
+    key_prefix: str = ""
+    client_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class ResumeTouchpoints:
+    """Return it from a hook to resume the client's held touchpoints of ``programme`` (key
+    prefix as for :class:`HoldTouchpoints`). A message or call whose purpose the client no
+    longer consents to is cancelled instead (the consent gate); one whose due time passed
+    while held is due at ``due_at`` (default: now)."""
+
+    programme: str
+    key_prefix: str = ""
+    client_id: UUID | None = None
+    due_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CancelTouchpoints:
+    """Return it from a hook to cancel the client's open or held touchpoints of
+    ``programme`` (key prefix as for :class:`HoldTouchpoints`)."""
+
+    programme: str
+    key_prefix: str = ""
+    client_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class RescheduleTouchpoint:
+    """Return it from a hook to move the client's open or held touchpoint ``key`` of
+    ``programme`` (the key it was planned with) to ``due_at``."""
+
+    programme: str
+    key: str
+    due_at: datetime
+    client_id: UUID | None = None
+
+
+#: What a hook may return besides new touchpoints: changes to its programme's own ones.
+TouchpointChange = HoldTouchpoints | ResumeTouchpoints | CancelTouchpoints | RescheduleTouchpoint
 
 
 @dataclass(frozen=True)
@@ -473,6 +528,21 @@ class Plan:
         ends), at the call time."""
         return self.at(add_months(self.local_date(moment), months), programme, at)
 
+    def after_hours(self, moment: datetime, hours: float, programme: str, *, until: str = "18:00") -> datetime:
+        """At least ``hours`` after ``moment``, within the next call window: the window runs
+        each day from the programme's ``call_time`` to ``until`` (local). A moment inside a
+        window is kept; one before it moves to its start, one after it to the next day's.
+        Example: a patch test at 15:00 and ``hours=48`` → two days later at 15:00; at 19:00
+        → three days later at the call time."""
+        earliest = moment + timedelta(hours=hours)
+        day = self.local_date(earliest)
+        opens, closes = self.at(day, programme), local_at(day, until, self.time_zone)
+        if earliest < opens:
+            return opens
+        if earliest < closes:
+            return earliest
+        return self.at(day + timedelta(days=1), programme)
+
     def format_date(self, value: date | datetime) -> str:
         """A date for a text (``26.11.2026`` in Finnish, ``Nov 26, 2026`` in English); a moment
         gives its local date. Never format dates with ``strftime`` in a plugin."""
@@ -568,6 +638,7 @@ __all__ = [
     "AppointmentMoved",
     "AppointmentNoShow",
     "Branch",
+    "CancelTouchpoints",
     "Channel",
     "Client",
     "ClientFacts",
@@ -581,6 +652,7 @@ __all__ = [
     "ConsentWithdrawn",
     "DomainEvent",
     "Forbidden",
+    "HoldTouchpoints",
     "LetterSection",
     "NavEntry",
     "NotFound",
@@ -598,6 +670,8 @@ __all__ = [
     "ProfilePanel",
     "Programme",
     "ReferralRecorded",
+    "RescheduleTouchpoint",
+    "ResumeTouchpoints",
     "Sale",
     "SalonFacts",
     "SendResult",
@@ -606,6 +680,7 @@ __all__ = [
     "SettingRefused",
     "Tenant",
     "TenantContext",
+    "TouchpointChange",
     "TouchpointFact",
     "ValidationFailed",
     "Visit",

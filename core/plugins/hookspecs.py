@@ -30,6 +30,7 @@ from salonkeep.core.plugins.api import (
     PrintablePage,
     ProfilePanel,
     Programme,
+    TouchpointChange,
     TouchpointFact,
 )
 
@@ -144,7 +145,9 @@ def salonkeep_delivery_channels() -> list[Channel]:
 
 
 @hookspec
-def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned] | Awaitable[list[Planned]]:
+def salonkeep_event(
+    event: DomainEvent, plan: Plan
+) -> list[Planned | TouchpointChange] | Awaitable[list[Planned | TouchpointChange]]:
     """React to a domain event by planning touchpoints.
 
     Called inside the unit of work of the service that published the event (client
@@ -155,6 +158,12 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned] | Awaitable
     you). The host writes them in the same transaction; drops items of programmes the tenant
     has disabled and messages without the consent their ``purpose`` needs; and skips keys
     already planned (events may be re-delivered). May be ``async def``.
+
+    The list may also hold changes to the programme's own planned touchpoints
+    (``HoldTouchpoints``, ``ResumeTouchpoints``, ``CancelTouchpoints``,
+    ``RescheduleTouchpoint``), which the host applies and audits. When an enabled programme
+    declares that it ``handles`` one of the event's catalogue tags or its category, only
+    what such programmes return for the event is kept (the generic ones stand back).
 
     Example::
 
@@ -174,14 +183,15 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned] | Awaitable
 @hookspec
 def salonkeep_touchpoint_outcome(
     touchpoint: TouchpointFact, outcome: str, plan: Plan
-) -> list[Planned] | Awaitable[list[Planned]]:
+) -> list[Planned | TouchpointChange] | Awaitable[list[Planned | TouchpointChange]]:
     """React to the outcome staff recorded for a call or task.
 
     Called in the unit of work that records the outcome (``reached``, ``no_answer``,
     ``abnormal_reaction``, ``wants_appointment``, ``opted_out``), for every touchpoint, after
     the core handled it (no answer → retried later; opted out → the programme's open
-    touchpoints for the client are cancelled). Return further touchpoints to plan (the same
-    rules as for events apply). May be ``async def``.
+    touchpoints for the client are cancelled). Return further touchpoints to plan, or
+    changes to the programme's own (e.g. ``HoldTouchpoints`` after a burn is reported); the
+    same rules as for events apply. May be ``async def``.
 
     Do not repeat what the core does: an abnormal reaction already gives the branch manager
     an urgent task (with the note), "wants an appointment" a task for reception. Pass the

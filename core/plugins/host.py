@@ -34,9 +34,11 @@ from salonkeep.core.plugins.api import (
     PlannedCall,
     PlannedMessage,
     PlannedTask,
+    TouchpointChange,
     TouchpointFact,
     VisitFact,
 )
+from salonkeep.core.plugins import touchpoint_changes
 from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.core.visits.tables import Visit
 from salonkeep.tenants import clock, scoped
@@ -213,21 +215,25 @@ def _without_private(item: Planned, private: tuple[str, ...]) -> Planned:
 
 
 async def write_planned(
-    items: Sequence[Planned],
+    items: Sequence[Planned | TouchpointChange],
     plan: Plan,
     branch_id: UUID,
     *,
     require_enabled: bool = True,
     private: tuple[str, ...] = (),
 ) -> int:
-    """Write ``items`` for ``plan.client`` (filtered by the host's rules); returns how many
-    new touchpoints were written. ``require_enabled=False`` is for safety escalations, which
+    """Write ``items`` for ``plan.client`` (filtered by the host's rules) and apply the
+    changes to a programme's own touchpoints among them (hold, resume, cancel, reschedule:
+    :mod:`salonkeep.core.plugins.touchpoint_changes`); returns how many new touchpoints
+    were written. ``require_enabled=False`` is for safety escalations, which
     are written even when the programme was switched off meanwhile. ``private`` are texts
     staff wrote (an outcome's note): never stored in clear, even if a plugin copied them.
     The count includes items whose key was planned before (skipped by the database)."""
     rows: list[Touchpoint] = []
     private = tuple(text for text in private if text)
     known = get_plugins().programmes()
+    items, changes = touchpoint_changes.split(items)
+    await touchpoint_changes.apply(changes, plan, known)
     for item in items:
         if not isinstance(item, PlannedCall | PlannedMessage | PlannedTask):
             raise TypeError(f"a plugin returned {item!r}, not a PlannedCall/PlannedMessage/PlannedTask")
@@ -341,6 +347,7 @@ async def on_event(event: events.DomainEvent) -> None:
         await withdraw_for_appointment(event.client_id, event.appointment_id)
     plan = await build_plan(event.client_id, event.branch_id)
     planned = await get_plugins().event(event, plan)
+    planned = touchpoint_changes.stand_back(planned, event, plan, get_plugins().programmes())
     await write_planned(planned, plan, event.branch_id)
 
 

@@ -33,6 +33,7 @@ from salonkeep.core.plugins.api import (
     PrintablePage,
     ProfilePanel,
     Programme,
+    TouchpointChange,
     TouchpointFact,
 )
 
@@ -108,11 +109,13 @@ class Plugins:
         """Delivery channels plugins contribute."""
         return [channel for batch in self.pm.hook.salonkeep_delivery_channels() for channel in batch or []]
 
-    async def event(self, event: DomainEvent, plan: Plan) -> list[Planned]:
+    async def event(self, event: DomainEvent, plan: Plan) -> list[Planned | TouchpointChange]:
         """Touchpoints every plugin plans for ``event``."""
         return await _resolved(self.pm.hook.salonkeep_event(event=event, plan=plan))
 
-    async def touchpoint_outcome(self, touchpoint: TouchpointFact, outcome: str, plan: Plan) -> list[Planned]:
+    async def touchpoint_outcome(
+        self, touchpoint: TouchpointFact, outcome: str, plan: Plan
+    ) -> list[Planned | TouchpointChange]:
         """Touchpoints plugins plan in reaction to an outcome."""
         return await _resolved(
             self.pm.hook.salonkeep_touchpoint_outcome(touchpoint=touchpoint, outcome=outcome, plan=plan)

@@ -108,13 +108,14 @@ async def record_service(
     name), or free text in a catalogue ``category``."""
     ctx = current()
     require(ctx, Action.SALE_RECORD)
-    picked = await pick("service", service, category, service_id)
-    name, category = picked.name, picked.category
-    when = _when(performed_at, "performed_at")
-    if when > clock.now():
-        raise ValidationFailed({"performed_at": "is in the future"})
     async with unit_of_work(ctx):
-        # Read in the same transaction as the writes (one BEGIN/set_config/COMMIT less).
+        # The catalogue pick and the client are read in the transaction of the writes (no
+        # BEGIN/set_config/COMMIT of their own); the host plans with the rows read here.
+        picked = await pick("service", service, category, service_id)
+        name, category = picked.name, picked.category
+        when = _when(performed_at, "performed_at")
+        if when > clock.now():
+            raise ValidationFailed({"performed_at": "is in the future"})
         client = await load_visible(client_id)
         served_by = await _served_by(staff_id, ctx.actor_id)
         first = not await scoped.exists(Visit, Visit.client_id == client.id)
@@ -187,26 +188,26 @@ async def record_sale(
     ctx = current()
     require(ctx, Action.SALE_RECORD)
     errors: dict[str, str] = {}
-    name = ""
-    picked: Picked | None = None
-    try:
-        picked = await pick("product", product, category, product_id)
-        name, category = picked.name, picked.category
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
     if not 1 <= quantity <= MAX_QUANTITY:
         errors["quantity"] = f"must be between 1 and {MAX_QUANTITY}"
     if price_cents < 0:
         errors["price_cents"] = "cannot be negative"
     elif price_cents > MAX_PRICE_CENTS:
         errors["price_cents"] = f"must be at most {MAX_PRICE_CENTS}"
-    if errors or picked is None:
-        raise ValidationFailed(errors)
-    when = _when(sold_at, "sold_at")
-    if when > clock.now():
-        raise ValidationFailed({"sold_at": "is in the future"})
     async with unit_of_work(ctx):
-        # Read in the same transaction as the writes (one BEGIN/set_config/COMMIT less).
+        # The catalogue pick and the client are read in the transaction of the writes (no
+        # BEGIN/set_config/COMMIT of their own); the host plans with the rows read here.
+        picked: Picked | None = None
+        try:
+            picked = await pick("product", product, category, product_id)
+        except ValidationFailed as exc:
+            errors = {**exc.errors, **errors}
+        if errors or picked is None:
+            raise ValidationFailed(errors)
+        name, category = picked.name, picked.category
+        when = _when(sold_at, "sold_at")
+        if when > clock.now():
+            raise ValidationFailed({"sold_at": "is in the future"})
         client = await load_visible(client_id)
         served_by = await _served_by(staff_id, ctx.actor_id)
         new_product = not await scoped.exists(Sale, (Sale.client_id == client.id) & (Sale.product == name))

@@ -116,24 +116,25 @@ async def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
 
     settings = plan.settings(NAME)
     sold_on = plan.local_date(event.occurred_at)
-    if not await scoped.exists(ProductWarranty, ProductWarranty.sale_id == event.sale_id):
-        warranty = scoped.new(
-            ProductWarranty,
-            client_id=event.client_id,
-            branch_id=event.branch_id,
-            sale_id=event.sale_id,
-            product=event.product,
-            category=event.category,
-            sold_on=sold_on,
-            warranty_until=sold_on + timedelta(days=warranty_days(settings, event.product, event.category)),
-            return_until=sold_on + timedelta(days=int(settings["return_days"])),
-            time_zone=plan.time_zone,
-            country=plan.country,
-            refund_working_days=int(settings["refund_working_days"]),
-            price_cents=event.price_cents,
-            created_at=now(),
-        )
-        await scoped.insert(warranty)
+    # One INSERT; a sale seen before (an event delivered again) is skipped by the unique
+    # (tenant, sale) index, without a read first.
+    warranty = scoped.new(
+        ProductWarranty,
+        client_id=event.client_id,
+        branch_id=event.branch_id,
+        sale_id=event.sale_id,
+        product=event.product,
+        category=event.category,
+        sold_on=sold_on,
+        warranty_until=sold_on + timedelta(days=warranty_days(settings, event.product, event.category)),
+        return_until=sold_on + timedelta(days=int(settings["return_days"])),
+        time_zone=plan.time_zone,
+        country=plan.country,
+        refund_working_days=int(settings["refund_working_days"]),
+        price_cents=event.price_cents,
+        created_at=now(),
+    )
+    await scoped.insert(warranty, skip_duplicates=True)
     return []
 
 

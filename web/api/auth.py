@@ -14,7 +14,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from salonkeep.core.apikeys.service import authenticate, tenant_of_key
 from salonkeep.tenants.context import tenant_scope
-from salonkeep.web.read_requests import READ_METHODS, serve_read_only
+from salonkeep.web.read_requests import READ_METHODS, serve_in_one_transaction, serve_read_only
 
 
 def _bearer(scope: Scope) -> str:
@@ -33,15 +33,15 @@ class ApiKeyMiddleware(ASGIMiddleware):
         """Refuse requests without a valid key; run the others in the key's tenant scope.
 
         A read-only request runs in one read request (the key check, the reads and their
-        audit rows in one transaction, each row read once); its response leaves after the
-        commit."""
+        audit rows in one transaction, each row read once); a write request in one
+        transaction too (the key check, the services' reads and writes). Either response
+        leaves after the commit."""
         token = _bearer(scope)
         tenant_id = tenant_of_key(token) if token else None
-        if scope.get("method") in READ_METHODS and tenant_id is not None:
-            return await serve_read_only(
-                tenant_id, lambda held: self._run(scope, receive, held, next_app, token), send
-            )
-        return await self._run(scope, receive, send, next_app, token)
+        if tenant_id is None:
+            return await self._run(scope, receive, send, next_app, token)
+        serve = serve_read_only if scope.get("method") in READ_METHODS else serve_in_one_transaction
+        return await serve(tenant_id, lambda held: self._run(scope, receive, held, next_app, token), send)
 
     async def _run(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp, token: str) -> None:
         ctx = await authenticate(token) if token else None
