@@ -528,7 +528,9 @@ class Plan:
         ends), at the call time."""
         return self.at(add_months(self.local_date(moment), months), programme, at)
 
-    def after_hours(self, moment: datetime, hours: float, programme: str, *, until: str = "18:00") -> datetime:
+    def after_hours(
+        self, moment: datetime, hours: float, programme: str, *, until: str = "18:00"
+    ) -> datetime:
         """At least ``hours`` after ``moment``, within the next call window: the window runs
         each day from the programme's ``call_time`` to ``until`` (local). A moment inside a
         window is kept; one before it moves to its start, one after it to the next day's.

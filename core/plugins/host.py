@@ -25,6 +25,7 @@ from salonkeep.core.aftercare.programmes import tenant_programmes
 from salonkeep.core.aftercare.referrals import referrer_of
 from salonkeep.core.aftercare.tables import Touchpoint
 from salonkeep.core.clients.tables import Client, client_row
+from salonkeep.core.plugins import touchpoint_changes
 from salonkeep.core.plugins.api import (
     MESSAGE_PURPOSES,
     STAFF_ROLES,
@@ -38,7 +39,6 @@ from salonkeep.core.plugins.api import (
     TouchpointFact,
     VisitFact,
 )
-from salonkeep.core.plugins import touchpoint_changes
 from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.core.visits.tables import Visit
 from salonkeep.tenants import clock, scoped

@@ -113,6 +113,7 @@ async def apply(changes: Sequence[TouchpointChange], plan: Plan, known: dict[str
         if change.programme not in known:
             raise ValueError(f"{change.programme}: no plugin declares this programme")
         client_id = change.client_id or plan.client.id
+        rows: list[tuple[Touchpoint, str, datetime | None]]
         if isinstance(change, RescheduleTouchpoint):
             if change.due_at.tzinfo is None:
                 raise ValueError(f"{change.programme}:{change.key}: due_at needs a time zone")
@@ -147,4 +148,3 @@ async def apply(changes: Sequence[TouchpointChange], plan: Plan, known: dict[str
             )
             changed += 1
     return changed
-

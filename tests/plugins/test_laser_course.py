@@ -24,7 +24,7 @@ from salonkeep.tenants import scoped
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.db import unit_of_work
 
-LASER_COURSE = '''
+LASER_COURSE = """
 from datetime import timedelta
 
 from salonkeep.core.plugins.api import (
@@ -63,7 +63,7 @@ def salonkeep_touchpoint_outcome(touchpoint, outcome, plan):
     if touchpoint.programme == NAME and outcome == ABNORMAL_REACTION:
         return [HoldTouchpoints(NAME, "appointment:")]  # a burn: the sessions wait
     return []
-'''
+"""
 
 
 @pytest.fixture
@@ -95,7 +95,9 @@ async def test_the_laser_course_end_to_end(
         await catalogue.add_category("product", "laser_care", "Laser care")
         for name, tags in (("Laser patch test", "laser, patch test"), ("Laser hair removal", "laser")):
             await catalogue.save_service(catalogue.ServiceInput(name=name, category="laser", tags=tags))
-        await catalogue.save_product(catalogue.ProductInput(name="Cooling gel", category="laser_care", tags="laser"))
+        await catalogue.save_product(
+            catalogue.ProductInput(name="Cooling gel", category="laser_care", tags="laser")
+        )
 
     # Tuesday 15:00 in Helsinki (the day before the kit's clock): the patch test, the client's
     # first visit ever.
