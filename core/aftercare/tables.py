@@ -101,13 +101,18 @@ class ProgrammeSetting(Table, tablename="programme_setting"):
 
 
 class CallPreference(Table, tablename="call_preference"):
-    """When a client prefers to be called (free text shown on the call list, e.g. "evenings")."""
+    """How a client prefers to be contacted: when to be called (free text shown on the call
+    list, e.g. "evenings") and the channel for each message purpose."""
 
     id = UUID(primary_key=True)
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
     client_id = ForeignKey(references=Client, null=False, on_delete=OnDelete.cascade)
     preferred_time = Varchar(length=100, default="")
     updated_at = Timestamptz()
+    #: A JSON object: message purpose (``service``, ``greetings``…) → the channel the client
+    #: prefers for it (``email``, ``sms``, ``letter`` or ``call``); the delivery workers use it
+    #: for messages planned without a channel (:mod:`salonkeep.core.aftercare.contact`).
+    channels = Text(default="")
 
 
 class Referral(Table, tablename="referral"):

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import typer
 
-from salonkeep.core.aftercare import calls, referrals
+from salonkeep.core.aftercare import calls, contact, referrals
 from salonkeep.core.cli.runner import echo_rows, fail, run
 from salonkeep.core.formatting import format_datetime
 from salonkeep.core.visits import service as visits
@@ -98,6 +98,22 @@ def record_referral(
     guest_id, referrer_id = _uuid(guest, "guest"), _uuid(referrer, "referrer")
     run(lambda: referrals.record_referral(guest_id, referrer_id), tenant=tenant)
     typer.echo("referral recorded")
+
+
+@client_app.command("channel")
+def set_channel(
+    tenant: str = TenantOption,
+    client: str = typer.Argument(..., help="The client's id."),
+    purpose: str = typer.Argument(..., help="Kind of message: service, greetings, marketing_sms…"),
+    channel: str = typer.Argument(..., help="email, sms, letter or call; none to forget the preference."),
+) -> None:
+    """Record the channel the client prefers for one kind of message (a programme's message
+    without a channel then goes that way; ``call`` puts it on the call list)."""
+    client_id = _uuid(client, "client")
+    chosen = "" if channel == "none" else channel
+    preferences = run(lambda: contact.set_preferred_channel(client_id, purpose, chosen), tenant=tenant)
+    shown = ", ".join(f"{name}: {value}" for name, value in sorted(preferences.items()))
+    typer.echo(f"preferred channels: {shown or 'none'}")
 
 
 @client_app.command("touchpoints")

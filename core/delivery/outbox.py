@@ -85,7 +85,7 @@ class Outcome:
     """What to write for one claimed row."""
 
     id: UUID
-    status: str  # sent | suppressed | failed | retry | deferred
+    status: str  # sent | suppressed | failed | retry | deferred | to_call
     reason: str = ""
     channel: str | None = None
     provider_ref: str = ""
@@ -109,16 +109,26 @@ async def finish(token: str, now: datetime, outcomes: Iterable[Outcome]) -> None
     groups: dict[tuple[str, str, str | None], list[Outcome]] = defaultdict(list)
     timed: dict[str, list[Outcome]] = defaultdict(list)
     duplicates: list[UUID] = []
+    calls: list[UUID] = []
     for outcome in outcomes:
         if outcome.possible_duplicate:
             duplicates.append(outcome.id)
         if outcome.status in ("retry", "deferred"):
             timed[outcome.status].append(outcome)
+        elif outcome.status == "to_call":
+            calls.append(outcome.id)
         else:
             groups[(outcome.status, outcome.reason, outcome.channel)].append(outcome)
     if duplicates:
         # Before the status changes: the guard below needs the row still "sending".
         await _update(duplicates, token, "possible_duplicates = possible_duplicates + 1", ())
+    if calls:
+        # The client prefers a call: the message becomes a call due now (its text the script).
+        becomes_call = (
+            "kind = 'call', status = 'planned', due_at = {}, channel = null, last_error = '', "
+            "lease_until = null, claimed_by = null, claim_recovered = false"
+        )
+        await _update(calls, token, becomes_call, [now])
     for (status, reason, channel), items in groups.items():
         ids = [o.id for o in items]
         refs = [o.provider_ref for o in items]

@@ -36,7 +36,8 @@ from uuid import UUID, uuid4
 import structlog
 
 from salonkeep.core import audit, consent
-from salonkeep.core.aftercare.tables import Touchpoint
+from salonkeep.core.aftercare.contact import CALL, parse_channels
+from salonkeep.core.aftercare.tables import CallPreference, Touchpoint
 from salonkeep.core.clients.tables import Client
 from salonkeep.core.delivery import metrics, outbox, templates
 from salonkeep.core.delivery.channel import (
@@ -79,6 +80,8 @@ class BatchReport:
     retried: int = 0
     deferred: int = 0
     recovered: int = 0
+    #: Messages that became calls on the call list (the client prefers a call).
+    to_call: int = 0
     by_channel: dict[str, int] = field(default_factory=dict)
     #: The claim's limit: a batch that took this many may have left due rows behind.
     batch_size: int = 0
@@ -101,6 +104,8 @@ class _Context:
     allowed: set[tuple[UUID, str]]
     sms_sent_last_minute: int
     templates: Mapping[str, Any]
+    #: (client, purpose) → the channel the client prefers, for messages planned without one.
+    preferred: Mapping[tuple[Any, str], str] = field(default_factory=dict)
 
 
 def claim_token() -> str:
@@ -115,9 +120,12 @@ def backoff(attempts: int, first_seconds: int) -> timedelta:
     return timedelta(seconds=base * (1 + random.random() / 2))
 
 
-def _channel_for(row: Claimed, client: Mapping[str, Any]) -> str:
+def _channel_for(row: Claimed, client: Mapping[str, Any], preferred: Mapping[tuple[Any, str], str]) -> str:
     if row.channel:
         return str(row.channel)
+    chosen = preferred.get((row.client_id, row.purpose))
+    if chosen:
+        return chosen  # the client's preference for this purpose (staff recorded it)
     if row.purpose == "marketing_sms":
         return SMS
     if row.purpose == "marketing_email":
@@ -155,6 +163,18 @@ async def _load(rows: Sequence[Claimed], tenant_id: UUID, now: datetime) -> _Con
             *ids,
         )
     }
+    preferred: dict[tuple[Any, str], str] = {}
+    without_channel = sorted({row.client_id for row in rows if not row.channel}, key=str)
+    if without_channel:
+        marks_ = ", ".join(["{}"] * len(without_channel))
+        for r in await scoped.rows(
+            CallPreference,
+            "client_id, channels",
+            f"client_id in ({marks_}) and channels <> ''",
+            *without_channel,
+        ):
+            for purpose, channel in parse_channels(str(r["channels"])).items():
+                preferred[(r["client_id"], purpose)] = channel
     pairs = [(row.client_id, row.purpose) for row in rows if row.purpose != SERVICE]
     allowed = await consent.allowed_pairs(pairs)
     sms_recent = 0
@@ -177,6 +197,7 @@ async def _load(rows: Sequence[Claimed], tenant_id: UUID, now: datetime) -> _Con
         clients=clients,
         allowed=allowed,
         sms_sent_last_minute=sms_recent,
+        preferred=preferred,
     )
 
 
@@ -197,7 +218,11 @@ def _decide(
         if row.purpose != SERVICE and (row.client_id, row.purpose) not in context.allowed:
             decided.append(outbox.Outcome(row.id, "suppressed", f"no consent to {row.purpose} at send time"))
             continue
-        channel_name = _channel_for(row, client)
+        channel_name = _channel_for(row, client, context.preferred)
+        if channel_name == CALL:
+            # The client prefers a call for this purpose: the message goes on the call list.
+            decided.append(outbox.Outcome(row.id, "to_call", "the client prefers a call"))
+            continue
         if channel_name not in channels:
             decided.append(outbox.Outcome(row.id, "failed", f"no channel named {channel_name!r}"))
             continue
@@ -287,6 +312,7 @@ def _outcome(
 
 
 _AUDIT = {
+    "to_call": audit.AuditAction.UPDATE,
     "sent": audit.AuditAction.MESSAGE_SENT,
     "suppressed": audit.AuditAction.MESSAGE_SUPPRESSED,
     "failed": audit.AuditAction.MESSAGE_FAILED,
@@ -436,6 +462,7 @@ async def deliver_batch(
 
 
 _REPORT = {
+    "to_call": "to_call",
     "sent": "sent",
     "suppressed": "suppressed",
     "failed": "failed",

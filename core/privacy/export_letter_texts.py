@@ -252,7 +252,12 @@ CORE_SECTIONS: dict[str, LetterSection] = {
     ),
     "call_preference": LetterSection(
         title=_l("When you like to be called", "您希望的来电时间", "Когда вам удобно принимать звонки", "Milloin sinulle saa soittaa"),
-        fields={"preferred_time": _l("Time of day", "时间", "Время", "Kellonaika")},
+        fields={
+            "preferred_time": _l("Time of day", "时间", "Время", "Kellonaika"),
+            "channels": _l(
+                "Channel by kind of message", "各类消息的联系渠道", "Канал для каждого вида сообщений", "Kanava viestin lajin mukaan"
+            ),
+        },
     ),
     "audit_event": LetterSection(
         title=_l("Who handled your record", "谁处理过您的档案", "Кто работал с вашей карточкой", "Kuka käsitteli tietojasi"),
