@@ -70,13 +70,27 @@ def _ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(url: str, headers: list[str], seconds: int, connections: int, timeout: int = 2) -> dict[str, float]:
-    """Run wrk and pull out requests/s, p50 and p99 (ms) and the count of non-2xx answers;
-    ``timeout``: seconds before wrk gives a request up (wrk's default, 2, unless a slow page
-    is measured)."""
+def _post_script(body: str) -> str:
+    """A wrk Lua script that POSTs ``body`` as JSON; returns its path."""
+    path = HERE / ".bench-post.lua"
+    quoted = body.replace("\\", "\\\\").replace("'", "\\'")
+    path.write_text(
+        f"wrk.method = 'POST'\nwrk.body = '{quoted}'\nwrk.headers['Content-Type'] = 'application/json'\n"
+    )
+    return str(path)
+
+
+def wrk(
+    url: str, headers: list[str], seconds: int, connections: int, timeout: int = 2, body: str = ""
+) -> dict[str, float]:
+    """Run wrk (a POST of the JSON ``body`` when given) and pull out requests/s, p50 and p99
+    (ms) and the count of non-2xx answers; ``timeout``: seconds before wrk gives a request up
+    (wrk's default, 2, unless a slow page is measured)."""
     command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if timeout != 2:
         command.append(f"--timeout={timeout}s")
+    if body:
+        command += ["-s", _post_script(body)]
     for header in headers:
         command += ["-H", header]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
@@ -102,7 +116,11 @@ def main() -> None:
     parser.add_argument("--extra", action="append", default=[], help="NAME=URL of another page to measure")
     parser.add_argument("--extra-header", action="append", default=[], help="header for the extra pages")
     parser.add_argument("--only", action="append", default=[], help="measure only pages whose name has this")
+    parser.add_argument(
+        "--port-base", type=int, default=8200, help="the three servers listen on this port and the next two"
+    )
     args = parser.parse_args()
+    port_app, port_bare, port_plain = args.port_base, args.port_base + 1, args.port_base + 2
     seeded = json.loads((HERE / ".bench-key").read_text())
     scheme, rest = args.owner_url.split("://", 1)
     env = {
@@ -124,13 +142,15 @@ def main() -> None:
         "warning",
     ]
     servers = [
-        subprocess.Popen([*uvicorn, "--port", "8201", "--app-dir", str(HERE), "bare_app:app"]),
-        subprocess.Popen([*uvicorn, "--port", "8200", "--factory", "salonkeep.web.app:create_app"], env=env),
+        subprocess.Popen([*uvicorn, "--port", str(port_bare), "--app-dir", str(HERE), "bare_app:app"]),
+        subprocess.Popen(
+            [*uvicorn, "--port", str(port_app), "--factory", "salonkeep.web.app:create_app"], env=env
+        ),
         subprocess.Popen(
             [
                 *uvicorn,
                 "--port",
-                "8202",
+                str(port_plain),
                 "--app-dir",
                 str(HERE),
                 "--factory",
@@ -140,17 +160,18 @@ def main() -> None:
         ),
     ]
     auth = [f"Authorization: Bearer {seeded['key']}"]
-    app, plain = "http://127.0.0.1:8200", "http://127.0.0.1:8202"
+    app, plain = f"http://127.0.0.1:{port_app}", f"http://127.0.0.1:{port_plain}"
+    bare_url = f"http://127.0.0.1:{port_bare}/"
     api = f"{app}/api/v1"
     profile = f"/app/clients/{seeded['profile_client_id']}"
     try:
-        _wait("http://127.0.0.1:8201/")
+        _wait(bare_url)
         _wait(f"{app}/healthz")
         _wait(f"{plain}/healthz")
         cookie = ["Cookie: " + sign_in(app, seeded["tenant"], seeded["staff"]["owner"], seeded["password"])]
         htmx = [*cookie, "HX-Request: true"]
         targets = [
-            ("bare litestar + jinja page (50 rows)", "http://127.0.0.1:8201/", []),
+            ("bare litestar + jinja page (50 rows)", bare_url, []),
             (
                 "staff profile page (owner: audit + 4 fields and 10 visit notes decrypted)",
                 app + profile,
@@ -178,17 +199,27 @@ def main() -> None:
             ("API search, common name (q=Ella)", f"{api}/clients?q=Ella", auth),
             ("API search, phone digits (q=4099999)", f"{api}/clients?q={quote('4099999')}", auth),
         ]
+        posts = {
+            # Issue 13 item 6: the sale plans a warranty row and the slimming follow-ups.
+            "API sale (POST; slimming product: warranty + 2 follow-ups planned)": (
+                f"{api}/clients/{seeded['client_id']}/sales",
+                auth,
+                json.dumps({"product": "Slim gel", "category": "slimming", "price_cents": 3990}),
+            ),
+        }
         for extra in args.extra:
             name, _, url = extra.partition("=")
             targets.append((name, url, args.extra_header))
+        targets += [(name, url, headers) for name, (url, headers, _) in posts.items()]
         if args.only:
             targets = [t for t in targets if t[0].startswith("bare") or any(o in t[0] for o in args.only)]
         results = []
         loads = []
         for name, url, headers in targets:
-            wrk(url, headers, 3, args.connections)  # warm-up
+            body = posts[name][2] if name in posts else ""
+            wrk(url, headers, 3, args.connections, body=body)  # warm-up
             loads.append(os.getloadavg()[0])
-            results.append((name, wrk(url, headers, args.seconds, args.connections)))
+            results.append((name, wrk(url, headers, args.seconds, args.connections, body=body)))
     finally:
         for server in servers:
             server.terminate()

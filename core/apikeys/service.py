@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from typing import NamedTuple
 from uuid import UUID
 
 from salonkeep.core.access import CHAIN_WIDE_ROLES, Action, require
@@ -102,26 +103,37 @@ async def revoke_api_key(key_id: UUID) -> ApiKey:
     return key
 
 
-def _parse(token: str) -> tuple[UUID, str, str] | None:
+class ParsedKey(NamedTuple):
+    """The parts of a well-formed key (unchecked: only :func:`authenticate` vouches for it)."""
+
+    tenant_id: UUID
+    prefix: str
+    secret: str
+
+
+def parse_key(token: str) -> ParsedKey | None:
+    """The parts of ``token``, or ``None`` when it is not shaped like a key. The edge parses a
+    key once and hands the parts to :func:`authenticate`."""
     parts = token.strip().split("_", 3)
     if len(parts) != 4 or parts[0] != KEY_SCHEME or not parts[2] or not parts[3]:
         return None
     try:
-        return UUID(hex=parts[1]), parts[2], parts[3]
+        return ParsedKey(UUID(hex=parts[1]), parts[2], parts[3])
     except ValueError:
         return None
 
 
 def tenant_of_key(token: str) -> UUID | None:
     """The tenant a well-formed key names (unchecked: only :func:`authenticate` vouches for it)."""
-    parsed = _parse(token)
-    return parsed[0] if parsed else None
+    parsed = parse_key(token)
+    return parsed.tenant_id if parsed else None
 
 
-async def authenticate(token: str) -> TenantContext | None:
-    """The tenant context a key acts in, or ``None`` for a malformed, unknown or revoked key
-    (or one of a suspended tenant). Needs no tenant context: the key names its tenant."""
-    parsed = _parse(token)
+async def authenticate(token: str | ParsedKey) -> TenantContext | None:
+    """The tenant context a key (as sent, or as :func:`parse_key` returned it) acts in, or
+    ``None`` for a malformed, unknown or revoked key (or one of a suspended tenant). Needs no
+    tenant context: the key names its tenant."""
+    parsed = parse_key(token) if isinstance(token, str) else token
     if parsed is None:
         return None
     tenant_id, prefix, secret = parsed

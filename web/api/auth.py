@@ -12,7 +12,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from salonkeep.core.apikeys.service import authenticate, tenant_of_key
+from salonkeep.core.apikeys.service import ParsedKey, authenticate, parse_key
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.web.read_requests import READ_METHODS, serve_in_one_transaction, serve_read_only
 
@@ -37,14 +37,16 @@ class ApiKeyMiddleware(ASGIMiddleware):
         transaction too (the key check, the services' reads and writes). Either response
         leaves after the commit."""
         token = _bearer(scope)
-        tenant_id = tenant_of_key(token) if token else None
-        if tenant_id is None:
-            return await self._run(scope, receive, send, next_app, token)
+        key = parse_key(token) if token else None  # parsed once, checked in _run
+        if key is None:
+            return await self._run(scope, receive, send, next_app, None)
         serve = serve_read_only if scope.get("method") in READ_METHODS else serve_in_one_transaction
-        return await serve(tenant_id, lambda held: self._run(scope, receive, held, next_app, token), send)
+        return await serve(key.tenant_id, lambda held: self._run(scope, receive, held, next_app, key), send)
 
-    async def _run(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp, token: str) -> None:
-        ctx = await authenticate(token) if token else None
+    async def _run(
+        self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp, key: ParsedKey | None
+    ) -> None:
+        ctx = await authenticate(key) if key is not None else None
         if ctx is None:
             raise NotAuthorizedException(
                 "a valid API key is required (Authorization: Bearer sk_…)",
