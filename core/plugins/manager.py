@@ -110,16 +110,37 @@ class Plugins:
         return [channel for batch in self.pm.hook.salonkeep_delivery_channels() for channel in batch or []]
 
     async def event(self, event: DomainEvent, plan: Plan) -> list[Planned | TouchpointChange]:
-        """Touchpoints every plugin plans for ``event``."""
-        return await _resolved(self.pm.hook.salonkeep_event(event=event, plan=plan))
+        """Touchpoints every plugin plans for ``event`` (and changes to its own)."""
+        return await self._own_changes_only("salonkeep_event", event=event, plan=plan)
 
     async def touchpoint_outcome(
         self, touchpoint: TouchpointFact, outcome: str, plan: Plan
     ) -> list[Planned | TouchpointChange]:
-        """Touchpoints plugins plan in reaction to an outcome."""
-        return await _resolved(
-            self.pm.hook.salonkeep_touchpoint_outcome(touchpoint=touchpoint, outcome=outcome, plan=plan)
+        """Touchpoints plugins plan in reaction to an outcome (and changes to their own)."""
+        return await self._own_changes_only(
+            "salonkeep_touchpoint_outcome", touchpoint=touchpoint, outcome=outcome, plan=plan
         )
+
+    async def _own_changes_only(self, hook: str, **kwargs: Any) -> list[Any]:
+        """Call ``hook`` as pluggy would (the same implementations, in the same order) and
+        refuse a change (hold, resume, cancel, reschedule) that one plugin returns for the
+        touchpoints of a programme it does not declare: a programme changes only its own."""
+        caller = getattr(self.pm.hook, hook)
+        impls = caller.get_hookimpls()
+        if any(impl.hookwrapper or impl.wrapper for impl in impls):
+            return await _resolved(caller(**kwargs))  # wrappers see every result: no attribution
+        found: list[Any] = []
+        for impl in reversed(impls):  # pluggy calls the last registered first
+            items = await _resolved([impl.function(*[kwargs[name] for name in impl.argnames])])
+            own = set(_programme_names(self.pm, impl.plugin))
+            for item in items:
+                if isinstance(item, TouchpointChange) and item.programme not in own:
+                    raise ValueError(
+                        f"plugin {impl.plugin_name} returned {type(item).__name__} for {item.programme!r}, "
+                        "a programme it does not declare: a programme changes only its own touchpoints"
+                    )
+            found.extend(items)
+        return found
 
     async def client_panels(self, plan: Plan) -> list[Panel]:
         """Panels for the client page."""

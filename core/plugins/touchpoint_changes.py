@@ -22,7 +22,6 @@ from salonkeep.core.aftercare import consent_gate
 from salonkeep.core.aftercare.tables import Touchpoint
 from salonkeep.core.plugins.api import (
     SERVICE,
-    CancelTouchpoints,
     HoldTouchpoints,
     Plan,
     Programme,
@@ -36,13 +35,12 @@ from salonkeep.tenants.context import TenantContext, current_or_none
 #: Touchpoints a programme may still change: not yet done, sent or given up.
 OPEN = ("planned", "queued")
 HELD = "held"
-CHANGES = (HoldTouchpoints, ResumeTouchpoints, CancelTouchpoints, RescheduleTouchpoint)
 
 
 def split(items: Sequence[Any]) -> tuple[list[Any], list[TouchpointChange]]:
     """``items`` a hook returned, as (new touchpoints, changes to existing ones)."""
-    changes = [item for item in items if isinstance(item, CHANGES)]
-    return [item for item in items if not isinstance(item, CHANGES)], changes
+    changes = [item for item in items if isinstance(item, TouchpointChange)]
+    return [item for item in items if not isinstance(item, TouchpointChange)], changes
 
 
 def event_marks(event: events.DomainEvent) -> frozenset[str]:
