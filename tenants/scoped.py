@@ -101,8 +101,10 @@ def _memo_key(table: type[Table], row_id: object) -> tuple[object, ...]:
 def remember(row: Table) -> None:
     """Keep ``row`` (read or written in the open unit of work, for its tenant) for
     :func:`recall` until the unit of work's transaction ends: a service hands on what it
-    loaded (the tenant row, the client) instead of the next reader reading it again. Remember
-    only a row nothing changes later in the same transaction (or remember it again after)."""
+    loaded (the tenant row, the client) instead of the next reader reading it again. An
+    :func:`update`, :func:`update_rows`, :func:`delete` or :func:`delete_rows` of the table
+    (and :func:`update_tenant`) forgets its rows; a row changed another way (``row.save()``
+    of another object) must be remembered again or :func:`forget`-ed."""
     memo = db.unit_memo()
     if memo is not None:
         memo[_memo_key(type(row), getattr(row, row._meta.primary_key._meta.name))] = row
