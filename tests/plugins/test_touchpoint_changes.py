@@ -42,7 +42,7 @@ def salonkeep_event(event, plan):
         return [
             PlannedCall(NAME, "call:1", plan.day(event.occurred_at, 1, NAME), "First", "How is it?"),
             PlannedCall(NAME, "call:2", plan.day(event.occurred_at, 2, NAME), "Second", "And now?"),
-            PlannedMessage(NAME, "note:1", plan.day(event.occurred_at, 3, NAME), "Hello", "Hello!",
+            PlannedMessage(NAME, "greeting_1", plan.day(event.occurred_at, 3, NAME), "Hello", "Hello!",
                            purpose="greetings"),
         ]
     if isinstance(event, ReferralRecorded):  # a stand-in for "the client asked to stop"
@@ -56,9 +56,9 @@ def salonkeep_touchpoint_outcome(touchpoint, outcome, plan):
         return []
     if outcome == WANTS_APPOINTMENT:
         later = plan.now + timedelta(days=10)
-        return [RescheduleTouchpoint(NAME, "call:2", later), HoldTouchpoints(NAME, "note:")]
+        return [RescheduleTouchpoint(NAME, "call:2", later), HoldTouchpoints(NAME, "greeting_")]
     if outcome == REACHED:
-        return [ResumeTouchpoints(NAME, "note:")]
+        return [ResumeTouchpoints(NAME, "greeting_")]
     return []
 """
 
