@@ -26,6 +26,8 @@ from salonkeep.tenants.secrets_store import read_or_create
 from salonkeep.tenants.settings import Settings, load_settings
 from salonkeep.web import i18n, logs, request_ids
 from salonkeep.web.api.router import API_PATH, SECURITY_SCHEME, api_router
+from salonkeep.web.booking_public import routes as booking_public_routes
+from salonkeep.web.calendar_feeds import public_routes as calendar_feed_routes
 from salonkeep.web.complaints_public import routes as complaint_public_routes
 from salonkeep.web.edge import Edge, is_api
 from salonkeep.web.health import healthz
@@ -104,6 +106,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             consent_submit,
             *complaint_public_routes,
             *signup_routes,
+            *booking_public_routes,
+            *calendar_feed_routes,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
             api_router(),
         ],

@@ -22,7 +22,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
 
+from salonkeep.core import public_forms
 from salonkeep.core.complaints import attachments, public_form, service
+from salonkeep.core.public_forms import Verdict
 from salonkeep.tenants import scoped, validation
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.db import unit_of_work
@@ -31,6 +33,7 @@ from salonkeep.tenants.onboarding import find_tenant
 from salonkeep.tenants.tables import Branch, Tenant
 from salonkeep.tenants.tenant_settings import settings_of
 from salonkeep.web.i18n import gettext as _
+from salonkeep.web.public_forms import address_of, limiter_for
 
 PUBLIC_LABEL = "client (public complaint form)"
 #: What a client may complain about on the public page.
@@ -95,14 +98,6 @@ async def complaint_form(request: Request[Any, Any, Any], slug: str, branch_id: 
     """The branch's complaint form."""
     tenant = await find_tenant(slug)
     return _page(tenant, await _branch(tenant, request, branch_id))
-
-
-def _limiter(request: Request[Any, Any, Any]) -> public_form.AttemptLimiter:
-    state = request.app.state
-    if getattr(state, "complaint_limiter", None) is None:
-        state.complaint_limiter = public_form.AttemptLimiter(getattr(state, "redis", None))
-    limiter: public_form.AttemptLimiter = state.complaint_limiter
-    return limiter
 
 
 def _text(value: Any) -> str:
@@ -200,8 +195,15 @@ async def complaint_submit(
     files = _uploads(data)
     tenant = await find_tenant(slug)
     branch = await _branch(tenant, request, branch_id)
-    address = request.client.host if request.client else "unknown"
-    if not await _limiter(request).allow(public_form.address_key(tenant.id, address)):
+    verdict = await public_forms.judge(
+        public_form.FORM,
+        limiter_for(request, public_form.FORM),
+        tenant_id=tenant.id,
+        branch_id=branch.id,
+        address=address_of(request),
+        fields=dict(data),
+    )
+    if verdict is Verdict.LIMITED:
         return Template(
             "message.html",
             context={
@@ -210,14 +212,14 @@ async def complaint_submit(
             status_code=429,
         )
     given = {k: _text(data.get(k)) for k in TEXT_FIELDS}
-    if not public_form.token_ok(tenant.id, branch.id, str(data.get("form_token", ""))):
+    if verdict is Verdict.EXPIRED:
         errors = {"form": _("This form has expired. Please check your complaint and send it again.")}
         return _page(tenant, branch, values=given, errors=errors, status=400)
     thanks = Template(
         "message.html",
         context={"message": _("Thank you. Your complaint has reached the salon; we will contact you soon.")},
     )
-    if data.get(public_form.HONEYPOT_FIELD):
+    if verdict is Verdict.ROBOT:
         return thanks  # a robot: the same answer, nothing stored
     photos, refused_photos = await _photos(files)
     try:

@@ -12,7 +12,9 @@ from salonkeep.web.aftercare.routes import routes as aftercare_routes
 from salonkeep.web.auth.guard import StaffGuard
 from salonkeep.web.auth.routes import public_routes, staff_routes
 from salonkeep.web.calendar.hours import routes as hours_routes
+from salonkeep.web.booking_requests import routes as booking_request_routes
 from salonkeep.web.calendar.routes import routes as calendar_routes
+from salonkeep.web.calendar_feeds import routes as calendar_feed_routes
 from salonkeep.web.checklist import routes as checklist_routes
 from salonkeep.web.client_import import routes as import_routes
 from salonkeep.web.complaints_staff import routes as complaint_routes
@@ -43,6 +45,8 @@ def staff_router() -> Router:
             *catalogue_routes,
             *calendar_routes,
             *hours_routes,
+            *calendar_feed_routes,
+            *booking_request_routes,
             *aftercare_routes,
             *delivery_routes,
             *complaint_routes,

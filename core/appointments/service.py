@@ -61,7 +61,9 @@ async def _no_overlap(ctx: TenantContext) -> AsyncIterator[None]:
         raise
 
 
-async def _zone_and_country(branch_id: UUID) -> tuple[str, str]:
+async def zone_and_country(branch_id: UUID) -> tuple[str, str]:
+    """The time zone of a branch (else the tenant's) and the tenant's country (for its
+    holidays); inside a unit of work."""
     tenant = await get_tenant(scoped.tenant_id())
     rows = await scoped.rows(Branch, "time_zone", "id = {}", branch_id)
     return str((rows[0]["time_zone"] if rows else None) or tenant.time_zone), str(tenant.country)
@@ -86,6 +88,30 @@ async def _staff_for(branch_id: UUID, staff_id: UUID, service: CatalogueService)
     if roles and staff.role not in roles:
         raise ValidationFailed({"staff": "does not perform this service"})
     return staff
+
+
+async def bookable_staff(branch_id: UUID, service: CatalogueService) -> list[StaffMember]:
+    """The active staff of a branch who perform ``service`` (its performer roles, if it names
+    any), by name; inside a unit of work."""
+    ids = {r["staff_id"] for r in await scoped.rows(StaffBranch, "staff_id", "branch_id = {}", branch_id)}
+    roles = [r for r in str(service.performer_roles or "").split(",") if r]
+    members = await scoped.fetch(StaffMember, "active = {}", True, order_by="name") if ids else []
+    return [m for m in members if m.id in ids and (not roles or m.role in roles)]
+
+
+async def check_slot(
+    service: CatalogueService, branch_id: UUID, staff_id: UUID, starts_at: datetime
+) -> rules.Slot:
+    """The slot of ``service`` with ``staff_id`` at ``starts_at`` in ``branch_id`` after
+    every booking rule and the clash check, written nowhere (:class:`ValidationFailed` or
+    :class:`SlotTaken`); inside a unit of work."""
+    await _staff_for(branch_id, staff_id, service)
+    return await _checked_slot(service, branch_id, staff_id, _aware(starts_at, "starts_at"), None)
+
+
+async def hidden_in_branch(branch_id: UUID, service_id: UUID) -> bool:
+    """True when the branch hides the catalogue service."""
+    return await _hidden(branch_id, service_id)
 
 
 async def _reread(appointment_id: UUID) -> Appointment:
@@ -155,7 +181,7 @@ async def _checked_slot(
     service: CatalogueService, branch_id: UUID, staff_id: UUID, starts_at: datetime, other_than: UUID | None
 ) -> rules.Slot:
     """The slot, after every rule and the clash check (inside the unit of work)."""
-    zone, country = await _zone_and_country(branch_id)
+    zone, country = await zone_and_country(branch_id)
     slot = rules.slot_for(service, starts_at)
     rules.check(
         service,
@@ -458,7 +484,7 @@ async def calendar(branch_id: UUID, day: date, days: int = 1, *, include_cancell
         raise ValidationFailed({"days": "must be from 1 to 7"})
     async with unit_of_work(ctx):
         branch = await _branch_in_scope(ctx, branch_id)
-        zone, country = await _zone_and_country(branch.id)
+        zone, country = await zone_and_country(branch.id)
         start, end = day_bounds(day, zone, days)
         statuses = "" if include_cancelled else " and status <> 'cancelled'"
         rows = await scoped.fetch(
@@ -612,7 +638,7 @@ async def branch_hours(branch_id: UUID) -> BranchHours:
 async def zone_of(branch_id: UUID) -> str:
     """The time zone of a branch (else the tenant's)."""
     async with unit_of_work(current()):
-        zone, _ = await _zone_and_country(branch_id)
+        zone, _ = await zone_and_country(branch_id)
     return zone
 
 
