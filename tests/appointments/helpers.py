@@ -67,3 +67,24 @@ async def seed_catalogue_and_appointments(world, client_id: uuid.UUID) -> None:
     await appointments.book(
         client_id, staff_id=world.owner_id, service_id=service.id, starts_at=start + timedelta(hours=10)
     )
+    await _seed_request_and_feed(world, service.id, start + timedelta(hours=12))
+
+
+async def _seed_request_and_feed(world, service_id: uuid.UUID, starts_at: datetime) -> None:
+    """A booking request from the public page and a calendar feed of the owner."""
+    from dataclasses import replace
+
+    from salonkeep.core.appointments import feeds, requests
+    from salonkeep.tenants.context import current
+
+    slot = f"{world.owner_id}|{starts_at.isoformat()}"
+    data = requests.RequestInput(
+        service=str(service_id),
+        slot=slot,
+        name="Seed Visitor",
+        email="seed@example.com",
+        privacy_consent=True,
+    )
+    await requests.submit_request(current(), world.branch_id, data)
+    with tenant_scope(replace(current(), actor_id=world.owner_id, role="owner")):
+        await feeds.create_feed()

@@ -28,6 +28,7 @@ from litestar.testing import AsyncTestClient
 from salonkeep.core import consent
 from salonkeep.core.aftercare import calls
 from salonkeep.core.apikeys.service import create_api_key
+from salonkeep.core.appointments import requests as booking_requests
 from salonkeep.core.appointments import service as appointments
 from salonkeep.core.catalogue import service as catalogue
 from salonkeep.core.clients.service import ClientInput, create_client, update_client
@@ -267,6 +268,19 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
             client_id=theirs.id,
         )
         photo = await complaints.add_attachment(complaint.id, b"\x89PNG\r\n\x1a\nNOTEMARK photo")
+        # She also asked for a booking at branch B from its public page (her contact as given).
+        await booking_requests.submit_request(
+            world.ctx,
+            other.id,
+            booking_requests.RequestInput(
+                service=str(facial.id),
+                slot=f"{only_b.id}|{datetime(2026, 4, 2, 7, 0, tzinfo=UTC).isoformat()}",
+                name="Quorra Leakmarker",
+                email="leak.marker@other.example",
+                phone="+358 40 999 8877",
+                privacy_consent=True,
+            ),
+        )
     return Scene(
         slug=world.slug,
         branch_b=other.id,
