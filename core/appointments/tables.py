@@ -67,7 +67,7 @@ class CalendarFeed(Table, tablename="calendar_feed"):
     id = UUID(primary_key=True)
     tenant_id = ForeignKey(references=Tenant, null=False, on_delete=OnDelete.restrict)
     staff_id = ForeignKey(references=StaffMember, null=False, on_delete=OnDelete.cascade)
-    token_hash = Varchar(length=64, required=True, unique=True)
+    token_hash = Varchar(length=64, required=True)
     created_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)
     revoked_by = Varchar(length=200, default="")

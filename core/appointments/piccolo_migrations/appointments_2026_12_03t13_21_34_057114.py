@@ -608,7 +608,7 @@ async def forwards():
             "default": "",
             "null": False,
             "primary_key": False,
-            "unique": True,
+            "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,

@@ -1,5 +1,6 @@
-"""Booking requests and calendar feeds: the request list's index, and same-tenant keys on
-PostgreSQL (a row can only name a branch, staff member, service or client of its own tenant)."""
+"""Booking requests and calendar feeds: the request list's index, one feed per token hash in a
+tenant, and same-tenant keys on PostgreSQL (a row can only name a branch, staff member,
+service or client of its own tenant)."""
 
 from salonkeep.tenants.raw_migrations import sql_migration
 
@@ -10,6 +11,7 @@ DESCRIPTION = "booking request and calendar feed keys"
 BOTH = [
     "CREATE INDEX booking_request_branch_status ON booking_request (tenant_id, branch_id, status)",
     "CREATE INDEX calendar_feed_staff ON calendar_feed (tenant_id, staff_id)",
+    "CREATE UNIQUE INDEX calendar_feed_token ON calendar_feed (tenant_id, token_hash)",
 ]
 POSTGRES_ONLY = [
     "ALTER TABLE booking_request ADD CONSTRAINT booking_request_branch_same_tenant "
