@@ -141,6 +141,9 @@ ALLOWED_ISOFORMAT = {
     "plugins/first_visit/__init__.py",  # a touchpoint key (the appointment's start)
     "core/audit/partitions.py",  # partition bounds in SQL (machine format)
     "web/calendar/routes.py",  # values of <input type="date|datetime-local"> and of links
+    "core/appointments/slots.py",  # the value of a slot's radio button (read back as ISO)
+    "core/appointments/requests.py",  # a touchpoint key and a message value (read back as ISO)
+    "web/booking_public.py",  # the week of the public booking page's links
 }
 
 

@@ -134,6 +134,18 @@ async def test_free_slots_keep_the_booking_rules(backend, tenant_a, frozen_clock
     # 09:00 (the first time of a day without working hours) would end, with its buffer, after
     # 09:50 where the 10:00 bookings' buffer begins: 11:30 is the first free start.
     assert min(monday) == MONDAY_TEN + timedelta(minutes=90)
+    assert max(moments) < datetime(2026, 4, 3, tzinfo=UTC)  # a week from today
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        page = await client.get(f"{_url(tenant_a)}?service={booking.facial_id}")
+        later = re.search(r'href="(\?service=[^"]+week=2026-04-03)"', page.text)
+        assert later, "a link to the next week"
+        next_week = await client.get(_url(tenant_a) + later.group(1).replace("&amp;", "&"))
+    days = {
+        datetime.fromisoformat(v.split("|")[1]).date()
+        for v in re.findall(r'name="slot" value="([^"]+)"', next_week.text)
+    }
+    assert days and min(days) >= datetime(2026, 4, 3).date()
+    assert datetime(2026, 4, 3).date() not in days  # Good Friday: the salon is closed
 
 
 FIELD_CASES = {
