@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 
 from salonkeep.core.appointments import requests
 from salonkeep.core.appointments.tables import BookingRequest
+from salonkeep.core.audit.tables import AuditEvent
 from salonkeep.core.clients.tables import Client
 from salonkeep.core.public_forms import PublicForm
 from salonkeep.core.visits.tables import Appointment
@@ -333,6 +334,9 @@ async def test_reception_proposes_another_time_as_a_service_message(backend, ten
     async with unit_of_work(tenant_a.ctx):
         appointment = await scoped.get(Appointment, appointment_id)
     assert appointment is not None and appointment.starts_at == later and appointment.client_id == known.id
+    async with unit_of_work(tenant_a.ctx):
+        actions = [r["action"] for r in await scoped.rows(AuditEvent, "action", "subject = 'booking_request'")]
+    assert {"create", "booking_request.propose", "booking_request.confirm"} <= set(actions)
 
 
 async def scoped_touchpoints(world, table):
