@@ -335,7 +335,9 @@ async def test_reception_proposes_another_time_as_a_service_message(backend, ten
         appointment = await scoped.get(Appointment, appointment_id)
     assert appointment is not None and appointment.starts_at == later and appointment.client_id == known.id
     async with unit_of_work(tenant_a.ctx):
-        actions = [r["action"] for r in await scoped.rows(AuditEvent, "action", "subject = 'booking_request'")]
+        actions = [
+            r["action"] for r in await scoped.rows(AuditEvent, "action", "subject = 'booking_request'")
+        ]
     assert {"create", "booking_request.propose", "booking_request.confirm"} <= set(actions)
 
 
