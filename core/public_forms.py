@@ -3,7 +3,8 @@ page) without a third-party service.
 
 * a signed, timestamped form token (itsdangerous, a key derived from the master key for the
   form's scope: purpose, tenant and branch of a branch's form, ``signup`` for the sign-up
-  page): a submission needs a form that this server handed out, at least :data:`MIN_FILL_SECONDS` and at most :data:`MAX_AGE_SECONDS` earlier;
+  page): a submission needs a form that this server handed out, at least
+  :data:`MIN_FILL_SECONDS` and at most :data:`MAX_AGE_SECONDS` earlier;
 * a honeypot field people never see (bots fill it in);
 * a per-address limit (:class:`AttemptLimiter`): every submission from one address counts,
   refused ones included; past the form's hourly limit, nothing more is looked at.
