@@ -11,8 +11,8 @@ from salonkeep.web.admin.staff_import import routes as staff_import_routes
 from salonkeep.web.aftercare.routes import routes as aftercare_routes
 from salonkeep.web.auth.guard import StaffGuard
 from salonkeep.web.auth.routes import public_routes, staff_routes
-from salonkeep.web.calendar.hours import routes as hours_routes
 from salonkeep.web.booking_requests import routes as booking_request_routes
+from salonkeep.web.calendar.hours import routes as hours_routes
 from salonkeep.web.calendar.routes import routes as calendar_routes
 from salonkeep.web.calendar_feeds import routes as calendar_feed_routes
 from salonkeep.web.checklist import routes as checklist_routes
