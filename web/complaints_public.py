@@ -1,7 +1,7 @@
 """The public complaint page of a branch (no account): ``/t/{slug}/complaint/{branch_id}``.
 
 Spam resistance without a third-party service (see
-:mod:`salonkeep.core.complaints.public_form`): every submission from an address counts
+:mod:`salonkeep.core.public_forms`): every submission from an address counts
 against a per-address limit first (refused ones stay refused and store nothing), then the
 signed timestamped form token and the honeypot are checked, then the fields, each refusal
 named. Up to three photos may come with it (a multipart form: its text fields are checked

@@ -2,7 +2,7 @@
 
 Open to everyone only when the operator turned ``SALONKEEP_PUBLIC_SIGNUP`` on; otherwise only
 through an operator's invitation link (``/signup?invitation=…``, ``salonkeep signup invite``).
-Spam resistance is the public complaint form's (:mod:`salonkeep.core.complaints.public_form`):
+Spam resistance is the shared guard of public forms (:mod:`salonkeep.core.public_forms`):
 a per-address limit counted first, a signed timestamped form token and a honeypot. What is
 written, and how the e-mail is verified, is :mod:`salonkeep.core.signup`.
 """
@@ -17,8 +17,7 @@ from litestar import Request, get, post
 from litestar.response import Template
 from redis.exceptions import RedisError
 
-from salonkeep.core import signup
-from salonkeep.core.complaints import public_form
+from salonkeep.core import public_forms, signup
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.web import i18n
 from salonkeep.web.i18n import gettext as _
@@ -26,6 +25,7 @@ from salonkeep.web.pages import Form
 
 log = logging.getLogger("salonkeep.signup")
 FORM_SCOPE = "signup-form"
+SIGNUPS_PER_HOUR = 5  # sign-ups allowed per address and hour
 #: The arq function that sends the tenants' due staff notices (the verification e-mail).
 NOTICE_JOB = "staff_notice_sweep"
 
@@ -99,8 +99,8 @@ def _form(
     return Template(
         "signup.html",
         context={
-            "token": public_form.scoped_form_token(FORM_SCOPE),
-            "honeypot": public_form.HONEYPOT_FIELD,
+            "token": public_forms.scoped_form_token(FORM_SCOPE),
+            "honeypot": public_forms.HONEYPOT_FIELD,
             "invitation": invitation_token,
             "values": values or {},
             "errors": errors or {},
@@ -125,11 +125,11 @@ async def signup_form(request: Request[Any, Any, Any], invitation: str = "") -> 
     return _form(request, invitation_token=invitation, values=values)
 
 
-def _limiter(request: Request[Any, Any, Any]) -> public_form.AttemptLimiter:
+def _limiter(request: Request[Any, Any, Any]) -> public_forms.AttemptLimiter:
     state = request.app.state
     if getattr(state, "signup_limiter", None) is None:
-        state.signup_limiter = public_form.AttemptLimiter(getattr(state, "redis", None))
-    limiter: public_form.AttemptLimiter = state.signup_limiter
+        state.signup_limiter = public_forms.AttemptLimiter(getattr(state, "redis", None), SIGNUPS_PER_HOUR)
+    limiter: public_forms.AttemptLimiter = state.signup_limiter
     return limiter
 
 
@@ -157,16 +157,16 @@ async def signup_submit(request: Request[Any, Any, Any], data: Form) -> Template
     if invitation is None and not request.app.state.settings.public_signup:
         return _closed()
     address = request.client.host if request.client else "unknown"
-    if not await _limiter(request).allow(public_form.scoped_address_key(FORM_SCOPE, address)):
+    if not await _limiter(request).allow(public_forms.scoped_address_key(FORM_SCOPE, address)):
         return _message(_("Too many sign-ups were sent from your connection. Please try again later."), 429)
     given = {name: str(data.get(name, "") or "") for name in signup.FIELDS if name != "password"}
-    if not public_form.scoped_token_ok(FORM_SCOPE, str(data.get("form_token", ""))):
+    if not public_forms.scoped_token_ok(FORM_SCOPE, str(data.get("form_token", ""))):
         errors = {"form": _("This form has expired. Please check the details and send them again.")}
         return _form(request, invitation_token=invitation_token, values=given, errors=errors, status=400)
     thanks = _message(
         _("Thank you. We sent a link to your e-mail address: open it to confirm the address, then sign in.")
     )
-    if data.get(public_form.HONEYPOT_FIELD):
+    if data.get(public_forms.HONEYPOT_FIELD):
         return thanks  # a robot: the same answer, nothing stored
     values = {name: str(data.get(name, "") or "") for name in signup.FIELDS}
     try:

@@ -13,15 +13,14 @@ import pytest
 from litestar.testing import AsyncTestClient
 from redis import Redis
 
-from salonkeep.core import signup
-from salonkeep.core.complaints import public_form
+from salonkeep.core import public_forms, signup
 from salonkeep.core.privacy.tables import StaffNotice
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound
 from salonkeep.tenants.onboarding import find_tenant, list_staff
 from salonkeep.web.app import create_app
-from salonkeep.web.signup import FORM_SCOPE
+from salonkeep.web.signup import FORM_SCOPE, SIGNUPS_PER_HOUR
 
 from .staff_helpers import add_person, csrf_of, sign_in
 
@@ -47,7 +46,7 @@ def _fresh_count(settings) -> None:
     """Forget this address's sign-ups (the test client's address is the same in every test)."""
     if settings.redis_url:
         with Redis.from_url(settings.redis_url) as redis:
-            redis.delete(public_form.scoped_address_key(FORM_SCOPE, "testclient"))
+            redis.delete(public_forms.scoped_address_key(FORM_SCOPE, "testclient"))
 
 
 async def _hidden(client, query: str = "") -> dict[str, str]:
@@ -152,10 +151,10 @@ async def test_a_burst_of_sign_ups_from_one_address_is_refused(backend, frozen_c
     async with AsyncTestClient(create_app(settings)) as client:
         hidden = await _hidden(client)
         frozen_clock.advance(timedelta(seconds=30))
-        for _ in range(public_form.MAX_PER_HOUR + 3):
+        for _ in range(SIGNUPS_PER_HOUR + 3):
             bad = {**_values(f"s-{uuid.uuid4().hex[:10]}"), "password": "short"}
             statuses.append((await client.post("/signup", data={**bad, **hidden})).status_code)
-    assert statuses == [422] * public_form.MAX_PER_HOUR + [429] * 3
+    assert statuses == [422] * SIGNUPS_PER_HOUR + [429] * 3
 
 
 STAFF_CSV = (
