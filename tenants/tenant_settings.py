@@ -55,6 +55,8 @@ INT_LIMITS: dict[str, Limits] = {
     "complaint_reminder_hours": Limits(read=(0, 720), write=(0, 720)),
     "complaint_owner_hours": Limits(read=(1, 8760), write=(1, 8760)),
     "late_cancel_notice_hours": Limits(read=(0, 720), write=(0, 720)),
+    "survey_after_hours": Limits(read=(0, 720), write=(0, 720)),
+    "survey_low_score": Limits(read=(0, 4), write=(0, 4)),
 }
 #: Bounds of the decimal settings (read and written alike).
 FLOAT_LIMITS: dict[str, tuple[float, float]] = {
@@ -117,6 +119,10 @@ class TenantSettings:
     #: What the salon offers the client when it cancels (e.g. "15 % off the next visit"),
     #: recorded on the appointment and shown to staff; empty: nothing.
     salon_cancel_gesture: str = ""
+    #: Hours after a visit that the satisfaction survey goes out (0: no surveys).
+    survey_after_hours: int = 2
+    #: A survey score at or below this opens a complaint for the branch manager (0: never).
+    survey_low_score: int = 2
 
     @property
     def working_from(self) -> time:

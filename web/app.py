@@ -29,6 +29,7 @@ from salonkeep.web.api.router import API_PATH, SECURITY_SCHEME, api_router
 from salonkeep.web.booking_public import routes as booking_public_routes
 from salonkeep.web.calendar_feeds import public_routes as calendar_feed_routes
 from salonkeep.web.complaints_public import routes as complaint_public_routes
+from salonkeep.web.complaints_survey import routes as survey_routes
 from salonkeep.web.edge import Edge, is_api
 from salonkeep.web.health import healthz
 from salonkeep.web.metrics import metrics_endpoint
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *signup_routes,
             *booking_public_routes,
             *calendar_feed_routes,
+            *survey_routes,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
             api_router(),
         ],

@@ -17,6 +17,7 @@ from salonkeep.web.calendar.routes import routes as calendar_routes
 from salonkeep.web.calendar_feeds import routes as calendar_feed_routes
 from salonkeep.web.checklist import routes as checklist_routes
 from salonkeep.web.client_import import routes as import_routes
+from salonkeep.web.complaints_numbers import routes as complaint_number_routes
 from salonkeep.web.complaints_staff import routes as complaint_routes
 from salonkeep.web.delivery import routes as delivery_routes
 from salonkeep.web.pages import STAFF_EXCEPTION_HANDLERS
@@ -51,6 +52,7 @@ def staff_router() -> Router:
             *delivery_routes,
             *complaint_routes,
             *plugin_routes(),
+            *complaint_number_routes,
             no_such_page,
         ],
         dependencies=DEPENDENCIES,

@@ -25,6 +25,7 @@ from salonkeep.workers.privacy_jobs import (
     staff_notice_sweep,
     unusual_access_sweep,
 )
+from salonkeep.workers.surveys import survey_sweep
 
 
 def redis_settings(url: str) -> RedisSettings:
@@ -62,6 +63,7 @@ class WorkerSettings:
         staff_notice_sweep,
         obligations_sweep,
         complaints_sweep,
+        survey_sweep,
         func(import_clients, timeout=JOB_TIMEOUT, max_tries=1),
     ]
     cron_jobs: ClassVar[list[CronJob]] = [
@@ -81,6 +83,8 @@ class WorkerSettings:
         cron(obligations_sweep, hour=6, minute=30, second=0, unique=True, timeout=3600),
         # Every 5 minutes: reminders and escalations of complaints' first-contact deadlines.
         cron(complaints_sweep, minute=set(range(2, 60, 5)), second=0, unique=True, timeout=600),
+        # Every 15 minutes: satisfaction-survey invitations after visits.
+        cron(survey_sweep, minute={7, 22, 37, 52}, second=0, unique=True, timeout=600),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -10,11 +10,12 @@ from salonkeep.core.complaints.tables import (
     ComplaintEscalation,
     ComplaintRound,
 )
+from salonkeep.core.complaints.feedback_tables import SurveyAnswer
 
 APP_CONFIG = AppConfig(
     app_name="complaints",
     migrations_folder_path=str(Path(__file__).parent / "piccolo_migrations"),
-    table_classes=[Complaint, ComplaintRound, ComplaintAttachment, ComplaintEscalation],
+    table_classes=[Complaint, ComplaintRound, ComplaintAttachment, ComplaintEscalation, SurveyAnswer],
     migration_dependencies=["salonkeep.tenants.piccolo_app", "salonkeep.core.clients.piccolo_app"],
     commands=[],
 )

@@ -10,6 +10,7 @@ from salonkeep.web.api.appointments import AppointmentController, CatalogueContr
 from salonkeep.web.api.auth import ApiKeyMiddleware
 from salonkeep.web.api.bodies import AllowedMethods, JsonBodies
 from salonkeep.web.api.clients import ClientController
+from salonkeep.web.api.complaints import ComplaintController
 from salonkeep.web.api.errors import API_EXCEPTION_HANDLERS
 
 API_PATH = "/api/v1"
@@ -22,7 +23,7 @@ def api_router() -> Router:
     security: list[SecurityRequirement] = [{SECURITY_SCHEME: []}]
     return Router(
         path=API_PATH,
-        route_handlers=[ClientController, CatalogueController, AppointmentController],
+        route_handlers=[ClientController, CatalogueController, AppointmentController, ComplaintController],
         # OPTIONS needs no key; then the key (401 before anything else is said), then the body
         # (415, strict 422).
         middleware=[AllowedMethods(), ApiKeyMiddleware(), JsonBodies()],
