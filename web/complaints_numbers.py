@@ -18,7 +18,6 @@ from uuid import UUID
 from babel.numbers import format_decimal, format_percent
 from litestar import Request, Response, get
 from litestar.response import Template
-from markupsafe import Markup, escape
 
 from salonkeep.core.access import Action, require
 from salonkeep.core.complaints import statistics
@@ -61,26 +60,46 @@ def figures(numbers: statistics.ComplaintNumbers) -> list[Figure]:
     found += [
         Figure("first_contact", "contacted", _("Clients contacted"), numbers.contacted),
         Figure(
-            "first_contact", "median_hours", _("Median time to first contact (hours)"),
+            "first_contact",
+            "median_hours",
+            _("Median time to first contact (hours)"),
             numbers.median_first_contact_hours,
         ),
         Figure("first_contact", "promise_due", _("First contacts due"), numbers.promise_due),
         Figure("first_contact", "within_promise", _("Contacted within the promise"), numbers.within_promise),
         Figure(
-            "first_contact", "within_promise_share", _("Share contacted within the promise"),
+            "first_contact",
+            "within_promise_share",
+            _("Share contacted within the promise"),
             numbers.within_promise_share,
         ),
         Figure("resolution", "resolved", _("Resolved"), numbers.resolved),
-        Figure("resolution", "median_hours", _("Median time to resolution (hours)"), numbers.median_resolution_hours),
-        Figure("resolution", "mean_rounds", _("Proposals per resolved complaint"), numbers.mean_rounds),
-        Figure("resolution", "closed_with_proposal", _("Closed after a proposal"), numbers.closed_with_proposal),
         Figure(
-            "resolution", "satisfied", _("Client satisfied with the last proposal"), numbers.satisfied_after_follow_up
+            "resolution",
+            "median_hours",
+            _("Median time to resolution (hours)"),
+            numbers.median_resolution_hours,
         ),
-        Figure("resolution", "satisfied_share", _("Share satisfied after follow-up"), numbers.satisfied_share),
-    ]  # fmt: skip
-    found += [Figure("remedy_proposed", r, words["remedy"][r], numbers.remedies_proposed[r]) for r in REMEDIES]
-    found += [Figure("remedy_accepted", r, words["remedy"][r], numbers.remedies_accepted[r]) for r in REMEDIES]
+        Figure("resolution", "mean_rounds", _("Proposals per resolved complaint"), numbers.mean_rounds),
+        Figure(
+            "resolution", "closed_with_proposal", _("Closed after a proposal"), numbers.closed_with_proposal
+        ),
+        Figure(
+            "resolution",
+            "satisfied",
+            _("Client satisfied with the last proposal"),
+            numbers.satisfied_after_follow_up,
+        ),
+        Figure(
+            "resolution", "satisfied_share", _("Share satisfied after follow-up"), numbers.satisfied_share
+        ),
+    ]
+    found += [
+        Figure("remedy_proposed", r, words["remedy"][r], numbers.remedies_proposed[r]) for r in REMEDIES
+    ]
+    found += [
+        Figure("remedy_accepted", r, words["remedy"][r], numbers.remedies_accepted[r]) for r in REMEDIES
+    ]
     found += [
         Figure("survey", "answers", _("Survey answers"), numbers.survey_answers),
         Figure("survey", "mean", _("Mean survey score"), numbers.survey_mean),
@@ -111,7 +130,7 @@ def machine_value(value: float | int | None) -> str:
 def shown_value(figure: Figure) -> str:
     """A figure as the page shows it, in the person's language."""
     if figure.value is None:
-        return "–"
+        return "-"
     if figure.key.endswith("_share") or figure.key == "satisfied_share":
         return str(format_percent(figure.value, "#,##0.0%", locale=current_language()))
     if isinstance(figure.value, int):
@@ -119,23 +138,39 @@ def shown_value(figure: Figure) -> str:
     return str(format_decimal(round(figure.value, 1), "#,##0.0", locale=current_language()))
 
 
-def bars(chart_id: str, title: str, items: list[tuple[str, float]]) -> Markup:
-    """A horizontal bar chart as inline SVG: one labelled bar per item, scaled to the largest."""
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart: its label, its value as text, where it sits and how long it is."""
+
+    label: str
+    value: str
+    y: int
+    width: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal bar chart the template draws as inline SVG (no script)."""
+
+    id: str
+    title: str
+    bars: tuple[Bar, ...]
+    width: int
+    height: int
+
+
+def bars(chart_id: str, title: str, items: list[tuple[str, int]]) -> Chart:
+    """A bar chart of ``items`` (label, count), the bars scaled to the largest."""
     largest = max((value for _, value in items), default=0) or 1
-    rows = []
-    for index, (label, value) in enumerate(items):
-        y = index * (BAR_HEIGHT + 6)
-        width = round(BAR_WIDTH * value / largest)
-        rows.append(
-            f'<text x="0" y="{y + 13}" class="bar-label">{escape(label)}</text>'
-            f'<rect x="160" y="{y}" width="{width}" height="{BAR_HEIGHT}" class="bar"></rect>'
-            f'<text x="{166 + width}" y="{y + 13}" class="bar-value">{escape(machine_value(value))}</text>'
-        )
-    height = max(len(items) * (BAR_HEIGHT + 6), BAR_HEIGHT)
-    return Markup(
-        f'<svg id="{escape(chart_id)}" role="img" aria-label="{escape(title)}" width="{BAR_WIDTH + 220}" '
-        f'height="{height}" viewBox="0 0 {BAR_WIDTH + 220} {height}" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>{escape(title)}</title>{''.join(rows)}</svg>"
+    return Chart(
+        id=chart_id,
+        title=title,
+        bars=tuple(
+            Bar(label, machine_value(value), index * (BAR_HEIGHT + 6), round(BAR_WIDTH * value / largest))
+            for index, (label, value) in enumerate(items)
+        ),
+        width=BAR_WIDTH + 220,
+        height=max(len(items) * (BAR_HEIGHT + 6), BAR_HEIGHT),
     )
 
 
@@ -164,23 +199,43 @@ async def numbers_page(
         return render(
             request,
             "complaints/numbers.html",
-            {"branch": choice, "errors": exc.errors, "numbers": None, "all": branch == ALL,
-             "start": start, "end": end, "time_zone": choice.zone},
+            {
+                "branch": choice,
+                "errors": exc.errors,
+                "numbers": None,
+                "all": branch == ALL,
+                "start": start,
+                "end": end,
+                "time_zone": choice.zone,
+            },
             status_code=422,
-        )  # fmt: skip
+        )
     shown = figures(numbers)
     words = labels()
     charts = [
-        bars("chart-category", _("Complaints by category"),
-             [(words["category"][c], numbers.by_category[c]) for c in CATEGORIES]),
-        bars("chart-channel", _("Complaints by channel"),
-             [(words["channel"][c], numbers.by_channel[c]) for c in CHANNELS]),
-        bars("chart-remedy", _("Remedies proposed"),
-             [(words["remedy"][r], numbers.remedies_proposed[r]) for r in REMEDIES]),
-        bars("chart-survey", _("Survey scores"),
-             [(_("Score %(score)s") % {"score": s}, numbers.survey_scores[s]) for s in SCORES]),
-    ]  # fmt: skip
-    query = f"branch={ALL if numbers.branch_id is None else numbers.branch_id}&start={numbers.start}&end={numbers.end}"
+        bars(
+            "chart-category",
+            _("Complaints by category"),
+            [(words["category"][c], numbers.by_category[c]) for c in CATEGORIES],
+        ),
+        bars(
+            "chart-channel",
+            _("Complaints by channel"),
+            [(words["channel"][c], numbers.by_channel[c]) for c in CHANNELS],
+        ),
+        bars(
+            "chart-remedy",
+            _("Remedies proposed"),
+            [(words["remedy"][r], numbers.remedies_proposed[r]) for r in REMEDIES],
+        ),
+        bars(
+            "chart-survey",
+            _("Survey scores"),
+            [(_("Score %(score)s") % {"score": s}, numbers.survey_scores[s]) for s in SCORES],
+        ),
+    ]
+    shown_branch = ALL if numbers.branch_id is None else numbers.branch_id
+    query = f"branch={shown_branch}&start={numbers.start}&end={numbers.end}"
     return render(
         request,
         "complaints/numbers.html",
@@ -226,9 +281,16 @@ def csv_text(numbers: statistics.ComplaintNumbers) -> str:
     branch = "" if numbers.branch_id is None else str(numbers.branch_id)
     for figure in figures(numbers):
         writer.writerow(
-            [branch, numbers.start.isoformat(), numbers.end.isoformat(), figure.section, figure.key,
-             figure.label, machine_value(figure.value)]
-        )  # fmt: skip
+            [
+                branch,
+                numbers.start.isoformat(),
+                numbers.end.isoformat(),
+                figure.section,
+                figure.key,
+                figure.label,
+                machine_value(figure.value),
+            ]
+        )
     return out.getvalue()
 
 
@@ -256,6 +318,10 @@ def _mark(message: str) -> str:
 
 navigation.register(
     navigation.NavItem(
-        "complaint_numbers", _mark("Complaint numbers"), "/app/complaint-numbers", Action.REPORTS_VIEW, order=26
+        "complaint_numbers",
+        _mark("Complaint numbers"),
+        "/app/complaint-numbers",
+        Action.REPORTS_VIEW,
+        order=26,
     )
 )

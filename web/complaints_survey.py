@@ -1,4 +1,4 @@
-"""The public satisfaction survey (no account): ``/t/{slug}/survey/{token}``, 1–5 and a
+"""The public satisfaction survey (no account): ``/t/{slug}/survey/{token}``, 1-5 and a
 comment. The link is signed and single-use: once answered, the page says so and a second
 answer is refused with 409 (the first one stands); a forged or expired link is a 404."""
 
@@ -32,11 +32,11 @@ def _answered(status: int = 200) -> Template:
 
 def _score_labels() -> dict[int, str]:
     return {
-        1: _("1 – very dissatisfied"),
-        2: _("2 – dissatisfied"),
-        3: _("3 – neither"),
-        4: _("4 – satisfied"),
-        5: _("5 – very satisfied"),
+        1: _("1 - very dissatisfied"),
+        2: _("2 - dissatisfied"),
+        3: _("3 - neither"),
+        4: _("4 - satisfied"),
+        5: _("5 - very satisfied"),
     }
 
 

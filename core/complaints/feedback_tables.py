@@ -21,7 +21,7 @@ SCORES = (1, 2, 3, 4, 5)
 
 
 class SurveyAnswer(Table, tablename="survey_answer"):
-    """A client's answer to the satisfaction survey after a visit: 1–5 and a comment."""
+    """A client's answer to the satisfaction survey after a visit: 1-5 and a comment."""
 
     #: Kept on erasure (the numbers); the comment is blanked.
     erasure_keep: ClassVar[tuple[str, ...]] = ("comment",)

@@ -4,13 +4,13 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from salonkeep.core.complaints.feedback_tables import SurveyAnswer
 from salonkeep.core.complaints.tables import (
     Complaint,
     ComplaintAttachment,
     ComplaintEscalation,
     ComplaintRound,
 )
-from salonkeep.core.complaints.feedback_tables import SurveyAnswer
 
 APP_CONFIG = AppConfig(
     app_name="complaints",

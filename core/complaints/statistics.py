@@ -108,13 +108,15 @@ class ComplaintNumbers:
 
     @property
     def within_promise_share(self) -> float | None:
-        """Share (0–1) of the complaints due that were contacted within the promise."""
+        """Share (0-1) of the complaints due that were contacted within the promise."""
         return self.within_promise / self.promise_due if self.promise_due else None
 
     @property
     def satisfied_share(self) -> float | None:
-        """Share (0–1) of closed complaints with a proposal whose last one was accepted."""
-        return self.satisfied_after_follow_up / self.closed_with_proposal if self.closed_with_proposal else None
+        """Share (0-1) of closed complaints with a proposal whose last one was accepted."""
+        return (
+            self.satisfied_after_follow_up / self.closed_with_proposal if self.closed_with_proposal else None
+        )
 
 
 def _hours(later: datetime, earlier: datetime) -> float:
@@ -148,13 +150,17 @@ def compute(
     resolved = [f for f in facts if f.resolved_at is not None]
     rounds = [len(f.proposals) for f in resolved]
     proposed: Counter[str] = Counter(remedy for f in facts for remedy, _ in f.proposals)
-    accepted: Counter[str] = Counter(remedy for f in facts for remedy, answer in f.proposals if answer == "accepted")
+    accepted: Counter[str] = Counter(
+        remedy for f in facts for remedy, answer in f.proposals if answer == "accepted"
+    )
     closed = [f for f in facts if f.status == "closed" and f.proposals]
     satisfied = [f for f in closed if f.proposals[-1][1] == "accepted"]
     per_client = Counter(f.client_id for f in facts if f.client_id is not None)
     names = staff_names or {}
     staff = []
-    for staff_id in sorted({f.assignee_id for f in facts if f.assignee_id}, key=lambda s: (names.get(s, ""), str(s))):
+    for staff_id in sorted(
+        {f.assignee_id for f in facts if f.assignee_id}, key=lambda s: (names.get(s, ""), str(s))
+    ):
         theirs = [f for f in facts if f.assignee_id == staff_id]
         staff.append(
             StaffSpeed(
@@ -223,7 +229,7 @@ async def complaint_numbers(
     branch_id: UUID | None = None, start: date | None = None, end: date | None = None
 ) -> ComplaintNumbers:
     """The figures of one branch (``None``: every branch in the actor's scope) for the local
-    dates ``start``–``end`` (both included, in the branch's zone or the tenant's)."""
+    dates ``start``-``end`` (both included, in the branch's zone or the tenant's)."""
     ctx = current()
     require(ctx, Action.REPORTS_VIEW)
     scope = await current_branch_scope(ctx)
@@ -250,18 +256,24 @@ async def complaint_numbers(
         rows = await query
         proposals: dict[UUID, list[tuple[str, str]]] = {}
         if rows:
-            for r in await scoped.select(
-                ComplaintRound, ComplaintRound.complaint_id, ComplaintRound.remedy, ComplaintRound.answer
-            ).where(ComplaintRound.complaint_id.is_in([row.id for row in rows])).order_by(ComplaintRound.number):
+            for r in (
+                await scoped.select(
+                    ComplaintRound, ComplaintRound.complaint_id, ComplaintRound.remedy, ComplaintRound.answer
+                )
+                .where(ComplaintRound.complaint_id.is_in([row.id for row in rows]))
+                .order_by(ComplaintRound.number)
+            ):
                 if r["remedy"]:
                     proposals.setdefault(r["complaint_id"], []).append((r["remedy"], r["answer"]))
-        answers = scope.restrict(scoped.select(SurveyAnswer, SurveyAnswer.score), SurveyAnswer.branch_id).where(
-            (SurveyAnswer.answered_at >= since) & (SurveyAnswer.answered_at < until)
-        )
+        answers = scope.restrict(
+            scoped.select(SurveyAnswer, SurveyAnswer.score), SurveyAnswer.branch_id
+        ).where((SurveyAnswer.answered_at >= since) & (SurveyAnswer.answered_at < until))
         if branch_id is not None:
             answers = answers.where(SurveyAnswer.branch_id == branch_id)
         scores = [int(a["score"]) for a in await answers]
-        names = {s["id"]: s["name"] for s in await scoped.select(StaffMember, StaffMember.id, StaffMember.name)}
+        names = {
+            s["id"]: s["name"] for s in await scoped.select(StaffMember, StaffMember.id, StaffMember.name)
+        }
     facts = [
         ComplaintFact(
             id=row.id,

@@ -182,14 +182,11 @@ async def survey_for(tenant_id: UUID, token: str) -> SurveyPage:
 
 
 def check_answer(score: str | int, comment: str) -> tuple[int, str]:
-    """The score (1–5) and the comment (at most 2,000 characters), or ValidationFailed naming
+    """The score (1-5) and the comment (at most 2,000 characters), or ValidationFailed naming
     each refused field."""
     errors: dict[str, str] = {}
-    value = 0
-    try:
-        value = int(str(score).strip())
-    except ValueError:
-        pass
+    text = str(score).strip()
+    value = int(text) if text.isdigit() and len(text) < 3 else 0
     if value not in SCORES:
         errors["score"] = "choose a score from 1 to 5"
     comment = (comment or "").strip()
@@ -203,7 +200,9 @@ def check_answer(score: str | int, comment: str) -> tuple[int, str]:
 async def _branch_manager(branch_id: UUID) -> UUID | None:
     there = {
         r["staff_id"]
-        for r in await scoped.select(StaffBranch, StaffBranch.staff_id).where(StaffBranch.branch_id == branch_id)
+        for r in await scoped.select(StaffBranch, StaffBranch.staff_id).where(
+            StaffBranch.branch_id == branch_id
+        )
     }
     managers = await scoped.select(StaffMember, StaffMember.id, StaffMember.name).where(
         (StaffMember.role == "branch_manager") & (StaffMember.active == True)  # noqa: E712

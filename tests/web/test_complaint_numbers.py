@@ -296,7 +296,12 @@ async def test_complaints_through_the_api_list_read_and_create(backend, tenant_a
     async with AsyncTestClient(create_app(backend.settings)) as http:
         refused = await http.post(
             "/api/v1/complaints/",
-            json={"branch_id": str(tenant_a.branch_id), "channel": "fax", "about": "service", "description": ""},
+            json={
+                "branch_id": str(tenant_a.branch_id),
+                "channel": "fax",
+                "about": "service",
+                "description": "",
+            },
             headers=auth,
         )
         made = await http.post(

@@ -33,6 +33,7 @@ EXPECTED = {
             "booking_requests",
             "catalogue",
             "complaints",
+            "complaint_numbers",
             "client_import",
             "getting_started",
         },
@@ -51,6 +52,7 @@ EXPECTED = {
             "calendar",
             "booking_requests",
             "complaints",
+            "complaint_numbers",
         },
     ),
     "practitioner": (

@@ -229,7 +229,9 @@ class ComplaintController(Controller):
     ) -> ComplaintNumbersOut:
         """The figures of the staff page's statistics (default period: the last 30 days)."""
         figures = await statistics.complaint_numbers(
-            _uuid(branch_id, "branch_id"), statistics.parse_day(start, "start"), statistics.parse_day(end, "end")
+            _uuid(branch_id, "branch_id"),
+            statistics.parse_day(start, "start"),
+            statistics.parse_day(end, "end"),
         )
         return numbers_out(figures)
 
