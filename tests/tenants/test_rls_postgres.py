@@ -22,6 +22,7 @@ from salonkeep.core.clients import import_jobs
 from salonkeep.core.clients.service import ClientInput, create_client
 from salonkeep.core.complaints import escalation as complaint_escalation
 from salonkeep.core.complaints import service as complaint_service
+from salonkeep.core.complaints import survey as complaint_survey
 from salonkeep.core.visits.service import book_appointment, record_sale, record_service
 from salonkeep.plugins.warranty import service as warranty_service
 from salonkeep.tenants import clock
@@ -84,6 +85,9 @@ async def seeded(postgres_backend, backend):
             await complaint_service.add_notes(complaint.id, notes="Seed note")
             await complaint_service.add_attachment(complaint.id, b"\x89PNG\r\n\x1a\n" + bytes(16))
             await complaint_escalation.escalate_due(clock.now() + timedelta(days=30))
+            surveyed = await record_service(client.id, service="Survey facial", category="facial")
+            token = complaint_survey.make_token(world.ctx.tenant_id, surveyed.id)
+            await complaint_survey.answer_survey(world.ctx.tenant_id, token, 4, "Seed comment")
         with pytest.raises(SignInRefused):  # a sign_in_failure row
             await authenticate(world.slug, f"owner@{world.slug}.example", "Wrong-Passw0rd")
     return worlds

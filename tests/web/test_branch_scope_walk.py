@@ -107,6 +107,9 @@ SPECIAL_PARAMETERS: dict[str, dict[str, str]] = {
     "/t/{slug:str}/consent/{token:str}": {"token": "not-a-token"},
     # The sign-up verification link is the new owner's signed capability; it names no client.
     "/signup/verify/{token:str}": {"token": "not-a-token"},
+    # The survey link is the client's signed capability too (it shows the branch and the
+    # service of one visit, nothing of the client); a wrong token is 404.
+    "/t/{slug:str}/survey/{token:str}": {"token": "not-a-token"},
     # Client imports belong to the owner (clients.import, chain-wide): every other role gets
     # 403 whatever the id, and they name no client.
     "/app/clients/import/{import_id:uuid}": {"import_id": "00000000-0000-4000-8000-000000000001"},
