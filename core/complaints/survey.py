@@ -17,10 +17,12 @@ through a signed link, a low score opening a complaint for the branch manager.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
+from asyncpg.exceptions import UniqueViolationError
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from salonkeep.core import audit
@@ -212,10 +214,18 @@ async def _branch_manager(branch_id: UUID) -> UUID | None:
 
 
 async def answer_survey(tenant_id: UUID, token: str, score: str | int, comment: str = "") -> UUID:
-    """Store the answer to the survey of a link (once: a second answer is a Conflict); a low
-    score opens a complaint assigned to the branch manager. Returns the answer's id."""
+    """Store the answer to the survey of a link (once: a second answer is a Conflict, also when
+    two arrive at the same moment: the unique key decides); a low score opens a complaint
+    assigned to the branch manager. Returns the answer's id."""
     value, comment = check_answer(score, comment)
     visit_id = read_token(tenant_id, token)
+    try:
+        return await _store_answer(tenant_id, visit_id, value, comment)
+    except (UniqueViolationError, sqlite3.IntegrityError):
+        raise Conflict("survey", "this survey was already answered") from None
+
+
+async def _store_answer(tenant_id: UUID, visit_id: UUID, value: int, comment: str) -> UUID:
     ctx = TenantContext(tenant_id=tenant_id, actor_label="public:survey")
     settings = await load_tenant_settings(tenant_id)
     with tenant_scope(ctx):

@@ -5,6 +5,7 @@ branch manager, and tenant isolation."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 
@@ -23,6 +24,7 @@ from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.onboarding import add_staff
 from salonkeep.web.app import create_app
+from salonkeep.workers.surveys import survey_sweep
 
 from .staff_helpers import PASSWORD, csrf_of
 
@@ -47,8 +49,9 @@ async def test_invitations_need_consent_and_go_once_per_client_and_day(backend, 
     with tenant_scope(tenant_a.ctx):
         await record_service(client.id, service="Manicure", category="nails")
         assert await survey.invite_due() == 0  # not yet: 2 hours after the visit by default
-        frozen_clock.advance(timedelta(hours=2))
-        assert await survey.invite_due() == 1
+    frozen_clock.advance(timedelta(hours=2))
+    assert (await survey_sweep({}))[tenant_a.slug] == 1  # the worker's cron job
+    with tenant_scope(tenant_a.ctx):
         assert await survey.invite_due() == 0
         async with unit_of_work(tenant_a.ctx):
             queued = await scoped.objects(Touchpoint).where(Touchpoint.programme == survey.PROGRAMME)
@@ -135,3 +138,16 @@ async def test_a_good_score_opens_nothing_and_tenants_are_isolated(backend, tena
             assert await scoped.count(Complaint) == 0
         numbers = await statistics.complaint_numbers()
     assert numbers.survey_answers == 1 and numbers.survey_scores[4] == 1
+
+
+async def test_two_answers_at_the_same_moment_store_one(backend, tenant_a, frozen_clock):
+    _, visit = await _visited(tenant_a)
+    token = survey.make_token(tenant_a.ctx.tenant_id, visit.id)
+    results = await asyncio.gather(
+        *(survey.answer_survey(tenant_a.ctx.tenant_id, token, score) for score in (4, 5)),
+        return_exceptions=True,
+    )
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "UUID"], results
+    with tenant_scope(tenant_a.ctx):
+        async with unit_of_work(tenant_a.ctx):
+            assert await scoped.count(SurveyAnswer) == 1
