@@ -18,6 +18,7 @@ from salonkeep.core.complaints import service, statistics, survey
 from salonkeep.core.complaints.feedback_tables import SurveyAnswer
 from salonkeep.core.complaints.tables import Complaint
 from salonkeep.core.keys.service import decrypt_column
+from salonkeep.core.privacy.rights import erase_client
 from salonkeep.core.visits.service import record_service
 from salonkeep.tenants import scoped
 from salonkeep.tenants.context import tenant_scope
@@ -151,3 +152,17 @@ async def test_two_answers_at_the_same_moment_store_one(backend, tenant_a, froze
     with tenant_scope(tenant_a.ctx):
         async with unit_of_work(tenant_a.ctx):
             assert await scoped.count(SurveyAnswer) == 1
+
+
+async def test_erasure_keeps_the_score_and_blanks_the_comment(backend, tenant_a, frozen_clock):
+    client, visit = await _visited(tenant_a)
+    token = survey.make_token(tenant_a.ctx.tenant_id, visit.id)
+    await survey.answer_survey(tenant_a.ctx.tenant_id, token, 4, "Lovely ERASEMARK")
+    with tenant_scope(tenant_a.ctx):
+        report = await erase_client(client.id)
+        async with unit_of_work(tenant_a.ctx):
+            kept = await scoped.objects(SurveyAnswer)
+        numbers = await statistics.complaint_numbers()
+    assert report.kept.get("survey_answer") == 1
+    assert [(a.score, a.comment) for a in kept] == [(4, "")]
+    assert numbers.survey_answers == 1
