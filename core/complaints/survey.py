@@ -4,8 +4,8 @@ through a signed link, a low score opening a complaint for the branch manager.
 - **Invitation** (:func:`invite_due`, run by the workers): a client's visits of one day get
   one survey, ``survey_after_hours`` after the day's last service. It is a message of the
   purpose ``marketing_email`` (a satisfaction survey is not a service the client is owed), so
-  the consent gate lets it out only with that consent; the delivery workers check the gate
-  again when they send it.
+  the consent gate lets it out only with that consent (and only to a client with an e-mail
+  address); the delivery workers check the gate again when they send it.
 - **The link** carries the visit id and an expiry, signed with a key derived from the master
   key for this tenant (itsdangerous, its own salt: a consent link is no survey link).
 - **One answer per survey**: a second answer through the same link is refused (409); the
@@ -28,6 +28,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from salonkeep.core import audit
 from salonkeep.core.aftercare.consent_gate import allows
 from salonkeep.core.aftercare.tables import Touchpoint
+from salonkeep.core.clients.tables import Client
 from salonkeep.core.complaints import service
 from salonkeep.core.complaints.feedback_tables import SCORES, SurveyAnswer
 from salonkeep.core.formatting import local_date
@@ -111,7 +112,17 @@ async def invite_due(now: datetime | None = None) -> int:
         for visit in visits:
             day = local_date(visit.performed_at, zones.get(visit.branch_id, tenant.time_zone))
             last_of_day[dedupe_key(visit.client_id, day)] = visit
+        ids = sorted({v.client_id for v in last_of_day.values()}, key=str)
+        with_email = {
+            r["id"]
+            for r in await scoped.select(Client, Client.id, Client.email).where(
+                Client.id.is_in(ids or [uuid4()])
+            )
+            if r["email"]
+        }
         for key, visit in last_of_day.items():
+            if visit.client_id not in with_email:
+                continue  # the survey is an e-mail
             if await scoped.exists(Touchpoint, Touchpoint.dedupe_key == key):
                 continue
             if not await allows(visit.client_id, PURPOSE):

@@ -30,10 +30,14 @@ from salonkeep.workers.surveys import survey_sweep
 from .staff_helpers import PASSWORD, csrf_of
 
 
-async def _visited(world, name="Aino", *, grant=True):
+async def _visited(world, name="Aino", *, grant=True, email=True):
     with tenant_scope(world.ctx):
         client = await create_client(
-            ClientInput(branch_id=world.branch_id, first_name=name, email=f"{name.lower()}@example.com")
+            ClientInput(
+                branch_id=world.branch_id,
+                first_name=name,
+                email=f"{name.lower()}@example.com" if email else "",
+            )
         )
         if grant:
             await consent.record_consent(
@@ -46,6 +50,7 @@ async def _visited(world, name="Aino", *, grant=True):
 async def test_invitations_need_consent_and_go_once_per_client_and_day(backend, tenant_a, frozen_clock):
     client, visit = await _visited(tenant_a)
     silent, _ = await _visited(tenant_a, "Bea", grant=False)
+    no_address, _ = await _visited(tenant_a, "Cai", email=False)
     frozen_clock.advance(timedelta(minutes=30))
     with tenant_scope(tenant_a.ctx):
         await record_service(client.id, service="Manicure", category="nails")
@@ -61,7 +66,9 @@ async def test_invitations_need_consent_and_go_once_per_client_and_day(backend, 
     ]
     values = json.loads(queued[0].template_vars)
     assert values["service"] == "Manicure" and f"/t/{tenant_a.slug}/survey/" in values["link"]
-    assert silent.id not in [t.client_id for t in queued]
+    assert silent.id not in [t.client_id for t in queued] and no_address.id not in [
+        t.client_id for t in queued
+    ]
     # The link opens the survey of the day's last visit.
     token = values["link"].rsplit("/", 1)[-1]
     assert survey.read_token(tenant_a.ctx.tenant_id, token) != visit.id
