@@ -255,7 +255,7 @@ async def _store_answer(tenant_id: UUID, visit_id: UUID, value: int, comment: st
                     about="service",
                     about_ref=visit.service[:200],
                     category="quality",
-                    description=comment or f"Satisfaction survey: {value}/5",
+                    description=f"Satisfaction survey: {value}/5. {comment}".strip(),
                     client_id=visit.client_id,
                 )
                 complaint_id = complaint.id

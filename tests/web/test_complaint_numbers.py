@@ -313,8 +313,10 @@ async def test_complaints_through_the_api_list_read_and_create(backend, tenant_a
         listed = await http.get("/api/v1/complaints/", params={"open": "true"}, headers=auth)
         read = await http.get(f"/api/v1/complaints/{made.json()['id']}", headers=auth)
         foreign = await http.get(f"/api/v1/complaints/{theirs.id}", headers=auth)
+        numbers = await http.get("/api/v1/complaints/numbers", headers=auth)
     assert refused.status_code == 422 and {"channel", "description"} <= set(refused.json()["errors"])
     assert made.status_code == 201 and made.json()["first_contact_due_at"] == "2026-03-28T09:00:00Z"
     assert [c["id"] for c in listed.json()] == [made.json()["id"]]
     assert read.status_code == 200 and read.json()["description"] == "Uneven colour"
     assert foreign.status_code == 404
+    assert numbers.status_code == 403  # the numbers are for reports.view (owners, branch managers)

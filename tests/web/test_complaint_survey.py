@@ -116,7 +116,7 @@ async def test_the_survey_is_answered_once_and_a_low_score_opens_a_complaint(bac
     assert [(a.score, a.visit_id) for a in answers] == [(2, visit.id)]  # the first answer stands
     assert "ANSWERMARK" not in answers[0].comment and comment == "Too hot ANSWERMARK"
     assert view.client_id == client.id and view.assignee_id == manager.id and view.channel == "website"
-    assert view.description == "Too hot ANSWERMARK" and view.status == "in_progress"
+    assert view.description == "Satisfaction survey: 2/5. Too hot ANSWERMARK" and view.status == "in_progress"
     # An expired link: not found, nothing stored.
     later = survey.make_token(tenant_a.ctx.tenant_id, (await _visited(tenant_a, "Cai"))[1].id)
     frozen_clock.advance(survey.LINK_VALIDITY + timedelta(minutes=1))
