@@ -24,7 +24,7 @@ from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.secrets_store import read_or_create
 from salonkeep.tenants.settings import Settings, load_settings
-from salonkeep.web import i18n, logs, request_ids
+from salonkeep.web import i18n, labels, logs, request_ids
 from salonkeep.web.api.router import API_PATH, SECURITY_SCHEME, api_router
 from salonkeep.web.booking_public import routes as booking_public_routes
 from salonkeep.web.calendar_feeds import public_routes as calendar_feed_routes
@@ -58,6 +58,7 @@ def _jinja_environment() -> Environment:
         i18n.gettext, i18n.ngettext, newstyle=True
     )
     install_filters(env, i18n.current_language)
+    labels.install(env)
     return env
 
 

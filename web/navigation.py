@@ -7,6 +7,7 @@ roles that may perform its action.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from salonkeep.core.access import Action, can
@@ -29,12 +30,33 @@ class NavItem:
     href: str
     action: Action | None = None
     order: int = 100
+    #: ``primary`` (the row of daily screens), ``manage`` (the menu of admin and privacy
+    #: screens) or ``personal`` (the signed-in person's menu); None: chosen from ``order``.
+    group: str | None = None
 
     @property
     def text(self) -> str:
         """The label in the request's language."""
         return gettext(self.label)
 
+    @property
+    def place(self) -> str:
+        """Where the entry shows: daily screens (order below 60) in the row, admin and
+        privacy screens (60 to 89, or under ``/app/admin``) in the menu, the rest (from 90)
+        in the person's menu."""
+        if self.group is not None:
+            return self.group
+        if self.order >= PERSONAL_FROM:
+            return PERSONAL
+        if self.order >= MANAGE_FROM or self.href.startswith("/app/admin"):
+            return MANAGE
+        return PRIMARY
+
+
+PRIMARY, MANAGE, PERSONAL = "primary", "manage", "personal"
+MANAGE_FROM, PERSONAL_FROM = 60, 90
+#: A "Manage" menu of fewer entries than this is not worth a click: they join the row.
+MENU_FROM = 3
 
 _items: dict[str, NavItem] = {}
 
@@ -64,6 +86,32 @@ def visible_items(ctx: TenantContext) -> list[NavItem]:
         ),
         key=lambda item: (item.order, item.key),
     )
+
+
+@dataclass(frozen=True)
+class NavLayout:
+    """The entries of one person's navigation, placed: the row, the menu, the person's menu."""
+
+    primary: list[NavItem]
+    manage: list[NavItem]
+    personal: list[NavItem]
+
+    def __iter__(self) -> Iterator[NavItem]:
+        return iter([*self.primary, *self.manage, *self.personal])
+
+    def __bool__(self) -> bool:
+        return bool(self.primary or self.manage or self.personal)
+
+
+def layout(items: list[NavItem]) -> NavLayout:
+    """Place ``items`` so that the row fits a tablet: a short menu joins the row."""
+    placed: dict[str, list[NavItem]] = {PRIMARY: [], MANAGE: [], PERSONAL: []}
+    for item in items:
+        placed.get(item.place, placed[MANAGE]).append(item)
+    if len(placed[MANAGE]) < MENU_FROM:
+        placed[PRIMARY] += placed[MANAGE]
+        placed[MANAGE] = []
+    return NavLayout(placed[PRIMARY], placed[MANAGE], placed[PERSONAL])
 
 
 register(NavItem("dashboard", _("Today"), "/app", order=10))

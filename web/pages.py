@@ -20,7 +20,7 @@ from salonkeep.tenants.context import current_or_none
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.web import i18n, request_ids
 from salonkeep.web.i18n import gettext as _
-from salonkeep.web.navigation import visible_items
+from salonkeep.web.navigation import layout, visible_items
 
 
 def csrf_token(request: Request[Any, Any, Any]) -> str:
@@ -43,7 +43,7 @@ def common_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "lang": i18n.current_language(),
         "csrf_token": csrf_token(request),
         "signed": signed,
-        "nav": visible_items(ctx) if signed is not None and ctx is not None else [],
+        "nav": layout(visible_items(ctx) if signed is not None and ctx is not None else []),
         "can": (lambda action: ctx is not None and can(ctx, Action(action))),
         "path": request.url.path,
     }

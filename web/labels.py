@@ -1,0 +1,250 @@
+"""Plain words for the codes the services use: one registry, one Jinja filter.
+
+A person never reads ``health_data``, ``branch_manager`` or ``follow_up_137``: templates write
+``{{ code|label("consent_purpose") }}`` (or ``{{ code|label }}`` to look in every kind) and
+read the translated label. A code the registry does not know (a plugin's setting, a new audit
+action) is still shown as words ("Retry after hours"), never with its underscores.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from jinja2 import Environment
+
+from salonkeep.core.catalogue.service import DEFAULT_LABELS
+from salonkeep.web.i18n import gettext
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction; it is translated when shown."""
+    return message
+
+
+#: Per kind of code, the English label of each code (an id of the catalogs).
+REGISTRY: dict[str, dict[str, str]] = {
+    "role": {
+        "owner": N_("Owner"),
+        "branch_manager": N_("Branch manager"),
+        "practitioner": N_("Practitioner"),
+        "reception": N_("Reception"),
+        "privacy_officer": N_("Privacy officer"),
+    },
+    "consent_purpose": {
+        "service": N_("Aftercare of services"),
+        "health_data": N_("Health data"),
+        "marketing_email": N_("Offers by e-mail"),
+        "marketing_sms": N_("Offers by text message"),
+        "greetings": N_("Greetings"),
+        "third_party_sharing": N_("Sharing with partners"),
+        "photos": N_("Photos"),
+    },
+    "consent_channel": {
+        "in_store_tablet": N_("Tablet in the salon"),
+        "online_form": N_("Online form"),
+        "paper_scanned": N_("Paper form (scanned)"),
+        "phone_call": N_("Phone call"),
+        "imported": N_("Imported"),
+    },
+    "client_kind": {
+        "new": N_("New client"),
+        "member": N_("Member"),
+        "guest": N_("Guest"),
+    },
+    "remedy": {
+        "free_correction": N_("Free correction"),
+        "redo": N_("Redo"),
+        "repair": N_("Repair"),
+        "replace": N_("Replacement"),
+        "refund": N_("Refund"),
+        "compensation": N_("Compensation"),
+        "explanation": N_("Explanation"),
+    },
+    "claim_status": {
+        "reported": N_("Reported"),
+        "in_scope": N_("Covered by the warranty"),
+        "excluded": N_("Not covered"),
+        "remedy_agreed": N_("Remedy agreed"),
+        "completed": N_("Completed"),
+    },
+    "request_kind": {
+        "access": N_("Access to the data"),
+        "export": N_("Copy of the data"),
+        "rectification": N_("Correction"),
+        "erasure": N_("Erasure"),
+        "restriction": N_("Restriction"),
+        "objection": N_("Objection"),
+    },
+    "appointment_status": {
+        "booked": N_("Booked"),
+        "moved": N_("Moved"),
+        "cancelled": N_("Cancelled"),
+        "attended": N_("Attended"),
+        "no_show": N_("Did not come"),
+    },
+    "outcome": {
+        "reached": N_("Reached"),
+        "no_answer": N_("No answer"),
+        "not_convenient": N_("Not convenient"),
+        "abnormal_reaction": N_("Abnormal reaction"),
+        "wants_appointment": N_("Wants an appointment"),
+        "opted_out": N_("Opted out"),
+    },
+    "setting": {
+        "call_time": N_("Time of day for calls"),
+        "retry_after_hours": N_("Call again after (hours)"),
+        "max_attempts": N_("Attempts at most"),
+    },
+    # The built-in programmes (a plugin's own programme shows its title as the plugin wrote it).
+    "programme": {
+        "warranty": N_("Product warranty and returns"),
+        "service_guarantee": N_("Service guarantee"),
+        "referrals": N_("Referral thanks"),
+        "product_follow_up": N_("Product follow-ups by category"),
+        "medical_aftercare": N_("Medical aesthetics: one-year aftercare"),
+        "birthday_greetings": N_("Birthday greetings and offer"),
+        "holiday_greetings": N_("Holiday greetings"),
+        "follow_up_137": N_("1-3-7 follow-up"),
+        "first_visit_call": N_("First-visit call"),
+        "next_appointment_reminder": N_("Next-appointment reminder"),
+        "new_product_call": N_("Existing client, new product"),
+        "visit_call": N_("Call within 24 hours of a visit"),
+    },
+    "request_status": {
+        "open": N_("Open"),
+        "done": N_("Done"),
+        "refused": N_("Refused"),
+    },
+    # Fields of client data named in the audit trail (others are shown as words).
+    "field": {
+        "first_name": N_("First name"),
+        "last_name": N_("Last name"),
+        "date_of_birth": N_("Date of birth"),
+        "health_notes": N_("Health notes"),
+        "treatment_notes": N_("Treatment notes"),
+        "allergies": N_("Allergies"),
+        "needs": N_("Needs"),
+        "price_cents": N_("Price"),
+        "id_number": N_("ID number"),
+        "preferred_locale": N_("Language"),
+        "branch_id": N_("Branch"),
+    },
+    "audit_action": {
+        "view": N_("Viewed"),
+        "search": N_("Searched"),
+        "create": N_("Created"),
+        "update": N_("Changed"),
+        "delete": N_("Deleted"),
+        "export": N_("Exported"),
+        "erase": N_("Erased"),
+        "restrict": N_("Restricted"),
+        "disclosure": N_("Disclosed to a partner"),
+        "sign_in": N_("Signed in"),
+        "sign_out": N_("Signed out"),
+        "message.sent": N_("Message sent"),
+        "message.suppressed": N_("Message not sent"),
+        "message.failed": N_("Message failed"),
+        "keys.rotate": N_("Keys rotated"),
+        "policy.publish": N_("Privacy policy published"),
+        "client.read": N_("Client viewed"),
+        "client.view": N_("Client viewed"),
+        "client.create": N_("Client created"),
+        "client.edit": N_("Client changed"),
+        "client.edit_health": N_("Health data changed"),
+        "consent.grant": N_("Consent given"),
+        "consent.withdraw": N_("Consent withdrawn"),
+        "consent.reconsent_request": N_("Consent asked again"),
+        "catalogue.change": N_("Catalogue changed"),
+        "settings.change": N_("Settings changed"),
+        "staff.change": N_("Staff changed"),
+        "staff.hours": N_("Working hours changed"),
+        "sign_in.failed": N_("Sign-in refused"),
+        "tenant_backup": N_("Backup made"),
+        "tenant_restore": N_("Backup restored"),
+        "tenant_move": N_("Organisation moved"),
+        "clients.import.upload": N_("Client file uploaded"),
+        "clients.import.confirm": N_("Client import confirmed"),
+        "clients.import.cancel": N_("Client import cancelled"),
+    },
+}
+
+_WORD_BREAKS = re.compile(r"[_.]+")
+_NUMBERED = re.compile(r"^(?P<stem>[a-z_]+?)_(?P<number>\d+)$")
+
+
+def humanised(code: str) -> str:
+    """A code the registry does not know, as words: ``retry_after_hours`` → "Retry after hours"."""
+    words = _WORD_BREAKS.sub(" ", code).strip()
+    return words[:1].upper() + words[1:] if words else code
+
+
+def _catalogue_code(code: str) -> str | None:
+    for (_kind, built_in_code), english in DEFAULT_LABELS.items():
+        if built_in_code == code:
+            return english
+    return None
+
+
+def english_label(code: str, kind: str | None = None) -> str:
+    """The English label (catalog id) of ``code``; unknown codes as words."""
+    kinds = [kind] if kind else list(REGISTRY)
+    for name in kinds:
+        english = REGISTRY.get(name, {}).get(code)
+        if english is not None:
+            return english
+    if kind in (None, "category"):
+        built_in = _catalogue_code(code)
+        if built_in is not None:
+            return built_in
+    numbered = _NUMBERED.match(code)
+    if numbered and numbered.group("stem") in REGISTRY.get(kind or "programme", {}):
+        return f"{english_label(numbered.group('stem'), kind)} {numbered.group('number')}"
+    return humanised(code)
+
+
+def label(code: object, kind: str | None = None) -> str:
+    """``code`` in plain words in the request's language (empty and None: "—")."""
+    if code is None or code == "":
+        return "—"
+    return gettext(english_label(str(code), kind))
+
+
+def plain(text: object) -> str:
+    """Free text as it is, unless it is a registry code (an audit reason that names a consent
+    channel, for instance): then its label."""
+    value = "" if text is None else str(text)
+    for entries in REGISTRY.values():
+        if value in entries:
+            return gettext(entries[value])
+    return value
+
+
+#: Kinds whose codes are no everyday word: one standing alone on a page is a code shown.
+_STANDALONE_KINDS = ("role", "consent_purpose", "consent_channel", "client_kind", "remedy", "request_kind")
+
+
+@cache
+def standalone_codes() -> frozenset[str]:
+    """Codes the walk tests look for standing alone on a page (a cell holding ``new``)."""
+    codes = {code for kind in _STANDALONE_KINDS for code in REGISTRY[kind]}
+    return frozenset(codes | {code for _kind, code in DEFAULT_LABELS})
+
+
+def translated(text: object) -> str:
+    """``text`` in the request's language when the catalogs know it (the English titles of
+    the built-in programmes, registered under the kind ``programme``)."""
+    return gettext(str(text)) if text else ""
+
+
+def choices(kind: str) -> list[tuple[str, str]]:
+    """(code, label) pairs of ``kind`` for a select, in the request's language."""
+    return [(code, gettext(english)) for code, english in REGISTRY[kind].items()]
+
+
+def install(env: Environment) -> None:
+    """Add the ``label``, ``plain`` and ``t`` filters and ``label_choices`` to ``env``."""
+    env.filters["label"] = label
+    env.filters["t"] = translated
+    env.filters["plain"] = plain
+    env.globals["label_choices"] = choices
