@@ -27,6 +27,9 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 LANGUAGES = ("en", "zh", "ru", "fi")
 LANGUAGE_NAMES = {"en": "English", "zh": "中文", "ru": "Русский", "fi": "Suomi"}
 DEFAULT = "en"
+#: The language a person picked on the sign-in page (kept after signing in, until their own
+#: preference in My account says otherwise).
+LANGUAGE_COOKIE = "sk_lang"
 
 _language: contextvars.ContextVar[str] = contextvars.ContextVar("salonkeep_language", default=DEFAULT)
 

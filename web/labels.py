@@ -116,6 +116,17 @@ REGISTRY: dict[str, dict[str, str]] = {
         "done": N_("Done"),
         "refused": N_("Refused"),
     },
+    # Sections of the client profile (a plugin's panel key is shown as words).
+    "section": {
+        "details": N_("Details"),
+        "history": N_("History"),
+        "record": N_("Record a visit"),
+        "consent": N_("Consent"),
+        "aftercare": N_("Aftercare"),
+        "complaints": N_("Complaints"),
+        "privacy": N_("Privacy requests"),
+        "audit": N_("Audit trail"),
+    },
     # Fields of client data named in the audit trail (others are shown as words).
     "field": {
         "first_name": N_("First name"),

@@ -15,7 +15,7 @@ from salonkeep.tenants.tables import Tenant
 from salonkeep.web import i18n, navigation
 from salonkeep.web.app import create_app
 
-from .staff_helpers import add_person, csrf, sign_in
+from .staff_helpers import PASSWORD, add_person, csrf, csrf_of, sign_in
 
 WEB = Path(i18n.__file__).parent
 # Messages that the sign-in page, the lock screen and the main navigation show.
@@ -105,3 +105,25 @@ async def test_tenant_default_and_personal_preference(backend, tenant_a):
         assert 'data-nav="clients">客户<' in (await client.get("/app")).text
         refused = await client.post("/app/account/language", data={"locale": "de", "_csrf_token": token})
         assert refused.status_code == 422 and 'id="locale-error"' in refused.text
+
+
+async def test_the_language_picked_on_the_sign_in_page_is_kept_after_signing_in(backend, tenant_a):
+    email = await add_person(tenant_a, "reception")
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        picked = await client.get("/login?lang=fi")
+        assert "<h1>Kirjaudu sisään</h1>" in picked.text or '<html lang="fi">' in picked.text
+        page = await client.post(
+            "/login",
+            data={"tenant": tenant_a.slug, "email": email, "password": PASSWORD, "_csrf_token": csrf_of(picked.text)},
+        )
+        assert '<html lang="fi">' in page.text and 'data-nav="clients">Asiakkaat<' in page.text
+        # The person's own preference in My account wins, and the pick is forgotten.
+        token = await csrf(client)
+        saved = await client.post(
+            "/app/account/language", data={"locale": "ru", "_csrf_token": token}, follow_redirects=False
+        )
+        assert saved.status_code == 303 and "sk_lang" in saved.headers.get("set-cookie", "")
+        assert '<html lang="ru">' in (await client.get("/app")).text
+        token = await csrf(client)
+        await client.post("/app/account/language", data={"locale": "", "_csrf_token": token})
+        assert '<html lang="en">' in (await client.get("/app")).text

@@ -186,6 +186,6 @@ class StaffGuard(ASGIMiddleware):
             branch_ids=staff.branch_ids,
             confidentiality_signed=staff.agreement_version == settings_of(tenant).confidentiality_version,
         )
-        language = i18n.choose(staff.locale, tenant.default_locale)
+        language = i18n.choose(staff.locale, request.cookies.get(i18n.LANGUAGE_COOKIE), tenant.default_locale)
         with tenant_scope(ctx), i18n.language_scope(language), display_scope(tenant.time_zone, language):
             await next_app(scope, receive, _no_store(send))

@@ -53,7 +53,7 @@ async def _login_language(request: Request[Any, Any, Any], slug: str) -> str:
             tenant_default = None
     return i18n.choose(
         request.query_params.get("lang"),
-        request.cookies.get("sk_lang"),
+        request.cookies.get(i18n.LANGUAGE_COOKIE),
         tenant_default,
         i18n.from_accept_language(request.headers.get("accept-language", "")),
     )
@@ -65,7 +65,7 @@ async def _login_page(
     # The template renders after the handler returns, in this same task: set the language
     # for the rest of the request.
     i18n.set_language(await _login_language(request, slug))
-    return render(
+    page = render(
         request,
         "login.html",
         {
@@ -78,6 +78,11 @@ async def _login_page(
         },
         status_code=status,
     )
+    picked = request.query_params.get("lang")
+    if picked and i18n.choose(picked) == picked:
+        # Kept after signing in (the guard reads it after the person's own preference).
+        page.set_cookie(i18n.LANGUAGE_COOKIE, picked, max_age=_YEAR, httponly=True, samesite="lax", path="/")
+    return page
 
 
 @get("/login", include_in_schema=False)
@@ -275,7 +280,10 @@ async def account_language(request: Request[Any, Any, Any], data: Form) -> Respo
         await signin.set_locale(data.get("locale") or None)
     except ValidationFailed as exc:
         return render(request, "account.html", _account_context(request, errors=exc.errors), status_code=422)
-    return Redirect("/app/account", status_code=303)
+    response = Redirect("/app/account", status_code=303)
+    # The person's own choice now rules; the one picked on the sign-in page is forgotten.
+    response.delete_cookie(i18n.LANGUAGE_COOKIE, path="/")
+    return response
 
 
 @post("/account/sign-out-everywhere", opt={SETUP_OK: True}, include_in_schema=False)

@@ -77,3 +77,74 @@
   // A page restored from the back-forward cache must not show old data.
   window.addEventListener("pageshow", function (event) { if (event.persisted) { window.location.reload(); } });
 })();
+
+// The compact layout (issue 17): the menu button on phones, the "Manage" and person menus,
+// labelled table cells for phones and the profile's addressable sections.
+(function () {
+  "use strict";
+  var narrow = window.matchMedia("(max-width: 760px)");
+  function fitMenu() {
+    var menu = document.querySelector("[data-navmenu]");
+    if (menu) { menu.open = !narrow.matches; }
+  }
+  fitMenu();
+  if (narrow.addEventListener) { narrow.addEventListener("change", fitMenu); }
+
+  // One open menu at a time; a click elsewhere or Escape closes it (focus back on its button).
+  function closeGroups(except) {
+    document.querySelectorAll("details[data-navgroup][open]").forEach(function (group) {
+      if (group !== except) { group.open = false; }
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    closeGroups(target ? target.closest("details[data-navgroup]") : null);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = document.querySelector("details[data-navgroup][open]");
+    if (open) { open.open = false; open.querySelector("summary").focus(); }
+  });
+
+  // Each cell of a .table carries its column's heading (shown before it on a phone).
+  function labelCells(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("table.table").forEach(function (table) {
+      var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      if (!headings.length) { return; }
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (headings[index] && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", headings[index]); }
+        });
+      });
+    });
+  }
+  labelCells(document);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    labelCells(event.target instanceof Element ? event.target : document);
+  });
+
+  // Profile sections: ?section=KEY or #panel-KEY opens there; the bar marks the current one.
+  var sections = document.querySelector("[data-sections]");
+  if (!sections) { return; }
+  function mark(key) {
+    sections.querySelectorAll("a[data-section]").forEach(function (link) {
+      if (link.dataset.section === key) { link.setAttribute("aria-current", "location"); }
+      else { link.removeAttribute("aria-current"); }
+    });
+  }
+  function show(key) {
+    var target = document.getElementById(key === "details" ? "client-card" : "panel-" + key);
+    if (!target) { return; }
+    mark(key);
+    target.scrollIntoView();
+  }
+  var asked = new URLSearchParams(window.location.search).get("section");
+  if (asked) { show(asked); }
+  else if (window.location.hash.indexOf("#panel-") === 0) { mark(window.location.hash.slice(7)); }
+  sections.addEventListener("click", function (event) {
+    var link = event.target instanceof Element ? event.target.closest("a[data-section]") : null;
+    if (link) { mark(link.dataset.section); }
+  });
+})();
