@@ -67,6 +67,7 @@ async def test_treatment_message_is_sent_by_the_worker_and_shown_as_sent(
     await page.goto(f"{server.base}/app/clients/{person.id}")
     instructions = page.locator("#touchpoints tr").filter(has_text="Aftercare instructions: Filler")
     await expect(instructions).to_contain_text("Sent")
+    await page.click("[data-navgroup=manage] > summary")  # admin screens sit in the Manage menu
     await page.click("a[data-nav=reminders]")
     row = page.locator(f'tr[data-day="{daytime.date().isoformat()}"][data-channel="email"]')
     await expect(row.locator("td[data-outcome=sent]")).to_have_text("1")

@@ -129,6 +129,7 @@ async def test_owner_edits_programme_settings(backend, tenant_a, server, browser
     context = await browser.new_context()
     page = await context.new_page()
     await _sign_in(page, server.base, tenant_a.slug, f"owner@{tenant_a.slug}.example")
+    await page.click("[data-navgroup=manage] > summary")  # admin screens sit in the Manage menu
     await page.click("a[data-nav=programmes]")
     form = page.locator("#programme-product_follow_up")
     await form.locator("summary").click()

@@ -161,8 +161,9 @@ async def test_sign_in_page_and_navigation_languages(backend, tenant_a, server, 
     await expect(page.locator("#tenant")).to_have_value(tenant_a.slug)  # the form keeps it
     await _sign_in(page, server, tenant_a.slug, email)
     await expect(page).to_have_url(f"{server}/app")
-    # The tenant's default is English; the person's preference switches the navigation.
-    await expect(page.locator("a[data-nav=clients]")).to_have_text("Clients")
+    # The language picked on the sign-in page is kept (issue 17); the person's preference
+    # in My account then switches the navigation.
+    await expect(page.locator("a[data-nav=clients]")).to_have_text("Клиенты")
     await page.goto(f"{server}/app/account")
     await page.select_option("#language select", "fi")
     await page.click("#language button")

@@ -114,7 +114,12 @@ async def test_the_language_picked_on_the_sign_in_page_is_kept_after_signing_in(
         assert "<h1>Kirjaudu sisään</h1>" in picked.text or '<html lang="fi">' in picked.text
         page = await client.post(
             "/login",
-            data={"tenant": tenant_a.slug, "email": email, "password": PASSWORD, "_csrf_token": csrf_of(picked.text)},
+            data={
+                "tenant": tenant_a.slug,
+                "email": email,
+                "password": PASSWORD,
+                "_csrf_token": csrf_of(picked.text),
+            },
         )
         assert '<html lang="fi">' in page.text and 'data-nav="clients">Asiakkaat<' in page.text
         # The person's own preference in My account wins, and the pick is forgotten.
