@@ -20,7 +20,9 @@ from salonkeep.tenants.context import current_or_none
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.web import i18n, request_ids
 from salonkeep.web.i18n import gettext as _
+from salonkeep.web.labels import label
 from salonkeep.web.navigation import layout, visible_items
+from salonkeep.web.service_messages import translate_errors
 
 
 def csrf_token(request: Request[Any, Any, Any]) -> str:
@@ -78,6 +80,9 @@ def render(
 ) -> Template:
     """Render ``template``; only ``block`` when htmx asked for it (full page otherwise)."""
     full = {**common_context(request), **(context or {})}
+    for key in ("errors", "error"):  # the services' English messages, in the person's language
+        if key in full:
+            full[key] = translate_errors(full[key])
     headers = {"Cache-Control": "no-store", "Vary": "HX-Request"}
     if block and is_htmx(request):
         return HTMXBlockTemplate(
@@ -108,12 +113,15 @@ def _not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
 
 
 def _invalid(request: Request[Any, Any, Any], exc: ValidationFailed) -> Response[Any]:
-    details = "; ".join(f"{field}: {message}" for field, message in exc.errors.items())
+    details = "; ".join(
+        f"{label(field, 'field')}: {message}" for field, message in translate_errors(exc.errors).items()
+    )
     return _message(request, _("Please check the input.") + " " + details, 422)
 
 
 def _conflict(request: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
-    return _message(request, str(exc), 409)
+    field, _colon, message = str(exc).partition(": ")
+    return _message(request, f"{label(field, 'field')}: {translate_errors(message)}", 409)
 
 
 #: HTML error pages for routers of signed-in staff: 403, 404, 422 naming the fields, 409.

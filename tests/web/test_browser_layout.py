@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the tests take the server and browser fixtures imported below)
 """Issue 17, items 1 and 6: every main screen on a 1024 x 768 tablet and a 390 x 844 phone.
 
 One browser session per size walks the screens (Today, clients, the profile and each of its
@@ -94,7 +95,7 @@ async def test_every_main_screen_fits_tablet_and_phone_and_passes_axe(
     tenant_a,
     frozen_clock,
     server,
-    browser,  # noqa: F811  (the imported fixtures)
+    browser,
 ):
     scene = await _scene(tenant_a, frozen_clock)
     owner = f"owner@{tenant_a.slug}.example"
@@ -156,7 +157,7 @@ async def test_a_finnish_sign_in_reads_no_english_on_today_and_the_profile(
     tenant_a,
     frozen_clock,
     server,
-    browser,  # noqa: F811  (the imported fixtures)
+    browser,
 ):
     scene = await _scene(tenant_a, frozen_clock)
     email = await add_person(tenant_a, "practitioner")
