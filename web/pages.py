@@ -95,8 +95,18 @@ def render(
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
-def _message(request: Request[Any, Any, Any], message: str, status: int) -> Template:
-    context = {"message": message, "request_id": request_ids.of(request)}
+def _message(
+    request: Request[Any, Any, Any], message: str, status: int, field_errors: dict[str, str] | None = None
+) -> Template:
+    context = {
+        "message": message,
+        "request_id": request_ids.of(request),
+        # Each field named in words (its code stays in data-field), its message translated.
+        "field_errors": [
+            (field, label(field, "field"), text)
+            for field, text in translate_errors(field_errors or {}).items()
+        ],
+    }
     return render(request, "app_message.html", context, status_code=status)
 
 
@@ -113,15 +123,12 @@ def _not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
 
 
 def _invalid(request: Request[Any, Any, Any], exc: ValidationFailed) -> Response[Any]:
-    details = "; ".join(
-        f"{label(field, 'field')}: {message}" for field, message in translate_errors(exc.errors).items()
-    )
-    return _message(request, _("Please check the input.") + " " + details, 422)
+    return _message(request, _("Please check the input."), 422, exc.errors)
 
 
 def _conflict(request: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
     field, _colon, message = str(exc).partition(": ")
-    return _message(request, f"{label(field, 'field')}: {translate_errors(message)}", 409)
+    return _message(request, "", 409, {field: message})
 
 
 #: HTML error pages for routers of signed-in staff: 403, 404, 422 naming the fields, 409.
