@@ -48,6 +48,9 @@ _CHECK = """async () => {
     navTops: Array.from(new Set(nav.map(r => Math.round(r.top)))),
     navOneRow: nav.length > 0
       && Math.max(...nav.map(r => r.top)) < Math.min(...nav.map(r => r.bottom)),
+    // ... and side by side: no entry runs into the next one.
+    navOverlaps: nav.slice().sort((a, b) => a.left - b.left)
+      .filter((r, i, all) => i > 0 && r.left < all[i - 1].right - 1).length,
     navCount: nav.length,
   };
 }"""
@@ -124,8 +127,8 @@ async def test_every_main_screen_fits_tablet_and_phone_and_passes_axe(
             problems += [f"{where}: {violation}" for violation in found["violations"]]
             if found["scrollWidth"] > found["innerWidth"]:
                 problems.append(f"{where}: {found['scrollWidth']} px wide in {found['innerWidth']}")
-            if size == "tablet" and not found["navOneRow"]:
-                problems.append(f"{where}: the navigation wraps (tops {found['navTops']})")
+            if size == "tablet" and (not found["navOneRow"] or found["navOverlaps"]):
+                problems.append(f"{where}: the navigation wraps or overlaps ({found['navTops']})")
             if size == "tablet":
                 assert found["navCount"] >= 5, f"{where}: the navigation was found"
         # The keyboard alone: the person's menu opens with Enter and lists My account; Lock
@@ -165,7 +168,7 @@ async def test_every_main_screen_fits_tablet_and_phone_and_passes_axe(
     await _sign_in(page, server, tenant_a.slug, owner)
     await page.wait_for_url(f"{server}/app")
     found = await _inspect(page, f"{server}/app", ARTIFACTS / "tablet" / "app_ru.png")
-    if not found["navOneRow"] or found["scrollWidth"] > found["innerWidth"]:
+    if not found["navOneRow"] or found["navOverlaps"] or found["scrollWidth"] > found["innerWidth"]:
         problems.append(f"tablet /app in Russian: nav rows {found['navTops']}, {found['scrollWidth']} px")
     problems += [f"tablet /app in Russian: {violation}" for violation in found["violations"]]
     await context.close()
