@@ -131,6 +131,12 @@ async def test_every_main_screen_fits_tablet_and_phone_and_passes_axe(
                 problems.append(f"{where}: the navigation wraps or overlaps ({found['navTops']})")
             if size == "tablet":
                 assert found["navCount"] >= 5, f"{where}: the navigation was found"
+        # Dense call cards: the note and Record appear once an outcome is tapped.
+        await page.goto(f"{server}/app")
+        card = page.locator("#call-list li.call").first
+        assert not await card.locator("button[type=submit]").is_visible()
+        await card.locator("label.choice").first.click()
+        assert await card.locator("button[type=submit]").is_visible()
         # The keyboard alone: the person's menu opens with Enter and lists My account; Lock
         # (just before it) locks; the lock screen (checked by axe too) unlocks with the password
         # typed, back on the same page.
