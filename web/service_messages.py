@@ -31,6 +31,7 @@ MESSAGES = (
     N_("cannot be negative"),
     N_("choose a file"),
     N_("choose client or salon"),
+    N_("choose one of the client's products"),
     N_("choose done or refused"),
     N_("choose service or product"),
     N_("does not perform this service"),
