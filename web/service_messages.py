@@ -21,6 +21,15 @@ def N_(message: str) -> str:
 
 #: Every fixed message a service gives for a field (messages built with values stay English).
 MESSAGES = (
+    N_("this invitation is for another e-mail address"),
+    N_("give 1 to 365 days"),
+    N_("this invitation link was already used"),
+    N_("the file is larger than 1 MB"),
+    N_("the file has no rows below its header"),
+    N_("the file is not UTF-8 text"),
+    N_("name the client first: the claim is the client's"),
+    N_("the complaint already names a client"),
+    N_("the staff member works in several branches or none: name one"),
     N_("a category with this code exists"),
     N_("a client cannot refer themselves"),
     N_("a no-show can be marked once the appointment has begun"),
