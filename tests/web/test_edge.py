@@ -205,7 +205,8 @@ async def test_the_schema_is_served_without_any_cdn(backend):
 def _named(response: Any, field: str) -> bool:
     if response.headers.get("content-type", "").startswith("application/json"):
         return field in response.json().get("errors", {})
-    return f"{field}: " in response.text  # the page says "field: what is wrong"
+    # The page says "field: what is wrong", or names it in words with its code in data-field.
+    return f"{field}: " in response.text or f'data-field="{field}"' in response.text
 
 
 async def test_bad_input_of_every_class_on_every_route_is_refused_naming_the_field(
