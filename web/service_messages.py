@@ -21,6 +21,16 @@ def N_(message: str) -> str:
 
 #: Every fixed message a service gives for a field (messages built with values stay English).
 MESSAGES = (
+    N_("choose a time"),
+    N_("give an e-mail address or a phone number"),
+    N_("choose a service"),
+    N_("too long"),
+    N_("this request was already handled"),
+    N_("not a valid e-mail address"),
+    N_("not a valid phone number"),
+    N_("the staff member of this request has left; propose another time"),
+    N_("choose a staff member"),
+    N_("no longer free"),
     N_("this invitation is for another e-mail address"),
     N_("give 1 to 365 days"),
     N_("this invitation link was already used"),
