@@ -21,6 +21,10 @@ def N_(message: str) -> str:
 
 #: Every fixed message a service gives for a field (messages built with values stay English).
 MESSAGES = (
+    N_("must not be after the end"),
+    N_("use a date like 2026-12-31"),
+    N_("choose a score from 1 to 5"),
+    N_("this survey was already answered"),
     N_("choose a time"),
     N_("give an e-mail address or a phone number"),
     N_("choose a service"),
