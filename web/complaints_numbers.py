@@ -322,6 +322,6 @@ navigation.register(
         _mark("Complaint numbers"),
         "/app/complaint-numbers",
         Action.REPORTS_VIEW,
-        order=26,
+        order=70,  # a report: in the "Manage" menu, not the row of daily screens
     )
 )
