@@ -8,16 +8,15 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from arq import create_pool
-from arq.worker import Worker
 
 from salonkeep.core import audit
 from salonkeep.core.privacy import alerts, breach, unusual
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.db import unit_of_work
-from salonkeep.workers.settings import WorkerSettings, redis_settings
+from salonkeep.workers.settings import WorkerSettings
 
+from ..burst_worker import run_jobs
 from .test_audit_tamper import run_cli
 
 # The frozen clock starts on 2026-03-27 09:00 UTC: 11:00 in Helsinki, the tenants' zone.
@@ -176,21 +175,7 @@ async def test_the_cli_and_the_worker_run_the_rules(backend, tenant_a, frozen_cl
     listed = await run_cli(backend, monkeypatch, "privacy", "alerts", "-t", tenant_a.slug)
     assert "failed_sign_ins" in listed.output
     await _trip_off_hours(tenant_a, people)
-    pool = await create_pool(redis_settings(backend.settings.redis_url))
-    try:
-        await pool.enqueue_job("unusual_access_sweep", _job_id=f"unusual-{uuid.uuid4().hex}")
-        worker = Worker(
-            functions=WorkerSettings.functions,
-            on_startup=WorkerSettings.on_startup,
-            on_shutdown=WorkerSettings.on_shutdown,
-            redis_pool=pool,
-            burst=True,
-            poll_delay=0.05,
-            keep_result=0,
-        )
-        await worker.main()
-    finally:
-        await pool.aclose()
+    worker = await run_jobs(backend.settings.redis_url, "unusual_access_sweep")
     assert (worker.jobs_complete, worker.jobs_failed) == (1, 0)
     with tenant_scope(tenant_a.ctx):
         assert sorted(a.kind for a in await alerts.list_alerts()) == ["failed_sign_ins", "off_hours_bulk"]

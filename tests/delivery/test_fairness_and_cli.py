@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from arq import create_pool
-from arq.worker import Worker
 
 from salonkeep.core.delivery.config import update_tenant_delivery
 from salonkeep.core.delivery.messages import LAST_SWEEP_KEY
@@ -21,6 +20,7 @@ from salonkeep.core.delivery.registry import built_in_channels
 from salonkeep.tenants import clock
 from salonkeep.workers.settings import WorkerSettings, redis_settings
 
+from ..burst_worker import burst_worker, own_queue
 from ..conftest import make_tenant, run_cli
 from .helpers import add_client, config, messages, queue
 from .smtp_sink import free_port
@@ -64,21 +64,12 @@ async def test_small_tenants_reminder_goes_out_in_the_first_sweep_round(backend,
 
     # A queue of its own (the sweep fans out onto the pool's default queue): jobs other tests
     # left in the shared Redis are not this worker's to run.
-    queue_name = f"arq:test:{uuid.uuid4().hex}"
+    queue_name = own_queue("fairness")
     pool = await create_pool(redis_settings(backend.settings.redis_url), default_queue_name=queue_name)
     try:
         await pool.enqueue_job("delivery_sweep", _job_id=f"sweep-{uuid.uuid4().hex}")
-        worker = Worker(
-            queue_name=queue_name,
-            functions=WorkerSettings.functions,
-            on_startup=startup,
-            on_shutdown=WorkerSettings.on_shutdown,
-            redis_pool=pool,
-            burst=True,
-            poll_delay=0.05,
-            keep_result=0,
-            max_jobs=1,  # one job at a time: the order is the queue's order
-        )
+        # one job at a time: the order is the queue's order
+        worker = burst_worker(pool, queue_name, on_startup=startup, max_jobs=1)
         await worker.main()
         assert worker.jobs_failed == 0
         last_sweep = await pool.get(LAST_SWEEP_KEY)

@@ -27,8 +27,9 @@ from salonkeep.tenants import db, move
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.settings import SettingsError, load_settings
 from salonkeep.web.app import create_app
-from salonkeep.workers.settings import WorkerSettings, redis_settings
+from salonkeep.workers.settings import redis_settings
 
+from ..burst_worker import burst_worker, own_queue
 from ..conftest import extra_postgres_database, make_tenant
 from ..delivery.helpers import add_client, config, messages, queue
 
@@ -186,20 +187,12 @@ async def test_a_move_under_a_running_reminder_load_loses_and_duplicates_nothing
     async def shutdown(ctx):
         return None
 
-    queue_name = f"arq:test:move:{uuid.uuid4().hex}"
+    queue_name = own_queue("move")
     pool = await create_pool(redis_settings(backend.settings.redis_url), default_queue_name=queue_name)
 
     def worker() -> Worker:
-        return Worker(
-            queue_name=queue_name,
-            functions=WorkerSettings.functions,
-            on_startup=startup,
-            on_shutdown=shutdown,
-            redis_pool=pool,
-            burst=True,
-            poll_delay=0.02,
-            keep_result=0,
-            max_jobs=3,
+        return burst_worker(
+            pool, queue_name, on_startup=startup, on_shutdown=shutdown, max_jobs=3, poll_delay=0.02
         )
 
     async def sweep_and_run(workers: int) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import uuid
 
-from arq import create_pool
 from arq.worker import Worker
 from litestar.testing import AsyncTestClient
 
@@ -15,8 +14,8 @@ from salonkeep.core.clients.tables import Client
 from salonkeep.tenants import scoped
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.web.app import create_app
-from salonkeep.workers.settings import WorkerSettings, redis_settings
 
+from ..burst_worker import run_jobs
 from .staff_helpers import add_person, csrf_of, sign_in
 
 CSV = (
@@ -33,22 +32,7 @@ async def _clients(world) -> list[str]:
 
 
 async def _run_worker(backend, queue: str) -> Worker:
-    pool = await create_pool(redis_settings(backend.settings.redis_url), default_queue_name=queue)
-    try:
-        worker = Worker(
-            queue_name=queue,
-            functions=WorkerSettings.functions,
-            on_startup=WorkerSettings.on_startup,
-            on_shutdown=WorkerSettings.on_shutdown,
-            redis_pool=pool,
-            burst=True,
-            poll_delay=0.05,
-            keep_result=0,
-        )
-        await worker.main()
-        return worker
-    finally:
-        await pool.aclose()
+    return await run_jobs(backend.settings.redis_url, queue=queue)
 
 
 async def test_owner_maps_previews_confirms_and_follows_the_worker(backend, tenant_a, monkeypatch):

@@ -4,37 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from arq import create_pool
 from arq.worker import Worker
 
 from salonkeep.core.aftercare.calls import client_touchpoints
 from salonkeep.core.clients.service import ClientInput, create_client
 from salonkeep.core.visits.service import record_service
 from salonkeep.tenants.context import tenant_scope
-from salonkeep.workers.settings import WorkerSettings, redis_settings
+
+from ..burst_worker import own_queue, run_jobs
 
 
 async def _run_sweep(backend, job_id: str, function: str = "aftercare_sweep") -> Worker:
-    # A queue of its own: jobs other tests left in the shared Redis (cron jobs of a running
-    # worker) are not this worker's to run.
-    queue = f"arq:test:{job_id}"
-    pool = await create_pool(redis_settings(backend.settings.redis_url), default_queue_name=queue)
-    try:
-        await pool.enqueue_job(function, _job_id=job_id)
-        worker = Worker(
-            queue_name=queue,
-            functions=WorkerSettings.functions,
-            on_startup=WorkerSettings.on_startup,
-            on_shutdown=WorkerSettings.on_shutdown,
-            redis_pool=pool,
-            burst=True,
-            poll_delay=0.05,
-            keep_result=0,
-        )
-        await worker.main()
-        return worker
-    finally:
-        await pool.aclose()
+    return await run_jobs(backend.settings.redis_url, function, queue=own_queue(job_id))
 
 
 async def test_sweep_flags_missed_check_ups(backend, tenant_a, tenant_b, frozen_clock, monkeypatch):

@@ -19,10 +19,11 @@ from typing import Any
 import pytest
 import redis
 from arq import create_pool
-from arq.worker import Worker
 
 from salonkeep.core import redis_client
 from salonkeep.tenants.settings import SettingsError, load_settings
+
+from ..burst_worker import burst_worker
 
 REDIS_SERVER = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS_SERVER is None, reason="no redis-server binary")
@@ -113,6 +114,10 @@ def _settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cluster: Cluster,
     return load_settings()
 
 
+async def _nothing(ctx: dict[str, Any]) -> None:
+    return None
+
+
 async def _double(ctx: dict[str, Any], value: int) -> int:
     return value * 2
 
@@ -124,12 +129,13 @@ async def test_arq_and_the_clients_reach_the_master_through_the_sentinel(cluster
     try:
         job = await pool.enqueue_job("_double", 21, _job_id="sentinel-1")
         assert job is not None
-        worker = Worker(
-            queue_name="arq:test:sentinel",
-            functions=[_double],  # type: ignore[list-item]
-            redis_pool=pool,
-            burst=True,
-            poll_delay=0.05,
+        worker = burst_worker(
+            pool,
+            "arq:test:sentinel",
+            functions=[_double],
+            on_startup=_nothing,
+            on_shutdown=_nothing,
+            keep_result=60,
         )
         await worker.main()
         assert worker.jobs_complete == 1
