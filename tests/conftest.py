@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -61,6 +62,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
     if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, which is not allowed: {report.longrepr}"
+
+
+#: The browser layout test's screenshots of every screen (tests/web/test_browser_layout.py).
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
+_SESSION_STARTED = pytest.StashKey[float]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_SESSION_STARTED] = time.time()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Say where the screenshots of this run are (the layout test runs in any xdist worker,
+    the summary in the process that reports)."""
+    started = config.stash.get(_SESSION_STARTED, time.time())
+    fresh = [shot for shot in SCREENSHOTS.glob("*/*.png") if shot.stat().st_mtime >= started]
+    if fresh:
+        terminalreporter.write_line(f"screenshots of every screen at tablet and phone size: {SCREENSHOTS}/")
 
 
 def _with_db(url: str, name: str) -> str:

@@ -72,6 +72,7 @@ class Scene:
     other_photo: uuid.UUID  #: a photo of that complaint (its bytes carry a marker)
     other_appointment: uuid.UUID  #: her appointment at branch B
     service: uuid.UUID  #: the catalogue service booked for her (catalogue data, no client's)
+    own_client: uuid.UUID  #: the client of branch A ("Mine Ownbranch")
 
 
 #: A value for every path parameter, always pointing at branch B (or outside A's reach).
@@ -300,6 +301,7 @@ async def _scene(world: Any, frozen_clock: Any) -> Scene:
         other_photo=photo,
         other_appointment=appointment.id,
         service=facial.id,
+        own_client=own.id,
     )
 
 
