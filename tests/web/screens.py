@@ -154,6 +154,7 @@ SCREENS: list[Screen] = [
         ("consent_self_service", "/t/{slug}/consent/{consent_token}"),
         ("complaint_form", "/t/{slug}/complaint/{branch}"),
         ("booking", "/t/{slug}/book/{branch}"),
+        ("booking_times", "/t/{slug}/book/{branch}?service={service}"),
         ("survey", "/t/{slug}/survey/{survey_token}"),
     ),
     # The second step of signing in, for someone with an authenticator app.
