@@ -157,6 +157,9 @@ SCREENS: list[Screen] = [
         ("booking_times", "/t/{slug}/book/{branch}?service={service}"),
         ("survey", "/t/{slug}/survey/{survey_token}"),
     ),
+    # Every other role's navigation (it differs per role) on its Today.
+    Screen("today_practitioner", "/app", "practitioner"),
+    Screen("today_branch_manager", "/app", "branch_manager"),
     # The second step of signing in, for someone with an authenticator app.
     Screen("login_totp", "/login/totp", "totp", navigation=False),
 ]

@@ -97,7 +97,7 @@ async def _people(world: Any, data_dir: Path) -> dict[str, str]:
     """Who opens the screens: e-mail per role (``totp``: someone with a second factor, who
     stops at its step of the sign-in)."""
     people = {"owner": f"owner@{world.slug}.example"}
-    for role in ("reception", "privacy_officer"):
+    for role in ("reception", "privacy_officer", "practitioner", "branch_manager"):
         people[role] = await add_person(world, role)
     people["totp"] = f"totp@{world.slug}.example"
     with tenant_scope(world.ctx):
