@@ -14,6 +14,8 @@ from functools import cache
 from jinja2 import Environment
 
 from salonkeep.core.catalogue.service import DEFAULT_LABELS
+from salonkeep.core.plugins.api import Setting
+from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.web.i18n import gettext
 
 
@@ -208,6 +210,10 @@ def english_label(code: str, kind: str | None = None) -> str:
         built_in = _catalogue_code(code)
         if built_in is not None:
             return built_in
+    if kind == "programme":
+        installed = get_plugins().programmes().get(code)
+        if installed is not None:
+            return installed.title  # a plugin's title: translated from its catalogue
     numbered = _NUMBERED.match(code)
     if numbered and numbered.group("stem") in REGISTRY.get(kind or "programme", {}):
         return f"{english_label(numbered.group('stem'), kind)} {numbered.group('number')}"
@@ -242,6 +248,23 @@ def standalone_codes() -> frozenset[str]:
     return frozenset(codes | {code for _kind, code in DEFAULT_LABELS})
 
 
+#: The help texts of the settings every programme has (defined in the plugin API; listed
+#: here so that the web catalog translates them).
+COMMON_SETTING_HELP = (
+    N_("Local time of day at which calls and messages are due."),
+    N_("After no answer, call again this many hours later."),
+    N_("Give a call up after this many unanswered attempts."),
+)
+
+
+def setting_label(setting: Setting) -> str:
+    """The name of a programme setting in the request's language: the plugin's ``label``
+    (translated from its catalogue), else the registry's, else the name as words."""
+    if setting.label:
+        return gettext(setting.label)
+    return label(setting.name, "setting")
+
+
 def translated(text: object) -> str:
     """``text`` in the request's language when the catalogs know it (the English titles of
     the built-in programmes, registered under the kind ``programme``)."""
@@ -254,8 +277,10 @@ def choices(kind: str) -> list[tuple[str, str]]:
 
 
 def install(env: Environment) -> None:
-    """Add the ``label``, ``plain`` and ``t`` filters and ``label_choices`` to ``env``."""
+    """Add the ``label``, ``plain``, ``setting_label`` and ``t`` filters and ``label_choices``
+    to ``env``."""
     env.filters["label"] = label
     env.filters["t"] = translated
     env.filters["plain"] = plain
+    env.filters["setting_label"] = setting_label
     env.globals["label_choices"] = choices

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - texts in Chinese and Russian too (full-width punctuation, Cyrillic)
 """The call list and the call log: staff work through due touchpoints and record outcomes.
 
 Staff touchpoints (calls and tasks) need no worker: they appear on their branch's call list
@@ -46,6 +47,27 @@ from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Branch, StaffMember
 
 STAFF_KINDS = ("call", "task")
+
+
+#: The tasks an outcome opens, written in the tenant's language (what staff read).
+ABNORMAL_TASK_TITLE = {
+    "en": "Abnormal reaction reported: contact the client now",
+    "zh": "客户报告异常反应：请立即联系客户",
+    "ru": "Сообщено о нежелательной реакции: свяжитесь с клиентом сейчас",
+    "fi": "Poikkeava reaktio ilmoitettu: ota heti yhteys asiakkaaseen",
+}
+ABNORMAL_TASK_BODY = {
+    "en": "Reported on the call “{call}”.",
+    "zh": "在通话“{call}”中报告。",
+    "ru": "Сообщено во время звонка «{call}».",
+    "fi": "Ilmoitettu puhelussa ”{call}”.",
+}
+BOOKING_TASK_TITLE = {
+    "en": "Book the appointment the client asked for",
+    "zh": "为客户预约其要求的时间",
+    "ru": "Запишите клиента, как он просил",
+    "fi": "Varaa asiakkaan pyytämä aika",
+}
 
 
 @dataclass(frozen=True)
@@ -311,8 +333,8 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
                     programme=row.programme,
                     key=f"{row.id}:abnormal",
                     due_at=now,
-                    title="Abnormal reaction reported: contact the client now",
-                    body=f"Reported on the call {row.title!r}.",
+                    title=plan.text(ABNORMAL_TASK_TITLE),
+                    body=plan.text(ABNORMAL_TASK_BODY, call=row.title),
                     detail=note,
                     urgency="urgent",
                     assigned_role="branch_manager",
@@ -324,7 +346,7 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
                     programme=row.programme,
                     key=f"{row.id}:book",
                     due_at=now,
-                    title="Book the appointment the client asked for",
+                    title=plan.text(BOOKING_TASK_TITLE),
                     detail=note,
                     assigned_role="reception",
                 )

@@ -101,9 +101,20 @@ STAFF_ROLES: tuple[str, ...] = tuple(ROLES)
 SettingType = Literal["int", "bool", "text", "time", "int_list"]
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` (English) for extraction into the plugin's catalogue and return it
+    unchanged: a programme's ``title`` and ``description``, a setting's ``label`` and ``help``
+    are message ids the staff screens translate with the plugin's catalogue
+    (``salonkeep_translation_dirs``) when they show them."""
+    return message
+
+
 @dataclass(frozen=True)
 class Setting:
-    """One per-tenant setting of a programme, with its default and bounds."""
+    """One per-tenant setting of a programme, with its default and bounds. ``help`` and
+    ``label`` (the field's name on the programmes page; empty: the name as words) are English
+    message ids, translated from the plugin's catalogue where they are shown (mark them with
+    :func:`N_`)."""
 
     name: str
     type: SettingType
@@ -111,6 +122,24 @@ class Setting:
     help: str
     minimum: int | None = None
     maximum: int | None = None
+    label: str = ""
+    #: A ``text`` setting's default in other languages (``{"zh": …, "ru": …, "fi": …}``):
+    #: while the owner keeps the default, the programmes page shows it, and the programme
+    #: writes it (:meth:`text_for`), in the reader's language.
+    default_by_locale: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def is_default(self, value: Any) -> bool:
+        """True when ``value`` is the default, in any of its languages."""
+        return bool(value == self.default or (value and value in self.default_by_locale.values()))
+
+    def default_in(self, locale: str) -> Any:
+        """The default as a reader of ``locale`` reads it."""
+        return self.default_by_locale.get(locale.split("_")[0], self.default)
+
+    def text_for(self, value: Any, locale: str) -> str:
+        """``value`` (from ``plan.settings``) for a reader of ``locale``: the owner's own text
+        as written, the default in that language."""
+        return str(self.default_in(locale) if self.is_default(value) else value)
 
     def parse(self, raw: str) -> Any:
         """Turn text typed by an owner (CLI, form) into a value; raises
@@ -187,15 +216,39 @@ def _whole_number(raw: str, reason: str) -> int:
 
 #: Settings every programme has (the host adds them to each programme's schema).
 COMMON_SETTINGS = (
-    Setting("call_time", "time", "10:00", "Local time of day at which calls and messages are due."),
-    Setting("retry_after_hours", "int", 24, "After no answer, call again this many hours later.", 1, 168),
-    Setting("max_attempts", "int", 3, "Give a call up after this many unanswered attempts.", 1, 10),
+    Setting(
+        "call_time",
+        "time",
+        "10:00",
+        N_("Local time of day at which calls and messages are due."),
+        label=N_("Time of day for calls"),
+    ),
+    Setting(
+        "retry_after_hours",
+        "int",
+        24,
+        N_("After no answer, call again this many hours later."),
+        1,
+        168,
+        label=N_("Call again after (hours)"),
+    ),
+    Setting(
+        "max_attempts",
+        "int",
+        3,
+        N_("Give a call up after this many unanswered attempts."),
+        1,
+        10,
+        label=N_("Attempts at most"),
+    ),
 )
 
 
 @dataclass(frozen=True)
 class Programme:
-    """An aftercare programme a plugin offers; owners enable it and edit its settings."""
+    """An aftercare programme a plugin offers; owners enable it and edit its settings.
+    ``title`` and ``description`` are English message ids, translated from the plugin's
+    catalogue on the staff screens (mark them with :func:`N_`)."""
 
     name: str
     title: str
@@ -356,6 +409,8 @@ class ClientFacts:
     kind: str
     date_of_birth: date | None
     created_at: datetime
+    #: The language the client reads (``None``: the tenant's).
+    preferred_locale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -492,7 +547,21 @@ class Plan:
     def text(self, by_locale: Mapping[str, str], **values: Any) -> str:
         """The text of ``by_locale`` (``{"en": …, "zh": …}``) for :attr:`locale` (English when
         the locale has none), formatted with ``values`` and ``salon``."""
-        chosen = by_locale.get(self.locale) or by_locale.get(self.locale.split("_")[0]) or by_locale["en"]
+        return self.text_in(self.locale, by_locale, **values)
+
+    @property
+    def client_locale(self) -> str:
+        """The language of what reaches the client: theirs, else the tenant's."""
+        return self.client.preferred_locale or self.locale
+
+    def client_text(self, by_locale: Mapping[str, str], **values: Any) -> str:
+        """As :meth:`text`, in :attr:`client_locale`: for the ``title``/``body`` and
+        ``template_vars`` of a message to the client."""
+        return self.text_in(self.client_locale, by_locale, **values)
+
+    def text_in(self, locale: str, by_locale: Mapping[str, str], **values: Any) -> str:
+        """As :meth:`text`, in ``locale`` (English when ``by_locale`` has none for it)."""
+        chosen = by_locale.get(locale) or by_locale.get(locale.split("_")[0]) or by_locale["en"]
         return chosen.format(salon=self.salon_name, **values)
 
     def settings(self, programme: str) -> Mapping[str, Any]:
@@ -545,14 +614,16 @@ class Plan:
             return earliest
         return self.at(day + timedelta(days=1), programme)
 
-    def format_date(self, value: date | datetime) -> str:
-        """A date for a text (``26.11.2026`` in Finnish, ``Nov 26, 2026`` in English); a moment
-        gives its local date. Never format dates with ``strftime`` in a plugin."""
-        return formatting.format_date(value, self.time_zone, self.locale)
+    def format_date(self, value: date | datetime, locale: str | None = None) -> str:
+        """A date for a text (``26.11.2026`` in Finnish, ``Nov 26, 2026`` in English) in
+        :attr:`locale` (or ``locale``: :attr:`client_locale` for a message); a moment gives its
+        local date. Never format dates with ``strftime`` in a plugin."""
+        return formatting.format_date(value, self.time_zone, locale or self.locale)
 
-    def format_time(self, moment: datetime) -> str:
-        """The local time of day of ``moment`` for a text (``0.30`` in Finnish)."""
-        return formatting.format_time(moment, self.time_zone, self.locale)
+    def format_time(self, moment: datetime, locale: str | None = None) -> str:
+        """The local time of day of ``moment`` for a text (``0.30`` in Finnish), in
+        :attr:`locale` or ``locale``."""
+        return formatting.format_time(moment, self.time_zone, locale or self.locale)
 
     def working_days_after(self, day: date, count: int) -> date:
         """``count`` working days after ``day`` in the tenant's country."""
@@ -626,6 +697,7 @@ __all__ = [
     "MESSAGE_PURPOSES",
     "NOT_CONVENIENT",
     "NO_ANSWER",
+    "N_",
     "OPTED_OUT",
     "OUTCOMES",
     "REACHED",

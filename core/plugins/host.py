@@ -77,6 +77,7 @@ def _facts(client: Client) -> ClientFacts:
         kind=client.kind,
         date_of_birth=client.date_of_birth,
         created_at=client.created_at,
+        preferred_locale=client.preferred_locale,
     )
 
 

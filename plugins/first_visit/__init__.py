@@ -21,8 +21,10 @@ Calls go to the person who served the client (``event.staff_id``).
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from salonkeep.core.plugins.api import (
+    N_,
     AppointmentBooked,
     AppointmentMoved,
     DomainEvent,
@@ -41,6 +43,42 @@ FIRST_VISIT = "first_visit_call"
 REMINDER = "next_appointment_reminder"
 NEW_PRODUCT = "new_product_call"
 VISIT_CALL = "visit_call"
+FIRST_VISIT_TITLE = {
+    "en": "First-visit call: {item}",
+    "zh": "首次到店回访：{item}",
+    "ru": "Звонок после первого визита: {item}",
+    "fi": "Ensikäynnin soitto: {item}",
+}
+FIRST_VISIT_SCRIPT = {
+    "en": (
+        "Ask whether it is a good time (3-5 minutes). How does your skin feel since the {item}? "
+        "Any redness or discomfort? Note everything in the call log."
+    ),
+    "zh": (
+        "先询问对方现在是否方便（3-5分钟）。做完{item}后皮肤感觉如何？有没有发红或不适？"
+        "把情况都记在通话记录里。"
+    ),
+    "ru": (
+        "Спросите, удобно ли говорить (3-5 минут). Как чувствует себя кожа после процедуры "
+        "«{item}»? Нет ли покраснения или дискомфорта? Запишите всё в журнал звонков."
+    ),
+    "fi": (
+        "Kysy, sopiiko nyt puhua (3-5 minuuttia). Miltä iho on tuntunut hoidon {item} jälkeen? "
+        "Onko punoitusta tai epämukavuutta? Kirjaa kaikki puhelulokiin."
+    ),
+}
+REMINDER_TITLE = {
+    "en": "Appointment reminder",
+    "zh": "预约提醒",
+    "ru": "Напоминание о записи",
+    "fi": "Muistutus ajanvarauksesta",
+}
+REMINDER_BODY = {
+    "en": "Hello {name}, a reminder of your {item} on {day} at {time}. We look forward to seeing you!",
+    "zh": "{name}您好，提醒您：您预约的{item}在{day} {time}。期待您的光临！",
+    "ru": "Здравствуйте, {name}! Напоминаем о вашей записи: {item}, {day} в {time}. Ждём вас!",
+    "fi": "Hei {name}, muistutus: {item} {day} klo {time}. Tervetuloa!",
+}
 NEW_PRODUCT_SCRIPT = {
     "en": (
         "Hello, this is [your name] from {salon}. Is it a good time (3-5 minutes)? How does "
@@ -93,30 +131,74 @@ VISIT_CALL_TITLE = {
 PROGRAMMES = [
     Programme(
         name=FIRST_VISIT,
-        title="First-visit call",
-        description="A call a few days after a client's first treatment.",
-        settings=(Setting("days_after", "int", 3, "Days after the first treatment.", 1, 30),),
+        title=N_("First-visit call"),
+        description=N_("A call a few days after a client's first treatment."),
+        settings=(
+            Setting(
+                "days_after",
+                "int",
+                3,
+                N_("Days after the first treatment."),
+                1,
+                30,
+                label=N_("Call after (days)"),
+            ),
+        ),
     ),
     Programme(
         name=REMINDER,
-        title="Next-appointment reminder",
-        description="Reminds new clients the day before their next booked care.",
+        title=N_("Next-appointment reminder"),
+        description=N_("Reminds new clients the day before their next booked care."),
         settings=(
-            Setting("days_before", "int", 1, "Days before the appointment.", 1, 7),
-            Setting("new_clients_only", "bool", True, "Remind only clients of the kind 'new'."),
+            Setting(
+                "days_before",
+                "int",
+                1,
+                N_("Days before the appointment."),
+                1,
+                7,
+                label=N_("Remind before (days)"),
+            ),
+            Setting(
+                "new_clients_only",
+                "bool",
+                True,
+                N_("Remind only new clients."),
+                label=N_("New clients only"),
+            ),
         ),
     ),
     Programme(
         name=NEW_PRODUCT,
-        title="Existing client, new product",
-        description="A call a few days after a member buys a product for the first time.",
-        settings=(Setting("days_after", "int", 3, "Days after the purchase.", 1, 30),),
+        title=N_("Existing client, new product"),
+        description=N_("A call a few days after a member buys a product for the first time."),
+        settings=(
+            Setting(
+                "days_after",
+                "int",
+                3,
+                N_("Days after the purchase."),
+                1,
+                30,
+                label=N_("Call after (days)"),
+            ),
+        ),
     ),
     Programme(
         name=VISIT_CALL,
-        title="Call within 24 hours of a visit",
-        description="A satisfaction call after each visit, due within a day.",
-        settings=(Setting("within_hours", "int", 24, "Call within this many hours of the visit.", 1, 72),),
+        title=N_("Call within 24 hours of a visit"),
+        description=N_("A satisfaction call after each visit, due within a day."),
+        settings=(
+            Setting(
+                "within_hours",
+                "int",
+                24,
+                N_("Call within this many hours of the visit."),
+                1,
+                72,
+                label=N_("Call within (hours)"),
+            ),
+        ),
         enabled_by_default=False,
     ),
 ]
@@ -139,11 +221,8 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
                 programme=FIRST_VISIT,
                 key=f"visit:{event.visit_id}",
                 due_at=plan.day(event.occurred_at, days, FIRST_VISIT),
-                title=f"First-visit call: {event.service}",
-                script=(
-                    f"Ask whether it is a good time (3-5 minutes). How does your skin feel since "
-                    f"the {event.service}? Any redness or discomfort? Note everything in the call log."
-                ),
+                title=plan.text(FIRST_VISIT_TITLE, item=event.service),
+                script=plan.text(FIRST_VISIT_SCRIPT, item=event.service),
                 assigned_staff_id=event.staff_id,
             )
         )
@@ -190,14 +269,22 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
                     # A new key per booking or move (the host withdraws the older ones).
                     key=f"appointment:{event.appointment_id}:{event.starts_at.isoformat()}:{event.occurred_at.isoformat()}",
                     due_at=due,
-                    title="Appointment reminder",
-                    body=(
-                        f"Hello {plan.client.first_name}, a reminder of your {event.service} on "
-                        f"{plan.format_date(event.starts_at)} at {plan.format_time(event.starts_at)}. "
-                        "We look forward to seeing you!"
+                    title=plan.client_text(REMINDER_TITLE),
+                    body=plan.client_text(
+                        REMINDER_BODY,
+                        name=plan.client.first_name,
+                        item=event.service,
+                        day=plan.format_date(event.starts_at, plan.client_locale),
+                        time=plan.format_time(event.starts_at, plan.client_locale),
                     ),
                     template=f"{REMINDER}/reminder",
                     template_vars={"service": event.service, "starts_at": event.starts_at},
                 )
             )
     return planned
+
+
+@hookimpl
+def salonkeep_translation_dirs() -> list[str]:
+    """The translations of the programmes' titles, descriptions and settings (``locale/``)."""
+    return [str(Path(__file__).parent / "locale")]

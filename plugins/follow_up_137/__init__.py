@@ -15,7 +15,10 @@ Off by default: chains choose it or the per-category follow-ups.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from salonkeep.core.plugins.api import (
+    N_,
     DomainEvent,
     Plan,
     Planned,
@@ -127,21 +130,31 @@ TITLES = {
 }
 PROGRAMME = Programme(
     name=NAME,
-    title="1-3-7 follow-up",
-    description="Calls on day 1, 3 and 7 after a product purchase or a course of treatments.",
+    title=N_("1-3-7 follow-up"),
+    description=N_("Calls on day 1, 3 and 7 after a product purchase or a course of treatments."),
     settings=(
-        Setting("days", "int_list", [1, 3, 7], "Days after the purchase on which to call.", 1, 60),
+        Setting(
+            "days",
+            "int_list",
+            [1, 3, 7],
+            N_("Days after the purchase on which to call."),
+            1,
+            60,
+            label=N_("Call on days"),
+        ),
         Setting(
             "course_categories",
             "text",
             "body,slimming",
-            "Service categories treated as a course (comma-separated); products always count.",
+            N_("Service categories treated as a course (comma-separated); products always count."),
+            label=N_("Course categories"),
         ),
         Setting(
             "day1_sms",
             "bool",
             False,
-            "Send a text message on the first day instead of calling (a service message).",
+            N_("Send a text message on the first day instead of calling (a service message)."),
+            label=N_("Text message on day 1"),
         ),
     ),
     enabled_by_default=False,
@@ -186,8 +199,8 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
                     programme=NAME,
                     key=f"{source}:day{day}",
                     due_at=due,
-                    title=title,
-                    body=plan.text(DAY1_SMS, item=item),
+                    title=plan.client_text(TITLES, day=day, item=item),
+                    body=plan.client_text(DAY1_SMS, item=item),
                     channel="sms",
                     template=f"{NAME}/day1",
                     template_vars={"item": item},
@@ -205,3 +218,9 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
             )
         )
     return planned
+
+
+@hookimpl
+def salonkeep_translation_dirs() -> list[str]:
+    """The translations of the programmes' titles, descriptions and settings (``locale/``)."""
+    return [str(Path(__file__).parent / "locale")]

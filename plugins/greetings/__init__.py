@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from pathlib import Path
 
 import holidays
 
 from salonkeep.core.plugins.api import (
+    N_,
     ClientRegistered,
     ConsentGranted,
     DomainEvent,
@@ -42,36 +44,67 @@ from salonkeep.core.plugins.api import (
 
 BIRTHDAY = "birthday_greetings"
 HOLIDAY = "holiday_greetings"
+#: The default birthday-month offer; while the owner keeps it, it is written in the client's
+#: language.
+DEFAULT_OFFER = "A birthday treat: 20% off one treatment this month."
+OFFER = {
+    "en": DEFAULT_OFFER,
+    "zh": "生日礼遇：本月任选一项护理享八折优惠。",
+    "ru": "Подарок ко дню рождения: скидка 20% на одну процедуру в этом месяце.",
+    "fi": "Syntymäpäiväetu: -20 % yhdestä hoidosta tässä kuussa.",
+}
+OFFER_SETTING = Setting(
+    "offer",
+    "text",
+    DEFAULT_OFFER,
+    N_("The birthday-month offer."),
+    label=N_("Birthday offer"),
+    default_by_locale=OFFER,
+)
 PROGRAMMES = [
     Programme(
         name=BIRTHDAY,
-        title="Birthday greetings and offer",
-        description="A card before the birthday, a message on the day, a birthday-month offer.",
+        title=N_("Birthday greetings and offer"),
+        description=N_("A card before the birthday, a message on the day, a birthday-month offer."),
         settings=(
-            Setting("days_before", "int", 3, "Days before the birthday for the card.", 1, 14),
             Setting(
-                "offer",
-                "text",
-                "A birthday treat: 20% off one treatment this month.",
-                "The birthday-month offer.",
+                "days_before",
+                "int",
+                3,
+                N_("Days before the birthday for the card."),
+                1,
+                14,
+                label=N_("Card before (days)"),
             ),
+            OFFER_SETTING,
             Setting(
-                "birthday_call", "bool", False, "Also call the client on the birthday (the seeds' script)."
+                "birthday_call",
+                "bool",
+                False,
+                N_("Also call the client on the birthday (the seeds' script)."),
+                label=N_("Birthday call"),
             ),
         ),
         marketing_purposes=("greetings", "marketing_email"),
     ),
     Programme(
         name=HOLIDAY,
-        title="Holiday greetings",
-        description="Spring Festival, New Year, Mother's Day, Mid-Autumn and the country's holidays.",
+        title=N_("Holiday greetings"),
+        description=N_("Spring Festival, New Year, Mother's Day, Mid-Autumn and the country's holidays."),
         settings=(
-            Setting("country_holidays", "bool", True, "Also greet on the country's public holidays."),
+            Setting(
+                "country_holidays",
+                "bool",
+                True,
+                N_("Also greet on the country's public holidays."),
+                label=N_("Public holidays"),
+            ),
             Setting(
                 "holiday_calls",
                 "bool",
                 True,
-                "Call on Spring Festival, New Year, Mother's Day and Mid-Autumn (off: a message).",
+                N_("Call on Spring Festival, New Year, Mother's Day and Mid-Autumn (off: a message)."),
+                label=N_("Holiday calls"),
             ),
         ),
         marketing_purposes=("greetings",),
@@ -168,6 +201,59 @@ CALL_TITLES = {
     "ru": "Звонок с поздравлением: {day}",
     "fi": "Tervehdyssoitto: {day}",
 }
+#: The messages of the birthday programme (to the client, in their language).
+BIRTHDAY_MESSAGES = {
+    "card": (
+        {
+            "en": "Birthday card",
+            "zh": "生日贺卡",
+            "ru": "Открытка ко дню рождения",
+            "fi": "Syntymäpäiväkortti",
+        },
+        {
+            "en": "Dear {name}, your birthday is coming: warm wishes from all of us!",
+            "zh": "亲爱的{name}，您的生日即将到来，我们全体员工向您致以温馨的祝福！",
+            "ru": "Здравствуйте, {name}! Скоро ваш день рождения: тёплые пожелания от всех нас!",
+            "fi": "Hyvä {name}, syntymäpäiväsi lähestyy: lämpimät onnittelut meiltä kaikilta!",
+        },
+    ),
+    "day": (
+        {
+            "en": "Happy birthday",
+            "zh": "生日快乐",
+            "ru": "С днём рождения",
+            "fi": "Hyvää syntymäpäivää",
+        },
+        {
+            "en": "Happy birthday, {name}! In your birthday month: {offer}",
+            "zh": "{name}，祝您生日快乐！生日当月：{offer}",
+            "ru": "С днём рождения, {name}! В месяц рождения: {offer}",
+            "fi": "Hyvää syntymäpäivää, {name}! Syntymäkuukautenasi: {offer}",
+        },
+    ),
+    "offer": (
+        {
+            "en": "Birthday-month offer",
+            "zh": "生日月专属优惠",
+            "ru": "Предложение в месяц рождения",
+            "fi": "Syntymäkuukauden etu",
+        },
+        {
+            "en": "{name}, {offer}",
+            "zh": "{name}，{offer}",
+            "ru": "{name}, {offer}",
+            "fi": "{name}, {offer}",
+        },
+    ),
+}
+HOLIDAY_BODY = {
+    "en": "Dear {name}, warm wishes for {holiday} from all of us!",
+    "zh": "亲爱的{name}，我们全体员工祝您{holiday}快乐！",
+    "ru": "Здравствуйте, {name}! Тёплые поздравления с праздником «{holiday}» от всех нас!",
+    "fi": "Hyvä {name}, lämpimät toivotukset juhlapäivänä ({holiday}) meiltä kaikilta!",
+}
+#: The language names of the ``holidays`` package for each of ours.
+HOLIDAY_LANGUAGES = {"en": "en_US", "zh": "zh_CN", "ru": "ru", "fi": "fi"}
 DAY_NAMES = {
     "Spring Festival": {"zh": "春节", "ru": "Праздник весны", "fi": "Kevätjuhla"},
     "New Year": {"zh": "元旦", "ru": "Новый год", "fi": "Uusivuosi"},
@@ -200,34 +286,15 @@ def _birthdays(plan: Plan) -> list[Planned]:
     name = plan.client.first_name
     first_of_month = birthday.replace(day=1)
     offer_day = max(first_of_month, today)
-    items: list[tuple[str, date, str, str, str, dict[str, str]]] = [
-        (
-            "card",
-            birthday - timedelta(days=int(settings["days_before"])),
-            "Birthday card",
-            f"Dear {name}, your birthday is coming: warm wishes from all of us!",
-            "greetings",
-            {},
-        ),
-        (
-            "day",
-            birthday,
-            "Happy birthday",
-            f"Happy birthday, {name}! In your birthday month: {settings['offer']}",
-            "greetings",
-            {"offer": str(settings["offer"])},
-        ),
-        (
-            "offer",
-            offer_day,
-            "Birthday-month offer",
-            f"{name}, {settings['offer']}",
-            "marketing_email",
-            {"offer": str(settings["offer"])},
-        ),
+    offer = _offer(plan, plan.client_locale)
+    items: list[tuple[str, date, str, dict[str, str]]] = [
+        ("card", birthday - timedelta(days=int(settings["days_before"])), "greetings", {}),
+        ("day", birthday, "greetings", {"offer": offer}),
+        ("offer", offer_day, "marketing_email", {"offer": offer}),
     ]
     planned: list[Planned] = []
-    for label, day, title, body, purpose, values in items:
+    for label, day, purpose, values in items:
+        title, body = BIRTHDAY_MESSAGES[label]
         due = plan.at(day, BIRTHDAY)
         if due < plan.now and label != "offer":
             continue
@@ -236,8 +303,8 @@ def _birthdays(plan: Plan) -> list[Planned]:
                 programme=BIRTHDAY,
                 key=f"birthday:{birthday.year}:{label}",
                 due_at=max(due, plan.now),
-                title=title,
-                body=body,
+                title=plan.client_text(title),
+                body=plan.client_text(body, name=name, offer=offer),
                 purpose=purpose,
                 # The card is printed and posted by staff (a task on the call list); the
                 # message on the day is a text message, as the seeds say.
@@ -253,16 +320,46 @@ def _birthdays(plan: Plan) -> list[Planned]:
                 key=f"birthday:{birthday.year}:call",
                 due_at=plan.at(birthday, BIRTHDAY),
                 title=plan.text(CALL_TITLES, day=_day_name(plan, "Birthday")),
-                script=plan.text(BIRTHDAY_CALL, name=name, offer=str(settings["offer"])),
+                script=plan.text(BIRTHDAY_CALL, name=name, offer=_offer(plan, plan.locale)),
                 purpose="greetings",
             )
         )
     return planned
 
 
-def _day_name(plan: Plan, english: str) -> str:
-    """The name of a special day in the plan's locale."""
-    return DAY_NAMES.get(english, {}).get(plan.locale, english)
+def _offer(plan: Plan, locale: str) -> str:
+    """The birthday-month offer: the owner's text, or the default in ``locale``."""
+    return OFFER_SETTING.text_for(plan.settings(BIRTHDAY)["offer"], locale)
+
+
+def _day_name(plan: Plan, english: str, locale: str | None = None) -> str:
+    """The name of a special day in ``locale`` (default: the plan's)."""
+    return DAY_NAMES.get(english, {}).get(locale or plan.locale, english)
+
+
+def _local_names(names: list[str], day: date, locale: str, local: dict[date, str] | None) -> list[str]:
+    """``names`` of ``day`` in ``locale``: ours from :data:`DAY_NAMES`, the country's from the
+    ``holidays`` package in that language when it has it (else as the package names them)."""
+    shown = []
+    for english in names:
+        if english in DAY_NAMES:
+            shown.append(DAY_NAMES[english].get(locale, english))
+        else:
+            shown.append((local or {}).get(day, english))
+    return shown
+
+
+def country_names(country: str, years: range, locale: str) -> dict[date, str] | None:
+    """The country's holiday names by date in ``locale`` (``None``: the package has no such
+    language for the country)."""
+    language = HOLIDAY_LANGUAGES.get(locale.split("_")[0])
+    try:
+        calendar_ = holidays.country_holidays(country, years=years)
+    except NotImplementedError:
+        return None
+    if language is None or language not in (getattr(calendar_, "supported_languages", ()) or ()):
+        return None
+    return dict(holidays.country_holidays(country, years=years, language=language).items())
 
 
 def holiday_dates(country: str, start: date, end: date, with_country: bool) -> dict[date, list[str]]:
@@ -295,13 +392,15 @@ def holiday_dates(country: str, start: date, end: date, with_country: bool) -> d
 def _holidays(plan: Plan) -> list[Planned]:
     today = plan.today()
     settings = plan.settings(HOLIDAY)
-    days = holiday_dates(plan.country, today, today + timedelta(days=365), bool(settings["country_holidays"]))
+    end = today + timedelta(days=365)
+    days = holiday_dates(plan.country, today, end, bool(settings["country_holidays"]))
+    locale = plan.client_locale
+    local = country_names(plan.country, range(today.year, end.year + 1), locale) if days else None
     planned: list[Planned] = []
     for day, names in sorted(days.items()):
         due = plan.at(day, HOLIDAY)
         if due < plan.now:
             continue
-        title = " / ".join(names)
         called = [n for n in names if n in CALL_SCRIPTS] if settings["holiday_calls"] else []
         if called:
             planned.append(
@@ -315,13 +414,14 @@ def _holidays(plan: Plan) -> list[Planned]:
                 )
             )
             continue
+        title = " / ".join(_local_names(names, day, locale, local))
         planned.append(
             PlannedMessage(
                 programme=HOLIDAY,
                 key=f"holiday:{day.isoformat()}",
                 due_at=due,
                 title=title,
-                body=f"Dear {plan.client.first_name}, warm wishes for {title} from all of us!",
+                body=plan.client_text(HOLIDAY_BODY, name=plan.client.first_name, holiday=title),
                 purpose="greetings",
                 template=f"{HOLIDAY}/holiday",
                 template_vars={"holiday": title},
@@ -341,3 +441,9 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
     if plan.enabled(HOLIDAY):
         planned += _holidays(plan)
     return planned
+
+
+@hookimpl
+def salonkeep_translation_dirs() -> list[str]:
+    """The translations of the programmes' titles, descriptions and settings (``locale/``)."""
+    return [str(Path(__file__).parent / "locale")]

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - texts in Chinese and Russian too (full-width punctuation, Cyrillic)
 """Medical aesthetics: one year of aftercare after a procedure.
 
 After a procedure: the post-operative instructions (printable from the client page; sent as a
@@ -34,40 +35,191 @@ from salonkeep.core.plugins.api import (
 )
 
 NAME = "medical_aftercare"
-DEFAULT_INSTRUCTIONS = (
-    "Diet: avoid alcohol, spicy food and seafood for 7 days. Habits: no sauna, swimming or hard "
-    "exercise for 7 days; sleep with your head raised for the first nights. Wound care: keep "
-    "the area clean and dry, do not touch or scratch it, apply only the products we gave you, "
-    "protect it from the sun. Call us at once if you notice swelling, heat, pain that grows, "
-    "fever or discharge."
+#: The default texts of the settings ``instructions`` and ``free_within``: while the owner
+#: keeps them, they are written in the reader's (the client's, for a message) language
+#: (``Setting.default_by_locale``).
+INSTRUCTIONS = {
+    "en": (
+        "Diet: avoid alcohol, spicy food and seafood for 7 days. Habits: no sauna, swimming or hard "
+        "exercise for 7 days; sleep with your head raised for the first nights. Wound care: keep "
+        "the area clean and dry, do not touch or scratch it, apply only the products we gave you, "
+        "protect it from the sun. Call us at once if you notice swelling, heat, pain that grows, "
+        "fever or discharge."
+    ),
+    "zh": (
+        "饮食：7天内避免饮酒，忌辛辣食物和海鲜。生活习惯：7天内不要蒸桑拿、游泳或剧烈运动；最初几晚"
+        "睡觉时垫高头部。伤口护理：保持该部位清洁干燥，不要触摸或抓挠，只使用我们给您的护理产品，注意"
+        "防晒。如出现肿胀、发热、疼痛加重、发烧或有分泌物，请立即致电我们。"
+    ),
+    "ru": (
+        "Питание: 7 дней не употребляйте алкоголь, острую пищу и морепродукты. Режим: 7 дней без "
+        "сауны, бассейна и интенсивных тренировок; первые ночи спите с приподнятой головой. Уход "
+        "за кожей: держите зону чистой и сухой, не трогайте и не расчёсывайте её, наносите только "
+        "средства, которые мы вам дали, защищайте от солнца. Сразу позвоните нам, если появятся "
+        "отёк, жар, усиливающаяся боль, температура или выделения."
+    ),
+    "fi": (
+        "Ruokavalio: vältä alkoholia, mausteisia ruokia ja äyriäisiä 7 päivän ajan. Tavat: ei "
+        "saunaa, uintia eikä raskasta liikuntaa 7 päivään; nuku ensimmäiset yöt pää kohotettuna. "
+        "Haavanhoito: pidä alue puhtaana ja kuivana, älä koske tai raavi sitä, käytä vain meiltä "
+        "saamiasi tuotteita ja suojaa alue auringolta. Soita meille heti, jos huomaat turvotusta, "
+        "kuumotusta, pahenevaa kipua, kuumetta tai eritettä."
+    ),
+}
+DEFAULT_INSTRUCTIONS = INSTRUCTIONS["en"]
+FREE_WITHIN = {
+    "en": "Check-ups, wound care and corrections of this procedure",
+    "zh": "本项目的复查、伤口护理和修整",
+    "ru": "Осмотры, уход за кожей после процедуры и коррекции",
+    "fi": "Tarkastukset, haavanhoito ja tämän toimenpiteen korjaukset",
+}
+INSTRUCTIONS_TITLE = {
+    "en": "Aftercare instructions: {item}",
+    "zh": "术后护理须知：{item}",
+    "ru": "Рекомендации по уходу: {item}",
+    "fi": "Jälkihoito-ohjeet: {item}",
+}
+CHECKIN_TITLES = {
+    "day": {
+        "en": "Day {n} recovery check-in: {item}",
+        "zh": "术后第{n}天康复回访：{item}",
+        "ru": "Контроль восстановления, день {n}: {item}",
+        "fi": "Toipumisen seuranta, päivä {n}: {item}",
+    },
+    "month": {
+        "en": "Month {n} recovery check-in: {item}",
+        "zh": "术后第{n}个月康复回访：{item}",
+        "ru": "Контроль восстановления, месяц {n}: {item}",
+        "fi": "Toipumisen seuranta, kuukausi {n}: {item}",
+    },
+}
+CHECKIN_SCRIPT = {
+    "en": (
+        "How is the healing going? Swelling, pain, redness, anything unusual? Are the care "
+        "instructions followed? Give personal advice; if anything is abnormal record 'abnormal "
+        "reaction'. Offer the free check-up visit."
+    ),
+    "zh": (
+        "恢复得怎么样？有没有肿胀、疼痛、发红或其他异常？是否按照护理须知护理？给予个性化建议；如有"
+        "异常，记录“异常反应”。邀请客户来店免费复查。"
+    ),
+    "ru": (
+        "Как идёт заживление? Нет ли отёка, боли, покраснения, чего-то необычного? Соблюдаются ли "
+        "рекомендации по уходу? Дайте личный совет; если что-то не так, отметьте «Нежелательная "
+        "реакция». Предложите бесплатный контрольный визит."
+    ),
+    "fi": (
+        "Miten paraneminen etenee? Onko turvotusta, kipua, punoitusta tai jotain epätavallista? "
+        "Noudatetaanko hoito-ohjeita? Anna henkilökohtaisia neuvoja; jos jokin on poikkeavaa, "
+        "merkitse 'Poikkeava reaktio'. Tarjoa maksutonta tarkastuskäyntiä."
+    ),
+}
+#: The rows of the client panel (in the reader's language).
+PANEL_ROWS = {
+    "procedure": {"en": "Procedure", "zh": "项目", "ru": "Процедура", "fi": "Toimenpide"},
+    "period": {"en": "Aftercare period", "zh": "术后护理期", "ru": "Период ухода", "fi": "Jälkihoitojakso"},
+    "until": {"en": "until {day}", "zh": "至{day}", "ru": "до {day}", "fi": "{day} asti"},
+    "ended": {
+        "en": "until {day} (ended: aftercare may be charged)",
+        "zh": "至{day}（已结束：术后护理可能收费）",
+        "ru": "до {day} (закончился: уход может быть платным)",
+        "fi": "{day} asti (päättynyt: jälkihoito voi olla maksullista)",
+    },
+    "free": {
+        "en": "Free within it",
+        "zh": "期内免费项目",
+        "ru": "Бесплатно в этот период",
+        "fi": "Maksutonta jakson aikana",
+    },
+    "done": {
+        "en": "Check-ins done",
+        "zh": "已完成回访",
+        "ru": "Проведено звонков",
+        "fi": "Tehdyt seurantasoitot",
+    },
+    "missed": {
+        "en": "Missed check-ups",
+        "zh": "错过的复查",
+        "ru": "Пропущенные осмотры",
+        "fi": "Väliin jääneet tarkastukset",
+    },
+    "none": {"en": "none", "zh": "无", "ru": "нет", "fi": "ei yhtään"},
+}
+
+
+def _(message: str) -> str:
+    """Mark ``message`` for extraction into the plugin's catalogue; translated when shown."""
+    return message
+
+
+FREE_WITHIN_SETTING = Setting(
+    "free_within",
+    "text",
+    FREE_WITHIN["en"],
+    _("What is free during the aftercare period."),
+    label=_("Free within the aftercare period"),
+    default_by_locale=FREE_WITHIN,
+)
+INSTRUCTIONS_SETTING = Setting(
+    "instructions",
+    "text",
+    DEFAULT_INSTRUCTIONS,
+    _("Post-operative care instructions."),
+    label=_("Care instructions"),
+    default_by_locale=INSTRUCTIONS,
 )
 PROGRAMME = Programme(
     name=NAME,
-    title="Medical aesthetics: one-year aftercare",
-    description="Post-operative instructions, recovery check-ins and a free aftercare year.",
+    title=_("Medical aesthetics: one-year aftercare"),
+    description=_("Post-operative instructions, recovery check-ins and a free aftercare year."),
     settings=(
-        Setting("checkin_days", "int_list", [1, 7, 30], "Check-in calls, days after the procedure.", 1, 365),
         Setting(
-            "checkin_months", "int_list", [3, 6, 12], "Check-in calls, months after the procedure.", 1, 24
+            "checkin_days",
+            "int_list",
+            [1, 7, 30],
+            _("Check-in calls, days after the procedure."),
+            1,
+            365,
+            label=_("Check-ins (days)"),
         ),
-        Setting("aftercare_months", "int", 12, "Length of the free aftercare period in months.", 1, 60),
         Setting(
-            "free_within",
-            "text",
-            "Check-ups, wound care and corrections of this procedure",
-            "What is free during the aftercare period.",
+            "checkin_months",
+            "int_list",
+            [3, 6, 12],
+            _("Check-in calls, months after the procedure."),
+            1,
+            24,
+            label=_("Check-ins (months)"),
         ),
+        Setting(
+            "aftercare_months",
+            "int",
+            12,
+            _("Length of the free aftercare period in months."),
+            1,
+            60,
+            label=_("Aftercare period (months)"),
+        ),
+        FREE_WITHIN_SETTING,
         Setting(
             "missed_after_days",
             "int",
             7,
-            "A check-in still open this many days after it was due is missed.",
+            _("A check-in still open this many days after it was due is missed."),
             1,
             60,
+            label=_("Missed after (days)"),
         ),
-        Setting("instructions", "text", DEFAULT_INSTRUCTIONS, "Post-operative care instructions."),
+        INSTRUCTIONS_SETTING,
     ),
 )
+#: The panel's title (translated from the catalogue when shown).
+PANEL_TITLE = _("Medical aftercare")
+
+
+def _setting_text(plan: Plan, setting: Setting, locale: str) -> str:
+    """A text setting: the owner's words, or its default in ``locale``."""
+    return setting.text_for(plan.settings(NAME)[setting.name], locale)
 
 
 @hookimpl
@@ -84,37 +236,29 @@ def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
     settings = plan.settings(NAME)
     grace = timedelta(days=int(settings["missed_after_days"]))
     source = f"visit:{event.visit_id}"
+    instructions = _setting_text(plan, INSTRUCTIONS_SETTING, plan.client_locale)
     planned: list[Planned] = [
         PlannedMessage(
             programme=NAME,
             key=f"{source}:instructions",
             due_at=plan.now,
-            title=f"Aftercare instructions: {event.service}",
-            body=str(settings["instructions"]),
+            title=plan.client_text(INSTRUCTIONS_TITLE, item=event.service),
+            body=instructions,
             purpose="health_data",
             template=f"{NAME}/instructions",
-            template_vars={"service": event.service, "instructions": str(settings["instructions"])},
+            template_vars={"service": event.service, "instructions": instructions},
         )
     ]
-    moments = [
-        (f"day{d}", f"Day {d}", plan.day(event.occurred_at, d, NAME)) for d in settings["checkin_days"]
-    ]
-    moments += [
-        (f"month{m}", f"Month {m}", plan.month(event.occurred_at, m, NAME))
-        for m in settings["checkin_months"]
-    ]
-    for label, title, due in sorted(moments, key=lambda m: m[2]):
+    moments = [("day", d, plan.day(event.occurred_at, d, NAME)) for d in settings["checkin_days"]]
+    moments += [("month", m, plan.month(event.occurred_at, m, NAME)) for m in settings["checkin_months"]]
+    for unit, number, due in sorted(moments, key=lambda m: m[2]):
         planned.append(
             PlannedCall(
                 programme=NAME,
-                key=f"{source}:{label}",
+                key=f"{source}:{unit}{number}",
                 due_at=due,
-                title=f"{title} recovery check-in: {event.service}",
-                script=(
-                    "How is the healing going? Swelling, pain, redness, anything unusual? Are the "
-                    "care instructions followed? Give personal advice; if anything is abnormal "
-                    "record 'abnormal reaction'. Offer the free check-up visit."
-                ),
+                title=plan.text(CHECKIN_TITLES[unit], n=number, item=event.service),
+                script=plan.text(CHECKIN_SCRIPT),
                 miss_after=due + grace,
             )
         )
@@ -134,21 +278,25 @@ async def salonkeep_client_panels(plan: Plan) -> list[Panel]:
     active = plan.today() <= until
     touchpoints = [t for t in await plan.touchpoints() if t.programme == NAME]
     missed = [t for t in touchpoints if t.missed]
+    period = PANEL_ROWS["until"] if active else PANEL_ROWS["ended"]
     rows = (
-        ("Procedure", f"{latest.service}, {plan.format_date(performed)}"),
+        (plan.text(PANEL_ROWS["procedure"]), f"{latest.service}, {plan.format_date(performed)}"),
+        (plan.text(PANEL_ROWS["period"]), plan.text(period, day=plan.format_date(until))),
+        (plan.text(PANEL_ROWS["free"]), _setting_text(plan, FREE_WITHIN_SETTING, plan.locale)),
         (
-            "Aftercare period",
-            f"until {plan.format_date(until)}" + ("" if active else " (ended: aftercare may be charged)"),
+            plan.text(PANEL_ROWS["done"]),
+            str(sum(1 for t in touchpoints if t.kind == "call" and t.status == "done")),
         ),
-        ("Free within it", str(settings["free_within"])),
-        ("Check-ins done", str(sum(1 for t in touchpoints if t.kind == "call" and t.status == "done"))),
-        ("Missed check-ups", ", ".join(t.title for t in missed) if missed else "none"),
+        (
+            plan.text(PANEL_ROWS["missed"]),
+            ", ".join(t.title for t in missed) if missed else plan.text(PANEL_ROWS["none"]),
+        ),
     )
-    instructions = str(settings["instructions"])
+    instructions = _setting_text(plan, INSTRUCTIONS_SETTING, plan.locale)
     return [
         Panel(
             programme=NAME,
-            title="Medical aftercare",
+            title=PANEL_TITLE,
             rows=rows,
             context={"active": active, "until": until, "instructions": instructions},
             printables=(INSTRUCTIONS_PAGE,) if instructions else (),
@@ -158,11 +306,6 @@ async def salonkeep_client_panels(plan: Plan) -> list[Panel]:
 
 #: The printable post-operative instructions, at /app/clients/<id>/aftercare/instructions.
 INSTRUCTIONS_PAGE = "instructions"
-
-
-def _(message: str) -> str:
-    """Mark ``message`` for extraction into the plugin's catalogue; translated when shown."""
-    return message
 
 
 async def instructions_sheet(plan: Plan) -> Mapping[str, Any] | None:
@@ -177,8 +320,8 @@ async def instructions_sheet(plan: Plan) -> Mapping[str, Any] | None:
     return {
         "procedure": f"{latest.service}, {plan.format_date(performed)}",
         "until": add_months(performed, int(settings["aftercare_months"])),
-        "instructions": str(settings["instructions"]),
-        "free_within": str(settings["free_within"]),
+        "instructions": _setting_text(plan, INSTRUCTIONS_SETTING, plan.locale),
+        "free_within": _setting_text(plan, FREE_WITHIN_SETTING, plan.locale),
     }
 
 

@@ -20,11 +20,14 @@ practitioner to see the client.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from uuid import UUID
 
 from salonkeep.core.plugins.api import (
     ABNORMAL_REACTION,
+    N_,
     OPTED_OUT,
     DomainEvent,
     Plan,
@@ -41,29 +44,65 @@ from salonkeep.core.plugins.api import (
 NAME = "product_follow_up"
 PROGRAMME = Programme(
     name=NAME,
-    title="Product follow-ups by category",
-    description="Slimming: day 2 and 5; treatment products: day 3 then periodically; others: within 7 days.",
+    title=N_("Product follow-ups by category"),
+    description=N_(
+        "Slimming: day 2 and 5; treatment products: day 3 then periodically; others: within 7 days."
+    ),
     settings=(
-        Setting("slimming_days", "int_list", [2, 5], "Days after a slimming sale to call.", 1, 60),
+        Setting(
+            "slimming_days",
+            "int_list",
+            [2, 5],
+            N_("Days after a slimming sale to call."),
+            1,
+            60,
+            label=N_("Slimming: call on days"),
+        ),
         Setting(
             "book_treatment_after_days",
             "int",
             2,
-            "Day-5 call offers a treatment this many days later.",
+            N_("Day-5 call offers a treatment this many days later."),
             0,
             14,
+            label=N_("Offer a treatment after (days)"),
         ),
-        Setting("treatment_first_day", "int", 3, "First call after a treatment product sale.", 1, 30),
-        Setting("treatment_every_days", "int", 15, "Then call again every this many days.", 1, 90),
+        Setting(
+            "treatment_first_day",
+            "int",
+            3,
+            N_("First call after a treatment product sale."),
+            1,
+            30,
+            label=N_("Treatment products: first call (day)"),
+        ),
+        Setting(
+            "treatment_every_days",
+            "int",
+            15,
+            N_("Then call again every this many days."),
+            1,
+            90,
+            label=N_("Treatment products: then every (days)"),
+        ),
         Setting(
             "treatment_repeats",
             "int",
             0,
-            "How many periodic calls after the first (0: no limit, until the client opts out).",
+            N_("How many periodic calls after the first (0: no limit, until the client opts out)."),
             0,
             10_000,
+            label=N_("Periodic calls at most"),
         ),
-        Setting("other_day", "int", 7, "Other categories: call on this day (within the first week).", 1, 7),
+        Setting(
+            "other_day",
+            "int",
+            7,
+            N_("Other categories: call on this day (within the first week)."),
+            1,
+            7,
+            label=N_("Other products: call on day"),
+        ),
     ),
 )
 TREATMENT = "treatment"
@@ -194,6 +233,31 @@ TITLES = {
 }
 
 
+SEE_CLIENT_TITLE = {
+    "en": "Go and see the client about an abnormal reaction",
+    "zh": "客户出现异常反应：请上门查看",
+    "ru": "Нежелательная реакция: навестите клиента",
+    "fi": "Poikkeava reaktio: käy katsomassa asiakasta",
+}
+SEE_CLIENT_BODY = {
+    "en": "Reported on the call “{call}”.",
+    "zh": "在通话“{call}”中报告。",
+    "ru": "Сообщено во время звонка «{call}».",
+    "fi": "Ilmoitettu puhelussa ”{call}”.",
+}
+
+
+def _item_of(title: str) -> str:
+    """The product named in the title of a treatment call (planned in any language)."""
+    for pattern in TITLES[TREATMENT].values():
+        head, _, tail = pattern.partition("{item}")
+        regex = re.escape(head).replace(re.escape("{day}"), r"\d+") + "(?P<item>.*)" + re.escape(tail)
+        found = re.fullmatch(regex, title)
+        if found:
+            return found.group("item")
+    return title.partition(": ")[2]
+
+
 @hookimpl
 def salonkeep_programmes() -> list[Programme]:
     """The per-category follow-up programme."""
@@ -279,7 +343,7 @@ def _next_treatment_call(touchpoint: TouchpointFact, outcome: str, plan: Plan) -
     following = int(number) + 1
     if limit and following > limit:
         return []
-    item = touchpoint.title.partition(": ")[2]
+    item = _item_of(touchpoint.title)
     due = plan.day(plan.now, int(settings["treatment_every_days"]), NAME)
     return [_treatment_call(plan, sale, following, due, item, touchpoint.assigned_staff_id)]
 
@@ -297,11 +361,17 @@ def salonkeep_touchpoint_outcome(touchpoint: TouchpointFact, outcome: str, plan:
                 programme=NAME,
                 key=f"{touchpoint.id}:see-client",
                 due_at=plan.now,
-                title="Go and see the client about an abnormal reaction",
-                body=f"Reported on {touchpoint.title!r}.",
+                title=plan.text(SEE_CLIENT_TITLE),
+                body=plan.text(SEE_CLIENT_BODY, call=touchpoint.title),
                 detail=touchpoint.note,
                 urgency="urgent",
                 assigned_role="practitioner",
             )
         )
     return planned
+
+
+@hookimpl
+def salonkeep_translation_dirs() -> list[str]:
+    """The translations of the programmes' titles, descriptions and settings (``locale/``)."""
+    return [str(Path(__file__).parent / "locale")]

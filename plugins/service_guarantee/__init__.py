@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - texts in Chinese and Russian too (full-width punctuation, Cyrillic)
 """Service guarantee: a client dissatisfied with a service may report it within 3 days
 (setting; some salons give 7) for a free correction. The report opens a task; so does staff
 deciding that a complaint is covered by the guarantee (the free correction, once).
@@ -6,8 +7,10 @@ deciding that a complaint is covered by the guarantee (the free correction, once
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from salonkeep.core.plugins.api import (
+    N_,
     ComplaintCovered,
     ComplaintReceived,
     DomainEvent,
@@ -22,12 +25,69 @@ from salonkeep.core.plugins.api import (
 NAME = "service_guarantee"
 PROGRAMME = Programme(
     name=NAME,
-    title="Service guarantee",
-    description="Dissatisfaction reported within a few days of a service: a free correction.",
+    title=N_("Service guarantee"),
+    description=N_("Dissatisfaction reported within a few days of a service: a free correction."),
     settings=(
-        Setting("report_within_days", "int", 3, "Days after the service a report is accepted.", 1, 30),
+        Setting(
+            "report_within_days",
+            "int",
+            3,
+            N_("Days after the service a report is accepted."),
+            1,
+            30,
+            label=N_("Report within (days)"),
+        ),
     ),
 )
+#: The complaint channels (codes of the complaint form) as staff read them.
+CHANNELS = {
+    "in_store": {"en": "in the salon", "zh": "到店", "ru": "в салоне", "fi": "salongissa"},
+    "phone": {"en": "phone", "zh": "电话", "ru": "по телефону", "fi": "puhelimitse"},
+    "email": {"en": "e-mail", "zh": "电子邮件", "ru": "по электронной почте", "fi": "sähköpostitse"},
+    "social_media": {"en": "social media", "zh": "社交媒体", "ru": "в соцсетях", "fi": "somessa"},
+    "website": {"en": "the website", "zh": "网站", "ru": "через сайт", "fi": "verkkosivuilla"},
+}
+CORRECTION_TITLE = {
+    "en": "Free correction of {what}",
+    "zh": "免费修整：{what}",
+    "ru": "Бесплатная коррекция: {what}",
+    "fi": "Maksuton korjaus: {what}",
+}
+CORRECTION_BODY = {
+    "en": "Reported via {channel}: {reason}. Book the correction free of charge.",
+    "zh": "反馈渠道：{channel}；原因：{reason}。请为客户免费预约修整。",
+    "ru": "Сообщено ({channel}): {reason}. Запишите клиента на бесплатную коррекцию.",
+    "fi": "Ilmoitettu ({channel}): {reason}. Varaa korjaus maksutta.",
+}
+OUTSIDE_TITLE = {
+    "en": "Complaint about {item} outside the {days}-day guarantee",
+    "zh": "关于{item}的投诉已超出{days}天保障期",
+    "ru": "Жалоба на «{item}» после {days}-дневной гарантии",
+    "fi": "Valitus hoidosta {item} {days} päivän takuun jälkeen",
+}
+OUTSIDE_BODY = {
+    "en": "Reported via {channel}: {reason}. Explain the terms patiently; follow the complaint process.",
+    "zh": "反馈渠道：{channel}；原因：{reason}。耐心解释保障条款，并按投诉流程处理。",
+    "ru": (
+        "Сообщено ({channel}): {reason}. Терпеливо объясните условия; действуйте по порядку "
+        "работы с жалобами."
+    ),
+    "fi": (
+        "Ilmoitettu ({channel}): {reason}. Kerro ehdot kärsivällisesti ja toimi valitusten "
+        "käsittelyohjeen mukaan."
+    ),
+}
+COVERED_BODY = {
+    "en": "Covered by the service guarantee: {reason}. Book the correction free of charge.",
+    "zh": "属于服务保障范围：{reason}。请为客户免费预约修整。",
+    "ru": "Покрывается гарантией на услуги: {reason}. Запишите клиента на бесплатную коррекцию.",
+    "fi": "Palvelutakuu kattaa: {reason}. Varaa korjaus maksutta.",
+}
+
+
+def _channel(plan: Plan, code: str) -> str:
+    """A complaint channel in the plan's language (an unknown one as it is)."""
+    return plan.text(CHANNELS[code]) if code in CHANNELS else code
 
 
 @hookimpl
@@ -51,15 +111,13 @@ async def salonkeep_event(event: DomainEvent, plan: Plan) -> list[Planned]:
     latest = services[-1]
     done_on = plan.local_date(latest.performed_at)
     within = event.received_on - done_on <= timedelta(days=window)
+    channel = _channel(plan, event.channel)
     if within:
-        title = f"Free correction of {latest.service} ({plan.format_date(done_on)})"
-        body = f"Reported via {event.channel}: {event.reason}. Book the correction free of charge."
+        title = plan.text(CORRECTION_TITLE, what=f"{latest.service} ({plan.format_date(done_on)})")
+        body = plan.text(CORRECTION_BODY, channel=channel, reason=event.reason)
     else:
-        title = f"Complaint about {latest.service} outside the {window}-day guarantee"
-        body = (
-            f"Reported via {event.channel}: {event.reason}. "
-            "Explain the terms patiently; follow the complaint process."
-        )
+        title = plan.text(OUTSIDE_TITLE, item=latest.service, days=window)
+        body = plan.text(OUTSIDE_BODY, channel=channel, reason=event.reason)
     return [
         PlannedTask(
             programme=NAME,
@@ -90,9 +148,15 @@ async def _covered(event: ComplaintCovered, plan: Plan) -> list[Planned]:
             programme=NAME,
             key=f"complaint:{event.complaint_id}" if within else f"complaint:{event.complaint_id}:covered",
             due_at=plan.now,
-            title=f"Free correction of {what}",
-            body=f"Covered by the service guarantee: {event.reason}. Book the correction free of charge.",
+            title=plan.text(CORRECTION_TITLE, what=what),
+            body=plan.text(COVERED_BODY, reason=event.reason),
             urgency="urgent",
             assigned_role="branch_manager",
         )
     ]
+
+
+@hookimpl
+def salonkeep_translation_dirs() -> list[str]:
+    """The translations of the programmes' titles, descriptions and settings (``locale/``)."""
+    return [str(Path(__file__).parent / "locale")]

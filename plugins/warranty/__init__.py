@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - texts in Chinese and Russian too (full-width punctuation, Cyrillic)
 """Product warranty and returns.
 
 Every sale gets its warranty (90 days by default, per category or per product), a return
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from salonkeep.core.plugins.api import (
+    N_,
     ComplaintCovered,
     DomainEvent,
     Panel,
@@ -35,23 +37,112 @@ from salonkeep.core.plugins.api import (
 NAME = "warranty"
 PROGRAMME = Programme(
     name=NAME,
-    title="Product warranty and returns",
-    description="Warranty, return window and refund period for every sale; claims and receipts.",
+    title=N_("Product warranty and returns"),
+    description=N_("Warranty, return window and refund period for every sale; claims and receipts."),
     settings=(
         Setting(
             "warranty_days",
             "int",
             90,
-            "Warranty in days unless the category or product says otherwise.",
+            N_("Warranty in days unless the category or product says otherwise."),
             1,
             3650,
+            label=N_("Warranty (days)"),
         ),
-        Setting("category_days", "text", "device:365", "Per category, e.g. 'device:365, care:90'."),
-        Setting("product_days", "text", "", "Per product, e.g. 'Skin scanner:730; Hair dryer:180'."),
-        Setting("return_days", "int", 30, "Returns for quality problems within this many days.", 0, 365),
-        Setting("refund_working_days", "int", 15, "A refund is paid within this many working days.", 1, 60),
+        Setting(
+            "category_days",
+            "text",
+            "device:365",
+            N_("Per category, e.g. 'device:365, care:90'."),
+            label=N_("Warranty per category (days)"),
+        ),
+        Setting(
+            "product_days",
+            "text",
+            "",
+            N_("Per product, e.g. 'Skin scanner:730; Hair dryer:180'."),
+            label=N_("Warranty per product (days)"),
+        ),
+        Setting(
+            "return_days",
+            "int",
+            30,
+            N_("Returns for quality problems within this many days."),
+            0,
+            365,
+            label=N_("Return window (days)"),
+        ),
+        Setting(
+            "refund_working_days",
+            "int",
+            15,
+            N_("A refund is paid within this many working days."),
+            1,
+            60,
+            label=N_("Refund within (working days)"),
+        ),
     ),
 )
+#: The client panel's title (translated from the catalogue when shown).
+PANEL_TITLE = N_("Warranties")
+WARRANTY_ROW = {
+    "en": "warranty until {day}",
+    "zh": "保修至{day}",
+    "ru": "гарантия до {day}",
+    "fi": "takuu {day} asti",
+}
+RETURNS_ROW = {
+    "en": ", returns until {day}",
+    "zh": "，可退货至{day}",
+    "ru": ", возврат до {day}",
+    "fi": ", palautus {day} asti",
+}
+NO_PURCHASE_TITLE = {
+    "warranty": {
+        "en": "Covered complaint: no purchase within its warranty found",
+        "zh": "已认定的投诉：未找到在保修期内的购买记录",
+        "ru": "Жалоба признана: покупка в пределах гарантии не найдена",
+        "fi": "Hyväksytty valitus: takuun piirissä olevaa ostoa ei löytynyt",
+    },
+    "return": {
+        "en": "Covered complaint: no purchase within its return window found",
+        "zh": "已认定的投诉：未找到在退货期内的购买记录",
+        "ru": "Жалоба признана: покупка в пределах срока возврата не найдена",
+        "fi": "Hyväksytty valitus: palautusajan piirissä olevaa ostoa ei löytynyt",
+    },
+}
+NO_PURCHASE_BODY = {
+    "en": "Ask the client for the proof of purchase and open the claim on the warranty page.",
+    "zh": "请客户出示购买凭证，并在保修页面创建索赔。",
+    "ru": "Попросите у клиента подтверждение покупки и оформите претензию на странице гарантии.",
+    "fi": "Pyydä asiakkaalta ostotosite ja avaa reklamaatio takuusivulla.",
+}
+PROOF_OF_PURCHASE = {
+    "en": "Sale of {day} recorded in Salonkeep",
+    "zh": "Salonkeep中记录的{day}销售",
+    "ru": "Продажа от {day}, записанная в Salonkeep",
+    "fi": "Salonkeepiin kirjattu myynti {day}",
+}
+OPENED_TITLE = {
+    "warranty": {
+        "en": "Warranty claim opened from a complaint: {item} ({day})",
+        "zh": "由投诉创建的保修索赔：{item}（{day}）",
+        "ru": "Гарантийная претензия по жалобе: {item} ({day})",
+        "fi": "Valituksesta avattu takuureklamaatio: {item} ({day})",
+    },
+    "return": {
+        "en": "Return opened from a complaint: {item} ({day})",
+        "zh": "由投诉创建的退货：{item}（{day}）",
+        "ru": "Возврат по жалобе: {item} ({day})",
+        "fi": "Valituksesta avattu palautus: {item} ({day})",
+    },
+}
+OPENED_BODY = {
+    "en": "Triage the claim and agree the remedy with the client.",
+    "zh": "请评估索赔，并与客户商定处理方式。",
+    "ru": "Рассмотрите претензию и согласуйте с клиентом способ решения.",
+    "fi": "Arvioi reklamaatio ja sovi hyvityksestä asiakkaan kanssa.",
+}
 
 
 def _pairs(text: str, separator: str) -> dict[str, int]:
@@ -154,12 +245,16 @@ async def salonkeep_client_panels(plan: Plan) -> list[Panel]:
     lines = tuple(
         (
             f"{w.product} ({plan.format_date(w.sold_on)})",
-            f"warranty until {plan.format_date(w.warranty_until)}"
-            + (f", returns until {plan.format_date(w.return_until)}" if w.return_until >= today else ""),
+            plan.text(WARRANTY_ROW, day=plan.format_date(w.warranty_until))
+            + (
+                plan.text(RETURNS_ROW, day=plan.format_date(w.return_until))
+                if w.return_until >= today
+                else ""
+            ),
         )
         for w in rows
     )
-    return [Panel(programme=NAME, title="Warranties", rows=lines)]
+    return [Panel(programme=NAME, title=PANEL_TITLE, rows=lines)]
 
 
 async def _complaint_claim(event: ComplaintCovered, plan: Plan) -> list[Planned]:
@@ -187,15 +282,15 @@ async def _complaint_claim(event: ComplaintCovered, plan: Plan) -> list[Planned]
     candidates = named or covered
     chosen = candidates[0] if candidates else None
     key = f"complaint:{event.complaint_id}:{event.programme}"
+    kind = "return" if is_return else "warranty"
     if chosen is None:
-        period = "return window" if is_return else "warranty"
         return [
             PlannedTask(
                 programme=NAME,
                 key=key,
                 due_at=plan.now,
-                title=f"Covered complaint: no purchase within its {period} found",
-                body="Ask the client for the proof of purchase and open the claim on the warranty page.",
+                title=plan.text(NO_PURCHASE_TITLE[kind]),
+                body=plan.text(NO_PURCHASE_BODY),
                 urgency="urgent",
                 assigned_role="branch_manager",
             )
@@ -212,19 +307,18 @@ async def _complaint_claim(event: ComplaintCovered, plan: Plan) -> list[Planned]
                 reported_on=event.received_on,
                 channel="complaint",
                 description=marker,
-                proof_of_purchase=f"Sale of {plan.format_date(chosen.sold_on)} recorded in Salonkeep",
+                proof_of_purchase=plan.text(PROOF_OF_PURCHASE, day=plan.format_date(chosen.sold_on)),
                 is_return=is_return,
                 created_at=now(),
             )
         )
-    kind = "Return" if is_return else "Warranty claim"
     return [
         PlannedTask(
             programme=NAME,
             key=key,
             due_at=plan.now,
-            title=f"{kind} opened from a complaint: {chosen.product} ({plan.format_date(chosen.sold_on)})",
-            body="Triage the claim and agree the remedy with the client.",
+            title=plan.text(OPENED_TITLE[kind], item=chosen.product, day=plan.format_date(chosen.sold_on)),
+            body=plan.text(OPENED_BODY),
             urgency="urgent",
             assigned_role="branch_manager",
         )

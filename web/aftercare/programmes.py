@@ -12,12 +12,15 @@ from salonkeep.core.aftercare import programmes
 from salonkeep.core.plugins.api import Setting, SettingRefused
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import NotFound
+from salonkeep.web.i18n import current_language
 from salonkeep.web.i18n import gettext as _
 from salonkeep.web.pages import Form, render
 
 
 def as_text(setting: Setting, value: Any) -> str:
-    """A setting's value as the form shows it."""
+    """A setting's value as the form shows it (a default text in the person's language)."""
+    if setting.is_default(value):
+        value = setting.default_in(current_language())
     if setting.type == "int_list":
         return ", ".join(str(v) for v in value)
     if setting.type == "bool":
@@ -95,6 +98,8 @@ async def save_programme(request: Request[Any, Any, Any], name: str, data: Form)
         except ValueError as exc:
             errors[key] = refusal_text(exc)
             continue
+        if setting.is_default(value):
+            value = setting.default  # the default as shown in the person's language
         if value != state.settings.get(key):
             changes[key] = value
     if errors:
