@@ -98,21 +98,6 @@ REGISTRY: dict[str, dict[str, str]] = {
         "retry_after_hours": N_("Call again after (hours)"),
         "max_attempts": N_("Attempts at most"),
     },
-    # The built-in programmes (a plugin's own programme shows its title as the plugin wrote it).
-    "programme": {
-        "warranty": N_("Product warranty and returns"),
-        "service_guarantee": N_("Service guarantee"),
-        "referrals": N_("Referral thanks"),
-        "product_follow_up": N_("Product follow-ups by category"),
-        "medical_aftercare": N_("Medical aesthetics: one-year aftercare"),
-        "birthday_greetings": N_("Birthday greetings and offer"),
-        "holiday_greetings": N_("Holiday greetings"),
-        "follow_up_137": N_("1-3-7 follow-up"),
-        "first_visit_call": N_("First-visit call"),
-        "next_appointment_reminder": N_("Next-appointment reminder"),
-        "new_product_call": N_("Existing client, new product"),
-        "visit_call": N_("Call within 24 hours of a visit"),
-    },
     "request_status": {
         "open": N_("Open"),
         "done": N_("Done"),
@@ -210,12 +195,13 @@ def english_label(code: str, kind: str | None = None) -> str:
         built_in = _catalogue_code(code)
         if built_in is not None:
             return built_in
-    if kind == "programme":
+    if kind in (None, "programme"):
         installed = get_plugins().programmes().get(code)
         if installed is not None:
-            return installed.title  # a plugin's title: translated from its catalogue
+            return installed.title  # the programme's title: translated from its plugin's catalogue
     numbered = _NUMBERED.match(code)
-    if numbered and numbered.group("stem") in REGISTRY.get(kind or "programme", {}):
+    stems = REGISTRY.get(kind, {}) if kind not in (None, "programme") else get_plugins().programmes()
+    if numbered and numbered.group("stem") in stems:
         return f"{english_label(numbered.group('stem'), kind)} {numbered.group('number')}"
     return humanised(code)
 
@@ -266,8 +252,8 @@ def setting_label(setting: Setting) -> str:
 
 
 def translated(text: object) -> str:
-    """``text`` in the request's language when the catalogs know it (the English titles of
-    the built-in programmes, registered under the kind ``programme``)."""
+    """``text`` in the request's language when the catalogs know it (the English titles and
+    descriptions of programmes, from their plugins' catalogues)."""
     return gettext(str(text)) if text else ""
 
 
