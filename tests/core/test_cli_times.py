@@ -55,9 +55,10 @@ async def test_cli_prints_local_times_in_the_tenants_locale(backend, tmp_path):
     row = next(line for line in board.splitlines() if who in line)
     assert row.split()[-2:] == ["26.11.2026", "26.12.2026"]  # received, due (30 days), local
 
-    # The call list: the day-1 check-in at 10:00 local (08:00 UTC) on the 27th.
+    # The call list: the day-1 check-in at 10:00 local (08:00 UTC) on the 27th, planned in the
+    # tenant's language (Finnish).
     listing = run_cli("calls", "-t", slug, "--branch", "Main street", env=env, check=True).stdout
-    assert "27.11.2026 10.00" in listing and "Day 1 recovery check-in: Lip filler" in listing
+    assert "27.11.2026 10.00" in listing and "Toipumisen seuranta, päivä 1: Lip filler" in listing
 
     page = run_cli(
         "privacy", "export", "-t", slug, "--client", who, "--format", "html", env=env, check=True

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from salonkeep.core.aftercare import calls
-from salonkeep.core.delivery import letter
+from salonkeep.core.delivery import letter, templates
 from salonkeep.core.plugins.api import (
     ABNORMAL_REACTION,
     AppointmentBooked,
@@ -407,3 +407,36 @@ def test_country_holidays_are_named_in_the_clients_language_when_known():
     assert names is not None and names[date(2026, 12, 6)] == "Itsenäisyyspäivä"
     assert greetings.country_names("RU", range(2026, 2027), "ru")[date(2026, 6, 12)] == "День России"
     assert greetings.country_names("FI", range(2026, 2027), "zh") is None  # English, as the package has it
+
+
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+def _words_of(template: str) -> tuple[str, str]:
+    """The subject and body of a template without its values and tags (what is translated)."""
+    subject, _, body = _JINJA.sub("", template).partition("\n")
+    return _NEUTRAL.sub("", subject.removeprefix("Subject:")), _NEUTRAL.sub("", body)
+
+
+def test_every_message_template_is_written_in_each_language():
+    """The message templates (built-in, and those plugins ship): the zh, ru and fi subject and
+    body are not the English ones (a part made only of values, ``{{ holiday }}``, aside)."""
+    folders = [templates.FOLDER, *(Path(folder) for folder in get_plugins().template_dirs())]
+    names = sorted({p.relative_to(f).as_posix().split(".")[0] for f in folders for p in f.glob("*/*.en.txt")})
+    assert set(templates.built_in_names()) <= set(names)
+    problems = []
+    for name in names:
+        folder = next(f for f in folders if (f / f"{name}.en.txt").exists())
+        english = _words_of((folder / f"{name}.en.txt").read_text())
+        for language in LANGUAGES:
+            path = folder / f"{name}.{language}.txt"
+            if not path.exists():
+                problems.append(f"{name} {language}: missing")
+                continue
+            templates.validate(path.read_text())  # renders
+            for part, words, original in zip(
+                ("subject", "body"), _words_of(path.read_text()), english, strict=True
+            ):
+                if original and words == original:
+                    problems.append(f"{name} {language} {part}")
+    assert not problems
