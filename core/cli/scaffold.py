@@ -54,6 +54,7 @@ Imports only the public plugin API (``salonkeep.core.plugins.api``).
 from __future__ import annotations
 
 from salonkeep.core.plugins.api import (
+    N_,
     DomainEvent,
     Plan,
     Planned,
@@ -65,11 +66,14 @@ from salonkeep.core.plugins.api import (
 )
 
 NAME = "{name}"
+# Texts people read: the programme's are message ids (N_) translated from a catalogue of
+# yours; what you plan is written with plan.text({{"en": …, "zh": …, "ru": …, "fi": …}}).
+# See "Texts in four languages" in Salonkeep's docs/plugins.md.
 PROGRAMME = Programme(
     name=NAME,
-    title="{title}",
-    description="A call a few days after a facial.",
-    settings=(Setting("days_after", "int", 2, "Days after the facial.", 1, 30),),
+    title=N_("{title}"),
+    description=N_("A call a few days after a facial."),
+    settings=(Setting("days_after", "int", 2, N_("Days after the facial."), 1, 30),),
     # Off until a tenant's owner switches it on (a third-party programme on a shared host).
     enabled_by_default=False,
 )
