@@ -93,6 +93,13 @@ def _with_user(url: str, user: str) -> str:
     return f"{scheme}://{user}@{host}"
 
 
+#: How long a ``salonkeep worker --burst`` subprocess may take. Its startup sweep visits every
+#: tenant of the session's database, and a test that moves the clock days ahead makes other
+#: tests' queued messages due too; that takes seconds on a quiet machine, but minutes when the
+#: machine runs several suites at once (a loaded run timed out at 180 s).
+BURST_WORKER_TIMEOUT = 600
+
+
 def run_cli(
     *args: str, env: dict[str, str], check: bool = False, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:

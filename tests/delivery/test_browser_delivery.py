@@ -14,7 +14,7 @@ from playwright.async_api import expect
 from salonkeep.core import consent
 from salonkeep.tenants.context import tenant_scope
 
-from ..conftest import run_cli
+from ..conftest import BURST_WORKER_TIMEOUT, run_cli
 from ..web.staff_helpers import add_client, add_person
 from ..web.test_browser_aftercare import _sign_in, browser, server  # noqa: F401 - fixtures
 from .smtp_sink import SmtpSink
@@ -54,7 +54,7 @@ async def test_treatment_message_is_sent_by_the_worker_and_shown_as_sent(
     sink = SmtpSink(tmp_path / "maildir")
     try:
         env = {**backend.env, "SALONKEEP_CLOCK_FILE": str(server.clock_file), "SALONKEEP_SMTP_URL": sink.url}
-        result = run_cli("worker", "--burst", env=env, timeout=180)
+        result = run_cli("worker", "--burst", env=env, timeout=BURST_WORKER_TIMEOUT)
         assert result.returncode == 0, result.stderr[-2000:]
         mails = [m for m in sink.messages() if m["To"] == "Ilona Sent <ilona@client.example>"]
     finally:

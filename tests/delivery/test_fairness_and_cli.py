@@ -21,7 +21,7 @@ from salonkeep.tenants import clock
 from salonkeep.workers.settings import WorkerSettings, redis_settings
 
 from ..burst_worker import burst_worker, own_queue
-from ..conftest import make_tenant, run_cli
+from ..conftest import BURST_WORKER_TIMEOUT, make_tenant, run_cli
 from .helpers import add_client, config, messages, queue
 from .smtp_sink import free_port
 
@@ -91,7 +91,7 @@ async def test_worker_burst_sends_what_is_due_and_outbox_lists_it(backend, tenan
     client = await add_client(tenant_a, email="burst@client.example")
     [due] = await queue(tenant_a, client.id, due_at=clock.now() - timedelta(minutes=1), title="Due now")
     [later] = await queue(tenant_a, client.id, due_at=clock.now() + timedelta(days=2), title="Later")
-    result = run_cli("worker", "--burst", env=backend.env, timeout=120)
+    result = run_cli("worker", "--burst", env=backend.env, timeout=BURST_WORKER_TIMEOUT)
     assert result.returncode == 0, result.stderr[-2000:]
     rows = await messages(tenant_a)
     assert (rows[due].status, rows[later].status) == ("sent", "queued")

@@ -22,7 +22,7 @@ from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.onboarding import get_tenant
 
 from ..appointments.helpers import prepare
-from ..conftest import run_cli
+from ..conftest import BURST_WORKER_TIMEOUT, run_cli
 from ..delivery.smtp_sink import SmtpSink
 from .staff_helpers import add_client, add_person
 from .test_browser_aftercare import _sign_in, browser, server  # noqa: F401 - fixtures
@@ -116,7 +116,7 @@ async def test_book_from_a_call_move_it_and_the_moved_reminder_is_mailed(
     sink = SmtpSink(tmp_path / "maildir")
     try:
         env = {**backend.env, "SALONKEEP_CLOCK_FILE": str(server.clock_file), "SALONKEEP_SMTP_URL": sink.url}
-        result = run_cli("worker", "--burst", env=env, timeout=180)
+        result = run_cli("worker", "--burst", env=env, timeout=BURST_WORKER_TIMEOUT)
         assert result.returncode == 0, result.stderr[-2000:]
         mails = [m for m in sink.messages() if m["To"] == "Kaisa Booked <kaisa@client.example>"]
     finally:
