@@ -329,8 +329,8 @@ async def dashboard_context(branch_id: UUID | None) -> dict[str, Any]:
     return {"escalated_complaints": escalated, "complaint_labels": labels()}
 
 
-async def _client_panel(client_id: UUID) -> dict[str, Any]:
-    return {"complaints": await service.client_complaints(client_id), "complaint_labels": labels()}
+async def _client_panel(request: Request[Any, Any, Any], client: clients.ClientView) -> dict[str, Any]:
+    return {"complaints": await service.client_complaints(client.id), "complaint_labels": labels()}
 
 
 routes = [board, new_complaint, create, detail, upload_photo, photo, handle]

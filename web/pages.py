@@ -32,8 +32,10 @@ def csrf_token(request: Request[Any, Any, Any]) -> str:
 
 
 def is_htmx(request: Request[Any, Any, Any]) -> bool:
-    """True for a request made by htmx."""
-    return request.headers.get("hx-request") == "true"
+    """True for a request made by htmx for part of a page; not when htmx restores a page of
+    its history (back, forward) it no longer has: that one needs the whole page."""
+    headers = request.headers
+    return headers.get("hx-request") == "true" and headers.get("hx-history-restore-request") != "true"
 
 
 def common_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -83,7 +85,7 @@ def render(
     for key in ("errors", "error"):  # the services' English messages, in the person's language
         if key in full:
             full[key] = translate_errors(full[key])
-    headers = {"Cache-Control": "no-store", "Vary": "HX-Request"}
+    headers = {"Cache-Control": "no-store", "Vary": "HX-Request, HX-History-Restore-Request"}
     if block and is_htmx(request):
         return HTMXBlockTemplate(
             template_name=template, block_name=block, context=full, status_code=status_code, headers=headers

@@ -7,7 +7,7 @@ hold only the fields the role may see (the others are ``None`` and listed in ``h
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -460,15 +460,18 @@ async def _insert_round(
     await audit.record_many(audits, ctx=ctx)
 
 
-async def get_client(client_id: UUID) -> ClientView:
+async def get_client(client_id: UUID, fields: Iterable[str] | None = None) -> ClientView:
     """One client of the current tenant; NotFound for any other id or one out of scope.
 
     Writes one audit event (``view``, with the names of the fields shown) in the same unit of
-    work as the read.
+    work as the read. ``fields``: only these of the fields the person may see are returned
+    (and so audited), e.g. a page section that shows part of the record; names always are.
     """
     ctx = current()
     async with unit_of_work(ctx):
         view = await _visible(ctx, client_id)
+        if fields is not None:
+            view = only_fields(view, fields)
         reason = break_glass.VIEW_REASON if view.break_glass_until is not None else ""
         await audit.record(
             audit.AuditAction.VIEW, client_id=view.id, fields=_shown(view), reason=reason, ctx=ctx
@@ -509,6 +512,13 @@ async def _visible(ctx: TenantContext, client_id: UUID) -> ClientView:
     if request is not None:
         request.memo[key] = view
     return view
+
+
+def only_fields(view: ClientView, fields: Iterable[str]) -> ClientView:
+    """``view`` with every optional field not in ``fields`` left out (``None`` and hidden)."""
+    keep = frozenset(fields)
+    dropped = {name: None for name in _OPTIONAL_FIELDS if name not in keep}
+    return replace(view, **dropped, hidden=view.hidden | frozenset(dropped))
 
 
 def _shown(view: ClientView) -> list[str]:

@@ -56,16 +56,19 @@ ProfileLoad = Callable[[UUID], Awaitable[Mapping[str, Any] | None]]
 
 @dataclass(frozen=True)
 class ProfilePanel:
-    """A section of the client page, shown in its aftercare panel (which loads after the
-    profile itself) below the programmes' data panels.
+    """A section of the client page: a tab of its own, at ``/app/clients/<id>/s/<key>``
+    (shown to everyone who may see the client).
 
-    ``load(client_id)`` runs for the signed-in person (their tenant context is set; check
-    their role and branch scope as a plugin service does) and returns the section's data, or
-    ``None`` to show nothing for this client. ``template`` (from the plugin's templates) is
-    included with ``data`` (what ``load`` returned), ``client`` and the page's helpers
-    (``can(action)``, ``csrf_input``). ``order`` sorts the sections."""
+    ``load(client_id)`` runs for the signed-in person when the section is opened (their tenant
+    context is set; check their role and branch scope as a plugin service does) and returns
+    the section's data, or ``None`` when there is nothing for this client (the section says
+    so). ``template`` (from the plugin's templates) is included with ``data`` (what ``load``
+    returned), ``client`` and the page's helpers (``can(action)``, ``csrf_input``). ``order``
+    sorts the plugins' sections (they come after the built-in ones); ``label`` is the tab's
+    English message id, translated from the plugin's catalogue (empty: the key in words)."""
 
     key: str
     template: str
     load: ProfileLoad
     order: int = 100
+    label: str = ""

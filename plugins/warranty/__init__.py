@@ -192,7 +192,11 @@ def salonkeep_profile_panels() -> list[ProfilePanel]:
     """The client's warranty claims, with the form to report one."""
     from salonkeep.plugins.warranty.screens import claims_section
 
-    return [ProfilePanel("warranty-claims", "warranty/claims.html", claims_section, order=50)]
+    return [
+        ProfilePanel(
+            "warranty-claims", "warranty/claims.html", claims_section, order=50, label="Warranty claims"
+        )
+    ]
 
 
 @hookimpl

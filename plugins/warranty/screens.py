@@ -40,7 +40,7 @@ def _uuid(text: str) -> UUID | None:
 
 
 def _back(client_id: UUID) -> Response[Any]:
-    return Redirect(f"/app/clients/{client_id}#panel-aftercare", status_code=303)
+    return Redirect(f"/app/clients/{client_id}/s/warranty-claims", status_code=303)
 
 
 async def _client_of_form(data: dict[str, str]) -> UUID:

@@ -77,6 +77,40 @@ def _nav(page: str) -> set[str]:
     return {part.split('"', 1)[0] for part in page.split('data-nav="')[1:]}
 
 
+def _tabs(page: str) -> list[str]:
+    """The keys of the profile's tabs on ``page``."""
+    return [part.split('"', 1)[0] for part in page.split('data-section="')[1:]]
+
+
+#: The profile's sections each role opens (the others answer 403); "warranty-claims" is the
+#: warranty plugin's.
+SECTIONS = {
+    "owner": [
+        "details",
+        "history",
+        "record",
+        "consent",
+        "aftercare",
+        "complaints",
+        "warranty-claims",
+        "privacy",
+        "audit",
+    ],
+    "branch_manager": [
+        "details",
+        "history",
+        "record",
+        "consent",
+        "aftercare",
+        "complaints",
+        "warranty-claims",
+    ],
+    "practitioner": ["details", "history", "record", "consent", "aftercare", "complaints", "warranty-claims"],
+    "reception": ["history", "record", "consent", "aftercare", "complaints", "warranty-claims"],
+    "privacy_officer": ["details", "history", "consent", "aftercare", "warranty-claims", "privacy", "audit"],
+}
+
+
 @pytest.mark.parametrize("role", ROLES)
 async def test_fields_and_actions_per_role(backend, tenant_a, role):
     sees_needs, sees_health, may_edit, may_record, nav = EXPECTED[role]
@@ -88,11 +122,15 @@ async def test_fields_and_actions_per_role(backend, tenant_a, role):
         assert _nav(dashboard.text) == nav
         profile = await client.get(f"/app/clients/{person.id}")
         assert profile.status_code == 200 and "Liisa" in profile.text
-        assert ("Dry skin" in profile.text) is sees_needs
+        # Every section the person's tabs offer, each at its own address.
+        sections = [await client.get(f"/app/clients/{person.id}/s/{key}") for key in _tabs(profile.text)]
+        assert all(page.status_code == 200 for page in sections)
+        everything = profile.text + "".join(page.text for page in sections)
+        assert ("Dry skin" in everything) is sees_needs
         for mark in HEALTH_MARKS:
-            assert (mark in profile.text) is sees_health
+            assert (mark in everything) is sees_health
         assert (f'href="/app/clients/{person.id}/edit"' in profile.text) is may_edit
-        assert ('id="sale-form"' in profile.text) is may_record
+        assert ('id="sale-form"' in everything) is may_record
         edit = await client.get(f"/app/clients/{person.id}/edit")
         assert edit.status_code == (200 if may_edit else 403)
         if may_edit:
@@ -134,6 +172,10 @@ async def test_reception_never_receives_health_data(backend, tenant_a):
             await client.get(f"/app/clients/{person.id}/edit"),
         ]
         token = csrf_of(responses[-1].text)
+        # Every section, as a page and as htmx asks for it (Details answers 403).
+        for key in SECTIONS["owner"]:
+            url = f"/app/clients/{person.id}/s/{key}"
+            responses += [await client.get(url), await client.get(url, headers={"HX-Request": "true"})]
         # A hand-made post that tries to change health data is refused and changes nothing.
         forged = await client.post(
             f"/app/clients/{person.id}",
@@ -169,7 +211,7 @@ async def test_reception_never_receives_health_data(backend, tenant_a):
     assert forged.status_code == 403
     fragment = responses[3]
     assert "<html" not in fragment.text and "Onni" in fragment.text  # htmx gets the result list only
-    assert saved.status_code == 200 and "member" in saved.text
+    assert saved.status_code == 200 and 'data-field="kind">Member<' in saved.text
     assert bad.status_code == 422
     practitioner = await add_person(tenant_a, "practitioner")
     async with AsyncTestClient(create_app(backend.settings)) as client:
@@ -242,3 +284,54 @@ async def test_branch_manager_cannot_make_owners(backend, tenant_a):
             data={"active": "0", "_csrf_token": csrf_of(page.text)},
         )
         assert changed.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_every_profile_section_per_role(backend, tenant_a, tenant_b, role):
+    """Each role's tabs are the sections it may open: each answers 200 (a whole page with
+    its tab current; htmx: the tabs and the section only), the others 403, an unknown one
+    404, and every section of another tenant's client 404."""
+    email = f"owner@{tenant_a.slug}.example" if role == "owner" else await add_person(tenant_a, role)
+    person = await add_client(tenant_a, first_name="Liisa")
+    stranger = await add_client(tenant_b, first_name="Vieras")
+    every = SECTIONS["owner"]
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, email)
+        profile = await client.get(f"/app/clients/{person.id}")
+        assert _tabs(profile.text) == SECTIONS[role]
+        # The address names no section: the first one opens, its tab marked current.
+        assert f'data-open-section="{SECTIONS[role][0]}"' in profile.text
+        for key in every:
+            url = f"/app/clients/{person.id}/s/{key}"
+            page = await client.get(url)
+            old_style = await client.get(f"/app/clients/{person.id}", params={"section": key})
+            fragment = await client.get(url, headers={"HX-Request": "true"})
+            if key not in SECTIONS[role]:
+                assert (page.status_code, old_style.status_code, fragment.status_code) == (403, 403, 403), key
+                continue
+            assert page.status_code == old_style.status_code == fragment.status_code == 200, key
+            for whole in (page.text, old_style.text):
+                assert 'id="client-name"' in whole and f'data-open-section="{key}"' in whole
+                assert f'id="tab-{key}" href="{url}"' in whole
+                assert whole.count('aria-current="page"') >= 1 and _current_tab(whole) == key
+            assert "<html" not in fragment.text and 'id="client-name"' not in fragment.text
+            assert fragment.text.lstrip().startswith('<div id="profile-sections"')
+            assert _current_tab(fragment.text) == key and _tabs(fragment.text) == SECTIONS[role]
+            # A restore of htmx's history (back after the cache was cleared) gets the page.
+            restored = await client.get(
+                url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+            )
+            assert "<html" in restored.text and _current_tab(restored.text) == key
+            theirs = await client.get(f"/app/clients/{stranger.id}/s/{key}")
+            assert theirs.status_code == 404 and "Vieras" not in theirs.text, key
+        assert (await client.get(f"/app/clients/{person.id}/s/no-such-section")).status_code == 404
+        unknown = await client.get(f"/app/clients/{person.id}", params={"section": "no-such-section"})
+        assert unknown.status_code == 404
+
+
+def _current_tab(page: str) -> str:
+    """The key of the tab marked current on ``page``."""
+    nav = page.split('class="tabs"', 1)[1].split("</nav>", 1)[0]
+    current = [link for link in nav.split("<a ")[1:] if 'aria-current="page"' in link]
+    assert len(current) == 1, current
+    return current[0].split('data-section="', 1)[1].split('"', 1)[0]

@@ -1,8 +1,9 @@
-"""The client page's aftercare panel: touchpoints, call log, plugin panels and sections,
+"""The client page's aftercare section: touchpoints, call log, the programmes' panels,
 preferred time, and the plugins' printable pages."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -11,22 +12,11 @@ from litestar.response import Redirect, Template
 
 from salonkeep.core.access import Action, can
 from salonkeep.core.aftercare import calls, referrals
-from salonkeep.core.clients.service import get_client
+from salonkeep.core.clients.service import ClientView, get_client
 from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.core.staff import branch_time_zones, branches
 from salonkeep.tenants.context import current
 from salonkeep.web.pages import Form, render
-
-
-async def plugin_sections(client_id: UUID) -> list[dict[str, Any]]:
-    """The sections plugins add to the client's aftercare panel (``salonkeep_profile_panels``)
-    that have something to show for this client: template and data."""
-    sections = []
-    for panel in get_plugins().profile_panels():
-        data = await panel.load(client_id)
-        if data is not None:
-            sections.append({"key": panel.key, "template": panel.template, "data": data})
-    return sections
 
 
 async def load_panel(client_id: UUID, branch_id: UUID) -> dict[str, Any]:
@@ -39,17 +29,22 @@ async def load_panel(client_id: UUID, branch_id: UUID) -> dict[str, Any]:
         "client_log": await calls.call_log(client_id) if can(ctx, Action.CALLS_WORK) else [],
         "plugin_panels": plugin_panels,
         "printable_labels": {name: page.label for name, page in get_plugins().printable_pages().items()},
-        "plugin_sections": await plugin_sections(client_id),
         "preferred_time": await calls.preferred_time(client_id),
         "referrer": await referrals.referrer_view(client_id),
         "time_zone": branch_time_zones(await branches()).get(branch_id),
     }
 
 
+async def section(request: Request[Any, Any, Any], client: ClientView) -> Mapping[str, Any]:
+    """The profile's *Aftercare* section (for the client the profile shows)."""
+    return await load_panel(client.id, client.branch_id)
+
+
 @get("/clients/{client_id:uuid}/aftercare", include_in_schema=False)
 async def aftercare_panel(request: Request[Any, Any, Any], client_id: UUID) -> Template:
-    """The aftercare panel of the client page, loaded by htmx after the profile itself."""
-    client = await get_client(client_id)
+    """The aftercare panel alone (a page of its own; htmx gets the panel): the client's name
+    and the panel, and only the name is audited of the client record."""
+    client = await get_client(client_id, fields=())
     context = {"client": client, **await load_panel(client.id, client.branch_id)}
     return render(request, "aftercare/panel.html", context, block="panel")
 
@@ -58,7 +53,7 @@ async def aftercare_panel(request: Request[Any, Any, Any], client_id: UUID) -> T
 async def set_preferred_time(client_id: UUID, data: Form) -> Response[Any]:
     """Note when the client prefers to be called."""
     await calls.set_preferred_time(client_id, data.get("preferred_time", ""))
-    return Redirect(f"/app/clients/{client_id}#panel-aftercare", status_code=303)
+    return Redirect(f"/app/clients/{client_id}/s/aftercare", status_code=303)
 
 
 @post("/clients/{client_id:uuid}/referral", include_in_schema=False)
@@ -66,7 +61,7 @@ async def record_referral(client_id: UUID, data: Form) -> Response[Any]:
     """Record which member referred this client (a guest): by phone number or client number."""
     referrer_id = await referrals.find_referrer(data.get("referrer", ""))
     await referrals.record_referral(client_id, referrer_id)
-    return Redirect(f"/app/clients/{client_id}#panel-aftercare", status_code=303)
+    return Redirect(f"/app/clients/{client_id}/s/aftercare", status_code=303)
 
 
 @get("/clients/{client_id:uuid}/aftercare/{name:str}", include_in_schema=False)

@@ -23,4 +23,8 @@ navigation.register(
         "programmes", _("Programmes"), "/app/admin/programmes", Action.PROGRAMMES_MANAGE, order=83
     )
 )
-panels.register(panels.ProfilePanel("aftercare", "aftercare/panel_loader.html", Action.CLIENT_VIEW, order=30))
+panels.register(
+    panels.ProfilePanel(
+        "aftercare", "aftercare/section.html", Action.CLIENT_VIEW, order=35, load=client.section
+    )
+)

@@ -1,8 +1,8 @@
 """The consent panel and the audit-history panel of the client profile, and the printable
 "who looked at my record and why" page.
 
-The panels are registered with the profile panel registry; each loads its content with htmx
-from the routes here, so the profile itself stays untouched.
+The panels are sections of the profile (its tabs); the routes here also serve each panel
+alone (the consent form's answers swap the panel in place).
 """
 
 from __future__ import annotations
@@ -34,14 +34,9 @@ AUDIT_PANEL_ROWS = 20
 STAFF_CHANNELS = (consent.Channel.IN_STORE_TABLET.value, consent.Channel.PAPER_SCANNED.value)
 
 
-async def _consent_fragment(
-    request: Request[Any, Any, Any],
-    client_id: UUID,
-    *,
-    errors: dict[str, str] | None = None,
-    notice: str = "",
-    status: int = 200,
-) -> Template:
+async def consent_context(request: Request[Any, Any, Any], client_id: UUID) -> dict[str, Any]:
+    """What the consent panel shows: state per purpose, the ledger, the policy in force and,
+    for those who may edit the client, the client's self-service link."""
     ctx = current()
     await clients.load_visible(client_id)  # NotFound for another tenant's or branch's client
     restricted = await rights.is_restricted(client_id)
@@ -61,23 +56,28 @@ async def _consent_fragment(
         link = request.app.state.settings.public_url.rstrip("/") + links.link_path(
             tenant.slug, tenant.id, client_id
         )
-    return render(
-        request,
-        "privacy/consent_panel.html",
-        {
-            "client_id": client_id,
-            "rows": rows,
-            "versions": versions,
-            "history": history,
-            "restricted": restricted,
-            "channels": STAFF_CHANNELS,
-            "policy_in_force": in_force,
-            "self_service_link": link,
-            "errors": errors or {},
-            "notice": notice,
-        },
-        status_code=status,
-    )
+    return {
+        "client_id": client_id,
+        "rows": rows,
+        "versions": versions,
+        "history": history,
+        "restricted": restricted,
+        "channels": STAFF_CHANNELS,
+        "policy_in_force": in_force,
+        "self_service_link": link,
+    }
+
+
+async def _consent_fragment(
+    request: Request[Any, Any, Any],
+    client_id: UUID,
+    *,
+    errors: dict[str, str] | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> Template:
+    context = {**await consent_context(request, client_id), "errors": errors or {}, "notice": notice}
+    return render(request, "privacy/consent_panel.html", context, status_code=status)
 
 
 @get("/clients/{client_id:uuid}/consent", include_in_schema=False)
@@ -125,24 +125,33 @@ async def _branch_names() -> dict[UUID, str]:
     return {b.id: b.name for b in await branches()}
 
 
-@get("/clients/{client_id:uuid}/audit", include_in_schema=False)
-async def audit_panel(request: Request[Any, Any, Any], client_id: UUID) -> Template:
-    """Who looked at or changed this record (owner and privacy officer)."""
+async def audit_context(client_id: UUID) -> dict[str, Any]:
+    """The newest audit events of the client (owner and privacy officer)."""
     require(current(), Action.AUDIT_VIEW)
     await rights.is_restricted(client_id)  # NotFound for another tenant's client
     # The newest events only: a client seen daily for years has thousands; the printable
     # access report lists them all.
     entries = await audit.latest_client_events(client_id, limit=AUDIT_PANEL_ROWS + 1)
-    return render(
-        request,
-        "privacy/audit_panel.html",
-        {
-            "client_id": client_id,
-            "entries": entries[:AUDIT_PANEL_ROWS],
-            "more": len(entries) > AUDIT_PANEL_ROWS,
-            "branch_names": await _branch_names(),
-        },
-    )
+    return {
+        "client_id": client_id,
+        "entries": entries[:AUDIT_PANEL_ROWS],
+        "more": len(entries) > AUDIT_PANEL_ROWS,
+        "branch_names": await _branch_names(),
+    }
+
+
+@get("/clients/{client_id:uuid}/audit", include_in_schema=False)
+async def audit_panel(request: Request[Any, Any, Any], client_id: UUID) -> Template:
+    """Who looked at or changed this record (owner and privacy officer)."""
+    return render(request, "privacy/audit_panel.html", await audit_context(client_id))
+
+
+async def _consent_section(request: Request[Any, Any, Any], client: clients.ClientView) -> dict[str, Any]:
+    return {**await consent_context(request, client.id), "errors": {}, "notice": ""}
+
+
+async def _audit_section(request: Request[Any, Any, Any], client: clients.ClientView) -> dict[str, Any]:
+    return await audit_context(client.id)
 
 
 @get("/clients/{client_id:uuid}/access-report", include_in_schema=False)
@@ -163,8 +172,12 @@ async def access_report(request: Request[Any, Any, Any], client_id: UUID) -> Tem
     )
 
 
-register_panel(ProfilePanel("consent", "privacy/consent_panel_loader.html", Action.CLIENT_VIEW, order=30))
+register_panel(
+    ProfilePanel("consent", "privacy/consent_panel.html", Action.CLIENT_VIEW, order=30, load=_consent_section)
+)
 register_panel(ProfilePanel("privacy", "privacy/rights_panel.html", Action.PRIVACY_REQUESTS, order=89))
-register_panel(ProfilePanel("audit", "privacy/audit_panel_loader.html", Action.AUDIT_VIEW, order=90))
+register_panel(
+    ProfilePanel("audit", "privacy/audit_panel.html", Action.AUDIT_VIEW, order=90, load=_audit_section)
+)
 
 routes = [consent_panel, record_consent, audit_panel, access_report]

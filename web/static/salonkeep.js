@@ -79,7 +79,7 @@
 })();
 
 // The compact layout (issue 17): the menu button on phones, the "Manage" and person menus,
-// labelled table cells for phones and the profile's addressable sections.
+// labelled table cells for phones and the keys of the profile's tabs.
 (function () {
   "use strict";
   var narrow = window.matchMedia("(max-width: 760px)");
@@ -125,26 +125,22 @@
     labelCells(event.target instanceof Element ? event.target : document);
   });
 
-  // Profile sections: ?section=KEY or #panel-KEY opens there; the bar marks the current one.
-  var sections = document.querySelector("[data-sections]");
-  if (!sections) { return; }
-  function mark(key) {
-    sections.querySelectorAll("a[data-section]").forEach(function (link) {
-      if (link.dataset.section === key) { link.setAttribute("aria-current", "location"); }
-      else { link.removeAttribute("aria-current"); }
-    });
+  // Profile tabs (each section at /app/clients/ID/s/KEY; htmx loads it and pushes the
+  // address): an old link to #panel-KEY opens that section; the arrow keys, Home and End move
+  // between the tabs (Enter opens one, as any link).
+  var tabs = document.querySelector("[data-tabs]");
+  if (tabs && window.location.hash.indexOf("#panel-") === 0) {
+    var asked = tabs.querySelector('a[data-section="' + window.location.hash.slice(7).replace(/[^\w-]/g, "") + '"]');
+    if (asked && !asked.hasAttribute("aria-current")) { window.location.replace(asked.href); }
   }
-  function show(key) {
-    var target = document.getElementById(key === "details" ? "client-card" : "panel-" + key);
-    if (!target) { return; }
-    mark(key);
-    target.scrollIntoView();
-  }
-  var asked = new URLSearchParams(window.location.search).get("section");
-  if (asked) { show(asked); }
-  else if (window.location.hash.indexOf("#panel-") === 0) { mark(window.location.hash.slice(7)); }
-  sections.addEventListener("click", function (event) {
-    var link = event.target instanceof Element ? event.target.closest("a[data-section]") : null;
-    if (link) { mark(link.dataset.section); }
+  document.addEventListener("keydown", function (event) {
+    var tab = event.target instanceof Element ? event.target.closest("[data-tabs] a[data-section]") : null;
+    if (!tab) { return; }
+    var all = Array.prototype.slice.call(tab.parentElement.querySelectorAll("a[data-section]"));
+    var at = all.indexOf(tab);
+    var next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: all.length - 1 }[event.key];
+    if (next === undefined) { return; }
+    event.preventDefault();
+    all[(next + all.length) % all.length].focus();
   });
 })();

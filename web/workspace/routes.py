@@ -8,20 +8,25 @@ from uuid import UUID
 from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
-from salonkeep.core.access import Action, require
-from salonkeep.core.catalogue import service as catalogue
+from salonkeep.core import consent
+from salonkeep.core.access import Action, Forbidden, require
 from salonkeep.core.clients import service as clients
 from salonkeep.core.clients.tables import CLIENT_KINDS
-from salonkeep.core.staff import branch_time_zones, branches, branches_in_scope
+from salonkeep.core.staff import branches, branches_in_scope
 from salonkeep.core.visits import service as visits
 from salonkeep.tenants.context import current
-from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.web import complaints_staff
 from salonkeep.web.aftercare.calls import followups_context
-from salonkeep.web.catalogue_labels import category_choices
-from salonkeep.web.pages import Form, render
+from salonkeep.web.pages import Form, is_htmx, render
 from salonkeep.web.workspace import forms, save_checks
-from salonkeep.web.workspace.panels import visible_panels
+from salonkeep.web.workspace.panels import (
+    DEFAULT_SECTION,
+    HEADER_FIELDS,
+    ProfilePanel,
+    all_sections,
+    visible_panels,
+)
 
 
 async def _branch_choices(request: Request[Any, Any, Any]) -> list[Any]:
@@ -119,53 +124,94 @@ async def create_client(request: Request[Any, Any, Any], data: Form) -> Response
     return Redirect(f"/app/clients/{created.id}?saved=created", status_code=303)
 
 
+def _consent_summary(state: dict[tuple[str, str], consent.ConsentState]) -> list[tuple[str, str]]:
+    """(purpose, standing) for the profile's header: granted, to confirm, withdrawn or never
+    asked."""
+    summary = []
+    for purpose in consent.Purpose:
+        now = state.get((purpose.value, ""))
+        if now is None:
+            standing = "never"
+        elif now.granted:
+            standing = "to_confirm" if now.to_confirm else "granted"
+        else:
+            standing = "withdrawn"
+        summary.append((purpose.value, standing))
+    return summary
+
+
+def _section_of(tabs: list[ProfilePanel], key: str) -> ProfilePanel:
+    """The section ``key`` among the person's ``tabs``: NotFound for no such section,
+    Forbidden for one the role may not open (or that shows nothing of this client to them)."""
+    if not key:
+        chosen = next((tab for tab in tabs if tab.key == DEFAULT_SECTION), None)
+        if chosen is None and tabs:
+            chosen = tabs[0]
+        if chosen is None:
+            raise NotFound("no section to show")
+        return chosen
+    for tab in tabs:
+        if tab.key == key:
+            return tab
+    if key in {section.key for section in all_sections()}:
+        raise Forbidden(f"the section {key!r} is not open to this role")
+    raise NotFound(f"no section {key!r}")
+
+
 async def _profile(
     request: Request[Any, Any, Any],
     client_id: UUID,
     *,
+    section: str = "",
     errors: dict[str, dict[str, str]] | None = None,
     values: dict[str, dict[str, str]] | None = None,
     status: int = 200,
     saved: str = "",
 ) -> Template:
-    client = await clients.get_client(client_id)
-    history = await visits.client_history(client_id)
-    branch_rows = await branches()
-    names = {b.id: b.name for b in branch_rows}
-    panels = visible_panels(current())
-    extra: dict[str, Any] = {}
-    offered_in = current().branch_id or client.branch_id
-    for panel in panels:
-        if panel.load is not None:
-            extra.update(await panel.load(client.id))
-    return render(
-        request,
-        "profile.html",
-        {
-            "client": client,
-            "history": history,
-            "branch_name": names.get(client.branch_id, ""),
-            "branch_names": names,
-            "branch_zones": branch_time_zones(branch_rows),
-            "panels": panels,
-            "service_categories": category_choices(await catalogue.categories("service")),
-            "product_categories": category_choices(await catalogue.categories("product")),
-            "catalogue_services": [o.item.name for o in await catalogue.services(offered_in)],
-            "catalogue_products": [o.item.name for o in await catalogue.products(offered_in)],
-            "errors": errors or {},
-            "values": values or {},
-            "saved": saved,
-            **extra,
-        },
-        status_code=status,
-    )
+    """The profile with one section open: the header (name, key facts, consent, actions), the
+    tabs and the section. htmx gets the tabs and the section only. The client is read with
+    the fields shown, so the audit event names what this response showed: the header's
+    fields on a page, the section's client fields (health data only in *Details*)."""
+    ctx = current()
+    visible = await clients.load_visible(client_id)  # NotFound for another tenant or branch
+    tabs = visible_panels(ctx, visible)
+    open_section = _section_of(tabs, section)
+    whole_page = not is_htmx(request)
+    fields = (HEADER_FIELDS if whole_page else frozenset()) | open_section.client_fields
+    client = await clients.get_client(client_id, fields=fields)
+    context: dict[str, Any] = {
+        "client": client,
+        "visible": visible,
+        "tabs": tabs,
+        "section": open_section,
+        "errors": errors or {},
+        "values": values or {},
+        "saved": saved,
+    }
+    if open_section.load is not None:
+        context.update(await open_section.load(request, client))
+    if whole_page:
+        names = {b.id: b.name for b in await branches()}
+        context["branch_name"] = names.get(client.branch_id, "")
+        context["consent_summary"] = _consent_summary(await consent.current_state(client.id))
+    return render(request, "profile.html", context, status_code=status, block="sections")
 
 
 @get("/clients/{client_id:uuid}", include_in_schema=False)
-async def profile(request: Request[Any, Any, Any], client_id: UUID, saved: str = "") -> Template:
-    """A client's profile: contact, needs, health (per role), visits and purchases
-    (``?saved=created`` or ``updated``: with the confirmation of the save)."""
-    return await _profile(request, client_id, saved=saved if saved in ("created", "updated") else "")
+async def profile(
+    request: Request[Any, Any, Any], client_id: UUID, saved: str = "", section: str = ""
+) -> Template:
+    """A client's profile with its first section open (``?section=KEY``: that one, as at
+    ``/clients/ID/s/KEY``; ``?saved=created`` or ``updated``: with the confirmation of the
+    save)."""
+    confirmed = saved if saved in ("created", "updated") else ""
+    return await _profile(request, client_id, section=section, saved=confirmed)
+
+
+@get("/clients/{client_id:uuid}/s/{section:str}", include_in_schema=False)
+async def profile_section(request: Request[Any, Any, Any], client_id: UUID, section: str) -> Template:
+    """A client's profile with the section ``section`` open (htmx: the tabs and the section)."""
+    return await _profile(request, client_id, section=section)
 
 
 @get("/clients/{client_id:uuid}/edit", include_in_schema=False)
@@ -207,9 +253,14 @@ async def record_service(request: Request[Any, Any, Any], client_id: UUID, data:
         )
     except ValidationFailed as exc:
         return await _profile(
-            request, client_id, errors={"service": exc.errors}, values={"service": data}, status=422
+            request,
+            client_id,
+            section="record",
+            errors={"service": exc.errors},
+            values={"service": data},
+            status=422,
         )
-    return Redirect(f"/app/clients/{client_id}", status_code=303)
+    return Redirect(f"/app/clients/{client_id}/s/history", status_code=303)
 
 
 @post("/clients/{client_id:uuid}/sales", include_in_schema=False)
@@ -238,8 +289,11 @@ async def record_sale(request: Request[Any, Any, Any], client_id: UUID, data: Fo
         )
     except ValidationFailed as exc:
         merged = {("price" if k == "price_cents" else k): v for k, v in exc.errors.items()}
-        return await _profile(request, client_id, errors={"sale": merged}, values={"sale": data}, status=422)
-    return Redirect(f"/app/clients/{client_id}", status_code=303)
+        errors = {"sale": merged}
+        return await _profile(
+            request, client_id, section="record", errors=errors, values={"sale": data}, status=422
+        )
+    return Redirect(f"/app/clients/{client_id}/s/history", status_code=303)
 
 
 routes = [
@@ -248,6 +302,7 @@ routes = [
     new_client,
     create_client,
     profile,
+    profile_section,
     edit_client,
     update_client,
     record_service,
