@@ -422,7 +422,7 @@ async def call_log(client_id: UUID) -> list[LogEntry]:
     """Every recorded outcome for a client, newest first."""
     ctx = current()
     require(ctx, Action.CALLS_WORK)
-    client = await get_client(client_id)
+    client = await get_client(client_id, fields=())  # shown by name only
     async with unit_of_work(ctx):
         return await _log(ctx, "client_id = {}", client.id)
 
@@ -451,7 +451,7 @@ async def staff_call_log(staff_id: UUID) -> list[LogEntry]:
 async def client_touchpoints(client_id: UUID) -> list[TouchpointView]:
     """A client's touchpoints for the client page, queued messages included, by due time."""
     ctx = current()
-    client = await get_client(client_id)
+    client = await get_client(client_id, fields=())  # shown by name only
     async with unit_of_work(ctx):
         rows = await scoped.fetch(Touchpoint, "client_id = {}", client.id, order_by="due_at")
         return [
@@ -467,7 +467,7 @@ async def client_touchpoints(client_id: UUID) -> list[TouchpointView]:
 async def client_panels(client_id: UUID) -> list[Panel]:
     """Panels plugins add to the client page (enabled programmes only)."""
     ctx = current()
-    client = await get_client(client_id)
+    client = await get_client(client_id, fields=())  # shown by name only
     async with unit_of_work(ctx):
         plan = await host.build_plan(client.id, shown_to_person=True)
         plan.locale = display().locale  # panels are read by the person, in their language
@@ -512,7 +512,7 @@ async def set_preferred_time(client_id: UUID, preferred_time: str) -> None:
 async def preferred_time(client_id: UUID) -> str:
     """When the client prefers to be called ("" when nobody noted it)."""
     ctx = current()
-    client = await get_client(client_id)
+    client = await get_client(client_id, fields=())  # shown by name only
     async with unit_of_work(ctx):
         rows = await scoped.rows(CallPreference, "preferred_time", "client_id = {}", client.id)
     return str(rows[0]["preferred_time"] or "") if rows else ""

@@ -49,15 +49,16 @@ async def referrer_of(guest_id: UUID) -> UUID | None:
 
 async def referrer_view(guest_id: UUID) -> ClientView | None:
     """The member who referred ``guest_id`` as the acting person may see them (``None``
-    when no referral is recorded or the referrer is outside the person's branch scope)."""
+    when no referral is recorded or the referrer is outside the person's branch scope): by
+    name, as the client page shows them (and so audited)."""
     ctx = current()
-    guest = await get_client(guest_id)
+    guest = await get_client(guest_id, fields=())
     async with unit_of_work(ctx):
         referrer_id = await referrer_of(guest.id)
     if referrer_id is None:
         return None
     try:
-        return await get_client(referrer_id)
+        return await get_client(referrer_id, fields=())
     except NotFound:
         return None
 

@@ -25,12 +25,23 @@ def _touchpoint_ids(page: str) -> list[str]:
 
 
 async def _client_page(client, client_id) -> str:
-    """The client page with its aftercare panel, as the browser gets it (the panel by htmx)."""
-    page = await client.get(f"/app/clients/{client_id}")
-    assert page.status_code == 200 and f'hx-get="/app/clients/{client_id}/aftercare"' in page.text
+    """The client page with its Aftercare section open (its tab, as the browser gets it by
+    htmx, and the page at the section's address), and the panel alone."""
+    url = f"/app/clients/{client_id}/s/aftercare"
+    page = await client.get(url)
+    assert page.status_code == 200 and f'hx-get="{url}"' in page.text
+    tab = await client.get(url, headers=HTMX)
+    assert tab.status_code == 200 and "<html" not in tab.text and 'id="aftercare-panel"' in tab.text
     panel = await client.get(f"/app/clients/{client_id}/aftercare", headers=HTMX)
     assert panel.status_code == 200 and "<html" not in panel.text
     return page.text + panel.text
+
+
+async def _claims_page(client, client_id) -> str:
+    """The client page with the warranty plugin's section (its own tab) open."""
+    page = await client.get(f"/app/clients/{client_id}/s/warranty-claims")
+    assert page.status_code == 200 and 'data-open-section="warranty-claims"' in page.text
+    return page.text
 
 
 async def _sell_slimming(client, person_id, token: str) -> None:
@@ -262,7 +273,8 @@ async def test_client_page_panels_queued_message_and_printables(backend, tenant_
         assert "/static/print.css" in printable.text
 
         # A warranty claim through to its receipt.
-        warranty_id = re.search(r'<option value="([0-9a-f-]{36})">Skin Device', page).group(1)
+        claims = await _claims_page(client, person.id)
+        warranty_id = re.search(r'<option value="([0-9a-f-]{36})">Skin Device', claims).group(1)
         missing_proof = await client.post(
             "/app/warranty/claims",
             data={
@@ -285,7 +297,7 @@ async def test_client_page_panels_queued_message_and_printables(backend, tenant_
             },
         )
         assert opened.status_code == 200
-        claim_id = re.search(r'data-claim="([0-9a-f-]{36})"', await _client_page(client, person.id)).group(1)
+        claim_id = re.search(r'data-claim="([0-9a-f-]{36})"', await _claims_page(client, person.id)).group(1)
         assert (await client.get(f"/app/warranty/claims/{claim_id}/receipt")).status_code == 404  # not done
         mine = {"client": str(person.id), "_csrf_token": token}
         # A claim is only handled through its own client's page.
@@ -293,7 +305,7 @@ async def test_client_page_panels_queued_message_and_printables(backend, tenant_
             f"/app/warranty/claims/{claim_id}/triage", data={**mine, "client": str(other.id)}
         )
         assert wrong.status_code == 404
-        assert 'data-status="reported"' in await _client_page(client, person.id)
+        assert 'data-status="reported"' in await _claims_page(client, person.id)
         await client.post(f"/app/warranty/claims/{claim_id}/triage", data=mine)
         await client.post(f"/app/warranty/claims/{claim_id}/remedy", data={**mine, "remedy": "repair"})
         receipt = await client.post(f"/app/warranty/claims/{claim_id}/complete", data=mine)
@@ -304,7 +316,7 @@ async def test_client_page_panels_queued_message_and_printables(backend, tenant_
         assert f"Salon {tenant_a.slug}" in issuer and "Main street" in issuer and "Main street 1" in issuer
         number = re.search(r'id="receipt-number">(AS-\d{4}-\d{5})<', receipt.text).group(1)
         assert number.endswith("-00001")
-        again = await _client_page(client, person.id)
+        again = await _claims_page(client, person.id)
         assert number in again and f"/app/warranty/claims/{claim_id}/receipt" in again
 
 

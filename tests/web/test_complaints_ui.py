@@ -25,7 +25,7 @@ async def test_a_complaint_handled_to_the_end_in_the_browser_pages(backend, tena
         assert (await sign_in(client, tenant_a.slug, email)).status_code == 200
         dashboard = await client.get("/app")
         assert 'href="/app/complaints/new"' in dashboard.text and 'href="/app/complaints"' in dashboard.text
-        profile = await client.get(f"/app/clients/{aino.id}")
+        profile = await client.get(f"/app/clients/{aino.id}/s/complaints")
         assert 'id="panel-complaint-form"' in profile.text
         token = csrf_of(profile.text)
         refused = await client.post(

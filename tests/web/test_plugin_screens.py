@@ -70,7 +70,7 @@ async def _section(client_id):
 
 @hookimpl
 def salonkeep_profile_panels():
-    return [ProfilePanel("probe-section", "sk_probe_screens/section.html", _section)]
+    return [ProfilePanel("probe-section", "sk_probe_screens/section.html", _section, label="Probe section tab")]
 
 
 @hookimpl
@@ -114,6 +114,9 @@ msgstr "Koelista"
 
 msgid "Print the probe"
 msgstr "Tulosta koe"
+
+msgid "Probe section tab"
+msgstr "Koeosio"
 """
 
 
@@ -158,12 +161,20 @@ async def test_plugin_routes_navigation_sections_and_printable_pages(backend, te
         # Another tenant's or an unknown client: the staff "not found" page, not a 500.
         assert (await client.get("/app/probe/00000000-0000-0000-0000-000000000000/sheet")).status_code == 404
 
-        # The section and the printable page's link, for the client the plugin has data for.
+        # The section is a tab of the client page (its label from the plugin's catalogue), at
+        # its own address; it runs its load only when opened. The printable page's link is in
+        # the aftercare panel, for the client the plugin has data for.
+        profile = (await client.get(f"/app/clients/{shown.id}")).text
+        section_url = f"/app/clients/{shown.id}/s/probe-section"
+        assert f'id="tab-probe-section" href="{section_url}"' in profile and "Koeosio" in profile
+        assert 'id="probe-section"' not in profile
+        for opened in (await client.get(section_url), await client.get(section_url, headers=HTMX)):
+            assert '<section id="probe-section">Probe section Shown</section>' in opened.text
+            assert 'data-open-section="probe-section"' in opened.text
+        other = (await client.get(f"/app/clients/{hidden.id}/s/probe-section")).text
+        assert 'id="probe-section"' not in other and 'data-open-section="probe-section"' in other
         panel = (await client.get(f"/app/clients/{shown.id}/aftercare", headers=HTMX)).text
-        assert '<section id="probe-section">Probe section Shown</section>' in panel
         assert f'href="/app/clients/{shown.id}/aftercare/probe-print"' in panel and "Tulosta koe" in panel
-        other = (await client.get(f"/app/clients/{hidden.id}/aftercare", headers=HTMX)).text
-        assert 'id="probe-section"' not in other
 
         printed = await client.get(f"/app/clients/{shown.id}/aftercare/probe-print")
         assert printed.status_code == 200 and '<p id="probe-print">Shown / Shown</p>' in printed.text
@@ -182,4 +193,6 @@ async def test_plugin_routes_navigation_sections_and_printable_pages(backend, te
         # A disabled programme's printable page is gone; the section stays (records kept).
         assert (await client.get(f"/app/clients/{shown.id}/aftercare/probe-print")).status_code == 404
         panel = (await client.get(f"/app/clients/{shown.id}/aftercare", headers=HTMX)).text
-        assert 'id="probe-section"' in panel and "probe-print" not in panel
+        assert "probe-print" not in panel
+        section = (await client.get(f"/app/clients/{shown.id}/s/probe-section", headers=HTMX)).text
+        assert 'id="probe-section"' in section

@@ -45,8 +45,10 @@ async def test_reception_records_a_withdrawal_that_applies_at_once(backend, tena
     other = await add_client(tenant_b)
     async with AsyncTestClient(create_app(backend.settings)) as client:
         await sign_in(client, tenant_a.slug, reception)
-        profile = await client.get(f"/app/clients/{person.id}")
-        assert 'id="panel-consent"' in profile.text and 'id="panel-audit"' not in profile.text
+        profile = await client.get(f"/app/clients/{person.id}/s/consent")
+        assert 'id="panel-consent"' in profile.text and 'id="tab-audit"' not in profile.text
+        assert 'id="consent-panel"' in profile.text  # in the page itself, without script
+        assert (await client.get(f"/app/clients/{person.id}/s/audit")).status_code == 403
         assert (await client.get(f"/app/clients/{person.id}/audit")).status_code == 403
         assert (await client.get("/app/privacy")).status_code == 403
         panel = await client.get(f"/app/clients/{person.id}/consent")
@@ -85,8 +87,8 @@ async def test_privacy_officer_reads_consent_only_and_sees_the_audit_history(bac
     other = await add_client(tenant_b)
     async with AsyncTestClient(create_app(backend.settings)) as client:
         await sign_in(client, tenant_a.slug, officer)
-        profile = await client.get(f"/app/clients/{person.id}")
-        assert 'id="panel-audit"' in profile.text
+        profile = await client.get(f"/app/clients/{person.id}/s/audit")
+        assert 'id="panel-audit"' in profile.text and 'id="audit-panel"' in profile.text
         panel = await client.get(f"/app/clients/{person.id}/consent")
         assert "consent-form" not in panel.text and "self-service-link" not in panel.text
         refused = await client.post(
@@ -250,12 +252,49 @@ async def test_a_profile_view_is_one_audit_row_naming_everything_it_showed(backe
         await sign_in(client, tenant_a.slug, owner)
         assert (await client.get(f"/app/clients/{person.id}")).status_code == 200
     new = [e for e in await _events(tenant_a, "view") if e.client_id == person.id]
-    # The page's parts (client, history, aftercare panel) each audit what they show; within
-    # one page view they become one row, written with the page's read before it was sent.
+    # The page's parts (header, the open section) each audit what they show; within one page
+    # view they become one row, written with the page's read before it was sent. The
+    # profile opens on Details: the health data, not the history.
     assert len(new) == 1, [(e.subject, e.fields) for e in new]
     shown = set(new[0].fields)
-    assert {"first_name", "allergies", "health_notes", "visits", "sales"} <= shown
+    assert {"first_name", "phone", "allergies", "health_notes"} <= shown
+    assert not shown & {"visits", "sales"}
     assert new[0].subject == "client" and new[0].role == "owner"
+
+
+async def test_each_profile_section_audits_what_it_shows_and_only_that(backend, tenant_a):
+    """Health data is audited as viewed when the section showing it (Details) is rendered,
+    and only then: every other section, as a page or loaded by htmx, names no health field."""
+    owner = await add_person(tenant_a, "owner")
+    person = await add_client(tenant_a)
+    htmx = {"HX-Request": "true"}
+    health = {"needs", "allergies", "health_notes"}
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, owner)
+        tabs = (await client.get(f"/app/clients/{person.id}")).text
+        keys = [part.split('"', 1)[0] for part in tabs.split('data-section="')[1:]]
+        assert len(keys) >= 8 and keys[0] == "details"
+        seen: dict[tuple[str, bool], set[str]] = {}
+        for key in keys:
+            for as_htmx in (False, True):
+                before = {e.id for e in await _events(tenant_a, "view")}
+                url = f"/app/clients/{person.id}/s/{key}"
+                page = await client.get(url, headers=htmx if as_htmx else {})
+                assert page.status_code == 200, (key, as_htmx)
+                new = [e for e in await _events(tenant_a, "view") if e.id not in before]
+                assert len(new) == 1 and new[0].client_id == person.id, (key, as_htmx, new)
+                seen[(key, as_htmx)] = set(new[0].fields)
+                # What the audit names is what the response carried.
+                assert ("ALLERGY-MARK" in page.text) is ("allergies" in new[0].fields), (key, as_htmx)
+    for (key, as_htmx), fields in seen.items():
+        if key == "details":
+            assert health <= fields, (key, as_htmx, fields)
+        else:
+            assert not fields & health, (key, as_htmx, fields)
+        # The header's facts (phone, e-mail) are shown and audited on whole pages only.
+        assert ("phone" in fields) is (not as_htmx), (key, as_htmx, fields)
+    assert {"visits", "sales"} <= seen[("history", True)]
+    assert not {"visits", "sales"} & seen[("details", False)]
 
 
 async def test_the_audit_panel_shows_the_newest_events_and_points_to_the_full_report(backend, tenant_a):
