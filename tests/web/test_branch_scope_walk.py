@@ -40,8 +40,10 @@ from salonkeep.tenants import clock
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.onboarding import add_branch, add_staff
 from salonkeep.web.app import create_app
+from salonkeep.web.workspace.panels import all_sections
 
 from .staff_helpers import PASSWORD, add_person, csrf_of, set_tenant_settings, sign_in
+from .test_staff_roles import SECTIONS
 
 BRANCH_ROLES = ("branch_manager", "practitioner", "reception")
 #: What must never reach a person of branch A: branch B's client's name, phone (E.164 and its
@@ -96,7 +98,13 @@ def _parameters(scene: Scene) -> dict[str, str]:
         "service_id": str(scene.service),
         "slug": scene.slug,
         "name": "warranty",
+        # Every section of the profile is walked (see _walk_plan).
+        "section": SECTION,
     }
+
+
+#: Stands in for a profile section's key until the walk plan puts in each one.
+SECTION = "{each-section}"
 
 
 #: Routes whose parameters are not ids of tenant data, with the value to use and why.
@@ -149,9 +157,12 @@ def _queries(scene: Scene) -> list[dict[str, str]]:
 
 
 def _walk_plan(app: Any, scene: Scene) -> list[tuple[str, str]]:
-    """(method, path) of every GET and HEAD route of ``app``, parameters filled in."""
+    """(method, path) of every GET and HEAD route of ``app``, parameters filled in; a route
+    of the profile's sections once per section (the plugins' too)."""
     plan = []
     values = _parameters(scene)
+    sections = [section.key for section in all_sections()]
+    assert "details" in sections and "warranty-claims" in sections
     for route in app.routes:
         assert isinstance(route, HTTPRoute), f"walk {route.path} too (not an HTTP route)"
         methods = sorted({"GET", "HEAD"} & set(route.methods))
@@ -167,7 +178,8 @@ def _walk_plan(app: Any, scene: Scene) -> list[tuple[str, str]]:
             return values[name]
 
         path = _PARAMETER.sub(fill, route.path)
-        plan.extend((method, path) for method in methods)
+        paths = [path.replace(SECTION, key) for key in sections] if SECTION in path else [path]
+        plan.extend((method, each) for each in paths for method in methods)
     return plan
 
 
@@ -311,9 +323,12 @@ async def _api_key(world: Any, role: str) -> str:
     return key
 
 
-async def _walk(backend: Any, scene: Scene, email: str, key: str) -> dict[str, list[str]]:
+async def _walk(
+    backend: Any, scene: Scene, email: str, key: str, *, hidden: bool = True
+) -> dict[str, list[str]]:
     """Request every GET/HEAD route with every query; per request, the markers found (a 500
-    fails at once)."""
+    fails at once). ``hidden``: branch B's client is out of the person's reach, so each
+    section of her profile answers 404 (or 403 for a section the role may not open)."""
     found: dict[str, list[str]] = {}
     app = create_app(backend.settings)
     plan = _walk_plan(app, scene)
@@ -327,6 +342,8 @@ async def _walk(backend: Any, scene: Scene, email: str, key: str) -> dict[str, l
                 response = await client.request(method, path, params=query, headers=headers)
                 where = _where(method, path, query)
                 assert response.status_code < 500, f"{where}: {response.status_code} {response.text[:300]}"
+                if hidden and path.startswith(f"/app/clients/{scene.other_client}/s/"):
+                    assert response.status_code in (403, 404), f"{where}: {response.status_code}"
                 seen = [m for m in (*MARKERS, *OWN_MARKERS) if m in response.text]
                 if seen:
                     found[where] = seen
@@ -366,11 +383,14 @@ async def test_the_walk_finds_the_client_when_the_tenant_shares_clients_chain_wi
     scene = await _scene(tenant_a, frozen_clock)
     await set_tenant_settings(tenant_a, share_clients_chain_wide=True)
     email = await add_person(tenant_a, "branch_manager")
-    leaks = _leaks(await _walk(backend, scene, email, await _api_key(tenant_a, "branch_manager")))
+    key = await _api_key(tenant_a, "branch_manager")
+    leaks = _leaks(await _walk(backend, scene, email, key, hidden=False))
     client = scene.other_client
     hostile = _queries(scene)[1]  # the query naming branch B's colleague
     for expected in (
         _where("GET", f"/app/clients/{client}", {}),
+        # Each section the manager opens shows her (the header's name; htmx: the section).
+        *(_where("GET", f"/app/clients/{client}/s/{section}", {}) for section in SECTIONS["branch_manager"]),
         _where("GET", f"/app/clients/{client}/aftercare", {}),
         _where("GET", "/app/clients", hostile),
         _where("GET", "/app/calls/log", hostile),

@@ -24,6 +24,7 @@ from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.web import input_guard
 from salonkeep.web.app import create_app
+from salonkeep.web.workspace.panels import all_sections
 
 from .staff_helpers import add_client, csrf, sign_in
 
@@ -76,6 +77,7 @@ class World:
             "name": "follow_up_137",
             "file_path": "salonkeep.css",
             "path": "openapi.json",
+            "section": "details",
         }
 
     def headers_for(self, path: str) -> dict[str, str]:
@@ -157,9 +159,17 @@ async def test_every_response_carries_the_security_headers(backend, tenant_a):
             path = concrete(route, world.values)
             response = await client.get(path, headers=world.headers_for(path), follow_redirects=False)
             responses.append((f"owner GET {path}", response))
+        for section in all_sections():  # every profile section, as a page and for htmx
+            path = f"/app/clients/{world.client_id}/s/{section.key}"
+            for headers in ({}, {"HX-Request": "true"}):
+                response = await client.get(path, headers=headers)
+                assert response.status_code == 200, (path, headers)
+                responses.append((f"owner GET {path} {headers}", response))
         errors = {
             "404 page": await client.get("/no-such-page"),
             "404 staff": await client.get(f"/app/clients/{uuid.uuid4()}"),
+            "404 section": await client.get(f"/app/clients/{uuid.uuid4()}/s/details"),
+            "404 no section": await client.get(f"/app/clients/{world.client_id}/s/no-such-section"),
             "404 api": await client.get(f"/api/v1/clients/{uuid.uuid4()}", headers=world.auth),
             "401 api": await client.get("/api/v1/clients"),
             "422 api": await client.get("/api/v1/clients?limit=100000", headers=world.auth),
@@ -172,6 +182,7 @@ async def test_every_response_carries_the_security_headers(backend, tenant_a):
             "locked": await client.get("/app/lock", follow_redirects=False),
         }
         assert errors["500 page"].status_code == 500 and errors["422 api"].status_code == 422
+        assert errors["404 section"].status_code == errors["404 no section"].status_code == 404
         for shown in ("404 staff", "500 page", "400 edge"):  # pages name their request id
             assert errors[shown].headers["x-request-id"] in errors[shown].text, shown
         for shown in ("404 api", "422 api", "401 api", "415 api"):
