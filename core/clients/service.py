@@ -517,7 +517,7 @@ async def _visible(ctx: TenantContext, client_id: UUID) -> ClientView:
 def only_fields(view: ClientView, fields: Iterable[str]) -> ClientView:
     """``view`` with every optional field not in ``fields`` left out (``None`` and hidden)."""
     keep = frozenset(fields)
-    dropped = {name: None for name in _OPTIONAL_FIELDS if name not in keep}
+    dropped: dict[str, Any] = {name: None for name in _OPTIONAL_FIELDS if name not in keep}
     return replace(view, **dropped, hidden=view.hidden | frozenset(dropped))
 
 

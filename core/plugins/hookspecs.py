@@ -281,15 +281,16 @@ def salonkeep_navigation() -> list[NavEntry]:
 @hookspec
 def salonkeep_profile_panels() -> list[ProfilePanel]:
     """Add sections with their own template (and usually forms posting to your routes) to the
-    client page, in its aftercare panel.
+    client page: each is a tab of the profile, at ``/app/clients/<id>/s/<key>``.
 
-    Called when the client's aftercare panel is shown. Return
-    :class:`~salonkeep.core.plugins.api.ProfilePanel` objects; each section's
-    ``load(client_id)`` then runs for the signed-in person and returns the template's ``data`` (``None``: the
-    section is not shown for this client). Unlike :func:`salonkeep_client_panels` (label and
-    value rows computed from the :class:`~salonkeep.core.plugins.api.Plan`, for enabled
-    programmes), a section shows whatever the plugin's services return, whether or not a
-    programme is enabled: records already kept stay reachable.
+    Called when the client page is built. Return
+    :class:`~salonkeep.core.plugins.api.ProfilePanel` objects; a section's
+    ``load(client_id)`` runs for the signed-in person when the section is opened and returns
+    the template's ``data`` (``None``: the section says there is nothing for this client).
+    Unlike :func:`salonkeep_client_panels` (label and value rows computed from the
+    :class:`~salonkeep.core.plugins.api.Plan`, for enabled programmes), a section shows
+    whatever the plugin's services return, whether or not a programme is enabled: records
+    already kept stay reachable.
 
     Example::
 

@@ -24,9 +24,9 @@ EXEMPT: dict[str, str] = {
     "/metrics": "Prometheus metrics (text)",
     "/app/keepalive": "activity ping of every staff page (204, no body)",
     "/app/calls": "the call list fragment htmx refreshes on Today (visited there)",
-    "/app/clients/{client_id:uuid}/aftercare": "profile panel fragment, loaded into the profile by htmx",
-    "/app/clients/{client_id:uuid}/consent": "profile panel fragment, loaded into the profile by htmx",
-    "/app/clients/{client_id:uuid}/audit": "profile panel fragment, loaded into the profile by htmx",
+    "/app/clients/{client_id:uuid}/aftercare": "the aftercare panel alone (its screen: the section)",
+    "/app/clients/{client_id:uuid}/consent": "the consent panel the consent form's htmx answers swap in",
+    "/app/clients/{client_id:uuid}/audit": "the audit panel alone (its screen: the Audit trail section)",
     "/app/clients/import/{import_id:uuid}/progress": "progress fragment the import page polls",
     "/app/admin/messages/{message_id:uuid}/file": "download: the file of one sent message (text)",
     "/app/complaints/{complaint_id:uuid}/photos/{photo_id:uuid}": "download: a complaint's photo",
@@ -114,10 +114,9 @@ SCREENS: list[Screen] = [
         ("account_totp", "/app/account/totp"),
     ),
     # Each section of the profile, opened by its address (checked on its own: the whole page
-    # is the "profile" screen).
-    Screen(
-        "profile_{sections}", "/app/clients/{client}?section={sections}", "owner", scope="#panel-{sections}"
-    ),
+    # is the "profile" screen); the old address with ?section= opens the same.
+    Screen("profile_{sections}", "/app/clients/{client}/s/{sections}", "owner", scope="#panel-{sections}"),
+    Screen("profile_section_query", "/app/clients/{client}?section=history", "owner", scope="#panel-history"),
     *_printable(
         "owner",
         ("warranty_receipt", "/app/warranty/claims/{claim}/receipt"),

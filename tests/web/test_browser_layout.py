@@ -45,6 +45,7 @@ from .screens import SCREENS, Screen, expand, fill
 from .staff_helpers import PASSWORD, add_person
 from .test_branch_scope_walk import Scene, _scene
 from .test_browser_staff import _sign_in, browser, server  # noqa: F401  (module fixtures)
+from .test_staff_roles import SECTIONS
 
 pytestmark = pytest.mark.browser
 
@@ -366,3 +367,78 @@ async def test_a_finnish_sign_in_reads_no_english_on_today_and_the_profile(
             leftovers[path] = found
     await context.close()
     assert not leftovers, leftovers
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_the_profile_tabs_load_by_htmx_keep_their_address_and_fit(
+    backend,
+    tenant_a,
+    frozen_clock,
+    server,
+    browser,
+):
+    """The profile's first paint shows the header and the tabs; each tab loads its section by
+    htmx (no page load), marks itself current and pushes its address: reload keeps the
+    section, back and forward go through them; the keyboard moves along the tabs; a form in
+    a section loaded by htmx posts with the CSRF header; nothing overflows and axe is clean."""
+    scene = await _scene(tenant_a, frozen_clock)
+    owner = f"owner@{tenant_a.slug}.example"
+    profile = f"{server}/app/clients/{scene.other_client}"
+    problems: list[str] = []
+    for size, (width, height) in SIZES.items():
+        (SCREENSHOTS / size).mkdir(parents=True, exist_ok=True)
+        context = await browser.new_context(viewport={"width": width, "height": height})
+        page = await context.new_page()
+        await _sign_in(page, server, tenant_a.slug, owner)
+        await page.wait_for_url(f"{server}/app")
+        assert await _open(page, profile) is None
+        tabs = page.locator("nav.tabs a[data-section]")
+        keys = [await tab.get_attribute("data-section") for tab in await tabs.all()]
+        assert keys == SECTIONS["owner"]
+        # First paint: the header and the whole tab bar above the fold.
+        bottom = await page.evaluate("document.querySelector('nav.tabs').getBoundingClientRect().bottom")
+        assert bottom <= height, f"{size}: the tabs end at {bottom} px of {height}"
+        assert await page.get_attribute("#tab-details", "aria-current") == "page"
+        await page.evaluate("window.stayedOnPage = true")
+        for key in keys[1:]:
+            await page.click(f"#tab-{key}")
+            await page.wait_for_url(f"{profile}/s/{key}")
+            await page.wait_for_selector(f'[data-open-section="{key}"]')
+            await page.wait_for_load_state("networkidle")
+            assert await page.evaluate("window.stayedOnPage === true"), f"{size} {key}: a page load"
+            assert await page.get_attribute(f"#tab-{key}", "aria-current") == "page"
+            assert await page.locator('nav.tabs a[aria-current="page"]').count() == 1
+            found = await _check(page, size, SCREENSHOTS / size / f"profile_tab_{key}.png")
+            problems += _problems(f"{size} profile tab {key}", found, navigation=True)
+        # Reload: the address keeps the last section open (a whole page from the server).
+        await page.reload()
+        assert await page.evaluate("window.stayedOnPage") is None
+        assert await page.get_attribute(f"#tab-{keys[-1]}", "aria-current") == "page"
+        assert await page.locator(f'[data-open-section="{keys[-1]}"]').count() == 1
+        # Back and forward go through the sections.
+        await page.go_back()
+        await page.wait_for_url(f"{profile}/s/{keys[-2]}")
+        await page.wait_for_selector(f'[data-open-section="{keys[-2]}"]')
+        await page.go_forward()
+        await page.wait_for_url(f"{profile}/s/{keys[-1]}")
+        await page.wait_for_selector(f'[data-open-section="{keys[-1]}"]')
+        # The keyboard: arrows move along the tabs, Enter opens one, focus stays on its tab.
+        await page.focus("#tab-details")
+        await page.keyboard.press("ArrowRight")
+        assert await page.evaluate("document.activeElement.id") == f"tab-{keys[1]}"
+        await page.keyboard.press("End")
+        assert await page.evaluate("document.activeElement.id") == f"tab-{keys[-1]}"
+        await page.keyboard.press("Home")
+        await page.keyboard.press("Enter")
+        await page.wait_for_url(f"{profile}/s/details")
+        await page.wait_for_selector('[data-open-section="details"]')
+        assert await page.evaluate("document.activeElement.id") == "tab-details"
+        # A form inside a section loaded by htmx posts through htmx with the CSRF header.
+        await page.click("#tab-consent")
+        await page.wait_for_selector('[data-open-section="consent"]')
+        row = page.locator('#consent-state tr[data-purpose="marketing_email"]')
+        await row.locator('button[value="grant"]').click()
+        await page.wait_for_selector("#consent-notice")
+        assert "granted" in (await row.locator("td.state").inner_text()).lower()
+        await context.close()
+    assert not problems, "\n".join(problems)

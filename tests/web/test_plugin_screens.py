@@ -70,7 +70,8 @@ async def _section(client_id):
 
 @hookimpl
 def salonkeep_profile_panels():
-    return [ProfilePanel("probe-section", "sk_probe_screens/section.html", _section, label="Probe section tab")]
+    template = "sk_probe_screens/section.html"
+    return [ProfilePanel("probe-section", template, _section, label="Probe section tab")]
 
 
 @hookimpl

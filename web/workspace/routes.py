@@ -289,9 +289,8 @@ async def record_sale(request: Request[Any, Any, Any], client_id: UUID, data: Fo
         )
     except ValidationFailed as exc:
         merged = {("price" if k == "price_cents" else k): v for k, v in exc.errors.items()}
-        errors = {"sale": merged}
         return await _profile(
-            request, client_id, section="record", errors=errors, values={"sale": data}, status=422
+            request, client_id, section="record", errors={"sale": merged}, values={"sale": data}, status=422
         )
     return Redirect(f"/app/clients/{client_id}/s/history", status_code=303)
 
