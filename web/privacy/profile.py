@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Request, Response, get, post
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from salonkeep.core import audit, consent
 from salonkeep.core.access import Action, can, require
@@ -24,7 +24,7 @@ from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.web.auth.guard import signed
 from salonkeep.web.i18n import current_language
 from salonkeep.web.i18n import gettext as _
-from salonkeep.web.pages import Form, render
+from salonkeep.web.pages import Form, is_htmx, render
 from salonkeep.web.workspace.panels import ProfilePanel
 from salonkeep.web.workspace.panels import register as register_panel
 
@@ -118,6 +118,8 @@ async def record_consent(request: Request[Any, Any, Any], client_id: UUID, data:
         )
     except ValidationFailed as exc:
         return await _consent_fragment(request, client_id, errors=exc.errors, status=422)
+    if not is_htmx(request):  # a form posted without script: back to the Consent section
+        return Redirect(f"/app/clients/{client_id}/s/consent", status_code=303)
     return await _consent_fragment(request, client_id, notice="saved")
 
 
