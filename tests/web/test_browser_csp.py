@@ -28,9 +28,11 @@ async def test_pages_work_under_the_policy_without_a_violation(backend, tenant_a
     await _sign_in(page, server, tenant_a.slug, f"owner@{tenant_a.slug}.example")
     await expect(page).to_have_url(f"{server}/app")
     await page.goto(f"{server}/app/clients/{person.id}")
-    # The three panels arrive by htmx.
-    await expect(page.locator("#consent-state")).to_be_visible()
+    # The sections arrive by htmx as their tabs are clicked.
+    await page.click("#tab-audit")
     await expect(page.locator("#audit-panel tr[data-action=view]").first).to_be_visible()
+    await page.click("#tab-consent")
+    await expect(page.locator("#consent-state")).to_be_visible()
     # The copy button (salonkeep.js, no inline handler) copies the link and says so.
     copy = page.locator("[data-copy-from=self-service-link]")
     await copy.click()

@@ -415,7 +415,9 @@ async def test_the_profile_tabs_load_by_htmx_keep_their_address_and_fit(
         assert await page.evaluate("window.stayedOnPage") is None
         assert await page.get_attribute(f"#tab-{keys[-1]}", "aria-current") == "page"
         assert await page.locator(f'[data-open-section="{keys[-1]}"]').count() == 1
-        # Back and forward go through the sections.
+        # Back and forward go through the sections (htmx keeps no copy of pages in the
+        # browser's storage: the page is loaded again).
+        assert await page.evaluate("sessionStorage.getItem('htmx-history-cache')") is None
         await page.go_back()
         await page.wait_for_url(f"{profile}/s/{keys[-2]}")
         await page.wait_for_selector(f'[data-open-section="{keys[-2]}"]')

@@ -24,7 +24,7 @@ async def test_consent_panel_audit_history_export_and_erasure(backend, tenant_a,
     page = await context.new_page()
     await _sign_in(page, server, tenant_a.slug, f"owner@{tenant_a.slug}.example")
     await expect(page).to_have_url(f"{server}/app")
-    await page.goto(f"{server}/app/clients/{person.id}")
+    await page.goto(f"{server}/app/clients/{person.id}/s/consent")
     row = page.locator("#consent-state tr[data-purpose=marketing_email]")
     await expect(row.locator(".state")).to_have_text("never asked")
     await row.locator("button[value=grant]").click()
@@ -35,7 +35,8 @@ async def test_consent_panel_audit_history_export_and_erasure(backend, tenant_a,
     await expect(page.locator("#consent-history")).to_contain_text("Tablet in the salon")
     assert f"/t/{tenant_a.slug}/consent/" in await page.locator("#self-service-link").input_value()
     # The audit history shows who looked at the record (field names, never values).
-    await page.reload()
+    await page.click("#tab-audit")  # the Audit trail tab, loaded by htmx
+    await expect(page).to_have_url(f"{server}/app/clients/{person.id}/s/audit")
     await expect(page.locator("#audit-panel tr[data-action=view]").first).to_be_visible()
     granted = page.locator('#audit-panel tr[data-action="consent.grant"]').first
     await expect(granted).to_contain_text("Consent given")  # the action in words
@@ -46,10 +47,13 @@ async def test_consent_panel_audit_history_export_and_erasure(backend, tenant_a,
     page = await context.new_page()
     await _sign_in(page, server, tenant_a.slug, officer)
     await expect(page).to_have_url(f"{server}/app")
-    await page.goto(f"{server}/app/clients/{person.id}")
+    await page.goto(f"{server}/app/clients/{person.id}/s/consent")
     await expect(page.locator("#consent-state")).to_be_visible()
     assert await page.locator(".consent-form").count() == 0  # read-only for the privacy officer
+    await page.goto(f"{server}/app/clients/{person.id}/s/audit")
     await expect(page.locator("#audit-panel")).to_contain_text("privacy_officer")
+    await page.click("#tab-privacy")
+    await expect(page).to_have_url(f"{server}/app/clients/{person.id}/s/privacy")
     await page.click("#privacy-actions")
     async with page.expect_download() as download_info:
         await page.click("#export-json")

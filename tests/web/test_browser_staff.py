@@ -93,13 +93,16 @@ async def test_reception_day_search_edit_sell_lock_unlock(backend, tenant_a, ser
     await page.click("#client-form button[type=submit]")
     await expect(page.locator("[data-field=phone]")).to_have_text("+358507654321")
 
-    # Record a sale.
+    # Record a sale (its tab, loaded by htmx); the sale shows in the History tab after it.
+    await page.click("#tab-record")
+    await expect(page).to_have_url(f"{server}/app/clients/{person.id}/s/record")
     await page.fill("#product", "Hydrating serum")
     await page.select_option("#product-category", "care")
     await page.fill("#quantity", "2")
     await page.fill("#price", "39,90")
     await page.click("#sale-form button[type=submit]")
     await expect(page.locator("#sales")).to_contain_text("Hydrating serum")
+    await expect(page).to_have_url(f"{server}/app/clients/{person.id}/s/history")
     await expect(page.locator("#sales")).to_contain_text("39.90")
 
     # Idle: the page removes the client data from the DOM and the server locks the session.
