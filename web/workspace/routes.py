@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -124,6 +125,16 @@ async def create_client(request: Request[Any, Any, Any], data: Form) -> Response
     return Redirect(f"/app/clients/{created.id}?saved=created", status_code=303)
 
 
+#: The fields every view of a client shows (and the audit always names).
+NAMES = frozenset({"first_name", "last_name"})
+
+
+def _without_values(view: clients.ClientView) -> clients.ClientView:
+    """``view`` with its names only: what it hides and any break-glass grant stay."""
+    blank: dict[str, Any] = dict.fromkeys(clients.visible_field_names() - NAMES)
+    return replace(view, **blank)
+
+
 def _consent_summary(state: dict[tuple[str, str], consent.ConsentState]) -> list[tuple[str, str]]:
     """(purpose, standing) for the profile's header: granted, to confirm, withdrawn or never
     asked."""
@@ -181,7 +192,8 @@ async def _profile(
     client = await clients.get_client(client_id, fields=fields)
     context: dict[str, Any] = {
         "client": client,
-        "visible": visible,
+        # For the break-glass notice: which fields the person may open, none of their values.
+        "visible": _without_values(visible),
         "tabs": tabs,
         "section": open_section,
         "errors": errors or {},
