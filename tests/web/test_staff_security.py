@@ -419,4 +419,5 @@ async def test_nothing_is_half_saved_and_fields_are_named(backend, tenant_a):
         assert (
             sale.status_code == 422 and 'id="quantity-error"' in sale.text and 'id="price-error"' in sale.text
         )
-        assert "No purchases yet." in sale.text
+        history = await client.get(f"{client_url}/s/history")
+        assert history.status_code == 200 and "No purchases yet." in history.text  # nothing half-saved
