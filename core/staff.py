@@ -3,6 +3,7 @@
 Who may administer whom is the table in :mod:`salonkeep.core.access` (``staff_refusal``):
 owners everyone, branch managers the reception and practitioner staff of their own branches,
 nobody their own account. Every change here is checked inside the transaction that makes it,
+is audited in that transaction (who changed what of whom, with the values before and after),
 and no change leaves the tenant without an active owner. Changing someone's role or
 deactivating them ends their sessions. The web admin pages and the CLI call these functions;
 ``salonkeep.tenants.onboarding.add_staff`` is the unchecked writer underneath.
@@ -74,9 +75,19 @@ async def branches_in_scope() -> list[Branch]:
 
 
 async def create_branch(name: str, address: str = "", phone: str = "") -> Branch:
-    """Add a branch (owners)."""
-    require(current(), Action.BRANCH_MANAGE)
-    return await add_branch(name=name, address=address, phone=phone)
+    """Add a branch (owners), audited with its name, address and phone."""
+    ctx = current()
+    require(ctx, Action.BRANCH_MANAGE)
+    async with unit_of_work(ctx):
+        branch = await add_branch(name=name, address=address, phone=phone)
+        shown = {"name": branch.name, "address": branch.address, "phone": branch.phone}
+        await audit.record(
+            audit.AuditAction.BRANCH_CREATE,
+            subject="branch",
+            subject_id=branch.id,
+            changes=audit.changes_between({}, shown),
+        )
+    return branch
 
 
 async def staff_rows() -> list[StaffRow]:
@@ -199,10 +210,25 @@ async def _keep_an_active_owner(staff_id: UUID) -> None:
         raise StaffAdminForbidden(StaffRefusal.LAST_OWNER)
 
 
-async def _audit_change(staff_id: UUID, fields: Sequence[str], reason: str) -> None:
-    """Audit a change to a staff account (inside its unit of work): who changed what of whom."""
+async def _branch_names(branch_ids: frozenset[UUID]) -> list[str]:
+    """The names of the branches ``branch_ids``, sorted (inside a unit of work)."""
+    if not branch_ids:
+        return []
+    rows = await scoped.select(Branch, Branch.name).where(Branch.id.is_in(list(branch_ids)))
+    return sorted(row["name"] for row in rows)
+
+
+async def _audit_change(
+    staff_id: UUID, changes: Sequence[audit.FieldChange | None], fields: Sequence[str] = ()
+) -> None:
+    """Audit a change to a staff account (inside its unit of work): who changed what of whom,
+    with the values before and after."""
     await audit.record(
-        audit.AuditAction.STAFF_CHANGE, subject="staff", subject_id=staff_id, fields=fields, reason=reason
+        audit.AuditAction.STAFF_CHANGE,
+        subject="staff",
+        subject_id=staff_id,
+        fields=fields,
+        changes=[change for change in changes if change is not None],
     )
 
 
@@ -223,7 +249,11 @@ async def invite(
         member, token = await add_staff(
             email=email, name=name, role=role, branch_names=branch_names, password=password
         )
-        await _audit_change(member.id, ["invited", "role", "branches"], f"role {role}")
+        changes = [
+            audit.field_change("role", None, member.role),
+            audit.field_change("branches", [], await _branch_names(branch_ids)),
+        ]
+        await _audit_change(member.id, changes, ["invited"])
         return member, token
 
 
@@ -243,7 +273,7 @@ async def change_role(staff_id: UUID, role: str) -> None:
             StaffMember,
             {StaffMember.role: role, StaffMember.session_version: StaffMember.session_version + 1},
         ).where(StaffMember.id == staff.id)
-        await _audit_change(staff.id, ["role"], f"role {staff.role} -> {role}")
+        await _audit_change(staff.id, [audit.field_change("role", staff.role, role)], ["role"])
 
 
 async def change_branches(staff_id: UUID, branch_names: Sequence[str]) -> None:
@@ -261,7 +291,8 @@ async def change_branches(staff_id: UUID, branch_names: Sequence[str]) -> None:
             await scoped.insert(
                 *(scoped.new(StaffBranch, staff_id=staff_id, branch_id=branch_id) for branch_id in branch_ids)
             )
-        await _audit_change(staff_id, ["branches"], f"{len(branch_ids)} branches")
+        was, now = await _branch_names(target.branch_ids), await _branch_names(branch_ids)
+        await _audit_change(staff_id, [audit.field_change("branches", was, now)], ["branches"])
 
 
 async def set_active(staff_id: UUID, active: bool) -> None:
@@ -277,7 +308,7 @@ async def set_active(staff_id: UUID, active: bool) -> None:
             StaffMember,
             {StaffMember.active: active, StaffMember.session_version: StaffMember.session_version + 1},
         ).where(StaffMember.id == staff.id)
-        await _audit_change(staff.id, ["active"], "reactivated" if active else "deactivated")
+        await _audit_change(staff.id, [audit.field_change("active", staff.active, active)], ["active"])
 
 
 #: The tenant settings the admin settings form changes (``/app/admin/settings``).

@@ -5,7 +5,8 @@ order, any case); ``branch`` holds one branch name, or several separated by ``;`
 empty only for the chain-wide roles (owner, privacy officer). Every row goes through
 :func:`salonkeep.core.staff.invite` (the same checks and access rules as one invitation) inside
 one unit of work, and each invited person's set-password link is queued in the staff-notice
-outbox (:mod:`salonkeep.core.privacy.notices`), which the workers send by e-mail. All or
+outbox (:mod:`salonkeep.core.privacy.notices`), which the workers send by e-mail. Each
+invitation is audited (``staff.change``), and the import as a whole (``staff.import``). All or
 nothing: when any row is refused, every refusal is reported by row and field and nothing is
 written, neither staff nor messages.
 """
@@ -16,6 +17,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from salonkeep.core import audit
 from salonkeep.core import staff as staff_service
 from salonkeep.core.access import StaffAdminForbidden, require_staff_admin
 from salonkeep.core.privacy import notices
@@ -140,4 +142,10 @@ async def import_staff(data: bytes, *, base_url: str) -> list[Invited]:
             invited.append(Invited(member.email, member.name, member.role, link))
         if errors:
             raise StaffImportRefused(errors)  # leaving the unit of work rolls every row back
+        # Each person is audited by the invitation; this row says they came from one file.
+        await audit.record(
+            audit.AuditAction.STAFF_IMPORT,
+            subject="staff_import",
+            changes=[audit.FieldChange("people", None, len(invited))],
+        )
     return invited

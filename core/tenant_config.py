@@ -2,7 +2,9 @@
 
 Every change of a tenant's settings goes through this module (a test walks the sources for
 other writers): the directory row is written as its own tenant, and one audit event names the
-settings that changed (never their values) and who changed them, committing with the change.
+settings that changed, with their values before and after (never a secret's: see
+:func:`salonkeep.core.audit.is_secret`), and who changed them, committing with the change. A
+save that changes nothing writes no event.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tenant_settings import (
     TenantSettings,
+    parse_settings,
     raw_settings,
     store_raw_settings,
     update_tenant_settings,
@@ -28,11 +31,18 @@ CHANGED = audit.AuditAction.SETTINGS_CHANGE
 
 async def change_settings(changes: Mapping[str, object], ctx: TenantContext | None = None) -> TenantSettings:
     """Check ``changes`` to the typed settings (all or nothing; ``ValidationFailed`` names each
-    refused key), store them and audit the keys, for the current (or given) person's tenant."""
+    refused key), store them and audit the keys whose value changed (before and after), for
+    the current (or given) person's tenant."""
     ctx = ctx or current()
     async with unit_of_work(ctx):
+        before = parse_settings((await get_tenant(ctx.tenant_id)).settings)
         saved = await update_tenant_settings(ctx.tenant_id, changes)
-        await audit.record(CHANGED, subject=SUBJECT, fields=sorted(changes), ctx=ctx)
+        old = {key: getattr(before, key, None) for key in changes}
+        new = {key: getattr(saved, key, None) for key in changes}
+        changed = [key for key in sorted(changes) if old[key] != new[key]]
+        if changed:
+            found = audit.changes_between({k: old[k] for k in changed}, {k: new[k] for k in changed})
+            await audit.record(CHANGED, subject=SUBJECT, fields=changed, changes=found, ctx=ctx)
     return saved
 
 
@@ -43,7 +53,8 @@ async def change_section(
 ) -> dict[str, Any]:
     """Replace the settings section ``section`` (``delivery``, ``message_templates``…, the ones
     with parsers of their own) by ``change(current_section)``; ``change`` validates and raises
-    ``ValidationFailed``. The keys whose value changed are audited as ``section.key``."""
+    ``ValidationFailed``. The keys whose value changed are audited as ``section.key``, with
+    their values before and after (a secret's name only)."""
     ctx = ctx or current()
     async with unit_of_work(ctx):
         settings = raw_settings(await get_tenant(ctx.tenant_id))
@@ -52,6 +63,10 @@ async def change_section(
         changed = sorted(key for key in {*before, *after} if before.get(key) != after.get(key))
         settings[section] = after
         await store_raw_settings(settings)
-        fields = [f"{section}.{key}" for key in changed]
-        await audit.record(CHANGED, subject=SUBJECT, fields=fields, ctx=ctx)
+        if changed:
+            found = audit.changes_between(
+                {k: before.get(k) for k in changed}, {k: after.get(k) for k in changed}, f"{section}."
+            )
+            fields = [f"{section}.{key}" for key in changed]
+            await audit.record(CHANGED, subject=SUBJECT, fields=fields, changes=found, ctx=ctx)
     return after

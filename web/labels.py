@@ -127,6 +127,62 @@ REGISTRY: dict[str, dict[str, str]] = {
         "id_number": N_("ID number"),
         "preferred_locale": N_("Language"),
         "branch_id": N_("Branch"),
+        "call_log.note": N_("Call note"),
+        "touchpoint.note": N_("Call note"),
+        "touchpoint.detail": N_("Task note"),
+        # Staff accounts, branches and API keys (staff.change, account.change, api_key.*).
+        "invited": N_("Invited"),
+        "role": N_("Role"),
+        "branches": N_("Branches"),
+        "branch": N_("Branch"),
+        "active": N_("Active"),
+        "password": N_("Password"),
+        "pin": N_("Screen-lock PIN"),
+        "second_factor": N_("Second factor"),
+        "sessions": N_("Sessions ended"),
+        "locale": N_("Language"),
+        "name": N_("Name"),
+        "address": N_("Address"),
+        "phone": N_("Phone"),
+        "prefix": N_("Key prefix"),
+        "revoked": N_("Revoked"),
+        "people": N_("People"),
+        # Tenant settings (settings.change); a section's key reads "Section: key".
+        "share_clients_chain_wide": N_("Clients shared by all branches"),
+        "idle_lock_seconds": N_("Screen lock after (seconds)"),
+        "require_totp_for_managers": N_("Second factor for managers"),
+        "retention_inactive_years": N_("Erase inactive clients after (years)"),
+        "retention_auto_apply": N_("Erase automatically"),
+        "break_glass_minutes": N_("Break-glass access (minutes)"),
+        "break_glass_disabled_roles": N_("Roles without break-glass"),
+        "reconsent_mode": N_("While a consent awaits confirmation"),
+        "reconsent_auto_request": N_("Ask for re-consent automatically"),
+        "confidentiality_version": N_("Confidentiality agreement version"),
+        "reminder_days": N_("Reminder before a renewal (days)"),
+        "working_hours": N_("Working hours"),
+        "alert_view_factor": N_("Alert: views above the usual (times)"),
+        "alert_view_minimum": N_("Alert: clients viewed at least"),
+        "alert_break_glass_count": N_("Alert: break-glass accesses in 7 days"),
+        "alert_failed_sign_ins": N_("Alert: failed sign-ins in a day"),
+        "complaint_first_contact_hours": N_("Complaint: first contact within (hours)"),
+        "complaint_reminder_hours": N_("Complaint: reminder after (hours)"),
+        "complaint_owner_hours": N_("Complaint: to the owner after (hours)"),
+        "late_cancel_notice_hours": N_("Late cancellation notice (hours)"),
+        "salon_cancel_gesture": N_("Gesture when the salon cancels"),
+        "survey_after_hours": N_("Survey after (hours)"),
+        "survey_low_score": N_("Low survey score"),
+        "delivery": N_("Delivery"),
+        "message_templates": N_("Message wording"),
+        "sender_name": N_("Sender name"),
+        "sender_address": N_("Sender address"),
+        "quiet_hours": N_("Quiet hours"),
+        "sms_per_minute": N_("Text messages per minute"),
+        "enabled": N_("Switched on"),
+    },
+    # Values of settings named in the audit trail.
+    "setting_value": {
+        "keep": N_("keep it until the client confirms"),
+        "pause_marketing": N_("pause marketing messages"),
     },
     "audit_action": {
         "view": N_("Viewed"),
@@ -156,6 +212,17 @@ REGISTRY: dict[str, dict[str, str]] = {
         "catalogue.change": N_("Catalogue changed"),
         "settings.change": N_("Settings changed"),
         "staff.change": N_("Staff changed"),
+        "staff.import": N_("Staff imported from a file"),
+        "staff.agreement_signed": N_("Confidentiality agreement signed"),
+        "staff.training_recorded": N_("Privacy training recorded"),
+        "branch.create": N_("Branch added"),
+        "account.change": N_("Own account changed"),
+        "api_key.create": N_("API key created"),
+        "api_key.revoke": N_("API key revoked"),
+        "calendar_feed.create": N_("Calendar feed created"),
+        "calendar_feed.revoke": N_("Calendar feed revoked"),
+        "partner.terms_changed": N_("Partner terms changed"),
+        "audit.chain_accepted": N_("Audit chain accepted as it is"),
         "staff.hours": N_("Working hours changed"),
         "sign_in.failed": N_("Sign-in refused"),
         "tenant_backup": N_("Backup made"),
@@ -213,6 +280,43 @@ def label(code: object, kind: str | None = None) -> str:
     return gettext(english_label(str(code), kind))
 
 
+def field_label(code: object) -> str:
+    """A field named by an audit event in plain words: a known field's label, else
+    ``section.key`` (``delivery.sms_per_minute``, ``follow_up_137.enabled``) as
+    "Section: key", the section being a settings section or a programme."""
+    text = "" if code is None else str(code)
+    if not text or text in REGISTRY["field"] or "." not in text:
+        return label(text, "field")
+    section, key = text.split(".", 1)
+    programme = None if section in REGISTRY["field"] else get_plugins().programmes().get(section)
+    setting = programme.schema().get(key) if programme is not None else None
+    head = label(section, "field" if programme is None else "programme")
+    if setting is not None:
+        tail = setting_label(setting)
+    elif key in REGISTRY["field"]:
+        tail = label(key, "field")
+    else:
+        tail = label(key, "setting")
+    return f"{head}: {tail}"
+
+
+def change_value(value: object, field: str = "") -> str:
+    """A value before or after an audited change in plain words: yes/no, "—" for none, roles
+    and known setting values by their labels, lists joined with commas."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return ", ".join(change_value(item, field) for item in value)
+    text = str(value)
+    if text in REGISTRY["role"] and (field.endswith("role") or field.endswith("roles")):
+        return label(text, "role")
+    if text in REGISTRY["setting_value"]:
+        return label(text, "setting_value")
+    return text
+
+
 def plain(text: object) -> str:
     """Free text as it is, unless it is a registry code (an audit reason that names a consent
     channel, for instance): then its label."""
@@ -263,10 +367,12 @@ def choices(kind: str) -> list[tuple[str, str]]:
 
 
 def install(env: Environment) -> None:
-    """Add the ``label``, ``plain``, ``setting_label`` and ``t`` filters and ``label_choices``
-    to ``env``."""
+    """Add the ``label``, ``plain``, ``setting_label``, ``t``, ``field_label`` and
+    ``change_value`` filters and ``label_choices`` to ``env``."""
     env.filters["label"] = label
     env.filters["t"] = translated
     env.filters["plain"] = plain
     env.filters["setting_label"] = setting_label
+    env.filters["field_label"] = field_label
+    env.filters["change_value"] = change_value
     env.globals["label_choices"] = choices

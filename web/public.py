@@ -8,9 +8,10 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.response import Redirect, Template
 
+from salonkeep.core import account
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.errors import NotFound, ValidationFailed
-from salonkeep.tenants.onboarding import find_tenant, set_password_with_token
+from salonkeep.tenants.onboarding import find_tenant
 from salonkeep.web.pages import Form
 
 
@@ -43,7 +44,7 @@ async def set_password_submit(
     else:
         try:
             with tenant_scope(TenantContext(tenant_id=tenant.id, actor_label="set-password link")):
-                await set_password_with_token(token, password)
+                await account.set_password_from_link(token, password)
         except ValidationFailed as exc:
             errors = exc.errors
         except NotFound as exc:

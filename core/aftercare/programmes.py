@@ -92,6 +92,7 @@ async def _save(name: str, enabled: bool | None, settings: dict[str, Any] | None
             row = scoped.new(
                 ProgrammeSetting, programme=name, enabled=programme.enabled_by_default, settings="{}"
             )
+        was = {"enabled": row.enabled, **_merged(programme, _loads(row.settings))}
         if enabled is not None:
             row.enabled = enabled
         stored = _loads(row.settings)
@@ -100,10 +101,16 @@ async def _save(name: str, enabled: bool | None, settings: dict[str, Any] | None
         row.settings = json.dumps(stored)
         row.updated_at = clock.now()
         await row.save()
-        changed = ([f"{name}.enabled"] if enabled is not None else []) + [
-            f"{name}.{key}" for key in settings or {}
-        ]
-        await audit.record(audit.AuditAction.SETTINGS_CHANGE, subject="programme_settings", fields=changed)
+        now = {"enabled": row.enabled, **_merged(programme, stored)}
+        named = (["enabled"] if enabled is not None else []) + list(settings or {})
+        await audit.record(
+            audit.AuditAction.SETTINGS_CHANGE,
+            subject="programme_settings",
+            fields=[f"{name}.{key}" for key in named],
+            changes=audit.changes_between(
+                {k: was.get(k) for k in named}, {k: now.get(k) for k in named}, f"{name}."
+            ),
+        )
     return ProgrammeState(programme, row.enabled, _merged(programme, stored))
 
 

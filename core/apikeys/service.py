@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import NamedTuple
 from uuid import UUID
 
+from salonkeep.core import audit
 from salonkeep.core.access import CHAIN_WIDE_ROLES, Action, require
 from salonkeep.core.apikeys.tables import ApiKey
 from salonkeep.tenants import clock, scoped, validation
@@ -78,6 +79,13 @@ async def create_api_key(name: str, role: str, branch_name: str = "") -> tuple[A
             created_at=clock.now(),
         )
         await scoped.insert(key)
+        shown = {"name": clean_name, "role": role, "branch": branch_name.strip() or None, "prefix": prefix}
+        await audit.record(
+            audit.AuditAction.API_KEY_CREATE,
+            subject="api_key",
+            subject_id=key.id,
+            changes=audit.changes_between({}, shown),
+        )
     return key, f"{KEY_SCHEME}_{ctx.tenant_id.hex}_{prefix}_{secret}"
 
 
@@ -100,6 +108,13 @@ async def revoke_api_key(key_id: UUID) -> ApiKey:
         if key.revoked_at is None:
             key.revoked_at = clock.now()
             await key.save()
+            await audit.record(
+                audit.AuditAction.API_KEY_REVOKE,
+                subject="api_key",
+                subject_id=key.id,
+                changes=[audit.FieldChange("revoked", False, True)],
+                reason=f"{key.name} ({key.prefix})",
+            )
     return key
 
 

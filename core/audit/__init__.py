@@ -7,7 +7,11 @@ the rows into a per-tenant chain in batches (:mod:`salonkeep.core.audit.chain`).
 from salonkeep.core.audit.service import (
     AuditAction,
     AuditItem,
+    FieldChange,
+    changes_between,
     client_history,
+    field_change,
+    is_secret,
     latest_client_events,
     record,
     record_many,
@@ -17,7 +21,11 @@ from salonkeep.core.audit.service import (
 __all__ = [
     "AuditAction",
     "AuditItem",
+    "FieldChange",
+    "changes_between",
     "client_history",
+    "field_change",
+    "is_secret",
     "latest_client_events",
     "record",
     "record_many",

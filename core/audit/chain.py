@@ -83,9 +83,15 @@ def _when(value: Any) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+#: Hashed only when not empty, so the links sealed before the column existed still verify
+#: (an empty value written into an old row, or a value emptied in a new one, breaks its link).
+OPTIONAL_CHAIN_FIELDS = ("changes",)
+
+
 def canonical(row: dict[str, Any], seq: int) -> bytes:
     """The bytes that are hashed for one row: its audited columns and its ``seq``, as JSON."""
     body = {name: _text(row.get(name)) for name in CHAIN_FIELDS}
+    body.update({name: _text(row[name]) for name in OPTIONAL_CHAIN_FIELDS if row.get(name)})
     if body["occurred_at"] is not None:
         body["occurred_at"] = _text(_when(row["occurred_at"]))
     body["seq"] = str(seq)

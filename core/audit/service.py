@@ -7,7 +7,9 @@ chain happens later, in batches (:mod:`salonkeep.core.audit.chain`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -46,6 +48,95 @@ class AuditAction(StrEnum):
     POLICY_PUBLISH = "policy.publish"
     SETTINGS_CHANGE = "settings.change"
     STAFF_CHANGE = "staff.change"
+    STAFF_IMPORT = "staff.import"
+    STAFF_HOURS = "staff.hours"
+    BRANCH_CREATE = "branch.create"
+    ACCOUNT_CHANGE = "account.change"
+    API_KEY_CREATE = "api_key.create"
+    API_KEY_REVOKE = "api_key.revoke"
+
+
+#: A value kept in :attr:`FieldChange.before` / ``after``: plain JSON, never a secret.
+ChangeValue = str | int | float | bool | list[str] | None
+
+#: Words that make a field secret wherever they stand in its name (``smtp_password``,
+#: ``api_key``, ``totp_secret``): only the name of such a field is audited, never a value.
+SECRET_WORDS = frozenset(
+    {"password", "passwd", "secret", "token", "pin", "totp", "key", "credential", "credentials", "hash"}
+)
+#: Longer text values are cut to this many characters (a message template's wording).
+MAX_VALUE_CHARS = 120
+
+
+def is_secret(field: str) -> bool:
+    """True when ``field`` names a secret (see :data:`SECRET_WORDS`): its values are never kept."""
+    return any(part in SECRET_WORDS for part in re.split(r"[._/\-]+", field.lower()))
+
+
+def _plain_value(value: object) -> ChangeValue:
+    """``value`` as plain JSON for the trail: text cut to :data:`MAX_VALUE_CHARS`, collections
+    as sorted lists of text, anything else as its text."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        return sorted(str(_plain_value(v)) for v in value)
+    if isinstance(value, Mapping):
+        value = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    text = str(value)
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed field of a settings or staff event: its value before and after. Build it
+    with :func:`field_change` or :func:`changes_between` (they drop secrets)."""
+
+    field: str
+    before: ChangeValue
+    after: ChangeValue
+
+
+def field_change(field: str, before: object, after: object) -> FieldChange | None:
+    """The change of ``field`` from ``before`` to ``after`` (``None`` when equal or secret)."""
+    if is_secret(field):
+        return None
+    old, new = _plain_value(before), _plain_value(after)
+    return None if old == new else FieldChange(field, old, new)
+
+
+def changes_between(
+    before: Mapping[str, object], after: Mapping[str, object], prefix: str = ""
+) -> list[FieldChange]:
+    """The changed non-secret keys of two mappings (a missing key counts as ``None``), named
+    ``prefix + key``, in key order."""
+    found = []
+    for key in sorted({*before, *after}):
+        change = field_change(f"{prefix}{key}", before.get(key), after.get(key))
+        if change is not None:
+            found.append(change)
+    return found
+
+
+def _dump_changes(changes: Iterable[FieldChange]) -> str:
+    rows = [{"field": c.field, "from": c.before, "to": c.after} for c in changes if not is_secret(c.field)]
+    if not rows:
+        return ""
+    return json.dumps(rows, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def parse_changes(text: str | None) -> tuple[FieldChange, ...]:
+    """The changes stored in an event's ``changes`` column (unreadable text: none)."""
+    if not text:
+        return ()
+    try:
+        rows = json.loads(text)
+    except ValueError:
+        return ()
+    if not isinstance(rows, list):
+        return ()
+    return tuple(
+        FieldChange(str(r.get("field", "")), r.get("from"), r.get("to")) for r in rows if isinstance(r, dict)
+    )
 
 
 def _clean_fields(fields: Iterable[str]) -> str:
@@ -60,11 +151,14 @@ async def record(
     subject_id: UUID | None = None,
     fields: Iterable[str] = (),
     reason: str = "",
+    changes: Iterable[FieldChange] = (),
     ctx: TenantContext | None = None,
 ) -> None:
     """Write one audit event for the current (or given) context: actor, role, branch, IP, time.
 
-    ``fields`` are field *names*; never pass values. Call it inside the unit of work of the
+    ``fields`` are field *names*; never pass values. A settings or staff change passes
+    ``changes`` (:func:`changes_between`, :func:`field_change`): the before and after values
+    of its non-secret fields, whose names are added to ``fields``. Call it inside the unit of work of the
     action it audits, so both commit or roll back together (it joins that transaction).
     The web sign-in calls ``record(AuditAction.SIGN_IN, subject="staff", subject_id=staff.id,
     ctx=...)``; a delivery channel calls ``record(AuditAction.MESSAGE_SENT, client_id=...,
@@ -82,7 +176,11 @@ async def record(
         assert client_id is not None
         _merge_view(request, ctx, client_id, subject, fields, reason)
         return
-    await _insert(str(action), client_id, subject, subject_id, fields, reason, ctx, clock.now())
+    changes = tuple(changes)
+    fields = [*fields, *(c.field for c in changes)]
+    row = _values(str(action), client_id, subject, subject_id, fields, reason, ctx, clock.now())
+    row["changes"] = _dump_changes(changes)
+    await _write(ctx, [row])
 
 
 @dataclass
@@ -137,19 +235,6 @@ def _merge_view(
         merged.reasons.append(reason)
 
 
-async def _insert(
-    action: str,
-    client_id: UUID | None,
-    subject: str,
-    subject_id: UUID | None,
-    fields: Iterable[str],
-    reason: str,
-    ctx: TenantContext,
-    occurred_at: datetime,
-) -> None:
-    await _write(ctx, [_values(action, client_id, subject, subject_id, fields, reason, ctx, occurred_at)])
-
-
 def _values(
     action: str,
     client_id: UUID | None,
@@ -201,6 +286,7 @@ class AuditItem:
     subject_id: UUID | None = None
     fields: tuple[str, ...] = ()
     reason: str = ""
+    changes: tuple[FieldChange, ...] = ()
 
 
 async def record_many(
@@ -223,8 +309,9 @@ async def record_many(
             "subject": item.subject,
             "subject_id": item.subject_id if item.subject_id is not None else item.client_id,
             "client_id": item.client_id,
-            "fields": _clean_fields(item.fields),
+            "fields": _clean_fields([*item.fields, *(c.field for c in item.changes)]),
             "reason": item.reason[:200],
+            "changes": _dump_changes(item.changes),
         }
         for item in items
     ]
@@ -248,6 +335,7 @@ class AuditEntry:
     fields: tuple[str, ...]
     reason: str
     seq: int | None
+    changes: tuple[FieldChange, ...] = ()
 
 
 def _entry(row: AuditEvent) -> AuditEntry:
@@ -265,6 +353,7 @@ def _entry(row: AuditEvent) -> AuditEntry:
         fields=tuple(f for f in row.fields.split(",") if f),
         reason=row.reason,
         seq=row.seq,
+        changes=parse_changes(row.changes),
     )
 
 

@@ -14,6 +14,10 @@ from salonkeep.tenants.tables import Tenant
 class AuditEvent(Table, tablename="audit_event"):
     """One audited action. Never holds the values of sensitive fields, only their names.
 
+    ``changes`` (JSON, see :func:`salonkeep.core.audit.service.changes_between`) holds the
+    before and after values of changed *non-secret* settings and staff fields (a role, an
+    idle-lock time), never a secret, a PIN or client data; it is empty for other events.
+
     ``seq``, ``prev_hash``, ``hash`` and ``sealed_at`` are empty when written and filled by the
     sealing step (run as the table owner); the app role may only SELECT and INSERT.
     """
@@ -36,6 +40,7 @@ class AuditEvent(Table, tablename="audit_event"):
     client_id = UUID(null=True, default=None)
     fields = Text(default="")
     reason = Varchar(length=200, default="")
+    changes = Text(default="")
     seq = BigInt(null=True, default=None)
     prev_hash = Varchar(length=64, null=True, default=None)
     hash = Varchar(length=64, null=True, default=None)

@@ -11,6 +11,7 @@ from litestar.datastructures import Cookie
 from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
+from salonkeep.core import account as own_account
 from salonkeep.tenants import signin
 from salonkeep.tenants.context import TenantContext, tenant_scope
 from salonkeep.tenants.errors import NotFound, ValidationFailed
@@ -257,7 +258,7 @@ async def account_password(request: Request[Any, Any, Any], data: Form) -> Templ
         errors = {"new_password_again": _("The two passwords differ.")}
         return render(request, "account.html", _account_context(request, errors=errors), status_code=422)
     try:
-        await signin.change_password(data.get("old_password", ""), data.get("new_password", ""))
+        await own_account.change_password(data.get("old_password", ""), data.get("new_password", ""))
     except ValidationFailed as exc:
         return render(request, "account.html", _account_context(request, errors=exc.errors), status_code=422)
     return render(request, "account.html", _account_context(request, notice=_("Your password is changed.")))
@@ -267,7 +268,7 @@ async def account_password(request: Request[Any, Any, Any], data: Form) -> Templ
 async def account_pin(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     """Set or remove the screen-lock PIN."""
     try:
-        await signin.set_pin(None if data.get("remove") else data.get("pin", ""))
+        await own_account.set_pin(None if data.get("remove") else data.get("pin", ""))
     except ValidationFailed as exc:
         return render(request, "account.html", _account_context(request, errors=exc.errors), status_code=422)
     return Redirect("/app/account", status_code=303)
@@ -277,7 +278,7 @@ async def account_pin(request: Request[Any, Any, Any], data: Form) -> Response[A
 async def account_language(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     """Choose the UI language (empty: the organisation's default)."""
     try:
-        await signin.set_locale(data.get("locale") or None)
+        await own_account.set_locale(data.get("locale") or None)
     except ValidationFailed as exc:
         return render(request, "account.html", _account_context(request, errors=exc.errors), status_code=422)
     response = Redirect("/app/account", status_code=303)
@@ -289,7 +290,7 @@ async def account_language(request: Request[Any, Any, Any], data: Form) -> Respo
 @post("/account/sign-out-everywhere", opt={SETUP_OK: True}, include_in_schema=False)
 async def sign_out_everywhere(request: Request[Any, Any, Any]) -> Redirect:
     """End every session of this person, this one included."""
-    await signin.sign_out_everywhere()
+    await own_account.sign_out_everywhere()
     await store_of(request).delete(signed(request).token)
     response = Redirect("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
@@ -325,7 +326,7 @@ async def totp_confirm(request: Request[Any, Any, Any], data: Form) -> Response[
             {"secret": secret, "qr": qr_svg(uri), "error": _("That code is not right.")},
             status_code=422,
         )
-    await signin.set_totp_secret(sealed)
+    await own_account.set_totp_secret(sealed)
     current.session.pending_totp = None
     await store_of(request).save(current.token, current.session)
     return Redirect("/app/account", status_code=303)
@@ -338,7 +339,7 @@ async def totp_remove(request: Request[Any, Any, Any]) -> Response[Any]:
     if signin.totp_required(current.tenant, current.staff.role):
         errors = {"totp": _("Your organisation requires a second factor for your role.")}
         return render(request, "account.html", _account_context(request, errors=errors), status_code=422)
-    await signin.set_totp_secret(None)
+    await own_account.set_totp_secret(None)
     return Redirect("/app/account", status_code=303)
 
 
