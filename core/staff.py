@@ -74,13 +74,20 @@ async def branches_in_scope() -> list[Branch]:
     return [b for b in await branches() if scope.allows(b.id)]
 
 
-async def create_branch(name: str, address: str = "", phone: str = "") -> Branch:
-    """Add a branch (owners), audited with its name, address and phone."""
+async def create_branch(
+    name: str, address: str = "", phone: str = "", time_zone: str | None = None
+) -> Branch:
+    """Add a branch (owners; the CLI), audited with its name, address, phone and time zone."""
     ctx = current()
     require(ctx, Action.BRANCH_MANAGE)
     async with unit_of_work(ctx):
-        branch = await add_branch(name=name, address=address, phone=phone)
-        shown = {"name": branch.name, "address": branch.address, "phone": branch.phone}
+        branch = await add_branch(name=name, address=address, phone=phone, time_zone=time_zone)
+        shown = {
+            "name": branch.name,
+            "address": branch.address,
+            "phone": branch.phone,
+            "time_zone": branch.time_zone,
+        }
         await audit.record(
             audit.AuditAction.BRANCH_CREATE,
             subject="branch",

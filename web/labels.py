@@ -144,8 +144,10 @@ REGISTRY: dict[str, dict[str, str]] = {
         "name": N_("Name"),
         "address": N_("Address"),
         "phone": N_("Phone"),
+        "time_zone": N_("Time zone"),
         "prefix": N_("Key prefix"),
         "revoked": N_("Revoked"),
+        "status": N_("Status"),
         "people": N_("People"),
         # Tenant settings (settings.change); a section's key reads "Section: key".
         "share_clients_chain_wide": N_("Clients shared by all branches"),
@@ -183,6 +185,9 @@ REGISTRY: dict[str, dict[str, str]] = {
     "setting_value": {
         "keep": N_("keep it until the client confirms"),
         "pause_marketing": N_("pause marketing messages"),
+        "failed": N_("Failed"),
+        "queued": N_("Queued"),
+        "cancelled": N_("Cancelled"),
     },
     "audit_action": {
         "view": N_("Viewed"),
@@ -199,6 +204,7 @@ REGISTRY: dict[str, dict[str, str]] = {
         "message.sent": N_("Message sent"),
         "message.suppressed": N_("Message not sent"),
         "message.failed": N_("Message failed"),
+        "message.status": N_("Failed message retried or cancelled"),
         "keys.rotate": N_("Keys rotated"),
         "policy.publish": N_("Privacy policy published"),
         "client.read": N_("Client viewed"),

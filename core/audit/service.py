@@ -40,6 +40,7 @@ class AuditAction(StrEnum):
     MESSAGE_SENT = "message.sent"
     MESSAGE_SUPPRESSED = "message.suppressed"
     MESSAGE_FAILED = "message.failed"
+    MESSAGE_STATUS = "message.status"
     DISCLOSURE = "disclosure"
     SIGN_IN = "sign_in"
     SIGN_IN_FAILED = "sign_in.failed"

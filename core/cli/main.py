@@ -174,7 +174,7 @@ def branch_add(
 ) -> None:
     """Add a branch to a tenant."""
     branch = run(
-        lambda: onboarding.add_branch(name=name, address=address, phone=phone, time_zone=time_zone or None),
+        lambda: staff_service.create_branch(name, address, phone, time_zone or None),
         tenant=tenant,
     )
     typer.echo(f"added branch {branch.name!r} ({branch.id})")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
+from salonkeep.core import audit
 from salonkeep.core.aftercare.tables import Touchpoint
 from salonkeep.core.formatting import local_date
 from salonkeep.tenants import clock, scoped
@@ -92,7 +93,7 @@ async def _failed(message_id: UUID) -> Touchpoint:
 async def retry(message_id: UUID) -> None:
     """Queue a failed message again, due now, with a fresh count of attempts."""
     async with unit_of_work():
-        await _failed(message_id)
+        message = await _failed(message_id)
         await scoped.update_rows(
             Touchpoint,
             "status = 'queued', attempts = 0, last_error = '', next_attempt_at = {}, completed_at = null",
@@ -100,12 +101,13 @@ async def retry(message_id: UUID) -> None:
             message_id,
             assignment_args=(clock.now(),),
         )
+        await _audit(message, "queued")
 
 
 async def cancel(message_id: UUID) -> None:
     """Give a failed message up for good (status ``cancelled``)."""
     async with unit_of_work():
-        await _failed(message_id)
+        message = await _failed(message_id)
         await scoped.update_rows(
             Touchpoint,
             "status = 'cancelled', completed_at = {}",
@@ -113,6 +115,18 @@ async def cancel(message_id: UUID) -> None:
             message_id,
             assignment_args=(clock.now(),),
         )
+        await _audit(message, "cancelled")
+
+
+async def _audit(message: Touchpoint, status: str) -> None:
+    """Audit a person's retry or cancel of a failed message of a client (in its unit of work)."""
+    await audit.record(
+        audit.AuditAction.MESSAGE_STATUS,
+        client_id=message.client_id,
+        subject="message",
+        subject_id=message.id,
+        changes=[audit.FieldChange("status", message.status, status)],
+    )
 
 
 @dataclass(frozen=True)
