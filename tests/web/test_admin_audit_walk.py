@@ -9,6 +9,7 @@ must be walked). SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -20,6 +21,7 @@ from typing import Any
 import pyotp
 from litestar.testing import AsyncTestClient
 
+from salonkeep.core import staff as staff_service
 from salonkeep.core.aftercare import programmes
 from salonkeep.core.aftercare.tables import Touchpoint
 from salonkeep.core.apikeys.tables import ApiKey
@@ -40,6 +42,7 @@ from salonkeep.web.app import create_app
 from ..conftest import run_cli
 from ..delivery.helpers import add_client, queue
 from .staff_helpers import PASSWORD, csrf_of, sign_in
+from .visible_text import visible_text
 
 #: The routes that change staff, branches, an account or settings (POST, by path prefix).
 WALKED_PREFIXES = ("/app/admin/", "/app/account/", "/app/calendar/hours", "/app/calendar/policy")
@@ -398,3 +401,32 @@ async def test_every_cli_command_that_changes_staff_or_settings_is_audited(backe
         elif not await _audit_ids(tenant_a, actor_label="cli") - audited:
             problems.append(f"{name}: changed {', '.join(changed)} without an audit row")
     assert problems == []
+
+
+async def test_the_privacy_audit_screen_says_who_changed_what_in_plain_words(backend, tenant_a):
+    owner = dataclasses.replace(tenant_a.ctx, role="owner", actor_id=tenant_a.owner_id, actor_label="Owner")
+    with tenant_scope(tenant_a.ctx):
+        colleague, _ = await add_staff(
+            email=f"screen@{tenant_a.slug}.example",
+            name="Screen",
+            role="practitioner",
+            branch_names=["Main street"],
+        )
+    with tenant_scope(owner):
+        await staff_service.update_security_settings({"idle_lock_seconds": 600})
+        await staff_service.change_role(colleague.id, "reception")
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        await sign_in(client, tenant_a.slug, f"owner@{tenant_a.slug}.example")
+        settings = (await client.get("/app/privacy/audit?action=settings.change")).text
+        staff = (await client.get("/app/privacy/audit?action=staff.change")).text
+        token = csrf_of(settings)
+        await client.post("/app/account/language", data={"locale": "fi", "_csrf_token": token})
+        finnish = (await client.get("/app/privacy/audit?action=staff.change")).text
+    # Filtered by the kind of event, each row in plain words with the values before and after.
+    assert set(re.findall(r'<tr data-action="([^"]+)"', settings)) == {"settings.change"}
+    assert set(re.findall(r'<tr data-action="([^"]+)"', staff)) == {"staff.change"}
+    assert "Screen lock after (seconds): 300 → 600" in visible_text(settings)
+    assert "Settings changed" in visible_text(settings) and "settings.change" not in visible_text(settings)
+    assert "idle_lock_seconds" not in visible_text(settings)
+    assert "Role: Practitioner → Reception" in visible_text(staff)
+    assert "Rooli: Kosmetologi → Vastaanotto" in visible_text(finnish)
