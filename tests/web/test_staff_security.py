@@ -258,13 +258,16 @@ async def test_totp_second_factor(backend, tenant_a, frozen_clock):
     # Audited: a sign-in counts once the second factor is passed; a wrong code is a failure.
     with tenant_scope(tenant_a.ctx):
         events = await audit.search_events()
-    trail = [(e.action, e.reason) for e in reversed(events) if e.subject == "staff"]
-    assert trail == [
+    signing = [e for e in reversed(events) if e.subject == "staff" and e.action.startswith("sign_")]
+    assert [(e.action, e.reason) for e in signing] == [
         ("sign_in", "password"),
         ("sign_out", ""),
         ("sign_in.failed", "wrong second-factor code"),
         ("sign_in", "password and second factor"),
     ]
+    # Turning the second factor on is on the trail too, with no secret in it.
+    (turned_on,) = [e for e in events if e.action == "account.change"]
+    assert [(c.field, c.before, c.after) for c in turned_on.changes] == [("second_factor", False, True)]
 
 
 async def test_owner_can_require_totp_for_managers(backend, tenant_a):
