@@ -70,7 +70,7 @@ async def _complete_claim(client, person_id, page: str) -> str:
         "/app/warranty/claims",
         data={**form, "warranty": warranty_id, "proof_of_purchase": "R-1", "description": "Stops"},
     )
-    panel = (await client.get(f"/app/clients/{person_id}/aftercare", headers=HTMX)).text
+    panel = (await client.get(f"/app/clients/{person_id}/s/warranty-claims", headers=HTMX)).text
     claim_id = re.search(r'data-claim="([0-9a-f-]{36})"', panel).group(1)
     await client.post(f"/app/warranty/claims/{claim_id}/triage", data=form)
     await client.post(f"/app/warranty/claims/{claim_id}/remedy", data={**form, "remedy": "repair"})
@@ -83,8 +83,8 @@ async def test_a_late_evening_sale_is_the_next_day_on_every_screen(backend, tena
     person = await _sell_and_handle(tenant_a)
     async with AsyncTestClient(create_app(backend.settings)) as client:
         await sign_in(client, tenant_a.slug, f"owner@{tenant_a.slug}.example", PASSWORD)
-        profile = (await client.get(f"/app/clients/{person.id}")).text
-        panel = (await client.get(f"/app/clients/{person.id}/aftercare", headers=HTMX)).text
+        profile = (await client.get(f"/app/clients/{person.id}/s/history")).text
+        panel = (await client.get(f"/app/clients/{person.id}/s/warranty-claims", headers=HTMX)).text
 
         # Purchases and visits: the local date, as the warranty has it.
         assert "Nov 26, 2026" in _table(profile, "sales")
@@ -93,7 +93,8 @@ async def test_a_late_evening_sale_is_the_next_day_on_every_screen(backend, tena
         assert "Skin Device (Nov 26, 2026)" in panel
         assert '">Skin Device (Nov 26, 2026)</option>' in panel
         # The call log: the same local time.
-        assert f"11/26/26, 12:30{NNBSP}AM" in panel
+        call_log = (await client.get(f"/app/clients/{person.id}/aftercare", headers=HTMX)).text
+        assert f"11/26/26, 12:30{NNBSP}AM" in call_log
 
         receipt = await _complete_claim(client, person.id, panel)
         assert "<dt>Sold on</dt><dd>Nov 26, 2026</dd>" in receipt
@@ -131,8 +132,8 @@ async def test_a_branch_with_its_own_zone_shows_its_records_in_it(backend, tenan
         await visits.record_sale(other.id, product="Cream", category="care")
     async with AsyncTestClient(create_app(backend.settings)) as client:
         await sign_in(client, tenant_a.slug, f"owner@{tenant_a.slug}.example", PASSWORD)
-        helsinki = (await client.get(f"/app/clients/{person.id}")).text
-        sweden = (await client.get(f"/app/clients/{other.id}")).text
+        helsinki = (await client.get(f"/app/clients/{person.id}/s/history")).text
+        sweden = (await client.get(f"/app/clients/{other.id}/s/history")).text
     assert "Nov 26, 2026" in _table(helsinki, "sales")  # 00:30 in Helsinki
     assert "Nov 25, 2026" in _table(sweden, "sales")  # 23:30 in Stockholm
 
@@ -153,8 +154,8 @@ async def test_dates_follow_the_persons_locale(
     person = await _sell_and_handle(tenant_a)
     async with AsyncTestClient(create_app(backend.settings)) as client:
         await sign_in(client, tenant_a.slug, f"owner@{tenant_a.slug}.example", PASSWORD)
-        profile = (await client.get(f"/app/clients/{person.id}")).text
-        panel = (await client.get(f"/app/clients/{person.id}/aftercare", headers=HTMX)).text
+        profile = (await client.get(f"/app/clients/{person.id}/s/history")).text
+        panel = (await client.get(f"/app/clients/{person.id}/s/warranty-claims", headers=HTMX)).text
         audit = (await client.get(f"/app/clients/{person.id}/audit", headers=HTMX)).text
     assert f'<html lang="{language}">' in profile
     assert sale_day in _table(profile, "sales")
