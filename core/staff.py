@@ -36,6 +36,7 @@ from salonkeep.tenants import scoped, validation
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.messages import field_message
 from salonkeep.tenants.onboarding import add_branch, add_staff, list_branches
 from salonkeep.tenants.tables import ROLES, Branch, StaffBranch, StaffMember
 from salonkeep.tenants.tenant_settings import load_tenant_settings
@@ -163,7 +164,9 @@ async def _branch_ids(branch_names: Sequence[str]) -> frozenset[UUID]:
     by_name = {row["name"]: row["id"] for row in found}
     unknown = [name for name in wanted if name not in by_name]
     if unknown:
-        raise ValidationFailed({"branch": f"no branch called {', '.join(map(repr, unknown))}"})
+        raise ValidationFailed(
+            {"branch": field_message("no branch called {names}", names=", ".join(map(repr, unknown)))}
+        )
     return frozenset(by_name.values())
 
 

@@ -24,6 +24,7 @@ from salonkeep.core.privacy import notices
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, SalonkeepError, ValidationFailed
+from salonkeep.tenants.messages import field_message
 from salonkeep.tenants.onboarding import get_tenant
 
 COLUMNS = ("name", "email", "role", "branch")
@@ -80,7 +81,13 @@ def read_rows(data: bytes) -> list[dict[str, str]]:
     header = [cell.strip().lower() for cell in next(reader, [])]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
-        raise ValidationFailed({"file": f"the first row must name the columns {', '.join(missing)}"})
+        raise ValidationFailed(
+            {
+                "file": field_message(
+                    "the first row must name the columns {columns}", columns=", ".join(missing)
+                )
+            }
+        )
     rows = []
     for cells in reader:
         if not any(cell.strip() for cell in cells):
@@ -92,7 +99,7 @@ def read_rows(data: bytes) -> list[dict[str, str]]:
             }
         )
         if len(rows) > MAX_ROWS:
-            raise ValidationFailed({"file": f"at most {MAX_ROWS} people per file"})
+            raise ValidationFailed({"file": field_message("at most {count} people per file", count=MAX_ROWS)})
     if not rows:
         raise ValidationFailed({"file": "the file has no rows below its header"})
     return rows
@@ -102,7 +109,7 @@ def _refusals(number: int, exc: Exception) -> list[RowError]:
     if isinstance(exc, ValidationFailed):
         return [RowError(number, field, message) for field, message in exc.errors.items()]
     if isinstance(exc, Conflict):
-        return [RowError(number, exc.field, str(exc).split(": ", 1)[-1])]
+        return [RowError(number, exc.field, exc.message)]
     return [RowError(number, "role", str(exc))]
 
 

@@ -24,7 +24,15 @@ class Conflict(SalonkeepError):
 
     def __init__(self, field: str, message: str) -> None:
         self.field = field
+        #: The message as given (a :class:`~salonkeep.tenants.messages.FieldMessage` keeps its
+        #: template for translation).
+        self.message = message
         super().__init__(f"{field}: {message}")
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """The field and its message, as :attr:`ValidationFailed.errors` gives them."""
+        return {self.field: self.message}
 
 
 class NoTenantContext(SalonkeepError):

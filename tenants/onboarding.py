@@ -12,6 +12,7 @@ from salonkeep.tenants import clock, read_request, scoped, validation
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import current_scope, fetch_objects, unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.tenants.messages import field_message
 from salonkeep.tenants.passwords import hash_password
 from salonkeep.tenants.tables import Branch, ConfidentialityAgreement, StaffBranch, StaffMember, Tenant
 
@@ -65,7 +66,9 @@ async def create_tenant(
     # add or change a directory row only in a unit of work of that tenant.
     async with unit_of_work(TenantContext(tenant_id=tenant.id, actor_label="onboarding")):
         if await Tenant.exists().where(Tenant.slug == values["slug"]):
-            raise Conflict("slug", f"a tenant with the slug {values['slug']!r} already exists")
+            raise Conflict(
+                "slug", field_message("a tenant with the slug {slug!r} already exists", slug=values["slug"])
+            )
         await tenant.save()
     return tenant
 
@@ -132,7 +135,9 @@ async def add_branch(
         raise ValidationFailed(errors)
     async with unit_of_work(ctx):
         if await scoped.exists(Branch, Branch.name == clean["name"]):
-            raise Conflict("name", f"this tenant already has a branch called {clean['name']!r}")
+            raise Conflict(
+                "name", field_message("this tenant already has a branch called {name!r}", name=clean["name"])
+            )
         branch = scoped.new(
             Branch,
             name=clean["name"],
@@ -199,9 +204,14 @@ async def add_staff(
         by_name = {b.name: b for b in await scoped.objects(Branch)}
         unknown = [n for n in branch_names if n not in by_name]
         if unknown:
-            raise ValidationFailed({"branch": f"no branch called {', '.join(map(repr, unknown))}"})
+            raise ValidationFailed(
+                {"branch": field_message("no branch called {names}", names=", ".join(map(repr, unknown)))}
+            )
         if await scoped.exists(StaffMember, StaffMember.email == clean["email"]):
-            raise Conflict("email", f"{clean['email']} is already a staff member of this tenant")
+            raise Conflict(
+                "email",
+                field_message("{email} is already a staff member of this tenant", email=clean["email"]),
+            )
         staff = scoped.new(
             StaffMember,
             password_hash=password_hash,

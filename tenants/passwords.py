@@ -8,6 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.messages import field_message, phrases
 
 # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -55,7 +56,7 @@ def check_policy(password: str, field: str = "password") -> None:
     if not re.search(r"\d", password):
         problems.append("a digit")
     if problems:
-        raise ValidationFailed({field: "the password needs " + ", ".join(problems)})
+        raise ValidationFailed({field: field_message("the password needs {needs}", needs=phrases(problems))})
     if password.lower() in COMMON_PASSWORDS:
         raise ValidationFailed({field: "this password is among the most common ones; pick another"})
 

@@ -26,6 +26,7 @@ from salonkeep.tenants import scoped
 from salonkeep.tenants.context import TenantContext
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.messages import codes, field_message
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import ROLES, Tenant
 
@@ -214,8 +215,14 @@ def _as_working_hours(value: object) -> str | None:
 
 #: The text and list settings: each one's reader (``None`` when refused) and its message.
 CHECKERS: dict[str, tuple[Callable[[object], object | None], str]] = {
-    "break_glass_disabled_roles": (_as_roles, f"choose among {', '.join(ROLES)}"),
-    "reconsent_mode": (_as_reconsent_mode, f"choose {' or '.join(RECONSENT_MODES)}"),
+    "break_glass_disabled_roles": (
+        _as_roles,
+        field_message("choose among {choices}", choices=codes(ROLES, "role")),
+    ),
+    "reconsent_mode": (
+        _as_reconsent_mode,
+        field_message("choose one of {choices}", choices=codes(RECONSENT_MODES, "reconsent_mode")),
+    ),
     "working_hours": (_as_working_hours, "use HH:MM-HH:MM, the start before the end"),
     "confidentiality_version": (_as_version, "give a version of 1 to 32 characters"),
     "salon_cancel_gesture": (_as_gesture, "use at most 300 characters"),
@@ -241,9 +248,9 @@ def _message(name: str) -> str:
         return "must be true or false"
     if FIELDS[name] is float:
         low_f, high_f = FLOAT_LIMITS[name]
-        return f"use a number from {low_f:g} to {high_f:g}"
+        return field_message("use a number from {low} to {high}", low=f"{low_f:g}", high=f"{high_f:g}")
     low, high = INT_LIMITS[name].write
-    return f"use a whole number from {low} to {high}"
+    return field_message("use a whole number from {low} to {high}", low=low, high=high)
 
 
 def _raw(settings_json: object) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from salonkeep.tenants import clock
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.messages import codes, field_message
 from salonkeep.tenants.tables import ROLES
 
 _Day = TypeVar("_Day", bound=date)
@@ -39,7 +40,7 @@ def required_text(value: str, field: str, max_length: int = 200) -> str:
     if not value:
         raise ValidationFailed({field: "is required"})
     if len(value) > max_length:
-        raise ValidationFailed({field: f"must be at most {max_length} characters"})
+        raise ValidationFailed({field: field_message("must be at most {limit} characters", limit=max_length)})
     return value
 
 
@@ -47,11 +48,13 @@ def time_zone(value: str, field: str = "time_zone") -> str:
     """An IANA time zone name such as ``Europe/Helsinki``."""
     value = (value or "").strip()
     if value not in available_timezones():
-        raise ValidationFailed({field: f"unknown time zone {value!r} (use e.g. Europe/Helsinki)"})
+        raise ValidationFailed(
+            {field: field_message("unknown time zone {zone!r} (use e.g. Europe/Helsinki)", zone=value)}
+        )
     try:
         ZoneInfo(value)
     except ZoneInfoNotFoundError as exc:  # pragma: no cover - listed zones load
-        raise ValidationFailed({field: f"unknown time zone {value!r}"}) from exc
+        raise ValidationFailed({field: field_message("unknown time zone {zone!r}", zone=value)}) from exc
     return value
 
 
@@ -61,10 +64,16 @@ def locale(value: str, field: str = "locale") -> str:
     try:
         language = Locale.parse(value.replace("-", "_")).language
     except (ValueError, UnknownLocaleError) as exc:
-        raise ValidationFailed({field: f"unknown locale {value!r}"}) from exc
+        raise ValidationFailed({field: field_message("unknown locale {locale!r}", locale=value)}) from exc
     if language not in SUPPORTED_LOCALES:
         raise ValidationFailed(
-            {field: f"{value!r} is not offered; choose one of {', '.join(SUPPORTED_LOCALES)}"}
+            {
+                field: field_message(
+                    "{locale!r} is not offered; choose one of {choices}",
+                    locale=value,
+                    choices=codes(SUPPORTED_LOCALES, "language"),
+                )
+            }
         )
     return language
 
@@ -73,7 +82,9 @@ def country(value: str, field: str = "country") -> str:
     """An ISO 3166 two-letter country code (upper case)."""
     value = (value or "").strip().upper()
     if phonenumbers.country_code_for_region(value) == 0:
-        raise ValidationFailed({field: f"unknown country code {value!r} (use e.g. FI, CN)"})
+        raise ValidationFailed(
+            {field: field_message("unknown country code {country!r} (use e.g. FI, CN)", country=value)}
+        )
     return value
 
 
@@ -103,7 +114,7 @@ def email(value: str, field: str = "email") -> str:
     try:
         return validate_email(value, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise ValidationFailed({field: str(exc)}) from exc
+        raise ValidationFailed({field: "not a valid e-mail address"}) from exc
 
 
 def phone(value: str, region: str, field: str = "phone") -> str:
@@ -112,9 +123,9 @@ def phone(value: str, region: str, field: str = "phone") -> str:
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException as exc:
-        raise ValidationFailed({field: f"not a phone number: {value!r}"}) from exc
+        raise ValidationFailed({field: field_message("not a phone number: {phone!r}", phone=value)}) from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValidationFailed({field: f"not a valid phone number: {value!r}"})
+        raise ValidationFailed({field: field_message("not a valid phone number: {phone!r}", phone=value)})
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -122,7 +133,13 @@ def role(value: str, field: str = "role") -> str:
     """One of the staff roles."""
     value = (value or "").strip()
     if value not in ROLES:
-        raise ValidationFailed({field: f"unknown role {value!r}; choose one of {', '.join(ROLES)}"})
+        raise ValidationFailed(
+            {
+                field: field_message(
+                    "unknown role {role!r}; choose one of {choices}", role=value, choices=codes(ROLES, "role")
+                )
+            }
+        )
     return value
 
 
@@ -131,7 +148,7 @@ def plausible_year(value: _Day, field: str) -> _Day:
     from now: earlier or later ones are typing mistakes (``0990`` for ``1990``)."""
     latest = clock.now().year + YEARS_AHEAD
     if value.year < EARLIEST_YEAR:
-        raise ValidationFailed({field: f"must be in {EARLIEST_YEAR} or later"})
+        raise ValidationFailed({field: field_message("must be in {year} or later", year=EARLIEST_YEAR)})
     if value.year > latest:
-        raise ValidationFailed({field: f"must be in {latest} or earlier"})
+        raise ValidationFailed({field: field_message("must be in {year} or earlier", year=latest)})
     return value

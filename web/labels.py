@@ -238,6 +238,84 @@ REGISTRY: dict[str, dict[str, str]] = {
         "clients.import.confirm": N_("Client import confirmed"),
         "clients.import.cancel": N_("Client import cancelled"),
     },
+    # Codes the services' field messages name (``salonkeep.tenants.messages.code``).
+    "touchpoint_kind": {
+        "call": N_("Call"),
+        "message": N_("Message"),
+        "task": N_("Task"),
+    },
+    # A call's, task's or message's state (messages: the delivery states).
+    "touchpoint_status": {
+        "planned": N_("Planned"),
+        "queued": N_("Queued"),
+        "sending": N_("Being sent"),
+        "sent": N_("Sent"),
+        "suppressed": N_("Not sent"),
+        "done": N_("Done"),
+        "cancelled": N_("Cancelled"),
+        "failed": N_("Failed"),
+    },
+    # The channel a client prefers for a kind of message.
+    "contact_channel": {
+        "email": N_("E-mail"),
+        "sms": N_("Text message"),
+        "letter": N_("Letter"),
+        "call": N_("Phone call"),
+    },
+    "complaint_channel": {
+        "in_store": N_("In store"),
+        "phone": N_("Phone"),
+        "email": N_("E-mail"),
+        "social_media": N_("Social media"),
+        "website": N_("Website"),
+    },
+    "complaint_about": {
+        "service": N_("A service"),
+        "product": N_("A product"),
+        "staff": N_("A staff member"),
+        "touchpoint": N_("An aftercare contact"),
+        "data_handling": N_("Handling of personal data"),
+    },
+    "complaint_category": {
+        "quality": N_("Quality"),
+        "hygiene": N_("Hygiene"),
+        "attitude": N_("Attitude"),
+        "waiting": N_("Waiting"),
+        "price": N_("Price"),
+        "damage": N_("Damage"),
+        "privacy": N_("Privacy"),
+        "other": N_("Other"),
+    },
+    "coverage": {"covered": N_("Covered"), "not_covered": N_("Not covered")},
+    "covered_by": {
+        "service_guarantee": N_("Service guarantee: free correction"),
+        "warranty": N_("Product warranty: warranty claim"),
+        "return": N_("Return within the return window"),
+    },
+    "break_glass_reason": {
+        "emergency": N_("Emergency: the client's safety is at stake"),
+        "client_present": N_("The client is here and asks for it"),
+        "covering_colleague": N_("Covering for a colleague of that branch"),
+        "clinical_safety": N_("Checking before a treatment (allergies, contraindications)"),
+    },
+    # Why a warranty claim is not covered.
+    "exclusion_reason": {
+        "client_damage": N_("Damage by the client"),
+        "accident": N_("Accident"),
+        "improper_use": N_("Improper use or care"),
+        "out_of_period": N_("After the period"),
+    },
+    "reconsent_mode": {
+        "keep": N_("keep it until the client confirms"),
+        "pause_marketing": N_("pause marketing messages"),
+    },
+    # The user-interface languages, named in the reader's language.
+    "language": {
+        "en": N_("English"),
+        "zh": N_("Chinese"),
+        "ru": N_("Russian"),
+        "fi": N_("Finnish"),
+    },
 }
 
 _WORD_BREAKS = re.compile(r"[_.]+")

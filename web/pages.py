@@ -129,8 +129,7 @@ def _invalid(request: Request[Any, Any, Any], exc: ValidationFailed) -> Response
 
 
 def _conflict(request: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
-    field, _colon, message = str(exc).partition(": ")
-    return _message(request, "", 409, {field: message})
+    return _message(request, "", 409, exc.errors)
 
 
 #: HTML error pages for routers of signed-in staff: 403, 404, 422 naming the fields, 409.

@@ -5,13 +5,22 @@ CLI and the API show as they are. Staff pages render ``errors`` through :func:`t
 (``pages.render`` does it for every page), which looks each message up in the catalogs; the
 messages are listed here so that extraction puts them in the catalogs
 (tests/web/test_service_messages.py fails when a service gains a message missing here).
+
+A message with values (:func:`salonkeep.tenants.messages.field_message`) is translated from
+its template, then filled: codes as their labels (:mod:`salonkeep.web.labels`), lists of them
+the way the person's language lists alternatives, other values as given. The templates of the
+core and the tenants are listed in :data:`TEMPLATES`; a plugin's are in its own catalogue.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from salonkeep.web.i18n import gettext
+from babel.lists import format_list
+
+from salonkeep.tenants.messages import Code, Codes, FieldMessage, Phrases
+from salonkeep.web.i18n import current_language, gettext
+from salonkeep.web.labels import label
 
 
 def N_(message: str) -> str:
@@ -19,8 +28,8 @@ def N_(message: str) -> str:
     return message
 
 
-#: Every fixed message a service gives for a field (messages built with values stay English).
-MESSAGES = (
+#: Every fixed message a service gives for a field.
+FIXED_MESSAGES = (
     N_("must not be after the end"),
     N_("use a date like 2026-12-31"),
     N_("choose a score from 1 to 5"),
@@ -151,13 +160,126 @@ MESSAGES = (
     N_("use service or product"),
     N_('use two times such as ["21:00", "09:00"] or null'),
     N_("you already see this client's health information"),
+    # Messages the tenant settings and the programme settings give; what a password lacks.
+    N_("is not valid"),
+    N_("use true or false"),
+    N_("a service with this name exists"),
+    N_("a product with this name exists"),
+    N_("must be a comma-separated list of whole numbers"),
+    N_("must be true or false"),
+    N_("must be a time such as 10:00"),
+    N_("must be increasing, without repeats"),
+    N_("must be text of at most 2000 characters"),
+    N_("not a privacy setting"),
+    N_("name the fields"),
+    N_("is not set here"),
+    N_("use HH:MM-HH:MM, the start before the end"),
+    N_("give a version of 1 to 32 characters"),
+    N_("use at most 300 characters"),
+    N_("at least 8 characters"),
+    N_("a lower-case letter"),
+    N_("an upper-case letter"),
+    N_("a digit"),
 )
+
+#: The templates of the messages with values (``field_message``) of the core and the tenants:
+#: translate them keeping each ``{placeholder}`` (with its ``!r``) as it is.
+TEMPLATES = (
+    N_("choose one of {choices}"),
+    N_("choose from {choices}"),
+    N_("choose among {choices}"),
+    N_("use one of {choices}"),
+    N_("this {kind} is already {status}"),
+    N_("not a setting of {programme}; choose one of {choices}"),
+    N_("a {role} key works for one branch; name it"),
+    N_("no branch called {name!r}"),
+    N_("no branch called {names}"),
+    N_("no branch named {name!r}"),
+    N_("must start on a {minutes}-minute step"),
+    N_("needs at least {hours} hours' notice"),
+    N_("needs at least {days} days' notice"),
+    N_("is more than {days} days ahead"),
+    N_("the salon is closed that day ({holiday})"),
+    N_("missing columns: {columns}"),
+    N_("must be a whole number from {low} to {high}"),
+    N_("must be from 0 to {limit}"),
+    N_("must be between 1 and {limit}"),
+    N_("must be at least {limit}"),
+    N_("must be at most {limit}"),
+    N_("must be at most {limit} characters"),
+    N_("must be at most {megabytes} MB"),
+    N_("is larger than {megabytes} MB"),
+    N_("unknown preset {preset!r}"),
+    N_("unknown preset {preset!r}; choose one of {choices}"),
+    N_("unknown field {field!r}; choose one of {choices}"),
+    N_("{count} rows are invalid: fix the file, or confirm importing the valid rows only"),
+    N_("{count} row error(s); nothing was imported"),
+    N_("not UTF-8 text (byte {byte})"),
+    N_("not a readable Excel workbook ({reason})"),
+    N_("at most {count} photos"),
+    N_("at most {count} people per file"),
+    N_("a period covers at most {days} days"),
+    N_("only a failed message can be changed (this one is {status})"),
+    N_("cannot render: {reason}"),
+    N_("a partner called {name!r} is already registered"),
+    N_("unknown client fields: {fields}"),
+    N_("the contract with {partner} does not allow {purpose}"),
+    N_("the first row must name the columns {columns}"),
+    N_("a tenant with the slug {slug!r} already exists"),
+    N_("this tenant already has a branch called {name!r}"),
+    N_("{email} is already a staff member of this tenant"),
+    N_("the password needs {needs}"),
+    N_("use a whole number from {low} to {high}"),
+    N_("use a number from {low} to {high}"),
+    N_("unknown time zone {zone!r}"),
+    N_("unknown time zone {zone!r} (use e.g. Europe/Helsinki)"),
+    N_("unknown locale {locale!r}"),
+    N_("{locale!r} is not offered; choose one of {choices}"),
+    N_("unknown country code {country!r} (use e.g. FI, CN)"),
+    N_("not a phone number: {phone!r}"),
+    N_("not a valid phone number: {phone!r}"),
+    N_("unknown role {role!r}; choose one of {choices}"),
+    N_("must be in {year} or later"),
+    N_("must be in {year} or earlier"),
+)
+
+#: Every message of the services for the catalogs.
+MESSAGES = FIXED_MESSAGES + TEMPLATES
+
+
+def _listed(items: list[str], conjunction: str) -> str:
+    if not items:
+        return ""
+    return format_list(items, style="or" if conjunction == "or" else "standard", locale=current_language())
+
+
+def _shown(value: object) -> object:
+    """A value of a field message as the person reads it."""
+    if isinstance(value, Code):
+        return label(value.value, value.kind)
+    if isinstance(value, Codes):
+        return _listed([label(item, value.kind) for item in value.values], value.conjunction)
+    if isinstance(value, Phrases):
+        return _listed([gettext(item) for item in value.values], value.conjunction)
+    return value
+
+
+def translated_message(message: FieldMessage) -> str:
+    """``message`` in the request's language: its template translated, its values filled in
+    (the English template when a translation names a value it does not have)."""
+    values = {name: _shown(value) for name, value in message.values.items()}
+    try:
+        return gettext(message.template).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return message.template.format(**values)
 
 
 def translate_errors(errors: Any) -> Any:
     """``errors`` (field → message, possibly nested per form) with each message translated."""
     if isinstance(errors, dict):
         return {field: translate_errors(message) for field, message in errors.items()}
+    if isinstance(errors, FieldMessage):
+        return translated_message(errors)
     if isinstance(errors, str) and errors:
         return gettext(errors)
     return errors

@@ -182,7 +182,7 @@ async def signup_submit(request: Request[Any, Any, Any], data: Form) -> Template
             status=422,
         )
     except Conflict as exc:
-        message = str(exc).split(": ", 1)[-1]
+        message = exc.message
         errors = _translated({exc.field: message})
         return _form(request, invitation_token=invitation_token, values=given, errors=errors, status=409)
     await send_notices_now(request)

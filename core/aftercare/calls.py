@@ -43,6 +43,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.messages import code, codes, field_message
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Branch, StaffMember
 
@@ -278,7 +279,9 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
     ctx = current()
     require(ctx, Action.CALLS_WORK)
     if outcome not in OUTCOMES:
-        raise ValidationFailed({"outcome": f"choose one of {', '.join(OUTCOMES)}"})
+        raise ValidationFailed(
+            {"outcome": field_message("choose one of {choices}", choices=codes(OUTCOMES, "outcome"))}
+        )
     if len(note) > 5000:
         raise ValidationFailed({"note": "must be at most 5000 characters"})
     scope = await current_branch_scope(ctx)
@@ -290,7 +293,15 @@ async def record_outcome(touchpoint_id: UUID, outcome: str, note: str = "") -> T
         if row.kind not in STAFF_KINDS:
             raise ValidationFailed({"outcome": "messages are sent by the workers, not recorded by staff"})
         if row.status != "planned":
-            raise ValidationFailed({"outcome": f"this {row.kind} is already {row.status}"})
+            raise ValidationFailed(
+                {
+                    "outcome": field_message(
+                        "this {kind} is already {status}",
+                        kind=code(row.kind, "touchpoint_kind"),
+                        status=code(row.status, "touchpoint_status"),
+                    )
+                }
+            )
         now = clock.now()
         states = {s.programme.name: s for s in await tenant_programmes()}
         state = states.get(row.programme)

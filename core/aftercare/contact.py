@@ -23,6 +23,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.messages import codes, field_message
 
 #: The channels a preference may name; ``call`` turns the message into a call.
 CONTACT_CHANNELS = ("email", "sms", "letter", "call")
@@ -47,9 +48,13 @@ async def set_preferred_channel(client_id: UUID, purpose: str, channel: str) -> 
     require(ctx, Action.CLIENT_EDIT)
     errors: dict[str, str] = {}
     if purpose not in MESSAGE_PURPOSES:
-        errors["purpose"] = f"choose one of {', '.join(MESSAGE_PURPOSES)}"
+        errors["purpose"] = field_message(
+            "choose one of {choices}", choices=codes(MESSAGE_PURPOSES, "consent_purpose")
+        )
     if channel and channel not in CONTACT_CHANNELS:
-        errors["channel"] = f"choose one of {', '.join(CONTACT_CHANNELS)}"
+        errors["channel"] = field_message(
+            "choose one of {choices}", choices=codes(CONTACT_CHANNELS, "contact_channel")
+        )
     if errors:
         raise ValidationFailed(errors)
     client = await get_client(client_id)

@@ -9,12 +9,13 @@ from typing import Any
 from salonkeep.core import audit
 from salonkeep.core.access import Action, require
 from salonkeep.core.aftercare.tables import ProgrammeSetting
-from salonkeep.core.plugins.api import Programme
+from salonkeep.core.plugins.api import Programme, SettingRefused
 from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.messages import code, codes, field_message
 
 
 @dataclass(frozen=True)
@@ -126,10 +127,18 @@ async def set_setting(name: str, key: str, raw: str | Any) -> ProgrammeState:
     setting = programme.schema().get(key)
     if setting is None:
         raise ValidationFailed(
-            {key: f"not a setting of {name}; choose one of {', '.join(programme.schema())}"}
+            {
+                key: field_message(
+                    "not a setting of {programme}; choose one of {choices}",
+                    programme=code(name, "programme"),
+                    choices=codes(programme.schema(), "setting"),
+                )
+            }
         )
     try:
         value = setting.parse(raw) if isinstance(raw, str) else setting.check(raw)
     except ValueError as exc:
-        raise ValidationFailed({key: str(exc) or "is not valid"}) from None
+        raise ValidationFailed(
+            {key: exc.message if isinstance(exc, SettingRefused) else "is not valid"}
+        ) from None
     return await _save(name, None, {key: value})

@@ -23,6 +23,7 @@ from salonkeep.tenants import clock, scoped, validation
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.messages import code, codes, field_message
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import ROLES, Branch
 
@@ -55,9 +56,11 @@ async def create_api_key(name: str, role: str, branch_name: str = "") -> tuple[A
     except ValidationFailed as exc:
         errors.update(exc.errors)
     if role not in ROLES:
-        errors["role"] = f"choose one of {', '.join(ROLES)}"
+        errors["role"] = field_message("choose one of {choices}", choices=codes(ROLES, "role"))
     elif role not in CHAIN_WIDE_ROLES and not branch_name.strip():
-        errors["branch"] = f"a {role} key works for one branch; name it"
+        errors["branch"] = field_message(
+            "a {role} key works for one branch; name it", role=code(role, "role")
+        )
     if errors:
         raise ValidationFailed(errors)
     async with unit_of_work(ctx):
@@ -65,7 +68,9 @@ async def create_api_key(name: str, role: str, branch_name: str = "") -> tuple[A
         if branch_name.strip():
             branch = await scoped.objects(Branch).where(Branch.name == branch_name.strip()).first()
             if branch is None:
-                raise ValidationFailed({"branch": f"no branch called {branch_name.strip()!r}"})
+                raise ValidationFailed(
+                    {"branch": field_message("no branch called {name!r}", name=branch_name.strip())}
+                )
             branch_id = branch.id
         prefix = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)

@@ -14,6 +14,7 @@ import holidays
 
 from salonkeep.core.catalogue.tables import CatalogueService
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.messages import field_message
 
 
 @dataclass(frozen=True)
@@ -85,16 +86,30 @@ def check(
         or local_start.second
         or local_start.microsecond
     ):
-        raise ValidationFailed({"starts_at": f"must start on a {increment}-minute step"})
+        raise ValidationFailed(
+            {"starts_at": field_message("must start on a {minutes}-minute step", minutes=increment)}
+        )
     if service.min_notice_hours and slot.starts_at < now + timedelta(hours=int(service.min_notice_hours)):
-        raise ValidationFailed({"starts_at": f"needs at least {service.min_notice_hours} hours' notice"})
+        raise ValidationFailed(
+            {
+                "starts_at": field_message(
+                    "needs at least {hours} hours' notice", hours=service.min_notice_hours
+                )
+            }
+        )
     if service.min_notice_days and day < today + timedelta(days=int(service.min_notice_days)):
-        raise ValidationFailed({"starts_at": f"needs at least {service.min_notice_days} days' notice"})
+        raise ValidationFailed(
+            {"starts_at": field_message("needs at least {days} days' notice", days=service.min_notice_days)}
+        )
     if day > today + timedelta(days=int(service.max_days_ahead)):
-        raise ValidationFailed({"starts_at": f"is more than {service.max_days_ahead} days ahead"})
+        raise ValidationFailed(
+            {"starts_at": field_message("is more than {days} days ahead", days=service.max_days_ahead)}
+        )
     holiday = closed_day(day, country)
     if holiday:
-        raise ValidationFailed({"starts_at": f"the salon is closed that day ({holiday})"})
+        raise ValidationFailed(
+            {"starts_at": field_message("the salon is closed that day ({holiday})", holiday=holiday)}
+        )
     if shifts is None:
         return
     if local_end.date() != day:

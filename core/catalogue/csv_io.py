@@ -18,6 +18,7 @@ from salonkeep.tenants import scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, ValidationFailed
+from salonkeep.tenants.messages import field_message
 
 COLUMNS = (
     "type",
@@ -113,8 +114,8 @@ def _parse(line: int, row: dict[str, str]) -> tuple[str, Any]:
     for name, default in (("medical", False), ("active", True)):
         try:
             flags[name] = _bool(row.get(name) or "", default)
-        except ValueError as exc:
-            errors[f"row {line}: {name}"] = str(exc)
+        except ValueError:
+            errors[f"row {line}: {name}"] = "use true or false"
     if errors:
         raise ValidationFailed(errors)
     common: dict[str, Any] = {
@@ -137,7 +138,9 @@ async def import_csv(text: str) -> tuple[int, int]:
     reader = csv.DictReader(io.StringIO(text))
     missing = {"type", "name", "category"} - set(reader.fieldnames or ())
     if missing:
-        raise ValidationFailed({"file": f"missing columns: {', '.join(sorted(missing))}"})
+        raise ValidationFailed(
+            {"file": field_message("missing columns: {columns}", columns=", ".join(sorted(missing)))}
+        )
     parsed: list[tuple[int, str, Any, dict[str, Any]]] = []
     table: Any
     errors: dict[str, str] = {}
@@ -174,7 +177,7 @@ async def import_csv(text: str) -> tuple[int, int]:
             try:
                 await catalogue._save(table, kind, values, existing[0].id if existing else None)
             except Conflict as exc:
-                raise ValidationFailed({f"row {line}: {exc.field}": str(exc)}) from exc
+                raise ValidationFailed({f"row {line}: {exc.field}": exc.message}) from exc
             if existing:
                 changed += 1
             else:

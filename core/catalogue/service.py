@@ -27,6 +27,7 @@ from salonkeep.tenants import clock, scoped, validation
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.tenants.messages import codes, field_message
 from salonkeep.tenants.tables import ROLES
 
 #: The built-in categories every tenant starts with: (kind, code, English label, medical).
@@ -109,7 +110,13 @@ async def category(kind: str, code: str) -> CatalogueCategory:
         known = await _of_kind(kind)
     found = [c for c in known if c.code == code]
     if not found:
-        raise ValidationFailed({"category": f"choose one of {', '.join(c.code for c in known)}"})
+        raise ValidationFailed(
+            {
+                "category": field_message(
+                    "choose one of {choices}", choices=codes((c.code for c in known), "category")
+                )
+            }
+        )
     return found[0]
 
 
@@ -180,7 +187,7 @@ class ProductInput:
 
 def _bounded(errors: dict[str, str], field: str, value: int, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        errors[field] = f"must be a whole number from {low} to {high}"
+        errors[field] = field_message("must be a whole number from {low} to {high}", low=low, high=high)
 
 
 def _check_service(data: ServiceInput) -> dict[str, Any]:
@@ -200,7 +207,7 @@ def _check_service(data: ServiceInput) -> dict[str, Any]:
     _bounded(errors, "max_days_ahead", data.max_days_ahead, 1, 3650)
     roles = tuple(sorted({r.strip() for r in data.performer_roles if r.strip()}))
     if any(r not in ROLES for r in roles):
-        errors["performer_roles"] = f"choose from {', '.join(ROLES)}"
+        errors["performer_roles"] = field_message("choose from {choices}", choices=codes(ROLES, "role"))
     try:
         tags = parse_tags(data.tags)
     except ValidationFailed as exc:
@@ -246,7 +253,10 @@ async def _save(table: Any, kind: str, values: dict[str, Any], item_id: UUID | N
     await _known_category(kind, values["category"])
     same_name = await scoped.fetch(table, "lower(name) = lower({})", values["name"])
     if any(row.id != item_id for row in same_name):
-        raise Conflict("name", f"a {kind} with this name exists")
+        raise Conflict(
+            "name",
+            "a service with this name exists" if kind == "service" else "a product with this name exists",
+        )
     if item_id is None:
         row = scoped.new(table, **values, created_at=clock.now())
         await scoped.insert(row)
@@ -374,7 +384,9 @@ async def set_branch_item(
     if kind not in KINDS:
         raise ValidationFailed({"kind": "choose service or product"})
     if price_cents is not None and not 0 <= price_cents <= MAX_PRICE_CENTS:
-        raise ValidationFailed({"price_cents": f"must be from 0 to {MAX_PRICE_CENTS}"})
+        raise ValidationFailed(
+            {"price_cents": field_message("must be from 0 to {limit}", limit=MAX_PRICE_CENTS)}
+        )
     from salonkeep.tenants.tables import Branch
 
     table = CatalogueService if kind == "service" else CatalogueProduct

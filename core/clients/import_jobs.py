@@ -30,6 +30,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current, tenant_scope
 from salonkeep.tenants.db import execute, get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.messages import field_message
 
 #: The largest file accepted (bytes).
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -56,9 +57,15 @@ async def upload(file_name: str, data: bytes, preset: str = "", branch: str = ""
     if not data:
         raise ValidationFailed({"file": "choose a file"})
     if len(data) > MAX_FILE_BYTES:
-        raise ValidationFailed({"file": f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"})
+        raise ValidationFailed(
+            {
+                "file": field_message(
+                    "is larger than {megabytes} MB", megabytes=MAX_FILE_BYTES // (1024 * 1024)
+                )
+            }
+        )
     if preset and preset not in importer.PRESETS:
-        raise ValidationFailed({"preset": f"unknown preset {preset!r}"})
+        raise ValidationFailed({"preset": field_message("unknown preset {preset!r}", preset=preset)})
     importer.read_table(data)
     now = clock.now()
     import_id = uuid4()
@@ -174,8 +181,10 @@ async def confirm(import_id: UUID, *, skip_invalid: bool) -> importer.ImportPlan
         bad = len({e.row for e in plan.errors})
         raise ValidationFailed(
             {
-                "skip_invalid": f"{bad} rows are invalid: fix the file, "
-                "or confirm importing the valid rows only"
+                "skip_invalid": field_message(
+                    "{count} rows are invalid: fix the file, or confirm importing the valid rows only",
+                    count=bad,
+                )
             }
         )
     async with unit_of_work(ctx):

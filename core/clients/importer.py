@@ -24,6 +24,7 @@ from salonkeep.tenants import scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.messages import codes, field_message
 from salonkeep.tenants.onboarding import get_tenant, list_branches
 
 #: The client fields a column can be mapped to.
@@ -129,7 +130,9 @@ def read_csv(data: bytes) -> tuple[list[str], list[list[str]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationFailed({"file": f"not UTF-8 text (byte {exc.start})"}) from None
+        raise ValidationFailed(
+            {"file": field_message("not UTF-8 text (byte {byte})", byte=exc.start)}
+        ) from None
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -164,7 +167,9 @@ def read_xlsx(data: bytes) -> tuple[list[str], list[list[str]]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValidationFailed({"file": f"not a readable Excel workbook ({exc})"}) from None
+        raise ValidationFailed(
+            {"file": field_message("not a readable Excel workbook ({reason})", reason=str(exc))}
+        ) from None
     try:
         sheet = book.worksheets[0]
         rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -184,7 +189,15 @@ def mapping_for(header: list[str], preset: str | None, overrides: Mapping[str, s
     """Column index → field: the preset's, else headers named like our fields, then overrides."""
     errors: dict[str, str] = {}
     if preset is not None and preset not in PRESETS:
-        raise ValidationFailed({"preset": f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}"})
+        raise ValidationFailed(
+            {
+                "preset": field_message(
+                    "unknown preset {preset!r}; choose one of {choices}",
+                    preset=preset,
+                    choices=", ".join(PRESETS),
+                )
+            }
+        )
     named = dict(PRESETS[preset].columns) if preset else {}
     for column in header:
         simple = column.lower().replace(" ", "_").replace("-", "_")
@@ -194,7 +207,11 @@ def mapping_for(header: list[str], preset: str | None, overrides: Mapping[str, s
         if column not in header:
             errors[f"map {column}"] = "no such column in the file"
         elif target not in (*FIELDS, ""):
-            errors[f"map {column}"] = f"unknown field {target!r}; choose one of {', '.join(FIELDS)}"
+            errors[f"map {column}"] = field_message(
+                "unknown field {field!r}; choose one of {choices}",
+                field=target,
+                choices=codes(FIELDS, "field"),
+            )
         else:
             named[column] = target
     if errors:
@@ -253,7 +270,7 @@ async def plan_import(
     default_branch: UUID | None = None
     if branch:
         if branch.lower() not in branches:
-            raise ValidationFailed({"branch": f"no branch named {branch!r}"})
+            raise ValidationFailed({"branch": field_message("no branch named {name!r}", name=branch)})
         default_branch = branches[branch.lower()]
     elif len(branches) == 1:
         default_branch = next(iter(branches.values()))
@@ -360,7 +377,9 @@ async def run_import(
     Imported clients get no registration event (see
     :func:`salonkeep.core.clients.service.create_clients_bulk`)."""
     if plan.errors and not skip_invalid:
-        raise ValidationFailed({"file": f"{len(plan.errors)} row error(s); nothing was imported"})
+        raise ValidationFailed(
+            {"file": field_message("{count} row error(s); nothing was imported", count=len(plan.errors))}
+        )
     ctx = current()
     async with unit_of_work(ctx):
         ids = await create_clients_bulk([data for _, data, _ in plan.new], progress=progress)

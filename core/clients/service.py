@@ -44,6 +44,7 @@ from salonkeep.tenants import clock, read_request, scoped, validation
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import execute, get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.messages import codes, field_message
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Branch, Tenant
 
@@ -212,7 +213,7 @@ def check_client_input(ctx: TenantContext, tenant: Tenant, data: ClientInput) ->
         except ValidationFailed as exc:
             errors.update(exc.errors)
     if data.kind not in CLIENT_KINDS:
-        errors["kind"] = f"choose one of {', '.join(CLIENT_KINDS)}"
+        errors["kind"] = field_message("choose one of {choices}", choices=codes(CLIENT_KINDS, "client_kind"))
     if data.date_of_birth and data.date_of_birth > local_date(clock.now(), tenant.time_zone):
         errors["date_of_birth"] = "is in the future"
     elif data.date_of_birth:
@@ -230,7 +231,7 @@ def check_client_input(ctx: TenantContext, tenant: Tenant, data: ClientInput) ->
             raise Forbidden(f"the role {ctx.role!r} may not change {name}")
         limit = _MAX_LENGTH.get(name, 5000)
         if len(value) > limit:
-            errors[name] = f"must be at most {limit} characters"
+            errors[name] = field_message("must be at most {limit} characters", limit=limit)
         clean[name] = value.strip()
     if errors:
         raise ValidationFailed(errors)

@@ -7,6 +7,7 @@ import base64
 import binascii
 
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.messages import field_message
 
 #: The largest photo accepted.
 MAX_BYTES = 5 * 1024 * 1024
@@ -34,7 +35,13 @@ def check(data: bytes) -> str:
     if not data:
         raise ValidationFailed({"attachment": "is empty"})
     if len(data) > MAX_BYTES:
-        raise ValidationFailed({"attachment": f"must be at most {MAX_BYTES // (1024 * 1024)} MB"})
+        raise ValidationFailed(
+            {
+                "attachment": field_message(
+                    "must be at most {megabytes} MB", megabytes=MAX_BYTES // (1024 * 1024)
+                )
+            }
+        )
     content_type = sniff(data)
     if content_type is None:
         raise ValidationFailed({"attachment": "must be a photo (JPEG, PNG, WebP or HEIC)"})

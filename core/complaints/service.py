@@ -49,6 +49,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.tenants.messages import codes, field_message
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Branch, StaffBranch, StaffMember
 from salonkeep.tenants.tenant_settings import load_tenant_settings
@@ -141,10 +142,13 @@ def _view(row: Complaint, **extra: Any) -> ComplaintView:
     )
 
 
-def _choice(value: str, allowed: tuple[str, ...], name: str, errors: dict[str, str]) -> str:
+def _choice(value: str, allowed: tuple[str, ...], name: str, errors: dict[str, str], kind: str) -> str:
+    """``value`` when one of ``allowed`` (codes of the label ``kind``), else an error on ``name``."""
     value = (value or "").strip()
     if value not in allowed:
-        errors[name] = f"choose one of {', '.join(a for a in allowed if a)}"
+        errors[name] = field_message(
+            "choose one of {choices}", choices=codes((a for a in allowed if a), kind)
+        )
     return value
 
 
@@ -155,7 +159,7 @@ def _text(
     if required and not value:
         errors[name] = "is required"
     elif len(value) > limit:
-        errors[name] = f"must be at most {limit} characters"
+        errors[name] = field_message("must be at most {limit} characters", limit=limit)
     return value
 
 
@@ -212,9 +216,9 @@ async def record_complaint(
     ctx = current()
     require(ctx, Action.COMPLAINTS_HANDLE)
     errors: dict[str, str] = {}
-    channel = _choice(channel, CHANNELS, "channel", errors)
-    about = _choice(about, ABOUT, "about", errors)
-    category = _choice(category or "other", CATEGORIES, "category", errors)
+    channel = _choice(channel, CHANNELS, "channel", errors, "complaint_channel")
+    about = _choice(about, ABOUT, "about", errors, "complaint_about")
+    category = _choice(category or "other", CATEGORIES, "category", errors, "complaint_category")
     description = _text(description, "description", errors, required=True)
     about_ref = _text(about_ref, "about_ref", errors, limit=200)
     contact_name = _text(contact_name, "contact_name", errors, limit=200)
@@ -222,7 +226,7 @@ async def record_complaint(
     contact_phone = _text(contact_phone, "contact_phone", errors, limit=32)
     photo_types: list[str] = []
     if len(photos) > MAX_PHOTOS:
-        errors["attachment"] = f"at most {MAX_PHOTOS} photos"
+        errors["attachment"] = field_message("at most {count} photos", count=MAX_PHOTOS)
     else:
         try:
             photo_types = [attachments.check(photo) for photo in photos]
@@ -517,7 +521,9 @@ def _covered_by(row: Complaint, coverage: str | None, covered_by: str) -> str:
         return ""
     chosen = covered_by or _DEFAULT_COVERED_BY.get(row.about, "")
     if chosen not in COVERED_BY:
-        raise ValidationFailed({"covered_by": f"choose one of {', '.join(COVERED_BY)}"})
+        raise ValidationFailed(
+            {"covered_by": field_message("choose one of {choices}", choices=codes(COVERED_BY, "covered_by"))}
+        )
     if row.client_id is None:
         raise ValidationFailed({"covered_by": "name the client first: the claim is the client's"})
     return chosen
@@ -564,10 +570,12 @@ async def add_notes(
     notes = _text(notes, "notes", errors)
     cause = _text(cause, "cause", errors)
     if coverage is not None:
-        coverage = _choice(coverage, COVERAGE, "coverage", errors)
+        coverage = _choice(coverage, COVERAGE, "coverage", errors, "coverage")
     covered_by = (covered_by or "").strip()
     if covered_by and covered_by not in COVERED_BY:
-        errors["covered_by"] = f"choose one of {', '.join(COVERED_BY)}"
+        errors["covered_by"] = field_message(
+            "choose one of {choices}", choices=codes(COVERED_BY, "covered_by")
+        )
     if errors:
         raise ValidationFailed(errors)
 
@@ -605,7 +613,7 @@ async def add_notes(
 async def propose_remedy(complaint_id: UUID, remedy: str, detail: str = "") -> ComplaintView:
     """Propose a remedy to the client in the current round."""
     errors: dict[str, str] = {}
-    remedy = _choice(remedy, REMEDIES, "remedy", errors)
+    remedy = _choice(remedy, REMEDIES, "remedy", errors, "remedy")
     detail = _text(detail, "remedy_detail", errors)
     if errors:
         raise ValidationFailed(errors)

@@ -39,6 +39,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.messages import field_message
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import Branch, StaffMember
 from salonkeep.tenants.tenant_settings import load_tenant_settings
@@ -211,7 +212,9 @@ def check_period(start: date | None, end: date | None, today: date) -> tuple[dat
     if start > end:
         raise ValidationFailed({"start": "must not be after the end"})
     if (end - start).days >= MAX_PERIOD_DAYS:
-        raise ValidationFailed({"end": f"a period covers at most {MAX_PERIOD_DAYS} days"})
+        raise ValidationFailed(
+            {"end": field_message("a period covers at most {days} days", days=MAX_PERIOD_DAYS)}
+        )
     return start, end
 
 

@@ -39,6 +39,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current, tenant_scope
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.tenants.messages import field_message
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.settings import load_settings
 from salonkeep.tenants.tables import Branch, StaffBranch, StaffMember
@@ -204,7 +205,7 @@ def check_answer(score: str | int, comment: str) -> tuple[int, str]:
         errors["score"] = "choose a score from 1 to 5"
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
-        errors["comment"] = f"must be at most {MAX_COMMENT} characters"
+        errors["comment"] = field_message("must be at most {limit} characters", limit=MAX_COMMENT)
     if errors:
         raise ValidationFailed(errors)
     return value, comment

@@ -30,6 +30,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.messages import codes, field_message
 from salonkeep.tenants.tenant_settings import load_tenant_settings
 
 
@@ -109,7 +110,13 @@ def _purpose(value: str) -> Purpose:
     try:
         return Purpose(value)
     except ValueError:
-        raise ValidationFailed({"purpose": f"choose one of {', '.join(p.value for p in Purpose)}"}) from None
+        raise ValidationFailed(
+            {
+                "purpose": field_message(
+                    "choose one of {choices}", choices=codes((p.value for p in Purpose), "consent_purpose")
+                )
+            }
+        ) from None
 
 
 async def _client(ctx: TenantContext, client_id: UUID) -> Client:
@@ -135,7 +142,9 @@ async def record_consent(
     chosen = _purpose(str(purpose))
     errors: dict[str, str] = {}
     if str(channel) not in {c.value for c in Channel}:
-        errors["channel"] = f"choose one of {', '.join(c.value for c in Channel)}"
+        errors["channel"] = field_message(
+            "choose one of {choices}", choices=codes((c.value for c in Channel), "consent_channel")
+        )
     if not wording_shown.strip():
         errors["wording"] = "the exact wording shown to the client is required"
     if len(scope) > 64:

@@ -13,6 +13,7 @@ from salonkeep.core.formatting import local_date
 from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.messages import code, codes, field_message
 
 MESSAGE_STATUSES = ("queued", "sending", "sent", "suppressed", "failed", "cancelled")
 #: Where the workers' sweep leaves its summary in Redis (the Reminders page reads it).
@@ -61,7 +62,13 @@ def _row(row: Touchpoint) -> MessageRow:
 async def list_messages(status: str | None = None, limit: int = 200) -> list[MessageRow]:
     """The current tenant's messages (of ``status``), newest due first, at most ``limit``."""
     if status is not None and status not in MESSAGE_STATUSES:
-        raise ValidationFailed({"status": f"use one of {', '.join(MESSAGE_STATUSES)}"})
+        raise ValidationFailed(
+            {
+                "status": field_message(
+                    "use one of {choices}", choices=codes(MESSAGE_STATUSES, "touchpoint_status")
+                )
+            }
+        )
     async with unit_of_work():
         query = scoped.objects(Touchpoint).where(Touchpoint.kind == "message")
         if status:
@@ -85,7 +92,12 @@ async def _failed(message_id: UUID) -> Touchpoint:
         raise NotFound("no such message")
     if found[0].status != "failed":
         raise ValidationFailed(
-            {"status": f"only a failed message can be changed (this one is {found[0].status})"}
+            {
+                "status": field_message(
+                    "only a failed message can be changed (this one is {status})",
+                    status=code(found[0].status, "touchpoint_status"),
+                )
+            }
         )
     return found[0]
 

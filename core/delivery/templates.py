@@ -27,6 +27,7 @@ from salonkeep.core.delivery.outbox import Claimed
 from salonkeep.core.formatting import install_filters
 from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.messages import field_message
 
 FOLDER = Path(__file__).parent / "message_templates"
 LANGUAGES = ("en", "zh", "ru", "fi")
@@ -137,5 +138,7 @@ def validate(text: str, values: Mapping[str, Any] | None = None) -> tuple[str, s
     try:
         rendered = _ENV.from_string(text).render(**(values or SAMPLE), lang="en", time_zone="UTC")
     except TemplateError as exc:
-        raise ValidationFailed({"template": f"cannot render: {exc}"}) from None
+        raise ValidationFailed(
+            {"template": field_message("cannot render: {reason}", reason=str(exc))}
+        ) from None
     return _split(rendered)

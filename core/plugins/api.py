@@ -23,6 +23,11 @@ at a local hour in the branch's (else the tenant's) time zone, correct across DS
 and month ends. Show dates with :meth:`Plan.format_date` / :meth:`Plan.format_time`, or outside
 a hook with :func:`format_date` / :func:`format_datetime` / :func:`format_time` (the request's
 zone and language).
+
+Refuse input with :class:`ValidationFailed` naming the field; a message holding values is
+built with :func:`field_message` (``field_message("the claim is {status}", status=code(claim.status,
+"claim_status"))``): the API and CLI read the English text, staff pages the template translated
+from your catalogue with the values filled in (codes as labels).
 """
 
 from __future__ import annotations
@@ -72,6 +77,7 @@ from salonkeep.tenants.clock import now
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.tenants.messages import FieldMessage, code, codes, field_message
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import ROLES, Branch, Tenant
 
@@ -187,21 +193,24 @@ class Setting:
 
     def _bounds(self, value: int) -> None:
         if self.minimum is not None and value < self.minimum:
-            raise SettingRefused("minimum", f"must be at least {self.minimum}", self.minimum)
+            message = field_message("must be at least {limit}", limit=self.minimum)
+            raise SettingRefused("minimum", message, self.minimum)
         if self.maximum is not None and value > self.maximum:
-            raise SettingRefused("maximum", f"must be at most {self.maximum}", self.maximum)
+            message = field_message("must be at most {limit}", limit=self.maximum)
+            raise SettingRefused("maximum", message, self.maximum)
 
 
 class SettingRefused(ValueError):
     """A programme setting's value was refused. ``reason`` says why in one word (``whole_number``,
     ``bool``, ``time``, ``int_list``, ``increasing``, ``text``, ``minimum``, ``maximum``) so an
     edge can show it in the person's language; ``limit`` is the bound for minimum/maximum; the
-    message is the English sentence (CLI, logs)."""
+    message is the English sentence (CLI, logs), kept as given in :attr:`message`."""
 
     def __init__(self, reason: str, message: str, limit: int | None = None) -> None:
         super().__init__(message)
         self.reason = reason
         self.limit = limit
+        self.message = message
 
 
 def _whole_number(raw: str, reason: str) -> int:
@@ -725,6 +734,7 @@ __all__ = [
     "ConsentGranted",
     "ConsentWithdrawn",
     "DomainEvent",
+    "FieldMessage",
     "Forbidden",
     "HoldTouchpoints",
     "LetterSection",
@@ -760,7 +770,10 @@ __all__ = [
     "Visit",
     "VisitFact",
     "add_months",
+    "code",
+    "codes",
     "current",
+    "field_message",
     "format_date",
     "format_datetime",
     "format_time",

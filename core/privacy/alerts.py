@@ -29,6 +29,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.tenants.messages import field_message
 
 
 class AlertKind(StrEnum):
@@ -184,7 +185,7 @@ async def acknowledge(alert_id: UUID, note: str) -> Alert:
     if not note:
         raise ValidationFailed({"note": "say what you found or did"})
     if len(note) > MAX_NOTE:
-        raise ValidationFailed({"note": f"must be at most {MAX_NOTE} characters"})
+        raise ValidationFailed({"note": field_message("must be at most {limit} characters", limit=MAX_NOTE)})
     async with unit_of_work(ctx):
         rows = await scoped.objects(PrivacyAlert).where(PrivacyAlert.id == alert_id)
         if not rows:

@@ -28,6 +28,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.messages import field_message
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import StaffMember
 
@@ -109,7 +110,7 @@ def _text(value: str, field: str, *, required: bool = False) -> str:
     if required and not value:
         raise ValidationFailed({field: "is required"})
     if len(value) > MAX_TEXT:
-        raise ValidationFailed({field: f"must be at most {MAX_TEXT} characters"})
+        raise ValidationFailed({field: field_message("must be at most {limit} characters", limit=MAX_TEXT)})
     return value
 
 

@@ -38,6 +38,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.messages import codes, field_message
 from salonkeep.tenants.tables import ROLES
 from salonkeep.tenants.tenant_settings import (
     TenantSettings,
@@ -115,7 +116,9 @@ async def update_break_glass_settings(minutes: str | int, disabled_roles: Collec
     unknown = set(disabled_roles) - set(BREAK_GLASS_ROLES)
     errors: dict[str, str] = {}
     if unknown:
-        errors["break_glass_disabled_roles"] = f"choose among {', '.join(BREAK_GLASS_ROLES)}"
+        errors["break_glass_disabled_roles"] = field_message(
+            "choose among {choices}", choices=codes(BREAK_GLASS_ROLES, "role")
+        )
     try:
         validate_changes({"break_glass_minutes": minutes})
     except ValidationFailed as exc:
@@ -148,11 +151,13 @@ async def open_break_glass(client_id: UUID, reason: str, note: str) -> Grant:
     reason = (reason or "").strip()
     note = (note or "").strip()
     if reason not in REASONS:
-        errors["reason"] = f"choose one of {', '.join(REASONS)}"
+        errors["reason"] = field_message(
+            "choose one of {choices}", choices=codes(REASONS, "break_glass_reason")
+        )
     if not note:
         errors["note"] = "say why you need this client's health information"
     elif len(note) > MAX_NOTE:
-        errors["note"] = f"must be at most {MAX_NOTE} characters"
+        errors["note"] = field_message("must be at most {limit} characters", limit=MAX_NOTE)
     if errors:
         raise ValidationFailed(errors)
     async with unit_of_work(ctx):

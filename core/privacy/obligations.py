@@ -31,6 +31,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.messages import field_message
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.tables import ConfidentialityAgreement, StaffMember
 from salonkeep.tenants.tenant_settings import load_tenant_settings
@@ -315,7 +316,7 @@ async def update_partner_terms(
     values: dict[Any, Any] = {}
     if contract_clauses is not None:
         if len(contract_clauses) > MAX_TEXT:
-            errors["contract_clauses"] = f"must be at most {MAX_TEXT} characters"
+            errors["contract_clauses"] = field_message("must be at most {limit} characters", limit=MAX_TEXT)
         values[Partner.contract_clauses] = contract_clauses.strip()
     for name, moment, column in (
         ("vetted_at", vetted_at, Partner.vetted_at),
@@ -335,7 +336,9 @@ async def update_partner_terms(
         if not report_file:
             errors["security_report"] = "the file is empty"
         elif len(report_file) > MAX_REPORT_BYTES:
-            errors["security_report"] = f"must be at most {MAX_REPORT_BYTES // (1024 * 1024)} MB"
+            errors["security_report"] = field_message(
+                "must be at most {megabytes} MB", megabytes=MAX_REPORT_BYTES // (1024 * 1024)
+            )
         clean_name = (report_name or "security-report").strip().replace("/", "_")[:200]
     if errors:
         raise ValidationFailed(errors)

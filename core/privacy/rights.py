@@ -36,6 +36,7 @@ from salonkeep.tenants import clock, scoped
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import execute, get_engine, is_postgres, unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.tenants.messages import codes, field_message
 from salonkeep.tenants.onboarding import get_tenant
 
 RESPONSE_TIME = timedelta(days=30)
@@ -102,7 +103,9 @@ async def open_request(
     ctx = current()
     require(ctx, Action.PRIVACY_REQUESTS)
     if kind not in REQUEST_KINDS:
-        raise ValidationFailed({"kind": f"choose one of {', '.join(REQUEST_KINDS)}"})
+        raise ValidationFailed(
+            {"kind": field_message("choose one of {choices}", choices=codes(REQUEST_KINDS, "request_kind"))}
+        )
     if len(note) > 2000:
         raise ValidationFailed({"note": "must be at most 2000 characters"})
     received = received_at or clock.now()

@@ -15,6 +15,7 @@ from salonkeep.tenants import clock, scoped, validation
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.tenants.messages import code, field_message
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ async def add_partner(name: str, contract_ref: str, purposes: list[str]) -> Part
         raise ValidationFailed(errors)
     async with unit_of_work(ctx):
         if await scoped.exists(Partner, Partner.name == clean_name):
-            raise Conflict("name", f"a partner called {clean_name!r} is already registered")
+            raise Conflict(
+                "name", field_message("a partner called {name!r} is already registered", name=clean_name)
+            )
         row = scoped.new(
             Partner,
             name=clean_name,
@@ -102,7 +105,11 @@ async def share(client_id: UUID, partner_id: UUID, *, fields: list[str], purpose
     unknown = sorted(set(fields) - ALL_CLIENT_FIELDS)
     if not fields or unknown:
         raise ValidationFailed(
-            {"fields": f"unknown client fields: {', '.join(unknown)}" if unknown else "name the fields"}
+            {
+                "fields": field_message("unknown client fields: {fields}", fields=", ".join(unknown))
+                if unknown
+                else "name the fields"
+            }
         )
     async with unit_of_work(ctx):
         partner = await scoped.get(Partner, partner_id)
@@ -110,7 +117,13 @@ async def share(client_id: UUID, partner_id: UUID, *, fields: list[str], purpose
             raise NotFound("no such active partner")
         if purpose not in _partner_view(partner).purposes:
             raise ValidationFailed(
-                {"purpose": f"the contract with {partner.name} does not allow {purpose!r}"}
+                {
+                    "purpose": field_message(
+                        "the contract with {partner} does not allow {purpose}",
+                        partner=partner.name,
+                        purpose=code(purpose, "consent_purpose"),
+                    )
+                }
             )
         grant = await consent.require_consent(
             client_id, consent.Purpose.THIRD_PARTY_SHARING, scope=str(partner_id)

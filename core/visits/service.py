@@ -21,6 +21,7 @@ from salonkeep.tenants import clock, scoped, validation
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
+from salonkeep.tenants.messages import field_message
 from salonkeep.tenants.tables import StaffMember
 
 #: The most a single sale may cost: one million in the tenant's currency.
@@ -189,11 +190,11 @@ async def record_sale(
     require(ctx, Action.SALE_RECORD)
     errors: dict[str, str] = {}
     if not 1 <= quantity <= MAX_QUANTITY:
-        errors["quantity"] = f"must be between 1 and {MAX_QUANTITY}"
+        errors["quantity"] = field_message("must be between 1 and {limit}", limit=MAX_QUANTITY)
     if price_cents < 0:
         errors["price_cents"] = "cannot be negative"
     elif price_cents > MAX_PRICE_CENTS:
-        errors["price_cents"] = f"must be at most {MAX_PRICE_CENTS}"
+        errors["price_cents"] = field_message("must be at most {limit}", limit=MAX_PRICE_CENTS)
     async with unit_of_work(ctx):
         # The catalogue pick and the client are read in the transaction of the writes (no
         # BEGIN/set_config/COMMIT of their own); the host plans with the rows read here.

@@ -22,7 +22,10 @@ from salonkeep.core.plugins.api import (
     NotFound,
     SalonFacts,
     ValidationFailed,
+    code,
+    codes,
     current,
+    field_message,
     format_date,
     local_date,
     now,
@@ -130,18 +133,34 @@ async def triage(claim_id: UUID, *, exclusion_reason: str | None = None) -> Warr
     ctx = current()
     require(ctx, Action.SALE_RECORD)
     if exclusion_reason is not None and exclusion_reason not in EXCLUSIONS:
-        raise ValidationFailed({"exclusion_reason": f"choose one of {', '.join(EXCLUSIONS)}"})
+        raise ValidationFailed(
+            {
+                "exclusion_reason": field_message(
+                    "choose one of {choices}", choices=codes(EXCLUSIONS, "exclusion_reason")
+                )
+            }
+        )
     async with unit_of_work(ctx):
         claim, warranty = await _claim(claim_id)
         if claim.status != "reported":
-            raise ValidationFailed({"status": f"the claim is already {claim.status}"})
+            raise ValidationFailed(
+                {
+                    "status": field_message(
+                        "the claim is already {status}", status=code(claim.status, "claim_status")
+                    )
+                }
+            )
         limit = warranty.return_until if claim.is_return else warranty.warranty_until
         late = claim.reported_on > limit
         if late and exclusion_reason is None:
             exclusion_reason = "out_of_period"
         if exclusion_reason == "out_of_period" and not late:
             raise ValidationFailed(
-                {"exclusion_reason": f"the claim is within the period (until {format_date(limit)})"}
+                {
+                    "exclusion_reason": field_message(
+                        "the claim is within the period (until {day})", day=format_date(limit)
+                    )
+                }
             )
         claim.status = "excluded" if exclusion_reason else "in_scope"
         claim.exclusion_reason = exclusion_reason
@@ -161,15 +180,29 @@ async def agree_remedy(claim_id: UUID, remedy: str, *, return_shipping_cents: in
     ctx = current()
     require(ctx, Action.SALE_RECORD)
     if remedy not in REMEDIES:
-        raise ValidationFailed({"remedy": f"choose one of {', '.join(REMEDIES)}"})
+        raise ValidationFailed(
+            {"remedy": field_message("choose one of {choices}", choices=codes(REMEDIES, "remedy"))}
+        )
     if isinstance(return_shipping_cents, bool) or not 0 <= return_shipping_cents <= MAX_SHIPPING_CENTS:
-        raise ValidationFailed({"return_shipping_cents": f"must be between 0 and {MAX_SHIPPING_CENTS}"})
+        raise ValidationFailed(
+            {
+                "return_shipping_cents": field_message(
+                    "must be between 0 and {limit}", limit=MAX_SHIPPING_CENTS
+                )
+            }
+        )
     if return_shipping_cents and remedy != "refund":
         raise ValidationFailed({"return_shipping_cents": "is refunded only with a refund"})
     async with unit_of_work(ctx):
         claim, warranty = await _claim(claim_id)
         if claim.status != "in_scope":
-            raise ValidationFailed({"remedy": f"the claim is {claim.status}, not in scope"})
+            raise ValidationFailed(
+                {
+                    "remedy": field_message(
+                        "the claim is {status}, not in scope", status=code(claim.status, "claim_status")
+                    )
+                }
+            )
         if claim.is_return and remedy != "refund":
             raise ValidationFailed({"remedy": "a return within the return window is refunded"})
         claim.remedy = remedy
@@ -195,7 +228,14 @@ async def receive_return(claim_id: UUID, received_on: date | None = None) -> War
         if not claim.is_return:
             raise ValidationFailed({"claim_id": "only a return has a product to receive"})
         if claim.status != "remedy_agreed" or claim.remedy != "refund":
-            raise ValidationFailed({"status": f"the claim is {claim.status}; agree the refund first"})
+            raise ValidationFailed(
+                {
+                    "status": field_message(
+                        "the claim is {status}; agree the refund first",
+                        status=code(claim.status, "claim_status"),
+                    )
+                }
+            )
         today = local_date(now(), warranty.time_zone)
         day = received_on or today
         if day > today:
@@ -214,7 +254,13 @@ def photo_type(data: bytes) -> str:
     if not data:
         raise ValidationFailed({"photo": "is empty"})
     if len(data) > MAX_PHOTO_BYTES:
-        raise ValidationFailed({"photo": f"must be at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB"})
+        raise ValidationFailed(
+            {
+                "photo": field_message(
+                    "must be at most {megabytes} MB", megabytes=MAX_PHOTO_BYTES // (1024 * 1024)
+                )
+            }
+        )
     for magic, content_type in PHOTO_TYPES.items():
         if data.startswith(magic):
             return content_type
@@ -291,7 +337,14 @@ async def complete(claim_id: UUID) -> Receipt:
     async with unit_of_work(ctx):
         claim, warranty = await _claim(claim_id)
         if claim.status != "remedy_agreed":
-            raise ValidationFailed({"status": f"the claim is {claim.status}; agree a remedy first"})
+            raise ValidationFailed(
+                {
+                    "status": field_message(
+                        "the claim is {status}; agree a remedy first",
+                        status=code(claim.status, "claim_status"),
+                    )
+                }
+            )
         if claim.is_return and claim.return_received_on is None:
             raise ValidationFailed({"return_received_on": "record first that the returned product arrived"})
         today = local_date(now(), warranty.time_zone)

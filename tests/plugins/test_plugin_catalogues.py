@@ -15,7 +15,11 @@ from salonkeep.web import i18n
 ROOT = Path(__file__).resolve().parents[2]
 WITH_CATALOGUES = sorted(p.parent.name for p in (ROOT / "plugins").glob("*/locale"))
 METHODS = [("templates/**.html", "jinja2"), ("**.py", "python")]
-OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+#: As babel.cfg: the templates of ``field_message`` are extracted too.
+OPTIONS = {
+    "templates/**.html": {"extensions": "jinja2.ext.i18n"},
+    "**.py": {"keywords": {"field_message": None}},
+}
 
 
 def _extracted(plugin: str) -> set[str]:

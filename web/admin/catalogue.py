@@ -178,7 +178,7 @@ async def _save(
         return await _page(
             request,
             editing=editing,
-            errors={kind: {exc.field: str(exc).split(": ", 1)[-1]}},
+            errors={kind: {exc.field: exc.message}},
             values={kind: data},
             status=409,
         )
@@ -199,7 +199,7 @@ async def add_category(request: Request[Any, Any, Any], data: Form) -> Response[
     except ValidationFailed as exc:
         return await _page(request, errors={"category": exc.errors}, values={"category": data}, status=422)
     except Conflict as exc:
-        errors = {"category": {exc.field: str(exc).split(": ", 1)[-1]}}
+        errors = {"category": {exc.field: exc.message}}
         return await _page(request, errors=errors, values={"category": data}, status=409)
     return Redirect("/app/admin/catalogue", status_code=303)
 

@@ -113,9 +113,7 @@ async def invite_staff(request: Request[Any, Any, Any]) -> Template:
     except ValidationFailed as exc:
         return await _staff_page(request, errors=exc.errors, values=data, status=422)
     except Conflict as exc:
-        return await _staff_page(
-            request, errors={exc.field: str(exc).split(": ", 1)[-1]}, values=data, status=409
-        )
+        return await _staff_page(request, errors={exc.field: exc.message}, values=data, status=409)
     base = request.app.state.settings.public_url
     link = f"{base}/t/{signed(request).tenant.slug}/set-password/{token}"
     return await _staff_page(request, invite_link=link)
@@ -185,7 +183,7 @@ async def add_branch(request: Request[Any, Any, Any], data: Form) -> Response[An
     except ValidationFailed as exc:
         return await _branches_page(request, exc.errors, 422)
     except Conflict as exc:
-        return await _branches_page(request, {exc.field: str(exc).split(": ", 1)[-1]}, 409)
+        return await _branches_page(request, {exc.field: exc.message}, 409)
     return Redirect("/app/admin/branches", status_code=303)
 
 

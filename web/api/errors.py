@@ -76,8 +76,7 @@ def _forbidden(request: AnyRequest, exc: Forbidden) -> Response[dict[str, Any]]:
 
 
 def _conflict(request: AnyRequest, exc: Conflict) -> Response[dict[str, Any]]:
-    message = str(exc).split(": ", 1)[-1]
-    return _json(409, "Conflict", {exc.field: message}, request=request)
+    return _json(409, "Conflict", {exc.field: str(exc.message)}, request=request)
 
 
 def _unauthorized(request: AnyRequest, exc: NotAuthorizedException) -> Response[dict[str, Any]]:

@@ -234,7 +234,7 @@ async def book(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
             branch_id=branch_id,
         )
     except (ValidationFailed, Conflict) as exc:
-        errors = exc.errors if isinstance(exc, ValidationFailed) else {exc.field: str(exc).split(": ", 1)[-1]}
+        errors = exc.errors if isinstance(exc, ValidationFailed) else {exc.field: exc.message}
         status = 409 if isinstance(exc, Conflict) else 422
         return await _page(
             request, branch=branch, day=data.get("day"), view="day", values=data, errors=errors, status=status
@@ -248,7 +248,7 @@ async def _after(request: Request[Any, Any, Any], data: dict[str, str], work: An
     try:
         await work()
     except (ValidationFailed, Conflict) as exc:
-        errors = exc.errors if isinstance(exc, ValidationFailed) else {exc.field: str(exc).split(": ", 1)[-1]}
+        errors = exc.errors if isinstance(exc, ValidationFailed) else {exc.field: exc.message}
         status = 409 if isinstance(exc, Conflict) else 422
         return await _page(request, branch=branch, day=day, view="day", errors=errors, status=status)
     return Redirect(f"/app/calendar?branch={branch}&day={day}", status_code=303)
