@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from salonkeep.core import audit
 from salonkeep.core import staff as staff_service
-from salonkeep.core.access import StaffAdminForbidden, require_staff_admin
+from salonkeep.core.access import STAFF_REFUSAL_MESSAGES, StaffAdminForbidden, require_staff_admin
 from salonkeep.core.privacy import notices
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
@@ -105,12 +105,12 @@ def read_rows(data: bytes) -> list[dict[str, str]]:
     return rows
 
 
-def _refusals(number: int, exc: Exception) -> list[RowError]:
+def _refusals(number: int, exc: ValidationFailed | Conflict | StaffAdminForbidden) -> list[RowError]:
     if isinstance(exc, ValidationFailed):
         return [RowError(number, field, message) for field, message in exc.errors.items()]
     if isinstance(exc, Conflict):
         return [RowError(number, exc.field, exc.message)]
-    return [RowError(number, "role", str(exc))]
+    return [RowError(number, "role", STAFF_REFUSAL_MESSAGES[exc.reason])]
 
 
 async def import_staff(data: bytes, *, base_url: str) -> list[Invited]:

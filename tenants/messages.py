@@ -53,14 +53,16 @@ class Codes:
 
 @dataclass(frozen=True)
 class Phrases:
-    """English phrases listed in a message ("the password needs …"): English joins them with
-    commas, the web translates each (they are listed for the catalogs like the templates)."""
+    """Phrases listed in a message ("the password needs …", "the format … or …"): English
+    joins items that all apply with commas and alternatives with "or"; the web translates each
+    phrase the catalogs know (fixed English phrases are listed like the templates) and lists
+    them the way the person's language does."""
 
     values: tuple[str, ...]
     conjunction: Literal["or", "and"] = "and"
 
     def __str__(self) -> str:
-        return ", ".join(self.values)
+        return (" or " if self.conjunction == "or" else ", ").join(self.values)
 
 
 def code(value: object, kind: str | None = None) -> Code:

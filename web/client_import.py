@@ -4,6 +4,7 @@ worker's progress (htmx polling) and cancel. The work is in
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -22,6 +23,7 @@ from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.onboarding import list_branches
 from salonkeep.web.i18n import gettext as _
 from salonkeep.web.pages import Form, render
+from salonkeep.web.service_messages import translate_errors
 
 #: Uploads may be this large (the edge layer lets multipart bodies through on this path only).
 UPLOAD_PATH = "/app/clients/import"
@@ -149,7 +151,10 @@ async def _job_page(
         {
             "plan": plan,
             "bad_rows": len({e.row for e in plan.errors}) if plan else 0,
-            "row_errors": plan.errors[:SHOWN] if plan else [],
+            # Each row's message in the person's language (the services write English).
+            "row_errors": [replace(e, message=translate_errors(e.message)) for e in plan.errors[:SHOWN]]
+            if plan
+            else [],
             "duplicates": plan.duplicates[:SHOWN] if plan else [],
             "shown": SHOWN,
             "columns": columns,

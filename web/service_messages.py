@@ -160,6 +160,15 @@ FIXED_MESSAGES = (
     N_("use service or product"),
     N_('use two times such as ["21:00", "09:00"] or null'),
     N_("you already see this client's health information"),
+    N_("is required (the tenant has several branches)"),
+    # Why a row of a staff file was refused (core.access.STAFF_REFUSAL_MESSAGES).
+    N_("your role administers no staff"),
+    N_("nobody changes their own role, branches or active state"),
+    N_("your role may not administer staff with this role"),
+    N_("your role may not give this role"),
+    N_("this person works outside your branches"),
+    N_("you may only assign your own branches (at least one)"),
+    N_("the organisation would be left without an active owner"),
     # Messages the tenant settings and the programme settings give; what a password lacks.
     N_("is not valid"),
     N_("use true or false"),
@@ -209,6 +218,7 @@ TEMPLATES = (
     N_("must be at most {limit} characters"),
     N_("must be at most {megabytes} MB"),
     N_("is larger than {megabytes} MB"),
+    N_("not a date in the format {formats}: {value!r}"),
     N_("unknown preset {preset!r}"),
     N_("unknown preset {preset!r}; choose one of {choices}"),
     N_("unknown field {field!r}; choose one of {choices}"),

@@ -24,7 +24,7 @@ from salonkeep.tenants import scoped
 from salonkeep.tenants.context import current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import ValidationFailed
-from salonkeep.tenants.messages import codes, field_message
+from salonkeep.tenants.messages import codes, field_message, phrases
 from salonkeep.tenants.onboarding import get_tenant, list_branches
 
 #: The client fields a column can be mapped to.
@@ -309,13 +309,20 @@ async def plan_import(
         if values.get("date_of_birth"):
             try:
                 born = _date(values["date_of_birth"], formats)
-            except ValueError as exc:
-                problem("date_of_birth", str(exc))
+            except ValueError:
+                problem(
+                    "date_of_birth",
+                    field_message(
+                        "not a date in the format {formats}: {value!r}",
+                        formats=phrases(formats, conjunction="or"),
+                        value=values["date_of_birth"],
+                    ),
+                )
         branch_id = default_branch
         if values.get("branch"):
             branch_id = branches.get(values["branch"].lower())
             if branch_id is None:
-                problem("branch", f"no branch named {values['branch']!r}")
+                problem("branch", field_message("no branch named {name!r}", name=values["branch"]))
         elif branch_id is None:
             problem("branch", "is required (the tenant has several branches)")
         row_input = ClientInput(

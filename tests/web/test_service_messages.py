@@ -19,19 +19,21 @@ from babel.messages.pofile import read_po
 from litestar.testing import AsyncTestClient
 from markupsafe import escape
 
+from salonkeep.core.access import STAFF_REFUSAL_MESSAGES
 from salonkeep.core.apikeys.service import create_api_key
 from salonkeep.tenants.context import tenant_scope
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.messages import FieldMessage, codes, field_message
 from salonkeep.tenants.passwords import check_policy
+from salonkeep.tenants.tenant_settings import CHECKERS
 from salonkeep.web import i18n, labels, service_messages
 from salonkeep.web.app import create_app
 
 from .staff_helpers import add_person, csrf, csrf_of, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Exceptions whose arguments are field messages.
-_RAISERS = {"ValidationFailed", "Conflict", "SettingRefused"}
+#: Exceptions (and row problems of the importers) whose arguments are field messages.
+_RAISERS = {"ValidationFailed", "Conflict", "SettingRefused", "RowError", "problem"}
 _BUILDER = "field_message"
 _LANGUAGES = ("zh", "ru", "fi")
 
@@ -49,9 +51,10 @@ def _name(call: ast.Call) -> str | None:
 
 
 def _messages_given(tree: ast.AST) -> Iterator[ast.expr]:
-    """Every expression given as a field message: arguments of ValidationFailed, Conflict and
-    SettingRefused (values of a dict, comprehension or ``dict.fromkeys`` given to them) and
-    values written into an ``errors`` dict (``errors[...] = …``, ``errors = {…}``)."""
+    """Every expression given as a field message: arguments of ValidationFailed, Conflict,
+    SettingRefused and the importers' row problems (values of a dict, comprehension or
+    ``dict.fromkeys`` given to them) and values written into an ``errors`` dict
+    (``errors[...] = …``, ``errors = {…}``)."""
     for node in ast.walk(tree):
         given: list[ast.expr] = []
         if isinstance(node, ast.Call) and _name(node) in _RAISERS:
@@ -210,15 +213,22 @@ def test_every_template_is_in_a_catalogue_and_translated_with_its_values():
     assert not broken, "translate each template keeping its {placeholders}:\n" + "\n".join(broken)
 
 
-def test_the_password_needs_are_listed_for_the_catalogs():
+def test_messages_picked_from_tables_are_listed_for_the_catalogs():
+    """Messages a service picks from a table (the scan sees a look-up, not the text)."""
     try:
         check_policy("")
     except ValidationFailed as exc:
         message = exc.errors["password"]
     assert isinstance(message, FieldMessage)
     needs = message.values["needs"]
-    assert set(needs.values) <= set(service_messages.MESSAGES)  # type: ignore[attr-defined]
     assert message == "the password needs " + ", ".join(needs.values)  # type: ignore[attr-defined]
+    picked = [
+        *needs.values,  # type: ignore[attr-defined]
+        *STAFF_REFUSAL_MESSAGES.values(),
+        *(message for _check, message in CHECKERS.values()),
+    ]
+    listed = set(service_messages.MESSAGES)
+    assert [text for text in picked if str(getattr(text, "template", text)) not in listed] == []
 
 
 def test_messages_are_translated_and_nested_forms_too():

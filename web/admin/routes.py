@@ -24,6 +24,7 @@ from salonkeep.tenants.errors import Conflict, ValidationFailed
 from salonkeep.web.auth.guard import signed
 from salonkeep.web.i18n import gettext as _
 from salonkeep.web.pages import Form, render
+from salonkeep.web.service_messages import translate_errors
 
 
 def refusal_message(reason: StaffRefusal) -> str:
@@ -87,7 +88,7 @@ async def _refused(request: Request[Any, Any, Any], exc: StaffAdminForbidden) ->
 
 async def _row_refused(request: Request[Any, Any, Any], staff_id: UUID, exc: ValidationFailed) -> Template:
     """The staff page with why a change of one person was refused, status 422 (nothing saved)."""
-    message = "; ".join(staff_errors(exc.errors).values())
+    message = "; ".join(translate_errors(staff_errors(exc.errors)).values())
     return await _staff_page(request, refused=message, row_error=staff_id, status=422)
 
 

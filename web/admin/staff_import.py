@@ -19,6 +19,7 @@ from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.web.admin.routes import refusal_message, staff_errors
 from salonkeep.web.i18n import gettext as _
 from salonkeep.web.pages import render
+from salonkeep.web.service_messages import translate_errors
 from salonkeep.web.signup import send_notices_now
 
 #: The edge layer lets multipart bodies through on this path only (web/input_guard.py).
@@ -40,7 +41,8 @@ def _page(
         {
             "errors": errors or {},
             "row_errors": [
-                (e.row, e.field, staff_errors({e.field: e.message})[e.field]) for e in row_errors or []
+                (e.row, e.field, translate_errors(staff_errors({e.field: e.message})[e.field]))
+                for e in row_errors or []
             ],
             "invited": invited or [],
             "columns": staff_import.COLUMNS,
