@@ -238,7 +238,11 @@ REGISTRY: dict[str, dict[str, str]] = {
         "clients.import.confirm": N_("Client import confirmed"),
         "clients.import.cancel": N_("Client import cancelled"),
     },
-    # Codes the services' field messages name (``salonkeep.tenants.messages.code``).
+}
+
+#: Codes the services' field messages name (``salonkeep.tenants.messages.code``), per kind:
+#: looked up by their kind only (a bare ``warranty`` stays the programme's title).
+MESSAGE_CODES: dict[str, dict[str, str]] = {
     "touchpoint_kind": {
         "call": N_("Call"),
         "message": N_("Message"),
@@ -339,7 +343,7 @@ def english_label(code: str, kind: str | None = None) -> str:
     """The English label (catalog id) of ``code``; unknown codes as words."""
     kinds = [kind] if kind else list(REGISTRY)
     for name in kinds:
-        english = REGISTRY.get(name, {}).get(code)
+        english = (REGISTRY.get(name) or MESSAGE_CODES.get(name, {})).get(code)
         if english is not None:
             return english
     if kind in (None, "category"):

@@ -213,6 +213,29 @@ def test_every_template_is_in_a_catalogue_and_translated_with_its_values():
     assert not broken, "translate each template keeping its {placeholders}:\n" + "\n".join(broken)
 
 
+#: Kinds ``labels.label`` knows besides its registries: the tenant's categories, the installed
+#: programmes.
+_OTHER_KINDS = {"category", "programme"}
+
+
+def test_every_kind_of_code_in_a_message_has_labels():
+    """``code(x, kind)`` / ``codes(xs, kind)`` name a kind the labels know, with a label
+    (never the code itself) for every code."""
+    kinds: dict[str, str] = {}
+    for path in _service_files():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and _name(node) in ("code", "codes") and len(node.args) > 1:
+                kind = node.args[1]
+                if isinstance(kind, ast.Constant):
+                    kinds.setdefault(kind.value, str(path.relative_to(ROOT)))
+    assert len(kinds) > 10
+    known = set(labels.REGISTRY) | set(labels.MESSAGE_CODES) | _OTHER_KINDS
+    assert {kind: where for kind, where in kinds.items() if kind not in known} == {}
+    for kind, entries in labels.MESSAGE_CODES.items():
+        assert entries and all(english and english != code for code, english in entries.items()), kind
+    assert labels.label("warranty", "covered_by") != labels.label("warranty")  # a bare code: the programme
+
+
 def test_messages_picked_from_tables_are_listed_for_the_catalogs():
     """Messages a service picks from a table (the scan sees a look-up, not the text)."""
     try:
