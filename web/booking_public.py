@@ -21,6 +21,7 @@ from litestar.response import Template
 
 from salonkeep.core import public_forms
 from salonkeep.core.appointments import requests, slots
+from salonkeep.core.appointments.rules import closed_day
 from salonkeep.core.appointments.service import zone_and_country
 from salonkeep.core.catalogue.tables import CatalogueService
 from salonkeep.core.consent import service as consent
@@ -78,7 +79,7 @@ async def _page(
         if branch is None:
             raise NotFound("no such branch")
         offered = await requests.bookable_services(branch.id)
-        zone, _country = await zone_and_country(branch.id)
+        zone, country = await zone_and_country(branch.id)
         today = clock.now().astimezone(ZoneInfo(zone)).date()
         try:
             first = max(today, date.fromisoformat(week)) if week else today
@@ -86,6 +87,9 @@ async def _page(
             first = today
         chosen: CatalogueService | None = next((s for s in offered if str(s.id) == service), None)
         days = await slots.open_slots(chosen, branch.id, first, WEEK) if chosen else {}
+    language = current_language()
+    week_days = (first + timedelta(days=n) for n in range(WEEK))
+    closed = {d: name for d in week_days if (name := closed_day(d, country, language))}
     return Template(
         "booking_public.html",
         context={
@@ -94,6 +98,7 @@ async def _page(
             "services": offered,
             "chosen": chosen,
             "days": days,
+            "closed": closed,
             "first": first,
             "previous_week": (first - timedelta(days=WEEK)).isoformat() if first > today else "",
             "next_week": (first + timedelta(days=WEEK)).isoformat(),

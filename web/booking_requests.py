@@ -1,6 +1,6 @@
 """Reception's list of booking requests from the public page (``/app/booking-requests``):
-per branch of the person's scope, confirm (books the appointment), propose another time
-(a service message to the client) or decline."""
+per branch of the person's scope, confirm (books the appointment), propose another time or
+decline (each of the last two a service message to the client, with an optional note)."""
 
 from __future__ import annotations
 
@@ -74,8 +74,10 @@ def _moment(raw: str, zone: str) -> datetime:
 async def handle(
     request: Request[Any, Any, Any], request_id: UUID, step: str, data: Form
 ) -> Template | Redirect:
-    """Confirm, propose another time (``starts_at``, local time of the branch) or decline."""
+    """Confirm, propose another time (``starts_at``, local time of the branch) or decline;
+    ``message``: reception's optional note to the client with a proposal or a decline."""
     branch = str(data.get("branch", "") or "")
+    note = str(data.get("message", "") or "")
     try:
         if step == "confirm":
             await requests.confirm(request_id)
@@ -83,10 +85,13 @@ async def handle(
             choice = await choose_branch(request, branch)
             staff = parse_uuid(str(data.get("staff", "") or ""))
             await requests.propose(
-                request_id, starts_at=_moment(str(data.get("starts_at", "")), choice.zone), staff_id=staff
+                request_id,
+                starts_at=_moment(str(data.get("starts_at", "")), choice.zone),
+                staff_id=staff,
+                message=note,
             )
         elif step == "decline":
-            await requests.decline(request_id)
+            await requests.decline(request_id, message=note)
         else:
             raise ValidationFailed({"step": "choose confirm, propose or decline"})
     except Conflict:

@@ -7,8 +7,12 @@ looks for a client with it, so its answer cannot tell whether the contact is a c
 Reception (``sale.record`` and ``client.create``, within their branch scope) lists the
 requests of their branches, and per request: **confirms** it (matches the contact to a client
 of their scope or creates one, then books through :func:`service.book` with every booking
-rule), **proposes** another time (the client gets a consent-free service message through the
-delivery outbox) or **declines** it. Every step is one unit of work and audited.
+rule), **proposes** another time or **declines** it. Proposing and declining send the client a
+consent-free service message through the delivery outbox, in the language the visitor used on
+the page (the client matched or made keeps their own language when they have one), with
+reception's optional note; the decline message links the booking page so the client can pick
+another time. Every step is one unit of work and audited. The staff pages and the JSON API
+call the same functions.
 """
 
 from __future__ import annotations
@@ -26,13 +30,16 @@ from salonkeep.core.appointments.slots import parse_value
 from salonkeep.core.appointments.tables import BookingRequest
 from salonkeep.core.catalogue.tables import CatalogueService
 from salonkeep.core.clients.service import ClientInput, create_client, find_duplicates
+from salonkeep.core.clients.tables import Client
 from salonkeep.core.consent import service as consent
+from salonkeep.core.delivery.templates import LANGUAGES
 from salonkeep.core.plugins.api import SERVICE
 from salonkeep.tenants import clock, scoped, validation
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import get_tenant
+from salonkeep.tenants.settings import load_settings
 from salonkeep.tenants.tables import Branch, StaffMember
 
 #: Statuses reception still has to act on.
@@ -40,7 +47,11 @@ OPEN = ("new", "proposed")
 #: The outbox programme and template of a proposed time.
 PROGRAMME = "booking_request"
 PROPOSAL_TEMPLATE = "booking_request/proposal"
+#: The outbox template of a declined request.
+DECLINE_TEMPLATE = "booking_request/declined"
 MAX_NAME = 200
+#: The longest note reception may add to a proposal or a decline.
+MAX_NOTE = 500
 
 
 @dataclass(frozen=True)
@@ -235,6 +246,28 @@ async def list_requests(branch_id: UUID | None = None, *, open_only: bool = True
         return await _views(rows)
 
 
+async def get_request(request_id: UUID) -> RequestView:
+    """One request of the person's branch scope (NotFound otherwise); audited as a view of
+    its contact."""
+    ctx = current()
+    require(ctx, Action.SALE_RECORD)
+    async with unit_of_work(ctx):
+        row = await scoped.get(BookingRequest, request_id)
+        if row is None:
+            raise NotFound("no such booking request")
+        (await current_branch_scope(ctx)).check(row.branch_id, "booking request")
+        await audit.record(
+            audit.AuditAction.VIEW,
+            client_id=row.client_id,
+            subject="booking_request",
+            subject_id=row.id,
+            fields=["contact_name", "contact_email", "contact_phone"],
+            ctx=ctx,
+        )
+        (view,) = await _views([row])
+    return view
+
+
 async def _open_request(ctx: TenantContext, request_id: UUID) -> BookingRequest:
     row = await scoped.get(BookingRequest, request_id)
     if row is None:
@@ -247,22 +280,68 @@ async def _open_request(ctx: TenantContext, request_id: UUID) -> BookingRequest:
 
 async def _client_for(row: BookingRequest) -> UUID:
     """The client the request's contact belongs to (in the person's scope), else a new one
-    in the request's branch."""
+    in the request's branch. A client without a language of their own gets the one the
+    visitor used on the booking page (the messages about the request go out in it)."""
     if row.client_id is not None:
         return row.client_id
+    client_id: UUID | None = None
     for match in await find_duplicates(phone=row.contact_phone, email=row.contact_email):
-        return match.id
-    first, _, last = row.contact_name.partition(" ")
-    made = await create_client(
-        ClientInput(
-            branch_id=row.branch_id,
-            first_name=first,
-            last_name=last,
-            email=row.contact_email,
-            phone=row.contact_phone,
+        client_id = match.id
+        break
+    if client_id is None:
+        first, _, last = row.contact_name.partition(" ")
+        made = await create_client(
+            ClientInput(
+                branch_id=row.branch_id,
+                first_name=first,
+                last_name=last,
+                email=row.contact_email,
+                phone=row.contact_phone,
+            )
         )
+        client_id = made.id
+    language = (row.locale or "").replace("-", "_").split("_")[0].lower()
+    if language in LANGUAGES:
+        await scoped.update(Client, {Client.preferred_locale: language}).where(
+            (Client.id == client_id) & (Client.preferred_locale.is_null() | (Client.preferred_locale == ""))
+        )
+    return client_id
+
+
+def check_note(note: str) -> str:
+    """Reception's note to the client, stripped; ValidationFailed (``message``) when longer
+    than :data:`MAX_NOTE` characters."""
+    text = (note or "").strip()
+    if len(text) > MAX_NOTE:
+        raise ValidationFailed({"message": f"must be at most {MAX_NOTE} characters"})
+    return text
+
+
+async def _send(
+    row: BookingRequest, client_id: UUID, template: str, key: str, values: dict[str, str]
+) -> None:
+    """Queue a consent-free service message about ``row`` to ``client_id`` (once per ``key``)."""
+    now = clock.now()
+    await scoped.insert(
+        scoped.new(
+            Touchpoint,
+            id=uuid4(),
+            client_id=client_id,
+            branch_id=row.branch_id,
+            programme=PROGRAMME,
+            kind="message",
+            due_at=now,
+            title="Your booking request",
+            purpose=SERVICE,
+            status="queued",
+            next_attempt_at=now,
+            dedupe_key=f"{PROGRAMME}:{row.id}:{key}",
+            template=template,
+            template_vars=json.dumps(values),
+            created_at=now,
+        ),
+        skip_duplicates=True,
     )
-    return made.id
 
 
 async def _handled(
@@ -330,13 +409,17 @@ async def confirm(request_id: UUID) -> UUID:
     return appointment.id
 
 
-async def propose(request_id: UUID, *, starts_at: datetime, staff_id: UUID | None = None) -> None:
+async def propose(
+    request_id: UUID, *, starts_at: datetime, staff_id: UUID | None = None, message: str = ""
+) -> None:
     """Propose another time (and staff member) for the request: checked under every booking
-    rule, then a service message with the new time goes to the contact (matched to a client
-    or made one) through the delivery outbox. Confirming the request later books that time."""
+    rule, then a service message with the new time (and reception's optional ``message``)
+    goes to the contact (matched to a client or made one) through the delivery outbox.
+    Confirming the request later books that time."""
     ctx = current()
     require(ctx, Action.SALE_RECORD)
     require(ctx, Action.CLIENT_CREATE)
+    note = check_note(message)
     async with unit_of_work(ctx):
         row = await _open_request(ctx, request_id)
         staff = staff_id or row.staff_id
@@ -347,27 +430,8 @@ async def propose(request_id: UUID, *, starts_at: datetime, staff_id: UUID | Non
             raise ValidationFailed({"service": "is not a service of the catalogue"})
         slot = await service.check_slot(item, row.branch_id, staff, starts_at)
         client_id = await _client_for(row)
-        now = clock.now()
-        await scoped.insert(
-            scoped.new(
-                Touchpoint,
-                id=uuid4(),
-                client_id=client_id,
-                branch_id=row.branch_id,
-                programme=PROGRAMME,
-                kind="message",
-                due_at=now,
-                title="Another time for your booking",
-                purpose=SERVICE,
-                status="queued",
-                next_attempt_at=now,
-                dedupe_key=f"{PROGRAMME}:{row.id}:{slot.starts_at.isoformat()}",
-                template=PROPOSAL_TEMPLATE,
-                template_vars=json.dumps({"service": item.name, "starts_at": slot.starts_at.isoformat()}),
-                created_at=now,
-            ),
-            skip_duplicates=True,
-        )
+        values = {"service": item.name, "starts_at": slot.starts_at.isoformat(), "note": note}
+        await _send(row, client_id, PROPOSAL_TEMPLATE, slot.starts_at.isoformat(), values)
         await _handled(
             ctx,
             row,
@@ -381,10 +445,31 @@ async def propose(request_id: UUID, *, starts_at: datetime, staff_id: UUID | Non
         )
 
 
-async def decline(request_id: UUID) -> None:
-    """Decline the request (nothing is booked)."""
+def booking_link(slug: str, branch_id: UUID) -> str:
+    """The address of a branch's public booking page."""
+    return f"{load_settings().public_url.rstrip('/')}/t/{slug}/book/{branch_id}"
+
+
+async def decline(request_id: UUID, *, message: str = "") -> None:
+    """Decline the request (nothing is booked): a service message tells the contact (matched
+    to a client or made one), with reception's optional ``message`` and the branch's booking
+    page to choose another time, through the delivery outbox."""
     ctx = current()
     require(ctx, Action.SALE_RECORD)
+    require(ctx, Action.CLIENT_CREATE)
+    note = check_note(message)
     async with unit_of_work(ctx):
         row = await _open_request(ctx, request_id)
-        await _handled(ctx, row, {BookingRequest.status: "declined"}, "decline")
+        item = await scoped.get(CatalogueService, row.service_id)
+        client_id = await _client_for(row)
+        tenant = await get_tenant(ctx.tenant_id)
+        values = {
+            "service": item.name if item else "",
+            "starts_at": (row.proposed_starts_at or row.starts_at).isoformat(),
+            "note": note,
+            "link": booking_link(tenant.slug, row.branch_id),
+        }
+        await _send(row, client_id, DECLINE_TEMPLATE, "declined", values)
+        await _handled(
+            ctx, row, {BookingRequest.status: "declined", BookingRequest.client_id: client_id}, "decline"
+        )

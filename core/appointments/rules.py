@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
-
+from salonkeep.core.appointments.holiday_names import holiday_name
 from salonkeep.core.catalogue.tables import CatalogueService
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.tenants.messages import field_message
@@ -49,15 +48,11 @@ def slot_for(service: CatalogueService, starts_at: datetime) -> Slot:
     )
 
 
-def closed_day(day: date, country: str) -> str | None:
+def closed_day(day: date, country: str, language: str = "en") -> str | None:
     """The name of the public holiday on ``day`` in ``country`` (the tenant's holiday
-    calendar, ``holidays`` package), or ``None`` when the salon is open."""
-    try:
-        calendar = holidays.country_holidays(country, years=day.year)
-    except NotImplementedError:
-        return None
-    name = calendar.get(day)
-    return str(name) if name else None
+    calendar, ``holidays`` package) in ``language`` where the package has it (else the
+    country's own language, else English), or ``None`` when the salon is open."""
+    return holiday_name(day, country, language)
 
 
 def check(

@@ -475,9 +475,12 @@ def day_bounds(day: date, zone: str, days: int = 1) -> tuple[datetime, datetime]
     return start, end
 
 
-async def calendar(branch_id: UUID, day: date, days: int = 1, *, include_cancelled: bool = False) -> Calendar:
+async def calendar(
+    branch_id: UUID, day: date, days: int = 1, *, include_cancelled: bool = False, language: str = "en"
+) -> Calendar:
     """The appointments of ``branch_id`` on ``days`` local days from ``day``, and the staff
-    who work there (audited as a view of each client shown)."""
+    who work there (audited as a view of each client shown); public holidays are named in
+    ``language`` where the holiday calendar has it."""
     ctx = current()
     require(ctx, Action.CLIENT_VIEW)
     if not 1 <= days <= 7:
@@ -519,7 +522,7 @@ async def calendar(branch_id: UUID, day: date, days: int = 1, *, include_cancell
             )
     entries = [CalendarEntry(r, names.get(r.client_id, "")) for r in rows]
     every_day = (day + timedelta(days=n) for n in range(days))
-    closed = {d: name for d in every_day if (name := rules.closed_day(d, country))}
+    closed = {d: name for d in every_day if (name := rules.closed_day(d, country, language))}
     return Calendar(branch, zone, day, days, staff, entries, shifts, closed)
 
 

@@ -127,6 +127,7 @@ SAMPLE = {
     "item": "Night cream",
     "starts_at": datetime(2026, 3, 25, 8, 0, tzinfo=UTC),
     "link": "https://salon.example/t/aurora/consent/TOKEN",
+    "note": "We are fully booked that week.",
 }
 
 

@@ -25,8 +25,9 @@ PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
 
 def test_every_built_in_message_has_a_template_in_each_language():
     names = templates.built_in_names()
-    # the programmes' eight, the re-consent request, the booking proposal, the satisfaction survey
-    assert len(names) == 11
+    # the programmes' eight, the re-consent request, the booking proposal and decline, the
+    # satisfaction survey
+    assert len(names) == 12
     for name in names:
         for language in templates.LANGUAGES:
             path = templates.FOLDER / f"{name}.{language}.txt"

@@ -409,8 +409,9 @@ async def test_openapi_documents_the_error_responses(backend):
         schema = (await client.get("/api/v1/schema/openapi.json")).json()
     operations = [(path, method, op) for path, item in schema["paths"].items() for method, op in item.items()]
     # clients 9 (referral included; booking is the appointments API's, with its rules),
-    # catalogue 2, appointments 5, complaints 4 (list, numbers, read, record)
-    assert len(operations) == 20
+    # catalogue 2, appointments 5, complaints 4 (list, numbers, read, record), booking requests 5
+    # (list, read, confirm, propose, decline)
+    assert len(operations) == 25
     for path, method, op in operations:
         expected = {"400", "401", "403", "404", "422"} | (
             {"409", "413", "415"} if method in ("post", "patch") else set()

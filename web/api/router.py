@@ -9,6 +9,7 @@ from litestar.openapi.spec import SecurityRequirement
 from salonkeep.web.api.appointments import AppointmentController, CatalogueController
 from salonkeep.web.api.auth import ApiKeyMiddleware
 from salonkeep.web.api.bodies import AllowedMethods, JsonBodies
+from salonkeep.web.api.booking_requests import BookingRequestController
 from salonkeep.web.api.clients import ClientController
 from salonkeep.web.api.complaints import ComplaintController
 from salonkeep.web.api.errors import API_EXCEPTION_HANDLERS
@@ -23,7 +24,13 @@ def api_router() -> Router:
     security: list[SecurityRequirement] = [{SECURITY_SCHEME: []}]
     return Router(
         path=API_PATH,
-        route_handlers=[ClientController, CatalogueController, AppointmentController, ComplaintController],
+        route_handlers=[
+            ClientController,
+            CatalogueController,
+            AppointmentController,
+            BookingRequestController,
+            ComplaintController,
+        ],
         # OPTIONS needs no key; then the key (401 before anything else is said), then the body
         # (415, strict 422).
         middleware=[AllowedMethods(), ApiKeyMiddleware(), JsonBodies()],

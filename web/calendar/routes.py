@@ -27,6 +27,7 @@ from salonkeep.core.visits import service as visits
 from salonkeep.tenants import clock
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.web.i18n import current_language
 from salonkeep.web.pages import Form, render
 
 #: The slots offered in a day column (every 30 minutes) when a staff member has no hours set.
@@ -131,7 +132,9 @@ async def _page(
     days = 7 if view == "week" else 1
     if view == "week":
         first -= timedelta(days=first.weekday())
-    cal = await appointments.calendar(chosen.id, first, days, include_cancelled=True)
+    cal = await appointments.calendar(
+        chosen.id, first, days, include_cancelled=True, language=current_language()
+    )
     day_list = [first + timedelta(days=n) for n in range(days)]
     form = dict(values or {})
     picked_client = None
