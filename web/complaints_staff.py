@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 
 from salonkeep.core.access import Action, can, require
 from salonkeep.core.clients import service as clients
-from salonkeep.core.complaints import attachments, service
+from salonkeep.core.complaints import attachments, service, survey_answers
 from salonkeep.core.complaints.escalation import escalations_of
 from salonkeep.core.complaints.tables import ABOUT, CATEGORIES, CHANNELS, COVERAGE, COVERED_BY, REMEDIES
 from salonkeep.core.staff import branches_in_scope
@@ -199,6 +199,7 @@ async def _page(
     names = {b.id: b for b in await branches_in_scope()}
     branch = names.get(view.branch_id)
     left, overdue = time_left(view, clock.now())
+    answers = await survey_answers.client_answers(view.client_id) if view.client_id else []
     return render(
         request,
         "complaints/detail.html",
@@ -216,6 +217,7 @@ async def _page(
             "remedies": REMEDIES,
             "current_round": view.rounds[-1] if view.rounds else None,
             "suggestions": suggestions,
+            "survey_answers": answers,
             "find": find,
             "errors": errors or {},
         },

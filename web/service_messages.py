@@ -33,6 +33,8 @@ FIXED_MESSAGES = (
     N_("must not be after the end"),
     N_("use a date like 2026-12-31"),
     N_("choose a score from 1 to 5"),
+    N_("choose a score from 0 to 4"),
+    N_("give 1 to 720 hours"),
     N_("this survey was already answered"),
     N_("choose a time"),
     N_("give an e-mail address or a phone number"),

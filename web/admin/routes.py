@@ -18,6 +18,7 @@ from salonkeep.core.access import (
     grantable_roles,
     require,
 )
+from salonkeep.core.complaints import survey_settings
 from salonkeep.core.privacy import break_glass, obligations
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import Conflict, ValidationFailed
@@ -195,8 +196,10 @@ async def _settings_page(
     status: int = 200,
     privacy_values: dict[str, Any] | None = None,
     saved: bool = False,
+    survey_values: dict[str, Any] | None = None,
 ) -> Template:
     rules = await break_glass.break_glass_settings()
+    survey = await survey_settings.survey_settings()
     return render(
         request,
         "admin/settings.html",
@@ -206,6 +209,13 @@ async def _settings_page(
             "break_glass": rules,
             "break_glass_roles": break_glass.BREAK_GLASS_ROLES,
             "privacy": privacy_values or await obligations.privacy_settings(),
+            "survey": survey_values
+            or {
+                "survey_send": survey.send,
+                "survey_after_hours": survey.after_hours,
+                "survey_low_score": survey.low_score,
+            },
+            "survey_scores": range(survey_settings.MAX_LOW_SCORE + 1),
             "saved": saved,
         },
         status_code=status,
@@ -244,6 +254,21 @@ async def save_privacy(request: Request[Any, Any, Any], data: Form) -> Response[
     return Redirect("/app/admin/settings", status_code=303)
 
 
+@post("/admin/settings/survey", include_in_schema=False)
+async def save_survey(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
+    """Save whether the satisfaction survey goes out, how many hours after the visit, and
+    which scores open a complaint (all or nothing)."""
+    require(current(), Action.SETTINGS_MANAGE)
+    send = data.get("survey_send") == "1"
+    hours, score = data.get("survey_after_hours", ""), data.get("survey_low_score", "")
+    try:
+        await survey_settings.update_survey_settings(send, hours, score)
+    except ValidationFailed as exc:
+        given = {"survey_send": send, "survey_after_hours": hours, "survey_low_score": score}
+        return await _settings_page(request, errors=exc.errors, status=422, survey_values=given)
+    return Redirect("/app/admin/settings?saved=1", status_code=303)
+
+
 @post("/admin/settings", include_in_schema=False)
 async def save_settings(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     """Save the idle-lock time, the second-factor rule and client sharing (all or nothing;
@@ -270,4 +295,5 @@ routes = [
     save_settings,
     save_break_glass,
     save_privacy,
+    save_survey,
 ]
