@@ -32,6 +32,7 @@ from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.tenants.onboarding import find_tenant
 from salonkeep.tenants.tables import Branch, Tenant
+from salonkeep.web import i18n
 from salonkeep.web.i18n import current_language
 from salonkeep.web.i18n import gettext as _
 from salonkeep.web.pages import Form
@@ -56,6 +57,19 @@ def field_messages() -> dict[str, str]:
         "phone": _("This is not a valid phone number."),
         "privacy_consent": _("We need your permission to use your contact details for this booking."),
     }
+
+
+def _use_visitors_language(tenant: Tenant, request: Request[Any, Any, Any]) -> None:
+    """Show the page (and keep the request) in the visitor's language, for the rest of the
+    request: the template renders after the handler returns, in this same task."""
+    i18n.set_language(
+        i18n.visitor_language(
+            request.query_params.get("lang"),
+            request.cookies.get(i18n.LANGUAGE_COOKIE),
+            request.headers.get("accept-language", ""),
+            tenant.default_locale,
+        )
+    )
 
 
 def _ctx(tenant: Tenant, request: Request[Any, Any, Any]) -> TenantContext:
@@ -99,6 +113,7 @@ async def _page(
             "chosen": chosen,
             "days": days,
             "closed": closed,
+            "lang": language,
             "first": first,
             "previous_week": (first - timedelta(days=WEEK)).isoformat() if first > today else "",
             "next_week": (first + timedelta(days=WEEK)).isoformat(),
@@ -123,6 +138,7 @@ async def booking_page(
 ) -> Template:
     """The branch's booking page (``?service=`` a service's free times, ``&week=`` from a day)."""
     tenant = await find_tenant(slug)
+    _use_visitors_language(tenant, request)
     return await _page(tenant, request, branch_id, service=service, week=week)
 
 
@@ -144,6 +160,7 @@ def _input(data: Form) -> requests.RequestInput:
 async def booking_submit(request: Request[Any, Any, Any], slug: str, branch_id: UUID, data: Form) -> Template:
     """Store the booking request; the same thank-you for everyone."""
     tenant = await find_tenant(slug)
+    _use_visitors_language(tenant, request)
     async with unit_of_work(_ctx(tenant, request)):
         if await scoped.get(Branch, branch_id) is None:
             raise NotFound("no such branch")
@@ -157,7 +174,9 @@ async def booking_submit(request: Request[Any, Any, Any], slug: str, branch_id: 
     )
     if verdict is Verdict.LIMITED:
         message = _("Too many booking requests were sent from your connection. Please try again later.")
-        return Template("message.html", context={"message": message}, status_code=429)
+        return Template(
+            "message.html", context={"message": message, "lang": current_language()}, status_code=429
+        )
     given = {k: str(data.get(k, "") or "") for k in CONTACT_FIELDS}
     if verdict is Verdict.EXPIRED:
         errors = {"form": _("This form has expired. Please check your request and send it again.")}
@@ -170,7 +189,8 @@ async def booking_submit(request: Request[Any, Any, Any], slug: str, branch_id: 
             "message": _(
                 "Thank you. Your booking request has reached the salon; "
                 "we will confirm it or propose another time."
-            )
+            ),
+            "lang": current_language(),
         },
     )
     if verdict is Verdict.ROBOT:

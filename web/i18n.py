@@ -100,6 +100,12 @@ def set_language(language: str) -> None:
     _language.set(choose(language))
 
 
+def visitor_language(query_lang: str | None, cookie: str | None, accept: str, fallback: str | None) -> str:
+    """The language of a visitor of a public page: one they picked (``?lang=``, the language
+    cookie), else their browser's (Accept-Language), else ``fallback`` (the tenant's)."""
+    return choose(query_lang, cookie, from_accept_language(accept or ""), fallback)
+
+
 @contextmanager
 def language_scope(language: str) -> Iterator[str]:
     """Use ``language`` inside the block."""

@@ -254,3 +254,19 @@ async def test_the_api_checks_the_role_the_branch_and_the_tenant(
     assert (await api.get("/api/v1/booking-requests/not-an-id", headers=reception)).status_code == 404
     assert {(await _row(tenant_a, r)).status for r in (main, away)} == {"new"}
     assert await _messages(tenant_a) == []
+
+
+async def test_a_request_keeps_the_language_the_visitor_saw_the_page_in(backend, tenant_a, frozen_clock):
+    from .test_booking_public import GOOD, _form, _slot_at, _url
+
+    booking = await prepare(tenant_a)
+    finnish = {"Accept-Language": "fi-FI,fi;q=0.9,en;q=0.5"}
+    async with AsyncTestClient(create_app(backend.settings)) as client:
+        client.headers.update(finnish)
+        hidden, slots = await _form(client, tenant_a, booking.facial_id)
+        frozen_clock.advance(timedelta(seconds=30))
+        sent = await client.post(_url(tenant_a), data={**GOOD, **hidden, "slot": _slot_at(slots, MONDAY_TEN)})
+    assert sent.status_code == 200 and '<html lang="fi">' in sent.text
+    async with unit_of_work(tenant_a.ctx):
+        (row,) = await scoped.fetch(BookingRequest)
+    assert row.locale == "fi"
