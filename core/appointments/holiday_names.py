@@ -34,7 +34,8 @@ def _match(wanted: str, offered: tuple[str, ...], country: str) -> str | None:
     base = code.split("_")[0].lower()
     variants = [o for o in offered if o.split("_")[0].lower() == base]
     local = [o for o in variants if o.endswith(f"_{country.upper()}")]
-    return (local or sorted(variants) or [None])[0]
+    found = local or sorted(variants)
+    return found[0] if found else None
 
 
 def language_for(country: str, language: str) -> str | None:
