@@ -113,6 +113,7 @@ async def _page(
             "chosen": chosen,
             "days": days,
             "closed": closed,
+            "closed_values": {d: d.isoformat() for d in closed},  # machine format, for the page's data
             "lang": language,
             "first": first,
             "previous_week": (first - timedelta(days=WEEK)).isoformat() if first > today else "",
