@@ -38,6 +38,7 @@ from salonkeep.tenants import clock, scoped, validation
 from salonkeep.tenants.context import TenantContext, current
 from salonkeep.tenants.db import unit_of_work
 from salonkeep.tenants.errors import Conflict, NotFound, ValidationFailed
+from salonkeep.tenants.messages import field_message
 from salonkeep.tenants.onboarding import get_tenant
 from salonkeep.tenants.settings import load_settings
 from salonkeep.tenants.tables import Branch, StaffMember
@@ -313,7 +314,9 @@ def check_note(note: str) -> str:
     than :data:`MAX_NOTE` characters."""
     text = (note or "").strip()
     if len(text) > MAX_NOTE:
-        raise ValidationFailed({"message": f"must be at most {MAX_NOTE} characters"})
+        raise ValidationFailed(
+            {"message": field_message("must be at most {limit} characters", limit=MAX_NOTE)}
+        )
     return text
 
 

@@ -186,6 +186,10 @@ CASES: dict[str, Case] = {
     "/app/admin/settings/break-glass": _fixed(
         "/app/admin/settings/break-glass", {"break_glass_minutes": "20", "break_glass_off_reception": "1"}
     ),
+    "/app/admin/settings/survey": _fixed(
+        "/app/admin/settings/survey",
+        {"survey_send": "1", "survey_after_hours": "48", "survey_low_score": "2"},
+    ),
     "/app/admin/settings/privacy": _fixed(
         "/app/admin/settings/privacy",
         {"reconsent_mode": "pause_marketing", "confidentiality_version": "1", "reminder_days": "14"},
