@@ -66,3 +66,17 @@ def holiday_name(day: date, country: str, language: str = "en") -> str | None:
     if code is None:
         return None
     return _year(country, day.year, code).get(day)
+
+
+def holiday_names_in(country: str, years: range, language: str) -> dict[date, str] | None:
+    """``country``'s public holidays in ``years`` by date, named in ``language`` itself; ``None``
+    when the package does not name that country's holidays in that language (or has no
+    calendar for the country), so the caller picks its own fallback."""
+    try:
+        _default, offered = _offered(country)
+    except NotImplementedError:
+        return None
+    code = _match(language, offered, country)
+    if code is None:
+        return None
+    return {day: name for year in years for day, name in _year(country, year, code).items()}

@@ -45,6 +45,7 @@ import pluggy
 
 from salonkeep.core import formatting
 from salonkeep.core.access import Action, Forbidden, require
+from salonkeep.core.appointments.holiday_names import holiday_names_in
 from salonkeep.core.clients.service import ClientView, get_client
 from salonkeep.core.clients.tables import Client, visible_client_row
 from salonkeep.core.delivery.channel import Channel, OutgoingMessage, SendResult
@@ -778,6 +779,7 @@ __all__ = [
     "format_datetime",
     "format_time",
     "get_client",
+    "holiday_names_in",
     "hookimpl",
     "local_at",
     "local_date",

@@ -39,6 +39,7 @@ from salonkeep.core.plugins.api import (
     Programme,
     ServicePerformed,
     Setting,
+    holiday_names_in,
     hookimpl,
 )
 
@@ -252,8 +253,6 @@ HOLIDAY_BODY = {
     "ru": "Здравствуйте, {name}! Тёплые поздравления с праздником «{holiday}» от всех нас!",
     "fi": "Hyvä {name}, lämpimät toivotukset juhlapäivänä ({holiday}) meiltä kaikilta!",
 }
-#: The language names of the ``holidays`` package for each of ours.
-HOLIDAY_LANGUAGES = {"en": "en_US", "zh": "zh_CN", "ru": "ru", "fi": "fi"}
 DAY_NAMES = {
     "Spring Festival": {"zh": "春节", "ru": "Праздник весны", "fi": "Kevätjuhla"},
     "New Year": {"zh": "元旦", "ru": "Новый год", "fi": "Uusivuosi"},
@@ -349,19 +348,6 @@ def _local_names(names: list[str], day: date, locale: str, local: dict[date, str
     return shown
 
 
-def country_names(country: str, years: range, locale: str) -> dict[date, str] | None:
-    """The country's holiday names by date in ``locale`` (``None``: the package has no such
-    language for the country)."""
-    language = HOLIDAY_LANGUAGES.get(locale.split("_")[0])
-    try:
-        calendar_ = holidays.country_holidays(country, years=years)
-    except NotImplementedError:
-        return None
-    if language is None or language not in (getattr(calendar_, "supported_languages", ()) or ()):
-        return None
-    return dict(holidays.country_holidays(country, years=years, language=language).items())
-
-
 def holiday_dates(country: str, start: date, end: date, with_country: bool) -> dict[date, list[str]]:
     """Greeting days between ``start`` and ``end`` (inclusive) with their names."""
     years = range(start.year, end.year + 1)
@@ -395,7 +381,7 @@ def _holidays(plan: Plan) -> list[Planned]:
     end = today + timedelta(days=365)
     days = holiday_dates(plan.country, today, end, bool(settings["country_holidays"]))
     locale = plan.client_locale
-    local = country_names(plan.country, range(today.year, end.year + 1), locale) if days else None
+    local = holiday_names_in(plan.country, range(today.year, end.year + 1), locale) if days else None
     planned: list[Planned] = []
     for day, names in sorted(days.items()):
         due = plan.at(day, HOLIDAY)

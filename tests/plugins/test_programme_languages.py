@@ -39,6 +39,7 @@ from salonkeep.core.plugins.api import (
     Setting,
     TouchpointFact,
     VisitFact,
+    holiday_names_in,
 )
 from salonkeep.core.plugins.manager import get_plugins
 from salonkeep.web import i18n
@@ -401,12 +402,10 @@ async def test_a_message_is_written_in_the_clients_language():
 
 
 def test_country_holidays_are_named_in_the_clients_language_when_known():
-    from salonkeep.plugins import greetings
-
-    names = greetings.country_names("FI", range(2026, 2027), "fi")
+    names = holiday_names_in("FI", range(2026, 2027), "fi")
     assert names is not None and names[date(2026, 12, 6)] == "Itsenäisyyspäivä"
-    assert greetings.country_names("RU", range(2026, 2027), "ru")[date(2026, 6, 12)] == "День России"
-    assert greetings.country_names("FI", range(2026, 2027), "zh") is None  # English, as the package has it
+    assert holiday_names_in("RU", range(2026, 2027), "ru")[date(2026, 6, 12)] == "День России"
+    assert holiday_names_in("FI", range(2026, 2027), "zh") is None  # English, as the package has it
 
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
