@@ -16,8 +16,9 @@ from salonkeep.core.appointments import service as appointments
 from salonkeep.core.catalogue import service as catalogue
 from salonkeep.core.visits.tables import Appointment
 from salonkeep.tenants.context import current
-from salonkeep.tenants.errors import NotFound, ValidationFailed
+from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.web.api.errors import BODY_ERROR_RESPONSES, ERROR_RESPONSES
+from salonkeep.web.api.ids import path_id, query_id
 from salonkeep.web.api.schemas import Moment, utc
 
 Reason = Annotated[str, msgspec.Meta(max_length=500)]
@@ -119,22 +120,6 @@ def booking_out(row: Appointment) -> BookingOut:
     )
 
 
-def _id(raw: str) -> UUID:
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise NotFound("no such appointment") from None
-
-
-def _branch(raw: str | None) -> UUID | None:
-    if not raw:
-        return None
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise ValidationFailed({"branch_id": "is not an id"}) from None
-
-
 BranchQuery = Annotated[
     str | None, Parameter(max_length=36, description="A branch's id (its prices and hidden items).")
 ]
@@ -149,7 +134,7 @@ class CatalogueController(Controller):
     @get("/services", summary="The catalogue's services", responses=ERROR_RESPONSES)
     async def services(self, branch_id: BranchQuery = None) -> list[CatalogueServiceOut]:
         """Active services, without those the branch hides, at the branch's prices."""
-        offered = await catalogue.services(_branch(branch_id) or current().branch_id)
+        offered = await catalogue.services(query_id(branch_id, "branch_id") or current().branch_id)
         return [
             CatalogueServiceOut(
                 id=o.item.id,
@@ -173,7 +158,7 @@ class CatalogueController(Controller):
     @get("/products", summary="The catalogue's products", responses=ERROR_RESPONSES)
     async def products(self, branch_id: BranchQuery = None) -> list[CatalogueProductOut]:
         """Active products, without those the branch hides, at the branch's prices."""
-        offered = await catalogue.products(_branch(branch_id) or current().branch_id)
+        offered = await catalogue.products(query_id(branch_id, "branch_id") or current().branch_id)
         return [
             CatalogueProductOut(
                 id=o.item.id,
@@ -203,7 +188,7 @@ class AppointmentController(Controller):
     ) -> list[BookingOut]:
         """Appointments starting on ``days`` local days from ``date`` in the branch's zone
         (cancelled ones included)."""
-        branch = _branch(branch_id)
+        branch = query_id(branch_id, "branch_id")
         if branch is None:
             raise ValidationFailed({"branch_id": "is required"})
         found = await appointments.calendar(branch, day, days, include_cancelled=True)
@@ -212,7 +197,7 @@ class AppointmentController(Controller):
     @get("/{appointment_id:str}", summary="One appointment", responses=ERROR_RESPONSES)
     async def read(self, appointment_id: str) -> BookingOut:
         """An appointment the key may see (404 otherwise)."""
-        return booking_out(await appointments.get(_id(appointment_id)))
+        return booking_out(await appointments.get(path_id(appointment_id, "no such appointment")))
 
     @post("/", summary="Book an appointment", responses=BODY_ERROR_RESPONSES)
     async def book(self, data: BookingIn) -> BookingOut:
@@ -229,13 +214,15 @@ class AppointmentController(Controller):
     @post("/{appointment_id:str}/move", summary="Move an appointment", responses=BODY_ERROR_RESPONSES)
     async def move(self, appointment_id: str, data: MoveIn) -> BookingOut:
         """Move it to another time (and staff member) under the booking rules."""
-        row = await appointments.move(_id(appointment_id), starts_at=data.starts_at, staff_id=data.staff_id)
+        row = await appointments.move(
+            path_id(appointment_id, "no such appointment"), starts_at=data.starts_at, staff_id=data.staff_id
+        )
         return booking_out(row)
 
     @post("/{appointment_id:str}/cancel", summary="Cancel an appointment", responses=BODY_ERROR_RESPONSES)
     async def cancel(self, appointment_id: str, data: CancelIn) -> BookingOut:
         """Cancel it with a reason."""
         row = await appointments.cancel(
-            _id(appointment_id), reason=data.reason, cancelled_by=data.cancelled_by
+            path_id(appointment_id, "no such appointment"), reason=data.reason, cancelled_by=data.cancelled_by
         )
         return booking_out(row)

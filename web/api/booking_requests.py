@@ -16,11 +16,14 @@ from litestar import Controller, get, post
 from litestar.params import Parameter
 
 from salonkeep.core.appointments import requests
-from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.web.api.errors import BODY_ERROR_RESPONSES, ERROR_RESPONSES
+from salonkeep.web.api.ids import path_id, query_id
 from salonkeep.web.api.schemas import Moment, utc
 
 Note = Annotated[str, msgspec.Meta(max_length=requests.MAX_NOTE)]
+
+
+NOT_FOUND = "no such booking request"
 
 
 class ConfirmIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -83,13 +86,6 @@ def request_out(view: requests.RequestView) -> BookingRequestOut:
     )
 
 
-def _id(raw: str) -> UUID:
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise NotFound("no such booking request") from None
-
-
 class BookingRequestController(Controller):
     """Booking requests from the public booking pages, and reception's steps."""
 
@@ -108,40 +104,37 @@ class BookingRequestController(Controller):
         ] = "open",
     ) -> list[BookingRequestOut]:
         """The requests of the key's branch scope, oldest first."""
-        branch: UUID | None = None
-        if branch_id:
-            try:
-                branch = UUID(branch_id)
-            except ValueError:
-                raise ValidationFailed({"branch_id": "is not an id"}) from None
-        found = await requests.list_requests(branch, open_only=status == "open")
+        found = await requests.list_requests(query_id(branch_id, "branch_id"), open_only=status == "open")
         return [request_out(v) for v in found]
 
     @get("/{request_id:str}", summary="One booking request", responses=ERROR_RESPONSES)
     async def read(self, request_id: str) -> BookingRequestOut:
         """A request the key may see (404 otherwise)."""
-        return request_out(await requests.get_request(_id(request_id)))
+        return request_out(await requests.get_request(path_id(request_id, NOT_FOUND)))
 
     @post("/{request_id:str}/confirm", summary="Confirm a booking request", responses=BODY_ERROR_RESPONSES)
     async def confirm(self, request_id: str, data: ConfirmIn) -> BookingRequestOut:
         """Book it (at the proposed time, if one was proposed) for the contact's client (matched
         or made) under every booking rule; 409 when the staff member is busy then, 422 when the
         request was already handled."""
-        await requests.confirm(_id(request_id))
-        return request_out(await requests.get_request(_id(request_id)))
+        await requests.confirm(path_id(request_id, NOT_FOUND))
+        return request_out(await requests.get_request(path_id(request_id, NOT_FOUND)))
 
     @post("/{request_id:str}/propose", summary="Propose another time", responses=BODY_ERROR_RESPONSES)
     async def propose(self, request_id: str, data: ProposeIn) -> BookingRequestOut:
         """Propose another time under the booking rules; the client gets a service message
         with it (and the note). Confirming later books that time."""
         await requests.propose(
-            _id(request_id), starts_at=data.starts_at, staff_id=data.staff_id, message=data.message
+            path_id(request_id, NOT_FOUND),
+            starts_at=data.starts_at,
+            staff_id=data.staff_id,
+            message=data.message,
         )
-        return request_out(await requests.get_request(_id(request_id)))
+        return request_out(await requests.get_request(path_id(request_id, NOT_FOUND)))
 
     @post("/{request_id:str}/decline", summary="Decline a booking request", responses=BODY_ERROR_RESPONSES)
     async def decline(self, request_id: str, data: DeclineIn) -> BookingRequestOut:
         """Decline it: nothing is booked; the client gets a service message (with the note and
         the branch's booking page)."""
-        await requests.decline(_id(request_id), message=data.message)
-        return request_out(await requests.get_request(_id(request_id)))
+        await requests.decline(path_id(request_id, NOT_FOUND), message=data.message)
+        return request_out(await requests.get_request(path_id(request_id, NOT_FOUND)))

@@ -4,7 +4,6 @@ the key's role and tenant; an id of another tenant is simply "not found"."""
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
 from litestar import Controller, get, patch, post
 from litestar.params import Parameter
@@ -15,8 +14,8 @@ from salonkeep.core.aftercare import referrals
 from salonkeep.core.clients import service as clients
 from salonkeep.core.visits import service as visits
 from salonkeep.tenants.context import current
-from salonkeep.tenants.errors import NotFound
 from salonkeep.web.api.errors import BODY_ERROR_RESPONSES, ERROR_RESPONSES
+from salonkeep.web.api.ids import path_id
 from salonkeep.web.api.schemas import (
     ClientCreate,
     ClientOut,
@@ -35,13 +34,6 @@ from salonkeep.web.api.schemas import (
     utc,
     visit_out,
 )
-
-
-def _client_id(raw: str) -> UUID:
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise NotFound("no such client") from None
 
 
 class ClientController(Controller):
@@ -81,12 +73,12 @@ class ClientController(Controller):
     @get("/{client_id:str}", summary="One client", responses=ERROR_RESPONSES)
     async def read(self, client_id: str) -> ClientOut:
         """A client (404 for any id the key may not see, other tenants' included)."""
-        return client_out(await clients.get_client(_client_id(client_id)))
+        return client_out(await clients.get_client(path_id(client_id, "no such client")))
 
     @patch("/{client_id:str}", summary="Change a client", responses=BODY_ERROR_RESPONSES)
     async def change(self, client_id: str, data: ClientPatch) -> ClientOut:
         """Change the fields sent; the others stay as they are."""
-        now = await clients.get_client(_client_id(client_id))
+        now = await clients.get_client(path_id(client_id, "no such client"))
         given = {
             name: getattr(data, name) for name in data.__struct_fields__ if getattr(data, name) is not UNSET
         }
@@ -111,12 +103,12 @@ class ClientController(Controller):
     )
     async def history(self, client_id: str) -> HistoryOut:
         """Everything recorded for the client, newest first."""
-        return history_out(await visits.client_history(_client_id(client_id)), current())
+        return history_out(await visits.client_history(path_id(client_id, "no such client")), current())
 
     @get("/{client_id:str}/consent", summary="A client's consent, per purpose", responses=ERROR_RESPONSES)
     async def consent_state(self, client_id: str) -> list[ConsentOut]:
         """The consent as it stands now: the latest ledger event per purpose (and scope)."""
-        found = await clients.load_visible(_client_id(client_id))
+        found = await clients.load_visible(path_id(client_id, "no such client"))
         state = await consent.current_state(found.id)
         return [
             ConsentOut(
@@ -129,7 +121,7 @@ class ClientController(Controller):
     async def record_service(self, client_id: str, data: ServiceIn) -> VisitOut:
         """Record a service performed for the client."""
         visit = await visits.record_service(
-            _client_id(client_id),
+            path_id(client_id, "no such client"),
             service=data.service,
             category=data.category,
             performed_at=data.performed_at,
@@ -141,7 +133,7 @@ class ClientController(Controller):
     async def record_sale(self, client_id: str, data: SaleIn) -> SaleOut:
         """Record a product sold to the client."""
         sale = await visits.record_sale(
-            _client_id(client_id),
+            path_id(client_id, "no such client"),
             product=data.product,
             category=data.category,
             quantity=data.quantity,
@@ -156,6 +148,6 @@ class ClientController(Controller):
     async def record_referral(self, client_id: str, data: ReferralIn) -> ReferralOut:
         """Record that the member ``referrer_id`` referred this client (a guest); 409 when the
         guest's referral is already recorded."""
-        guest_id = _client_id(client_id)
+        guest_id = path_id(client_id, "no such client")
         await referrals.record_referral(guest_id, data.referrer_id)
         return ReferralOut(guest_id=guest_id, referrer_id=data.referrer_id)

@@ -13,8 +13,8 @@ from litestar import Controller, get, post
 from litestar.params import Parameter
 
 from salonkeep.core.complaints import service, statistics
-from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.web.api.errors import BODY_ERROR_RESPONSES, ERROR_RESPONSES
+from salonkeep.web.api.ids import path_id, query_id
 from salonkeep.web.api.schemas import Line, LongText, Moment, utc
 
 Code = Annotated[str, msgspec.Meta(max_length=32)]
@@ -186,22 +186,6 @@ def numbers_out(numbers: statistics.ComplaintNumbers) -> ComplaintNumbersOut:
     )
 
 
-def _uuid(raw: str | None, name: str) -> UUID | None:
-    if not raw:
-        return None
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise ValidationFailed({name: "is not an id"}) from None
-
-
-def _complaint_id(raw: str) -> UUID:
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise NotFound("no such complaint") from None
-
-
 BranchFilter = Annotated[str | None, Parameter(max_length=36, description="A branch's id.")]
 DayQuery = Annotated[str | None, Parameter(max_length=10, description="A local date (YYYY-MM-DD).")]
 
@@ -220,7 +204,7 @@ class ComplaintController(Controller):
     ) -> list[ComplaintOut]:
         """The complaints of the branches in the key's scope (or one branch), the nearest
         first-contact deadline first; no free texts."""
-        rows = await service.list_complaints(_uuid(branch_id, "branch_id"), open_only=open_only)
+        rows = await service.list_complaints(query_id(branch_id, "branch_id"), open_only=open_only)
         return [complaint_out(row) for row in rows]
 
     @get("/numbers", summary="Complaint numbers of a branch and period", responses=ERROR_RESPONSES)
@@ -229,7 +213,7 @@ class ComplaintController(Controller):
     ) -> ComplaintNumbersOut:
         """The figures of the staff page's statistics (default period: the last 30 days)."""
         figures = await statistics.complaint_numbers(
-            _uuid(branch_id, "branch_id"),
+            query_id(branch_id, "branch_id"),
             statistics.parse_day(start, "start"),
             statistics.parse_day(end, "end"),
         )
@@ -238,7 +222,7 @@ class ComplaintController(Controller):
     @get("/{complaint_id:str}", summary="One complaint", responses=ERROR_RESPONSES)
     async def read(self, complaint_id: str) -> ComplaintOut:
         """A complaint the key may see, with its description and rounds (404 otherwise)."""
-        return complaint_out(await service.get_complaint(_complaint_id(complaint_id)))
+        return complaint_out(await service.get_complaint(path_id(complaint_id, "no such complaint")))
 
     @post("/", summary="Record a complaint", responses=BODY_ERROR_RESPONSES)
     async def create(self, data: ComplaintIn) -> ComplaintOut:
