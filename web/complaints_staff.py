@@ -28,6 +28,7 @@ from salonkeep.tenants.errors import NotFound, ValidationFailed
 from salonkeep.web import navigation
 from salonkeep.web.aftercare.common import choose_branch, parse_uuid
 from salonkeep.web.i18n import gettext as _
+from salonkeep.web.labels import code_labels
 from salonkeep.web.pages import Form, render
 from salonkeep.web.workspace import panels
 
@@ -35,37 +36,14 @@ from salonkeep.web.workspace import panels
 def labels() -> dict[str, dict[str, str]]:
     """Every code the complaint screens show, as a label in the person's language."""
     return {
-        "channel": {
-            "in_store": _("In store"),
-            "phone": _("Phone"),
-            "email": _("E-mail"),
-            "social_media": _("Social media"),
-            "website": _("Website"),
-        },
-        "about": {
-            "service": _("A service"),
-            "product": _("A product"),
-            "staff": _("A staff member"),
-            "touchpoint": _("An aftercare contact"),
-            "data_handling": _("Handling of personal data"),
-        },
-        "category": {
-            "quality": _("Quality"),
-            "hygiene": _("Hygiene"),
-            "attitude": _("Attitude"),
-            "waiting": _("Waiting"),
-            "price": _("Price"),
-            "damage": _("Damage"),
-            "privacy": _("Privacy"),
-            "other": _("Other"),
-        },
+        "channel": code_labels("complaint_channel"),
+        "about": code_labels("complaint_about"),
+        "category": code_labels("complaint_category"),
         "status": {"open": _("Open"), "in_progress": _("In progress"), "closed": _("Closed")},
-        "coverage": {"": _("Not decided"), "covered": _("Covered"), "not_covered": _("Not covered")},
+        "coverage": {"": _("Not decided"), **code_labels("coverage")},
         "covered_by": {
             "": _("By what it is about (service guarantee or warranty)"),
-            "service_guarantee": _("Service guarantee: free correction"),
-            "warranty": _("Product warranty: warranty claim"),
-            "return": _("Return within the return window"),
+            **code_labels("covered_by"),
         },
         "remedy": {
             "free_correction": _("Free correction"),

@@ -449,6 +449,13 @@ def translated(text: object) -> str:
     return gettext(str(text)) if text else ""
 
 
+def code_labels(kind: str) -> dict[str, str]:
+    """Every code of ``kind`` (a registry kind or one of :data:`MESSAGE_CODES`) with its label
+    in the request's language."""
+    table = REGISTRY.get(kind) or MESSAGE_CODES[kind]
+    return {code: gettext(english) for code, english in table.items()}
+
+
 def choices(kind: str) -> list[tuple[str, str]]:
     """(code, label) pairs of ``kind`` for a select, in the request's language."""
     return [(code, gettext(english)) for code, english in REGISTRY[kind].items()]

@@ -15,17 +15,13 @@ from salonkeep.core.privacy import break_glass
 from salonkeep.tenants.context import current
 from salonkeep.tenants.errors import ValidationFailed
 from salonkeep.web.i18n import gettext as _
+from salonkeep.web.labels import code_labels
 from salonkeep.web.pages import Form, render
 
 
 def reason_labels() -> dict[str, str]:
     """The listed reasons, in the person's language."""
-    return {
-        "emergency": _("Emergency: the client's safety is at stake"),
-        "client_present": _("The client is here and asks for it"),
-        "covering_colleague": _("Covering for a colleague of that branch"),
-        "clinical_safety": _("Checking before a treatment (allergies, contraindications)"),
-    }
+    return code_labels("break_glass_reason")
 
 
 async def _form(
