@@ -41,9 +41,11 @@ async def test_treatment_message_is_sent_by_the_worker_and_shown_as_sent(
     page = await context.new_page()
     await _sign_in(page, server.base, tenant_a.slug, practitioner)
     await page.goto(f"{server.base}/app/clients/{person.id}")
+    await page.click("#tab-record")  # the "Record a visit" section
     await page.fill("#service", "Filler")
     await page.select_option("#service-category", "medical_aesthetics")
     await page.click("#service-form button[type=submit]")
+    await page.click("#tab-aftercare")
     instructions = page.locator("#touchpoints tr").filter(has_text="Aftercare instructions: Filler")
     await expect(instructions).to_contain_text("Queued")
     await context.close()
@@ -64,7 +66,7 @@ async def test_treatment_message_is_sent_by_the_worker_and_shown_as_sent(
     context = await browser.new_context()
     page = await context.new_page()
     await _sign_in(page, server.base, tenant_a.slug, f"owner@{tenant_a.slug}.example")
-    await page.goto(f"{server.base}/app/clients/{person.id}")
+    await page.goto(f"{server.base}/app/clients/{person.id}/s/aftercare")
     instructions = page.locator("#touchpoints tr").filter(has_text="Aftercare instructions: Filler")
     await expect(instructions).to_contain_text("Sent")
     await page.click("[data-navgroup=manage] > summary")  # admin screens sit in the Manage menu

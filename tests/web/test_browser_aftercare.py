@@ -72,11 +72,13 @@ async def test_slimming_sale_day2_call_abnormal_reaction_urgent_task(backend, te
     page = await context.new_page()
     await _sign_in(page, server.base, tenant_a.slug, reception)
     await page.goto(f"{server.base}/app/clients/{person.id}")
+    await page.click("#tab-record")  # the "Record a visit" section
     await page.fill("#product", "Slim Gel")
     await page.select_option("#product-category", "slimming")
     await page.fill("#price", "39.90")
     await page.click("#sale-form button[type=submit]")
-    await expect(page.locator("#sales")).to_contain_text("Slim Gel")
+    await expect(page.locator("#sales")).to_contain_text("Slim Gel")  # saved: the History section
+    await page.click("#tab-aftercare")
     await expect(page.locator("#touchpoints")).to_contain_text("Slimming day 2: Slim Gel")
     await page.click("a[data-nav=dashboard]")
     await expect(page.locator("#followups")).not_to_contain_text("Slimming day 2")
@@ -160,10 +162,12 @@ async def test_warranty_claim_from_the_client_page_to_the_printed_receipt(backen
     page = await context.new_page()
     await _sign_in(page, server.base, tenant_a.slug, reception)
     await page.goto(f"{server.base}/app/clients/{person.id}")
+    await page.click("#tab-record")  # the "Record a visit" section
     await page.fill("#product", "Skin Device")
     await page.select_option("#product-category", "device")
     await page.fill("#price", "129.00")
     await page.click("#sale-form button[type=submit]")
+    await page.click("#tab-warranty-claims")
     claims = page.locator("#warranty-claims")
     await expect(claims).to_contain_text("No warranty claims.")
 
