@@ -25,7 +25,7 @@ async def _no_audit(*args: Any, **kwargs: Any) -> None:
     return None
 
 
-async def _no_decryption(ctx: Any, client: Any) -> dict[str, str]:
+async def _no_decryption(ctx: Any, client: Any, extra: Any = frozenset()) -> dict[str, str]:
     return {}
 
 

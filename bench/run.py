@@ -173,11 +173,12 @@ def main() -> None:
         targets = [
             ("bare litestar + jinja page (50 rows)", bare_url, []),
             (
-                "staff profile page (owner: audit + 4 fields and 10 visit notes decrypted)",
+                "staff profile page (owner: header + Details tab; audit, 4 fields decrypted)",
                 app + profile,
                 cookie,
             ),
             ("staff profile page, audit and decryption switched off", plain + profile, cookie),
+            ("profile History tab (htmx: 10 visits, notes decrypted)", f"{app}{profile}/s/history", htmx),
             ("its aftercare panel (htmx, after the page)", f"{app}{profile}/aftercare", htmx),
             ("its consent panel (htmx, after the page)", f"{app}{profile}/consent", htmx),
             ("its audit panel (htmx, after the page; owner)", f"{app}{profile}/audit", htmx),
